@@ -6,10 +6,12 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "SpruceQR", targets: ["SpruceQR"]),
+        .library(name: "SpruceCore", targets: ["SpruceCore"]),
         .executable(name: "sprucelink", targets: ["sprucelink"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // System libraries (C). Unsafe code that talks to them stays in one small file per wrapper.
@@ -27,6 +29,10 @@ let package = Package(
         .target(name: "CSprucePNG", dependencies: ["CPNG"]),
 
         .target(name: "SpruceQR", dependencies: ["CQREncode", "CSprucePNG"]),
+        .target(
+            name: "SpruceCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
         .executableTarget(
             name: "sprucelink",
             dependencies: [
@@ -42,6 +48,7 @@ let package = Package(
         ),
 
         .testTarget(name: "SpruceQRTests", dependencies: ["SpruceQR"]),
+        .testTarget(name: "SpruceCoreTests", dependencies: ["SpruceCore"]),
         .testTarget(name: "sprucelinkTests", dependencies: ["sprucelink"]),
     ]
 )

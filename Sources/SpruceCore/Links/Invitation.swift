@@ -1,0 +1,80 @@
+import Foundation
+
+/// The stored id of an invitation.
+public struct InvitationID: RawRepresentable, Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+    public let rawValue: Int64
+    public init(rawValue: Int64) { self.rawValue = rawValue }
+    public var description: String { String(rawValue) }
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// Who a private invitation is for: an email address, a phone number, or both, and an optional name.
+public struct InvitationRecipient: Equatable, Sendable, Codable {
+    public var name: String?
+    public var email: String?
+    public var phone: String?
+
+    public init(name: String? = nil, email: String? = nil, phone: String? = nil) {
+        self.name = name
+        self.email = email?.lowercased()
+        self.phone = phone
+    }
+}
+
+/// A private, per-recipient invitation link as stored: its token is kept only as a digest (DESIGN §2.3).
+public struct Invitation: Equatable, Sendable {
+    /// How long an invitation stays valid unless configured otherwise.
+    public static let defaultLifetime: TimeInterval = 30 * 24 * 60 * 60
+
+    public let id: InvitationID
+    public let tokenDigest: TokenDigest
+    public let linkID: LinkID
+    public let organizationID: OrganizationID
+    public let recipient: InvitationRecipient
+    /// The tags of the practice link, copied when the invitation was made.
+    public let tags: [ConversationTag]
+    public let createdAt: Date
+    public let expiresAt: Date
+    public var usedAt: Date?
+    public var revokedAt: Date?
+
+    public init(
+        id: InvitationID,
+        tokenDigest: TokenDigest,
+        linkID: LinkID,
+        organizationID: OrganizationID,
+        recipient: InvitationRecipient,
+        tags: [ConversationTag],
+        createdAt: Date,
+        expiresAt: Date,
+        usedAt: Date? = nil,
+        revokedAt: Date? = nil
+    ) {
+        self.id = id
+        self.tokenDigest = tokenDigest
+        self.linkID = linkID
+        self.organizationID = organizationID
+        self.recipient = recipient
+        self.tags = tags
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.usedAt = usedAt
+        self.revokedAt = revokedAt
+    }
+
+    /// The invitation's state at `now`. Revocation wins over use, and use over expiry.
+    public func state(at now: Date) -> InvitationState {
+        if revokedAt != nil { return .revoked }
+        if usedAt != nil { return .used }
+        if now >= expiresAt { return .expired }
+        return .pending
+    }
+}
+
+/// Where an invitation stands.
+public enum InvitationState: String, Codable, Sendable, CaseIterable {
+    case pending
+    case used
+    case expired
+    case revoked
+}
