@@ -3,15 +3,19 @@ import PackageDescription
 
 let package = Package(
     name: "SpruceLink",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "SpruceQR", targets: ["SpruceQR"]),
         .library(name: "SpruceCore", targets: ["SpruceCore"]),
+        .library(name: "SpruceStore", targets: ["SpruceStore"]),
         .executable(name: "sprucelink", targets: ["sprucelink"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
     ],
     targets: [
         // System libraries (C). Unsafe code that talks to them stays in one small file per wrapper.
@@ -33,6 +37,15 @@ let package = Package(
             name: "SpruceCore",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
+        .target(
+            name: "SpruceStore",
+            dependencies: [
+                "SpruceCore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "sprucelink",
             dependencies: [
@@ -49,6 +62,7 @@ let package = Package(
 
         .testTarget(name: "SpruceQRTests", dependencies: ["SpruceQR"]),
         .testTarget(name: "SpruceCoreTests", dependencies: ["SpruceCore"]),
+        .testTarget(name: "SpruceStoreTests", dependencies: ["SpruceStore", "SpruceCore"]),
         .testTarget(name: "sprucelinkTests", dependencies: ["sprucelink"]),
     ]
 )

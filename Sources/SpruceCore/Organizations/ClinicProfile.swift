@@ -44,6 +44,26 @@ public struct ClinicProfile: Codable, Equatable, Sendable {
         self.monogram = Self.monogram(for: displayName)
     }
 
+    private enum CodingKeys: String, CodingKey {
+        case displayName, kind, specialty, summary, address, phone, website, hours, acceptsNewPatients, monogram
+    }
+
+    /// Decodes the public fields; the monogram is always derived from the name, never taken from input.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            displayName: try container.decode(String.self, forKey: .displayName),
+            kind: try container.decodeIfPresent(OrganizationKind.self, forKey: .kind) ?? .practice,
+            specialty: try container.decodeIfPresent(String.self, forKey: .specialty),
+            summary: try container.decodeIfPresent(String.self, forKey: .summary),
+            address: try container.decodeIfPresent(String.self, forKey: .address),
+            phone: try container.decodeIfPresent(String.self, forKey: .phone),
+            website: try container.decodeIfPresent(String.self, forKey: .website),
+            hours: try container.decodeIfPresent(String.self, forKey: .hours),
+            acceptsNewPatients: try container.decodeIfPresent(Bool.self, forKey: .acceptsNewPatients) ?? true
+        )
+    }
+
     /// Initials of the first two words that start with a letter or digit: "Oak Street Pediatrics" → "OS".
     public static func monogram(for name: String) -> String {
         let skipped: Set<String> = ["the", "of", "and", "&"]

@@ -1,0 +1,71 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import SQLiteKit
+
+/// The embedded engine: an SQLite file in WAL mode with foreign keys on, shared by a small pool of connections.
+struct SQLiteEngine: DatabaseEngine {
+    private let pool: SharedPool<SQLiteFileSource>
+    private let logger: Logger
+
+    init(path: String, connectionsPerEventLoop: Int, logger: Logger) throws(StoreError) {
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        let directory = URL(fileURLWithPath: absolute).deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw .invalidLocation("folder \(directory) does not exist")
+        }
+        self.logger = logger
+        self.pool = SharedPool(
+            EventLoopGroupConnectionPool(
+                source: SQLiteFileSource(path: absolute),
+                maxConnectionsPerEventLoop: connectionsPerEventLoop,
+                pruneInterval: nil,
+                logger: logger,
+                on: MultiThreadedEventLoopGroup.singleton
+            )
+        )
+    }
+
+    func withConnection<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let connection = try await pool.wrapped.requestConnection(logger: logger).get()
+        defer { pool.wrapped.releaseConnection(connection, logger: logger) }
+        return try await body(connection.sql(queryLogLevel: nil))
+    }
+
+    /// `IMMEDIATE` takes the write lock up front, so two writers queue on the busy handler instead of deadlocking.
+    var beginTransaction: String { "BEGIN IMMEDIATE" }
+
+    func isUniqueViolation(_ error: any Error) -> Bool {
+        guard let error = error as? SQLiteError else { return false }
+        switch error.reason {
+        case .constraintUniqueFailed, .constraintPrimaryKeyFailed: return true
+        case .constraint: return error.message.contains("UNIQUE")
+        default: return false
+        }
+    }
+
+    func shutdown() async {
+        try? await pool.wrapped.shutdownAsync()
+    }
+}
+
+/// Opens connections to one SQLite file and sets the pragmas every connection needs.
+private struct SQLiteFileSource: ConnectionPoolSource {
+    let path: String
+
+    func makeConnection(logger: Logger, on eventLoop: any EventLoop) -> EventLoopFuture<SQLiteConnection> {
+        SQLiteConnection.open(storage: .file(path: path), threadPool: .singleton, logger: logger, on: eventLoop)
+            .flatMap { connection in
+                let pragmas = [
+                    "PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL",
+                ]
+                return pragmas.reduce(eventLoop.makeSucceededVoidFuture()) { previous, pragma in
+                    previous.flatMap { connection.query(pragma).map { _ in } }
+                }
+                .flatMapError { error in connection.close().flatMapThrowing { throw error } }
+                .map { connection }
+            }
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import SQLKit
+import SpruceCore
+
+extension SpruceStore {
+    /// Creates a private invitation bound to the active link `code` and to `recipient`.
+    ///
+    /// Only the token's digest is stored; the token itself is returned once, to be sent to the recipient.
+    /// - Throws: ``StoreError`` when the link is unknown or disabled, or the recipient has neither email nor phone.
+    public func createInvitation(
+        link code: LinkCode,
+        recipient: InvitationRecipient,
+        lifetime: TimeInterval = Invitation.defaultLifetime,
+        at now: Date = Date()
+    ) async throws -> (Invitation, InvitationToken) {
+        guard recipient.email?.isEmpty == false || recipient.phone?.isEmpty == false else {
+            throw StoreError.invalidInput(field: "recipient", rule: "needs an email address or a phone number")
+        }
+        guard lifetime > 0 else { throw StoreError.invalidInput(field: "lifetime", rule: "must be positive") }
+        return try await transaction { database in
+            guard let link = try await Self.link(code: code, in: database) else { throw StoreError.linkNotFound }
+            guard link.status == .active else {
+                throw StoreError.invalidInput(field: "link", rule: "is disabled; invitations need an active link")
+            }
+            for _ in 0..<Self.maximumMintAttempts {
+                let token = InvitationToken.generate()
+                let expiresAt = now.addingTimeInterval(lifetime)
+                let row = try await database.insert(into: "invitations")
+                    .columns(
+                        "token_digest", "link_id", "organization_id", "recipient_name", "recipient_email",
+                        "recipient_phone", "created_at", "expires_at"
+                    )
+                    .values(
+                        SQLBind(token.digest.hex), SQLBind(link.id.rawValue), SQLBind(link.organizationID.rawValue),
+                        SQLBind(recipient.name), SQLBind(recipient.email), SQLBind(recipient.phone),
+                        SQLBind(now.storedMilliseconds), SQLBind(expiresAt.storedMilliseconds)
+                    )
+                    .ignoringConflicts(with: "token_digest")
+                    .returning("id")
+                    .first()
+                guard let row else { continue }
+                let invitation = Invitation(
+                    id: InvitationID(rawValue: try row.decode(column: "id", as: Int64.self)),
+                    tokenDigest: token.digest, linkID: link.id, organizationID: link.organizationID,
+                    recipient: recipient, tags: link.tags,
+                    createdAt: Date(storedMilliseconds: now.storedMilliseconds),
+                    expiresAt: Date(storedMilliseconds: expiresAt.storedMilliseconds)
+                )
+                return (invitation, token)
+            }
+            throw StoreError.noFreeCode(attempts: Self.maximumMintAttempts)
+        }
+    }
+
+    /// The invitation whose token has `digest`, with its link's tags, or `nil`.
+    public func invitation(digest: TokenDigest) async throws -> Invitation? {
+        try await read { database in try await Self.invitation(digest: digest, in: database) }
+    }
+
+    static func invitation(digest: TokenDigest, in database: any SQLDatabase) async throws -> Invitation? {
+        guard let row = try await database.select().columns(invitationColumns).from("invitations")
+            .where("token_digest", .equal, SQLBind(digest.hex)).first()
+        else { return nil }
+        return try await decodeInvitation(row, in: database)
+    }
+
+    /// Revokes an invitation; revoking twice keeps the first time.
+    /// - Throws: ``StoreError/invitationNotFound``.
+    @discardableResult
+    public func revokeInvitation(id: InvitationID, at now: Date = Date()) async throws -> Invitation {
+        try await transaction { database in
+            try await database.update("invitations").set("revoked_at", to: SQLBind(now.storedMilliseconds))
+                .where("id", .equal, SQLBind(id.rawValue)).where("revoked_at", .is, SQLLiteral.null).run()
+            guard let row = try await database.select().columns(Self.invitationColumns).from("invitations")
+                .where("id", .equal, SQLBind(id.rawValue)).first()
+            else { throw StoreError.invitationNotFound }
+            return try await Self.decodeInvitation(row, in: database)
+        }
+    }
+
+    /// An organization's invitations, newest first.
+    public func invitations(of organizationID: OrganizationID) async throws -> [Invitation] {
+        try await read { database in
+            var invitations: [Invitation] = []
+            for row in try await database.select().columns(Self.invitationColumns).from("invitations")
+                .where("organization_id", .equal, SQLBind(organizationID.rawValue)).orderBy("id", .descending).all()
+            {
+                invitations.append(try await Self.decodeInvitation(row, in: database))
+            }
+            return invitations
+        }
+    }
+
+    static let invitationColumns = [
+        "id", "token_digest", "link_id", "organization_id", "recipient_name", "recipient_email", "recipient_phone",
+        "created_at", "expires_at", "used_at", "revoked_at",
+    ]
+
+    static func decodeInvitation(_ row: any SQLRow, in database: any SQLDatabase) async throws -> Invitation {
+        let linkID = LinkID(rawValue: try row.decode(column: "link_id", as: Int64.self))
+        let tags = try await database.select().column("tag").from("link_tags")
+            .where("link_id", .equal, SQLBind(linkID.rawValue)).orderBy("tag").all()
+            .map { try ConversationTag(try $0.decode(column: "tag", as: String.self)) }
+        return Invitation(
+            id: InvitationID(rawValue: try row.decode(column: "id", as: Int64.self)),
+            tokenDigest: TokenDigest(hex: try row.decode(column: "token_digest", as: String.self)),
+            linkID: linkID,
+            organizationID: OrganizationID(rawValue: try row.decode(column: "organization_id", as: Int64.self)),
+            recipient: InvitationRecipient(
+                name: try row.decode(column: "recipient_name", as: String?.self),
+                email: try row.decode(column: "recipient_email", as: String?.self),
+                phone: try row.decode(column: "recipient_phone", as: String?.self)
+            ),
+            tags: tags,
+            createdAt: Date(storedMilliseconds: try row.decode(column: "created_at", as: Int64.self)),
+            expiresAt: Date(storedMilliseconds: try row.decode(column: "expires_at", as: Int64.self)),
+            usedAt: try row.decode(column: "used_at", as: Int64?.self).map(Date.init(storedMilliseconds:)),
+            revokedAt: try row.decode(column: "revoked_at", as: Int64?.self).map(Date.init(storedMilliseconds:))
+        )
+    }
+}

@@ -1,0 +1,227 @@
+import Foundation
+import SQLKit
+import SpruceCore
+
+extension SpruceStore {
+    /// How many codes minting may try before it gives up on a crowded code space.
+    static let maximumMintAttempts = 1_000
+    /// Rows per multi-row insert: well under the bind limits of SQLite (32 766) and PostgreSQL (65 535).
+    static let mintBatchSize = 500
+    public static let maximumMintCount = 1_000_000
+    public static let labelLimit = 200
+
+    /// Mints `count` links in one transaction.
+    ///
+    /// Collisions are settled by the unique index on `code` (`INSERT … ON CONFLICT DO NOTHING`), never by a look-up
+    /// first: a colliding code is simply not returned by the insert and a fresh one is drawn.
+    /// - Parameter progress: called after each batch with (minted, count).
+    /// - Throws: ``StoreError`` for an unknown organization, a bad count or label, a taken vanity code.
+    public func mintLinks(
+        _ request: MintRequest,
+        count: Int = 1,
+        codes: any LinkCodeSource = SystemCodeSource(),
+        at now: Date = Date(),
+        progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) async throws -> [PracticeLink] {
+        guard (1...Self.maximumMintCount).contains(count) else {
+            throw StoreError.invalidInput(field: "count", rule: "must be between 1 and \(Self.maximumMintCount)")
+        }
+        if case .numeric = request.kind {} else if count != 1 {
+            throw StoreError.invalidInput(field: "count", rule: "a vanity code is minted one at a time")
+        }
+        guard request.label.count <= Self.labelLimit else {
+            throw StoreError.invalidInput(field: "label", rule: "longer than \(Self.labelLimit) characters")
+        }
+        if case .numeric(let length) = request.kind, !LinkCode.numericLengths.contains(length) {
+            throw StoreError.invalidInput(field: "length", rule: "numeric codes have 6 to 10 digits")
+        }
+        return try await transaction { database in
+            guard try await Self.organization(id: request.organizationID, in: database) != nil else {
+                throw StoreError.organizationNotFound(id: request.organizationID.rawValue)
+            }
+            return try await Self.mint(request, count: count, codes: codes, at: now, in: database, progress: progress)
+        }
+    }
+
+    static func mint(
+        _ request: MintRequest,
+        count: Int,
+        codes: any LinkCodeSource,
+        at now: Date,
+        in database: any SQLDatabase,
+        progress: (@Sendable (Int, Int) -> Void)?
+    ) async throws -> [PracticeLink] {
+        switch request.kind {
+        case .numeric(let length):
+            var minted: [PracticeLink] = []
+            minted.reserveCapacity(count)
+            var fruitlessAttempts = 0
+            while minted.count < count {
+                var batch: [LinkCode] = []
+                var seen = Set<LinkCode>()
+                while batch.count < min(mintBatchSize, count - minted.count) {
+                    let code = codes.numericCode(length: length)
+                    if seen.insert(code).inserted { batch.append(code) } else { fruitlessAttempts += 1 }
+                    if fruitlessAttempts > maximumMintAttempts { throw StoreError.noFreeCode(attempts: fruitlessAttempts) }
+                }
+                let inserted = try await insertLinks(batch, request: request, at: now, in: database)
+                fruitlessAttempts += batch.count - inserted.count
+                if fruitlessAttempts > maximumMintAttempts { throw StoreError.noFreeCode(attempts: fruitlessAttempts) }
+                minted += inserted
+                progress?(minted.count, count)
+            }
+            return minted
+        case .chosen(let code):
+            let inserted = try await insertLinks([code], request: request, at: now, in: database)
+            guard !inserted.isEmpty else { throw StoreError.codeTaken }
+            progress?(1, 1)
+            return inserted
+        case .vanityFromName:
+            guard let organization = try await organization(id: request.organizationID, in: database) else {
+                throw StoreError.organizationNotFound(id: request.organizationID.rawValue)
+            }
+            let candidates = LinkCode.vanityCandidates(for: organization.profile.displayName, limit: maximumMintAttempts)
+            guard !candidates.isEmpty else {
+                throw StoreError.invalidInput(field: "vanity", rule: "the organization's name gives no usable vanity code")
+            }
+            for candidate in candidates {
+                let inserted = try await insertLinks([candidate], request: request, at: now, in: database)
+                if !inserted.isEmpty {
+                    progress?(1, 1)
+                    return inserted
+                }
+            }
+            throw StoreError.noFreeCode(attempts: candidates.count)
+        }
+    }
+
+    /// Inserts the links whose codes are free and returns them; taken codes are skipped by the unique index.
+    private static func insertLinks(
+        _ codes: [LinkCode],
+        request: MintRequest,
+        at now: Date,
+        in database: any SQLDatabase
+    ) async throws -> [PracticeLink] {
+        var insert = database.insert(into: "links")
+            .columns("code", "organization_id", "label", "status", "is_primary", "created_at")
+        for code in codes {
+            insert = insert.values(
+                SQLBind(code.rawValue), SQLBind(request.organizationID.rawValue), SQLBind(request.label),
+                SQLBind(LinkStatus.active.rawValue), SQLBind(request.isPrimary), SQLBind(now.storedMilliseconds)
+            )
+        }
+        let rows = try await insert.ignoringConflicts(with: "code").returning("id", "code").all()
+        let tags = Array(Set(request.tags)).sorted()
+        var links: [PracticeLink] = []
+        links.reserveCapacity(rows.count)
+        for row in rows {
+            let id = LinkID(rawValue: try row.decode(column: "id", as: Int64.self))
+            let code = try LinkCode(try row.decode(column: "code", as: String.self))
+            links.append(
+                PracticeLink(
+                    id: id, code: code, organizationID: request.organizationID, label: request.label, tags: tags,
+                    status: .active, isPrimary: request.isPrimary, createdAt: Date(storedMilliseconds: now.storedMilliseconds)
+                )
+            )
+        }
+        if !tags.isEmpty && !links.isEmpty {
+            for chunk in stride(from: 0, to: links.count, by: mintBatchSize) {
+                var tagInsert = database.insert(into: "link_tags").columns("link_id", "tag")
+                for link in links[chunk..<min(chunk + mintBatchSize, links.count)] {
+                    for tag in tags { tagInsert = tagInsert.values(SQLBind(link.id.rawValue), SQLBind(tag.rawValue)) }
+                }
+                try await tagInsert.run()
+            }
+        }
+        return links
+    }
+
+    /// The link with `code` (active or disabled), or `nil`.
+    public func link(code: LinkCode) async throws -> PracticeLink? {
+        try await read { database in try await Self.link(code: code, in: database) }
+    }
+
+    static func link(code: LinkCode, in database: any SQLDatabase) async throws -> PracticeLink? {
+        guard let row = try await database.select().columns(linkColumns).from("links")
+            .where("code", .equal, SQLBind(code.rawValue)).first()
+        else { return nil }
+        return try await withTags(decodeLink(row), in: database)
+    }
+
+    static func link(id: LinkID, in database: any SQLDatabase) async throws -> PracticeLink? {
+        guard let row = try await database.select().columns(linkColumns).from("links")
+            .where("id", .equal, SQLBind(id.rawValue)).first()
+        else { return nil }
+        return try await withTags(decodeLink(row), in: database)
+    }
+
+    /// Every link of an organization, primary first, then oldest first.
+    public func links(of organizationID: OrganizationID) async throws -> [PracticeLink] {
+        try await read { database in
+            guard try await Self.organization(id: organizationID, in: database) != nil else {
+                throw StoreError.organizationNotFound(id: organizationID.rawValue)
+            }
+            let rows = try await database.select().columns(Self.linkColumns).from("links")
+                .where("organization_id", .equal, SQLBind(organizationID.rawValue))
+                .orderBy("is_primary", .descending).orderBy("id").all()
+            let tagRows = try await database.select()
+                .column(SQLColumn("link_id", table: "link_tags")).column(SQLColumn("tag", table: "link_tags"))
+                .from("link_tags")
+                .join("links", on: SQLColumn("id", table: "links"), .equal, SQLColumn("link_id", table: "link_tags"))
+                .where(SQLColumn("organization_id", table: "links"), .equal, SQLBind(organizationID.rawValue))
+                .all()
+            var tagsByLink: [Int64: [ConversationTag]] = [:]
+            for row in tagRows {
+                tagsByLink[try row.decode(column: "link_id", as: Int64.self), default: []]
+                    .append(try ConversationTag(try row.decode(column: "tag", as: String.self)))
+            }
+            return try rows.map { row in
+                var link = try Self.decodeLink(row)
+                link.tags = (tagsByLink[link.id.rawValue] ?? []).sorted()
+                return link
+            }
+        }
+    }
+
+    /// Disables the link with `code`. The code stays taken forever, so it never leads to another organization.
+    /// - Returns: the link as it is now.
+    /// - Throws: ``StoreError/linkNotFound`` when no link has that code.
+    @discardableResult
+    public func disableLink(code: LinkCode) async throws -> PracticeLink {
+        try await transaction { database in
+            let rows = try await database.update("links").set("status", to: SQLBind(LinkStatus.disabled.rawValue))
+                .where("code", .equal, SQLBind(code.rawValue)).returning("id").all()
+            guard !rows.isEmpty, let link = try await Self.link(code: code, in: database) else {
+                throw StoreError.linkNotFound
+            }
+            return link
+        }
+    }
+
+    static let linkColumns = ["id", "code", "organization_id", "label", "status", "is_primary", "created_at"]
+
+    @Sendable static func decodeLink(_ row: any SQLRow) throws -> PracticeLink {
+        let statusText = try row.decode(column: "status", as: String.self)
+        guard let status = LinkStatus(rawValue: statusText) else {
+            throw StoreError.corruptRow(table: "links", reason: "unknown status \(statusText)")
+        }
+        return PracticeLink(
+            id: LinkID(rawValue: try row.decode(column: "id", as: Int64.self)),
+            code: try LinkCode(try row.decode(column: "code", as: String.self)),
+            organizationID: OrganizationID(rawValue: try row.decode(column: "organization_id", as: Int64.self)),
+            label: try row.decode(column: "label", as: String.self),
+            tags: [],
+            status: status,
+            isPrimary: try row.decode(column: "is_primary", as: Bool.self),
+            createdAt: Date(storedMilliseconds: try row.decode(column: "created_at", as: Int64.self))
+        )
+    }
+
+    static func withTags(_ link: PracticeLink, in database: any SQLDatabase) async throws -> PracticeLink {
+        var link = link
+        link.tags = try await database.select().column("tag").from("link_tags")
+            .where("link_id", .equal, SQLBind(link.id.rawValue)).orderBy("tag").all()
+            .map { try ConversationTag(try $0.decode(column: "tag", as: String.self)) }
+        return link
+    }
+}

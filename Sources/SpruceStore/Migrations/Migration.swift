@@ -1,0 +1,53 @@
+import Foundation
+import SQLKit
+
+/// One versioned step of the schema. Versions are applied in order, each once, and recorded in `schema_migrations`.
+struct Migration: Sendable {
+    let version: Int
+    let name: String
+    let apply: @Sendable (any SQLDatabase) async throws -> Void
+}
+
+extension SpruceStore {
+    /// Every migration this build knows, oldest first.
+    static let migrations: [Migration] = [
+        Migration(version: 1, name: "organizations, links, link tags, invitations", apply: Schema.version1),
+    ]
+
+    /// Applies the pending migrations in one transaction; on SQLite the write lock keeps two processes from racing.
+    func migrate() async throws {
+        let migrations = Self.migrations
+        try await transaction { database in
+            try await database.create(table: "schema_migrations")
+                .ifNotExists()
+                .column("version", type: .bigint, .primaryKey(autoIncrement: false))
+                .column("name", type: .text, .notNull)
+                .column("applied_at", type: .bigint, .notNull)
+                .run()
+            let applied = try await database.select().column("version").from("schema_migrations").all()
+                .map { try $0.decode(column: "version", as: Int.self) }
+            let current = applied.max() ?? 0
+            let known = migrations.last?.version ?? 0
+            guard current <= known else { throw StoreError.newerSchema(found: current, known: known) }
+            for migration in migrations where !applied.contains(migration.version) {
+                do {
+                    try await migration.apply(database)
+                } catch {
+                    throw StoreError.migrationFailed(version: migration.version, reason: String(describing: error))
+                }
+                try await database.insert(into: "schema_migrations")
+                    .columns("version", "name", "applied_at")
+                    .values(SQLBind(migration.version), SQLBind(migration.name), SQLBind(Date().storedMilliseconds))
+                    .run()
+            }
+        }
+    }
+
+    /// The versions recorded as applied, oldest first.
+    public func appliedMigrations() async throws -> [Int] {
+        try await read { database in
+            try await database.select().column("version").from("schema_migrations").orderBy("version").all()
+                .map { try $0.decode(column: "version", as: Int.self) }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Logging
+import SQLKit
+import SpruceCore
+
+/// Persistence for SpruceLink over SQLKit: one implementation, the engine picked by ``DatabaseLocation``.
+///
+/// Opening a store runs the pending migrations. Every flow that writes more than one row does so inside
+/// ``transaction(_:)``, so a failure leaves nothing half-made.
+///
+/// ```swift
+/// let store = try await SpruceStore.open(.sqlite(path: "./sprucelink.sqlite"))
+/// defer { Task { await store.close() } }
+/// let (org, primary) = try await store.createOrganization(ClinicProfile(displayName: "Oak Street Pediatrics"))
+/// ```
+public struct SpruceStore: Sendable {
+    public let location: DatabaseLocation
+    let engine: any DatabaseEngine
+    let logger: Logger
+
+    /// Opens (creating if needed) the database at `location` and brings its schema up to date.
+    /// - Throws: ``StoreError`` for a bad location or a failed migration, or the engine's error.
+    public static func open(
+        _ location: DatabaseLocation,
+        logger: Logger = Logger(label: "sprucelink.store")
+    ) async throws -> SpruceStore {
+        let engine: any DatabaseEngine
+        switch location {
+        case .sqlite(let path):
+            engine = try SQLiteEngine(path: path, connectionsPerEventLoop: 2, logger: logger)
+        }
+        let store = SpruceStore(location: location, engine: engine, logger: logger)
+        do {
+            try await store.migrate()
+        } catch {
+            await engine.shutdown()
+            throw error
+        }
+        return store
+    }
+
+    /// Closes every pooled connection.
+    public func close() async {
+        await engine.shutdown()
+    }
+
+    /// Runs `body` on one connection, outside any transaction.
+    func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await engine.withConnection(body)
+    }
+
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let begin = engine.beginTransaction
+        return try await engine.withConnection { database in
+            try await database.execute(sql: SQLRaw(begin)) { _ in }
+            do {
+                let result = try await body(database)
+                try await database.execute(sql: SQLRaw("COMMIT")) { _ in }
+                return result
+            } catch {
+                try? await database.execute(sql: SQLRaw("ROLLBACK")) { _ in }
+                throw error
+            }
+        }
+    }
+}
+
+extension Date {
+    /// Milliseconds since 1970, the portable form every timestamp column uses.
+    var storedMilliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
+
+    init(storedMilliseconds: Int64) {
+        self.init(timeIntervalSince1970: TimeInterval(storedMilliseconds) / 1000)
+    }
+}

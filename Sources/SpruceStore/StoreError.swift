@@ -1,0 +1,31 @@
+/// Why a store operation was refused or failed. Messages name the rule or the record, never a secret.
+public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+    case invalidLocation(String)
+    case organizationNotFound(id: Int64)
+    case linkNotFound
+    case invitationNotFound
+    case invalidInput(field: String, rule: String)
+    case codeTaken
+    case noFreeCode(attempts: Int)
+    case migrationFailed(version: Int, reason: String)
+    case newerSchema(found: Int, known: Int)
+    case corruptRow(table: String, reason: String)
+    case seedFailed(String)
+
+    public var description: String {
+        switch self {
+        case .invalidLocation(let reason): "invalid database setting: \(reason)"
+        case .organizationNotFound(let id): "no organization with id \(id)"
+        case .linkNotFound: "no link with that code"
+        case .invitationNotFound: "no such invitation"
+        case .invalidInput(let field, let rule): "\(field): \(rule)"
+        case .codeTaken: "that code is already taken (codes are never reissued, even when disabled)"
+        case .noFreeCode(let attempts): "no free code found after \(attempts) attempts"
+        case .migrationFailed(let version, let reason): "migration \(version) failed: \(reason)"
+        case .newerSchema(let found, let known):
+            "the database schema is at version \(found), newer than this build knows (\(known)); upgrade sprucelink"
+        case .corruptRow(let table, let reason): "unreadable row in \(table): \(reason)"
+        case .seedFailed(let reason): "seed failed: \(reason)"
+        }
+    }
+}
