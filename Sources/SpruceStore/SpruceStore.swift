@@ -46,13 +46,13 @@ public struct SpruceStore: Sendable {
 
     /// Runs `body` on one connection, outside any transaction.
     func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await engine.withConnection(body)
+        try await engine.withConnection(writing: false, body)
     }
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let begin = engine.beginTransaction
-        return try await engine.withConnection { database in
+        return try await engine.withConnection(writing: true) { database in
             try await database.execute(sql: SQLRaw(begin)) { _ in }
             do {
                 let result = try await body(database)

@@ -1,3 +1,5 @@
+import SpruceCore
+
 /// Why a store operation was refused or failed. Messages name the rule or the record, never a secret.
 public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidLocation(String)
@@ -28,4 +30,10 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .seedFailed(let reason): "seed failed: \(reason)"
         }
     }
+}
+
+/// An invitation that cannot be used, with the ``Resolution`` that says why (used, expired, revoked, unknown).
+public struct InvitationUnavailable: Error, Equatable, Sendable, CustomStringConvertible {
+    public let resolution: Resolution
+    public var description: String { resolution.message }
 }

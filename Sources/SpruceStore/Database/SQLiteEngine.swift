@@ -8,6 +8,7 @@ import SQLiteKit
 struct SQLiteEngine: DatabaseEngine {
     private let pool: SharedPool<SQLiteFileSource>
     private let logger: Logger
+    private let writeGate = WriteGate()
 
     init(path: String, connectionsPerEventLoop: Int, logger: Logger) throws(StoreError) {
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
@@ -28,7 +29,25 @@ struct SQLiteEngine: DatabaseEngine {
         )
     }
 
-    func withConnection<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    func withConnection<T: Sendable>(
+        writing: Bool,
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        guard writing else { return try await withPooledConnection(body) }
+        await writeGate.enter()
+        do {
+            let result = try await withPooledConnection(body)
+            await writeGate.leave()
+            return result
+        } catch {
+            await writeGate.leave()
+            throw error
+        }
+    }
+
+    private func withPooledConnection<T: Sendable>(
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
         let connection = try await pool.wrapped.requestConnection(logger: logger).get()
         defer { pool.wrapped.releaseConnection(connection, logger: logger) }
         return try await body(connection.sql(queryLogLevel: nil))

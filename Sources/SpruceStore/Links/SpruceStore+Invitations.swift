@@ -78,6 +78,35 @@ extension SpruceStore {
         }
     }
 
+    /// Consumes a pending invitation, exactly once: the update only matches an unused, unrevoked, unexpired row,
+    /// so of two concurrent callers one wins and the other is told the invitation is used.
+    /// - Returns: the consumed invitation.
+    /// - Throws: ``InvitationUnavailable`` saying why the invitation cannot be used.
+    @discardableResult
+    public func useInvitation(_ token: InvitationToken, at now: Date = Date()) async throws -> Invitation {
+        try await transaction { database in try await Self.useInvitation(digest: token.digest, at: now, in: database) }
+    }
+
+    static func useInvitation(digest: TokenDigest, at now: Date, in database: any SQLDatabase) async throws -> Invitation {
+        let updated = try await database.update("invitations").set("used_at", to: SQLBind(now.storedMilliseconds))
+            .where("token_digest", .equal, SQLBind(digest.hex))
+            .where("used_at", .is, SQLLiteral.null)
+            .where("revoked_at", .is, SQLLiteral.null)
+            .where("expires_at", .greaterThan, SQLBind(now.storedMilliseconds))
+            .returning("id").all()
+        guard let invitation = try await invitation(digest: digest, in: database) else {
+            throw InvitationUnavailable(resolution: .notFound)
+        }
+        guard !updated.isEmpty else {
+            switch invitation.state(at: now) {
+            case .revoked: throw InvitationUnavailable(resolution: .invitationRevoked)
+            case .expired: throw InvitationUnavailable(resolution: .invitationExpired)
+            case .used, .pending: throw InvitationUnavailable(resolution: .invitationUsed)
+            }
+        }
+        return invitation
+    }
+
     /// An organization's invitations, newest first.
     public func invitations(of organizationID: OrganizationID) async throws -> [Invitation] {
         try await read { database in
