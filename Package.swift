@@ -50,6 +50,8 @@ let package = Package(
             name: "sprucelink",
             dependencies: [
                 "SpruceQR",
+                "SpruceCore",
+                "SpruceStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -6,6 +6,8 @@ struct SpruceLink: AsyncParsableCommand {
         commandName: "sprucelink",
         abstract: "Mint, resolve and render Spruce links and their QR codes.",
         version: "0.1.0",
-        subcommands: [QRCommand.self]
+        subcommands: [
+            QRCommand.self, SeedCommand.self, OrgCommand.self, LinkCommand.self, ResolveCommand.self,
+        ]
     )
 }

@@ -1,0 +1,134 @@
+import ArgumentParser
+import Foundation
+import SpruceCore
+import SpruceStore
+
+struct LinkCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "link",
+        abstract: "Mint, list and disable practice links.",
+        subcommands: [Mint.self, List.self, Disable.self]
+    )
+}
+
+extension LinkCommand {
+    struct Mint: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Mint new links for an organization, in one transaction.",
+            discussion: """
+                Numeric codes are drawn at random from a cryptographically secure generator. With --vanity the code \
+                is the given slug, or one derived from the organization's name (with -2, -3, … if taken). \
+                A code once used, even if disabled, is never minted again.
+                """
+        )
+
+        @OptionGroup var options: DatabaseOptions
+
+        @Option(help: "The id of the organization that owns the links.")
+        var org: Int64
+
+        @Flag(help: "Mint a vanity code instead of a numeric one.")
+        var vanity = false
+
+        @Argument(help: "The vanity code to use with --vanity; derived from the organization's name when left out.")
+        var slug: String?
+
+        @Option(help: "An internal label, e.g. the campaign or location the link is for.")
+        var label: String = ""
+
+        @Option(name: .customLong("tag"), help: "A tag for conversations started through the links (repeatable).")
+        var tags: [String] = []
+
+        @Option(help: "How many numeric links to mint (1–1000000).")
+        var count = 1
+
+        @Option(help: "Digits in each numeric code (6–10).")
+        var length = LinkCode.defaultNumericLength
+
+        @Flag(help: "Print the links as JSON.")
+        var json = false
+
+        func validate() throws {
+            if slug != nil && !vanity { throw ValidationError("a code argument needs --vanity") }
+            if vanity && count != 1 { throw ValidationError("--count: a vanity code is minted one at a time") }
+            guard (1...SpruceStore.maximumMintCount).contains(count) else {
+                throw ValidationError("--count must be between 1 and \(SpruceStore.maximumMintCount)")
+            }
+            guard LinkCode.numericLengths.contains(length) else {
+                throw ValidationError("--length must be between 6 and 10")
+            }
+            guard label.count <= SpruceStore.labelLimit else {
+                throw ValidationError("--label is longer than \(SpruceStore.labelLimit) characters")
+            }
+        }
+
+        func run() async throws {
+            let tags = try self.tags.map { text in
+                do { return try ConversationTag(text) } catch { throw ValidationError("--tag: \(error.description)") }
+            }
+            let kind: MintRequest.Kind
+            if vanity, let slug {
+                do { kind = .chosen(try LinkCode(slug)) } catch { throw ValidationError("vanity code: \(error.description)") }
+            } else if vanity {
+                kind = .vanityFromName
+            } else {
+                kind = .numeric(length: length)
+            }
+            let request = MintRequest(organizationID: OrganizationID(rawValue: org), kind: kind, label: label, tags: tags)
+            let progress = ProgressBar(label: "Minting")
+            let showsProgress = count > 1
+            let links = try await options.withStore { store in
+                try await store.mintLinks(request, count: count, progress: showsProgress ? progress.update : nil)
+            }
+            if json {
+                try JSONOutput.print(links.map(LinkSummary.init))
+            } else {
+                var output = ""
+                output.reserveCapacity(links.count * 9)
+                for link in links { output += link.code.rawValue + "\n" }
+                Terminal.writeOutput(Data(output.utf8))
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List an organization's links, primary first.")
+
+        @OptionGroup var options: DatabaseOptions
+
+        @Option(help: "The id of the organization.")
+        var org: Int64
+
+        @Flag(help: "Print the links as JSON.")
+        var json = false
+
+        func run() async throws {
+            let links = try await options.withStore { store in
+                try await store.links(of: OrganizationID(rawValue: org))
+            }
+            if json {
+                try JSONOutput.print(links.map(LinkSummary.init))
+            } else {
+                for link in links { print(LinkText.render(link)) }
+            }
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Disable a link. Its code then answers \"no longer active\" and is never reissued."
+        )
+
+        @OptionGroup var options: DatabaseOptions
+
+        @Argument(help: "The code of the link to disable.")
+        var code: String
+
+        func run() async throws {
+            let linkCode: LinkCode
+            do { linkCode = try LinkCode(code) } catch { throw ValidationError("code: \(error.description)") }
+            let link = try await options.withStore { store in try await store.disableLink(code: linkCode) }
+            print("Disabled \(LinkText.url(for: link.code))")
+        }
+    }
+}

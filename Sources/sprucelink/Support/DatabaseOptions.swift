@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import SpruceStore
+
+/// `--database`, shared by every command that reads or writes the store.
+struct DatabaseOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The database: an SQLite file path (default ./sprucelink.sqlite, or $SPRUCELINK_DATABASE).",
+            valueName: "path"
+        )
+    )
+    var database: String?
+
+    /// The setting in force: the option, else the environment, else the default file.
+    var location: DatabaseLocation {
+        get throws {
+            let setting = database
+                ?? ProcessInfo.processInfo.environment[DatabaseLocation.environmentVariable]
+                ?? DatabaseLocation.defaultPath
+            do {
+                return try DatabaseLocation(parsing: setting)
+            } catch {
+                throw ValidationError("--database: \(error.description)")
+            }
+        }
+    }
+
+    /// Opens the store, runs `body`, and always closes it.
+    func withStore<T>(_ body: (SpruceStore) async throws -> T) async throws -> T {
+        let store = try await SpruceStore.open(try location)
+        do {
+            let result = try await body(store)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+}
