@@ -16,8 +16,9 @@ public struct InvitationToken: Hashable, Sendable, CustomStringConvertible {
     /// Checks the shape of a token someone handed over.
     /// - Throws: ``InvitationTokenError`` when the length or an alphabet character is wrong.
     public init(_ text: String) throws(InvitationTokenError) {
-        let lowered = text.lowercased()
-        let bytes = Array(lowered.utf8)
+        // ASCII case folding only: `String.lowercased()` maps the Kelvin sign (U+212A) to `k`.
+        let bytes = ASCII.lowercased(text.utf8)
+        let lowered = String(decoding: bytes, as: UTF8.self)
         guard bytes.count == Self.length else { throw .wrongLength(expected: Self.length) }
         if let offset = bytes.firstIndex(where: { !Self.alphabet.contains($0) }) {
             throw .invalidCharacter(offset: offset)

@@ -28,8 +28,10 @@ public struct LinkCode: Hashable, Comparable, Sendable, CustomStringConvertible 
     /// Validates `text` as a code. Case is folded; surrounding whitespace is not accepted.
     /// - Throws: ``LinkCodeError`` naming the first rule the text breaks.
     public init(_ text: String) throws(LinkCodeError) {
-        let lowered = text.lowercased()
-        let bytes = Array(lowered.utf8)
+        // ASCII case folding only: `String.lowercased()` maps the Kelvin sign (U+212A) to `k`,
+        // which would let a look-alike spelling pass as a plain ASCII code.
+        let bytes = ASCII.lowercased(text.utf8)
+        let lowered = String(decoding: bytes, as: UTF8.self)
         guard !bytes.isEmpty else { throw .empty }
         if bytes.allSatisfy(ASCII.isDigit) {
             guard bytes.count >= Self.numericLengths.lowerBound else {
@@ -55,7 +57,8 @@ public struct LinkCode: Hashable, Comparable, Sendable, CustomStringConvertible 
         }
         guard bytes.first != UInt8(ascii: "-") else { throw .leadingHyphen }
         guard bytes.last != UInt8(ascii: "-") else { throw .trailingHyphen }
-        guard !lowered.contains("--") else { throw .doubleHyphen }
+        guard !zip(bytes, bytes.dropFirst()).contains(where: { $0 == UInt8(ascii: "-") && $1 == UInt8(ascii: "-") })
+        else { throw .doubleHyphen }
         guard bytes.contains(where: ASCII.isLowercaseLetter) else { throw .noLetter }
         guard !ReservedWords.contains(lowered) else { throw .reserved }
         self.rawValue = lowered

@@ -4,4 +4,9 @@ enum ASCII {
     static func isLowercaseLetter(_ byte: UInt8) -> Bool { byte >= 0x61 && byte <= 0x7A }
     static func isUppercaseLetter(_ byte: UInt8) -> Bool { byte >= 0x41 && byte <= 0x5A }
     static func isControl(_ byte: UInt8) -> Bool { byte < 0x20 || byte == 0x7F }
+
+    /// The bytes with `A-Z` turned into `a-z` and every other byte, non-ASCII included, left alone.
+    static func lowercased(_ bytes: some Sequence<UInt8>) -> [UInt8] {
+        bytes.map { isUppercaseLetter($0) ? $0 + 0x20 : $0 }
+    }
 }
