@@ -53,6 +53,7 @@ let package = Package(
                 "SpruceCore",
                 "SpruceStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
@@ -60,6 +61,12 @@ let package = Package(
             name: "QRBenchmark",
             dependencies: ["SpruceQR"],
             path: "Benchmarks/QRBenchmark"
+        ),
+
+        .executableTarget(
+            name: "StoreBenchmark",
+            dependencies: ["SpruceStore", "SpruceCore", .product(name: "SQLiteKit", package: "sqlite-kit")],
+            path: "Benchmarks/StoreBenchmark"
         ),
 
         .testTarget(name: "SpruceQRTests", dependencies: ["SpruceQR"]),

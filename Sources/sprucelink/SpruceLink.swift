@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct SpruceLink: AsyncParsableCommand {
@@ -10,4 +11,22 @@ struct SpruceLink: AsyncParsableCommand {
             QRCommand.self, SeedCommand.self, OrgCommand.self, LinkCommand.self, ResolveCommand.self,
         ]
     )
+
+    /// Runs the command, reporting a ``UsageError`` as one line with exit status 64 and anything else as
+    /// ArgumentParser does.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as UsageError {
+            Terminal.printError("Error: \(error.description)")
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

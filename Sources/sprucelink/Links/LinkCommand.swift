@@ -48,27 +48,29 @@ extension LinkCommand {
         @Flag(help: "Print the links as JSON.")
         var json = false
 
-        func validate() throws {
-            if slug != nil && !vanity { throw ValidationError("a code argument needs --vanity") }
-            if vanity && count != 1 { throw ValidationError("--count: a vanity code is minted one at a time") }
+        func checkOptions() throws {
+            if slug != nil && !vanity { throw UsageError("a code argument needs --vanity") }
+            if vanity && count != 1 { throw UsageError("--count: a vanity code is minted one at a time") }
             guard (1...SpruceStore.maximumMintCount).contains(count) else {
-                throw ValidationError("--count must be between 1 and \(SpruceStore.maximumMintCount)")
+                throw UsageError("--count must be between 1 and \(SpruceStore.maximumMintCount)")
             }
             guard LinkCode.numericLengths.contains(length) else {
-                throw ValidationError("--length must be between 6 and 10")
+                throw UsageError("--length must be between 6 and 10")
             }
             guard label.count <= SpruceStore.labelLimit else {
-                throw ValidationError("--label is longer than \(SpruceStore.labelLimit) characters")
+                throw UsageError("--label is longer than \(SpruceStore.labelLimit) characters")
             }
         }
 
         func run() async throws {
-            let tags = try self.tags.map { text in
-                do { return try ConversationTag(text) } catch { throw ValidationError("--tag: \(error.description)") }
+            try checkOptions()
+            var tags: [ConversationTag] = []
+            for text in self.tags {
+                do { tags.append(try ConversationTag(text)) } catch { throw UsageError("--tag: \(error.description)") }
             }
             let kind: MintRequest.Kind
             if vanity, let slug {
-                do { kind = .chosen(try LinkCode(slug)) } catch { throw ValidationError("vanity code: \(error.description)") }
+                do { kind = .chosen(try LinkCode(slug)) } catch { throw UsageError("vanity code: \(error.description)") }
             } else if vanity {
                 kind = .vanityFromName
             } else {
@@ -126,7 +128,7 @@ extension LinkCommand {
 
         func run() async throws {
             let linkCode: LinkCode
-            do { linkCode = try LinkCode(code) } catch { throw ValidationError("code: \(error.description)") }
+            do { linkCode = try LinkCode(code) } catch { throw UsageError("code: \(error.description)") }
             let link = try await options.withStore { store in try await store.disableLink(code: linkCode) }
             print("Disabled \(LinkText.url(for: link.code))")
         }

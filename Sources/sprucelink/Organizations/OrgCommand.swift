@@ -60,7 +60,7 @@ extension OrgCommand {
             do {
                 validated = try profile.validated()
             } catch {
-                throw ValidationError("--\(error.optionName): \(error.description)")
+                throw UsageError("--\(error.optionName): \(error.description)")
             }
             let (organization, primary) = try await options.withStore { store in
                 try await store.createOrganization(validated)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import SpruceStore
 
 /// `--database`, shared by every command that reads or writes the store.
@@ -22,14 +23,16 @@ struct DatabaseOptions: ParsableArguments {
             do {
                 return try DatabaseLocation(parsing: setting)
             } catch {
-                throw ValidationError("--database: \(error.description)")
+                throw UsageError("--database: \(error.description)")
             }
         }
     }
 
     /// Opens the store, runs `body`, and always closes it.
     func withStore<T>(_ body: (SpruceStore) async throws -> T) async throws -> T {
-        let store = try await SpruceStore.open(try location)
+        var logger = Logger(label: "sprucelink.store")
+        logger.logLevel = .critical
+        let store = try await SpruceStore.open(try location, logger: logger)
         do {
             let result = try await body(store)
             await store.close()

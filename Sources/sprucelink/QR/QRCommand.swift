@@ -1,0 +1,2 @@
+import ArgumentParser
+struct QRCommand: AsyncParsableCommand { static let configuration = CommandConfiguration(commandName: "qr") }
