@@ -1,0 +1,64 @@
+/// Why a text could not be encoded as a QR code.
+public enum QRCodeError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The unit a capacity is counted in.
+    public enum Unit: String, Sendable, Hashable {
+        case bytes
+        case characters
+    }
+
+    /// The text was empty.
+    case emptyText
+    /// The text does not fit in the largest symbol for the level. `length` and `capacity` are in `unit`.
+    case textTooLong(level: QRCode.ErrorCorrectionLevel, version: String, capacity: Int, unit: Unit, length: Int)
+    /// The requested minimum version is outside `allowed`.
+    case invalidVersion(Int, allowed: ClosedRange<Int>)
+    /// The level cannot be used for Micro QR (Micro QR has no level H).
+    case levelNotAvailableForMicro(QRCode.ErrorCorrectionLevel)
+    /// Alphanumeric mode was asked for but the text holds a character outside `0-9 A-Z space $ % * + - . / :`.
+    case alphanumericNotPossible(character: Character)
+    /// libqrencode failed for another reason; the value is `errno`.
+    case encodingFailed(errno: Int32)
+
+    public var description: String {
+        switch self {
+        case .emptyText:
+            return "cannot encode an empty text"
+        case .textTooLong(let level, let version, let capacity, let unit, let length):
+            return "text is \(length) \(unit.rawValue), too long for a QR code at level \(level.letter): "
+                + "version \(version) holds at most \(capacity) \(unit.rawValue)"
+        case .invalidVersion(let version, let allowed):
+            return "version \(version) is out of range: allowed \(allowed.lowerBound)...\(allowed.upperBound)"
+        case .levelNotAvailableForMicro(let level):
+            return "level \(level.letter) is not available for Micro QR: allowed L, M, Q"
+        case .alphanumericNotPossible(let character):
+            return "alphanumeric mode is not possible: \"\(character)\" is not one of 0-9 A-Z space $ % * + - . / :"
+        case .encodingFailed(let code):
+            return "libqrencode failed (errno \(code))"
+        }
+    }
+}
+
+extension QRCode {
+    /// Capacity of the largest symbol for a level, from the standard QR capacity tables
+    /// (ISO/IEC 18004 table 7): version 40 for QR, M4 for Micro QR.
+    static func maximumCapacity(
+        level: ErrorCorrectionLevel, mode: Mode, micro: Bool
+    ) -> (version: String, capacity: Int, unit: QRCodeError.Unit) {
+        let index: Int
+        switch level {
+        case .low: index = 0
+        case .medium: index = 1
+        case .quartile: index = 2
+        case .high: index = 3
+        }
+        let alphanumeric = mode == .alphanumeric
+        if micro {
+            // M4: 8-bit 15/13/9, alphanumeric 21/18/13 (no level H).
+            let table = alphanumeric ? [21, 18, 13, 0] : [15, 13, 9, 0]
+            return ("M4", table[index], alphanumeric ? .characters : .bytes)
+        }
+        // Version 40: 8-bit 2953/2331/1663/1273, alphanumeric 4296/3391/2420/1852.
+        let table = alphanumeric ? [4296, 3391, 2420, 1852] : [2953, 2331, 1663, 1273]
+        return ("40", table[index], alphanumeric ? .characters : .bytes)
+    }
+}
