@@ -35,7 +35,7 @@ struct QRCommand: AsyncParsableCommand {
 
     @Option(
         name: [.customShort("v"), .customLong("symbol-version")],
-        help: ArgumentHelp("Minimum symbol version: 1...40, or 1...4 with --micro (default: smallest that fits).", valueName: "n"))
+        parsing: .unconditional, help: ArgumentHelp("Minimum symbol version: 1...40, or 1...4 with --micro (default: smallest that fits).", valueName: "n"))
     var symbolVersion: String?
 
     @Option(help: ArgumentHelp("Segment mode: auto (default), byte or alphanumeric.", valueName: "mode"))
@@ -44,10 +44,10 @@ struct QRCommand: AsyncParsableCommand {
     @Flag(help: "Encode a Micro QR code (levels L, M, Q).")
     var micro = false
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Pixels per module for png and svg: 1...1000 (default 8).", valueName: "n"))
+    @Option(name: .shortAndLong, parsing: .unconditional, help: ArgumentHelp("Pixels per module for png and svg: 1...1000 (default 8).", valueName: "n"))
     var scale: String?
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Quiet zone in modules: 0...100 (default 4).", valueName: "n"))
+    @Option(name: .shortAndLong, parsing: .unconditional, help: ArgumentHelp("Quiet zone in modules: 0...100 (default 4).", valueName: "n"))
     var margin: String?
 
     @Option(help: ArgumentHelp("Dark module color for png and svg, #RRGGBB or #RRGGBBAA (default #000000).", valueName: "hex"))
@@ -56,7 +56,7 @@ struct QRCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Light module color for png and svg, #RRGGBB or #RRGGBBAA (default #FFFFFF).", valueName: "hex"))
     var background: String?
 
-    @Option(help: ArgumentHelp("Resolution stored in the PNG (pHYs chunk): 1...100000.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Resolution stored in the PNG (pHYs chunk): 1...100000.", valueName: "n"))
     var dpi: String?
 
     @Flag(help: "Swap dark and light (colors for png and svg, glyphs for terminal output).")
