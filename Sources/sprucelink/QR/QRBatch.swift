@@ -21,11 +21,12 @@ struct QRBatch {
             throw QRUsageError(description: "--output-dir '\(directory)' cannot be created: \(QRFiles.reason(error))")
         }
         let type = settings.type ?? .png
-        var lines = contents.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // "\r\n" is one Character in Swift, so split on both line ends.
+        var lines = contents.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+            .map(String.init)
         if lines.last == "" { lines.removeLast() }
-        let jobs = lines.enumerated().compactMap { index, line -> (number: Int, text: String)? in
-            let text = line.hasSuffix("\r") ? String(line.dropLast()) : line
-            return text.isEmpty ? nil : (index + 1, text)
+        let jobs = lines.enumerated().compactMap { index, text -> (number: Int, text: String)? in
+            text.isEmpty ? nil : (index + 1, text)
         }
         let progress = QRConsole.stderrIsTerminal
         var written = 0
