@@ -26,15 +26,13 @@ enum LibQREncode {
             throw .levelNotAvailableForMicro(options.level)
         }
         let level = options.level.cLevel
-        let bytes = Array(text.utf8)
         var mode = options.mode
         if mode == .alphanumeric {
-            if let index = bytes.firstIndex(where: { !QRCode.alphanumericCharacters.contains($0) }) {
-                let offset = text.utf8.index(text.utf8.startIndex, offsetBy: index)
-                let character = text[offset...].first ?? "?"
+            if let index = text.utf8.firstIndex(where: { !QRCode.alphanumericCharacters.contains($0) }) {
+                let character = text[index...].first ?? "?"
                 throw .alphanumericNotPossible(character: character)
             }
-        } else if mode == .automatic, bytes.contains(0) {
+        } else if mode == .automatic, text.utf8.contains(0) {
             // QRcode_encodeString reads a C string and would stop at the NUL: encode the bytes instead.
             mode = .byte
         }
@@ -46,14 +44,14 @@ enum LibQREncode {
         let versions = options.micro && mode == .alphanumeric ? Array(firstVersion...4) : [firstVersion]
         for version in versions {
             errno = 0
-            code = encodeOnce(bytes: bytes, text: text, version: Int32(version), level: level, mode: mode, micro: options.micro)
+            code = encodeOnce(text: text, version: Int32(version), level: level, mode: mode, micro: options.micro)
             failure = errno
             if code != nil { break }
         }
         guard let code else {
             if failure == ERANGE || (options.micro && failure == EINVAL) {
                 let limit = QRCode.maximumCapacity(level: options.level, mode: mode, micro: options.micro)
-                let length = mode == .alphanumeric ? text.count : bytes.count
+                let length = text.utf8.count  // alphanumeric text is ASCII: characters = bytes
                 throw .textTooLong(
                     level: options.level, version: limit.version, capacity: limit.capacity, unit: limit.unit,
                     length: length)
@@ -74,15 +72,16 @@ enum LibQREncode {
     }
 
     private static func encodeOnce(
-        bytes: [UInt8], text: String, version: Int32, level: QRecLevel, mode: QRCode.Mode, micro: Bool
+        text: String, version: Int32, level: QRecLevel, mode: QRCode.Mode, micro: Bool
     ) -> UnsafeMutablePointer<QRcode>? {
+        var text = text  // withUTF8 may make the storage contiguous
         switch mode {
         case .automatic:
             return micro
                 ? QRcode_encodeStringMQR(text, version, level, QR_MODE_8, 1)
                 : QRcode_encodeString(text, version, level, QR_MODE_8, 1)
         case .byte:
-            return bytes.withUnsafeBufferPointer { buffer in
+            return text.withUTF8 { buffer in
                 micro
                     ? QRcode_encodeDataMQR(Int32(buffer.count), buffer.baseAddress, version, level)
                     : QRcode_encodeData(Int32(buffer.count), buffer.baseAddress, version, level)
@@ -90,7 +89,7 @@ enum LibQREncode {
         case .alphanumeric:
             guard let input = micro ? QRinput_newMQR(version, level) : QRinput_new2(version, level) else { return nil }
             defer { QRinput_free(input) }
-            let appended = bytes.withUnsafeBufferPointer { buffer in
+            let appended = text.withUTF8 { buffer in
                 QRinput_append(input, QR_MODE_AN, Int32(buffer.count), buffer.baseAddress)
             }
             guard appended == 0 else { return nil }

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# QR benchmark: the Swift path (SpruceQR: encode + PNG in memory) against the C floor (libqrencode + libpng
+# called directly, Benchmarks/qr_floor.c), same texts, same libpng/zlib settings. Runs each ROUNDS times,
+# alternating, and reports the medians of process CPU time per code (other work on a shared machine does not
+# count). Expects `swift build -c release --product QRBenchmark` to have run (make bench does it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+COUNT=${QR_BENCH_COUNT:-10000}
+ROUNDS=${QR_BENCH_ROUNDS:-5}
+SWIFT_BIN=${QR_BENCH_SWIFT:-$(swift build -c release --show-bin-path)/QRBenchmark}
+C_BIN=.build/qr_floor
+
+mkdir -p .build
+# shellcheck disable=SC2046
+cc -O2 -o "$C_BIN" Benchmarks/qr_floor.c $(pkg-config --cflags --libs libqrencode libpng)
+[ -x "$SWIFT_BIN" ] || { echo "missing $SWIFT_BIN: run swift build -c release --product QRBenchmark" >&2; exit 1; }
+
+value() { sed -n "s/^$1=//p" <<<"$2"; }
+median() { tr ' ' '\n' | sed '/^$/d' | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+c_runs="" swift_runs="" encode_runs="" pngonly_runs="" terminal_runs="" svg_runs=""
+for round in $(seq "$ROUNDS"); do
+    c_out=$("$C_BIN" "$COUNT")
+    swift_out=$("$SWIFT_BIN" "$COUNT")
+    c_runs+=" $(value c_png_us "$c_out")"
+    swift_runs+=" $(value swift_png_us "$swift_out")"
+    encode_runs+=" $(value swift_encode_us "$swift_out")"
+    pngonly_runs+=" $(value swift_png_only_us "$swift_out")"
+    terminal_runs+=" $(value swift_terminal_us "$swift_out")"
+    svg_runs+=" $(value swift_svg_us "$swift_out")"
+    printf 'round %d: C %.1f µs, Swift %.1f µs\n' "$round" "$(value c_png_us "$c_out")" "$(value swift_png_us "$swift_out")"
+done
+
+c=$(median <<<"$c_runs"); swift=$(median <<<"$swift_runs")
+echo
+echo "QR benchmark: $COUNT codes 'https://spruce.care/1NNNNN', level M (version $(value version "$swift_out")), PNG 1-bit scale 8 margin 4, in memory"
+echo "settings (both): zlib level 1, default strategy, filter Up, memLevel 4"
+echo "median of $ROUNDS alternating runs, process CPU time per code:"
+printf '  C floor (libqrencode + libpng)  %8.1f µs/code   (%s bytes/PNG)\n' "$c" "$(value png_bytes "$c_out")"
+printf '  Swift SpruceQR encode + PNG     %8.1f µs/code   (%s bytes/PNG)\n' "$swift" "$(value png_bytes "$swift_out")"
+printf '    of which encode               %8.1f µs/code\n' "$(median <<<"$encode_runs")"
+printf '    of which PNG render           %8.1f µs/code\n' "$(median <<<"$pngonly_runs")"
+printf '  ratio Swift / C                 %8.2f x\n' "$(awk -v s="$swift" -v c="$c" 'BEGIN {print s / c}')"
+printf '  terminal renderer (half blocks) %8.1f µs/code (render only)\n' "$(median <<<"$terminal_runs")"
+printf '  SVG renderer                    %8.1f µs/code (render only)\n' "$(median <<<"$svg_runs")"
