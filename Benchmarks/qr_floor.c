@@ -33,8 +33,8 @@ static void write_fn(png_structp png, png_bytep data, size_t length) {
 
 static void flush_fn(png_structp png) { (void)png; }
 
-// The same settings as PNGRenderer.Compression.fast: zlib level 1, default strategy, filter Up, memLevel 4.
-static int level = 1, strategy = 0, filters = PNG_FILTER_UP, mem_level = 4;
+// The same settings as PNGRenderer.Compression.fast: zlib level 1, default strategy, no filter, memLevel 4.
+static int level = 1, strategy = 0, filters = PNG_FILTER_NONE, mem_level = 4;
 
 /// Returns the PNG size, or 0 on error. Dark modules are 0 bits (black) in 1-bit grayscale.
 static size_t write_png(const QRcode *code, int scale, int margin, buffer *out) {

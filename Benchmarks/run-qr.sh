@@ -35,7 +35,7 @@ done
 c=$(median <<<"$c_runs"); swift=$(median <<<"$swift_runs")
 echo
 echo "QR benchmark: $COUNT codes 'https://spruce.care/1NNNNN', level M (version $(value version "$swift_out")), PNG 1-bit scale 8 margin 4, in memory"
-echo "settings (both): zlib level 1, default strategy, filter Up, memLevel 4"
+echo "settings (both): zlib level 1, default strategy, filter None, memLevel 4"
 echo "median of $ROUNDS alternating runs, process CPU time per code:"
 printf '  C floor (libqrencode + libpng)  %8.1f µs/code   (%s bytes/PNG)\n' "$c" "$(value png_bytes "$c_out")"
 printf '  Swift SpruceQR encode + PNG     %8.1f µs/code   (%s bytes/PNG)\n' "$swift" "$(value png_bytes "$swift_out")"
