@@ -221,4 +221,34 @@ struct QRCommandTests {
         let help = try QRCLI.sprucelink(["qr", "--help"])
         #expect(help.stdoutText.contains("--symbol-version"))
     }
+
+    /// Runs sprucelink with stdout and stderr on a pseudo-terminal (util-linux `script`, in every Debian base).
+    private func onTerminal(_ arguments: [String]) throws -> QRCLI.Result {
+        let command = try ([QRCLI.binary()] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        return try QRCLI.run("/usr/bin/env", ["script", "-qec", command.joined(separator: " "), "/dev/null"])
+    }
+
+    @Test("on a terminal: PNG is refused, the default is black-on-white half blocks, batch shows progress")
+    func terminalBehaviour() throws {
+        let png = try onTerminal(["qr", Self.url, "-t", "png"])
+        #expect(png.status != 0)
+        #expect(png.stdoutText.contains("refusing to write PNG bytes to a terminal"))
+        #expect(!png.stdoutText.contains("PNG\r"))
+
+        let shown = try onTerminal(["qr", Self.url])
+        #expect(shown.status == 0)
+        #expect(shown.stdoutText.hasPrefix("\u{1B}[30;107m"))
+        let plain = shown.stdoutText.replacing(/\x{1B}\[[0-9;]*m/, with: "").replacingOccurrences(of: "\r\n", with: "\n")
+        let reference = try QRCLI.run("/usr/bin/env", ["qrencode", "-t", "UTF8i", "-m", "4", "-l", "M", "--", Self.url])
+        #expect(plain.split(separator: "\n") == reference.stdoutText.split(separator: "\n"))
+
+        try QRCLI.withTemporaryDirectory { directory in
+            let input = directory.appendingPathComponent("texts.txt")
+            try Data("one\ntwo\n".utf8).write(to: input)
+            let batch = try onTerminal(["qr", "--batch", input.path, "--output-dir", directory.path])
+            #expect(batch.status == 0)
+            #expect(batch.stdoutText.contains("] 2/2"))
+            #expect(batch.stdoutText.contains("wrote 2 of 2 codes"))
+        }
+    }
 }
