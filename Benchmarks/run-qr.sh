@@ -44,3 +44,15 @@ printf '    of which PNG render           %8.1f µs/code\n' "$(median <<<"$pngon
 printf '  ratio Swift / C                 %8.2f x\n' "$(awk -v s="$swift" -v c="$c" 'BEGIN {print s / c}')"
 printf '  terminal renderer (half blocks) %8.1f µs/code (render only)\n' "$(median <<<"$terminal_runs")"
 printf '  SVG renderer                    %8.1f µs/code (render only)\n' "$(median <<<"$svg_runs")"
+
+# Instruction counts (callgrind) are not disturbed by other work on the machine: a second, noise-free ratio.
+# Each program runs its 200-code warm-up plus IR_COUNT codes; the difference of two counts cancels start-up.
+if command -v valgrind >/dev/null; then
+    IR_COUNT=${QR_BENCH_IR_COUNT:-1000}
+    instructions() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null | sed -n 's/.*Collected : //p'; }
+    c_small=$(instructions "$C_BIN" 100); c_large=$(instructions "$C_BIN" $((IR_COUNT + 100)))
+    s_small=$(QR_BENCH_PNG_ONLY=1 instructions "$SWIFT_BIN" 100); s_large=$(QR_BENCH_PNG_ONLY=1 instructions "$SWIFT_BIN" $((IR_COUNT + 100)))
+    c_ir=$(( (c_large - c_small) / IR_COUNT )); s_ir=$(( (s_large - s_small) / IR_COUNT ))
+    echo "instructions per code (callgrind, $IR_COUNT codes):"
+    printf '  C floor %d, Swift %d, ratio Swift / C %.3f x\n' "$c_ir" "$s_ir" "$(awk -v s="$s_ir" -v c="$c_ir" 'BEGIN {print s / c}')"
+fi
