@@ -36,6 +36,18 @@ struct ErrorTests {
             expected: .textTooLong(level: .quartile, version: "40", capacity: 2420, unit: .characters, length: 2421),
             words: ["level Q", "version 40", "2420 characters"]),
         CapacityCase(
+            text: String(repeating: "7", count: 5597), options: .init(),
+            expected: .textTooLong(level: .medium, version: "40", capacity: 5596, unit: .characters, length: 5597),
+            words: ["level M", "version 40", "5596 characters"]),
+        CapacityCase(
+            text: String(repeating: "AB", count: 1700), options: .init(),
+            expected: .textTooLong(level: .medium, version: "40", capacity: 3391, unit: .characters, length: 3400),
+            words: ["level M", "3391 characters"]),
+        CapacityCase(
+            text: String(repeating: "1", count: 36), options: .init(level: .low, micro: true),
+            expected: .textTooLong(level: .low, version: "M4", capacity: 35, unit: .characters, length: 36),
+            words: ["version M4", "35 characters"]),
+        CapacityCase(
             text: "this does not fit in micro", options: .init(level: .low, micro: true),
             expected: .textTooLong(level: .low, version: "M4", capacity: 15, unit: .bytes, length: 26),
             words: ["level L", "version M4", "15 bytes"]),

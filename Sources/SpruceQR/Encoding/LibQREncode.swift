@@ -50,8 +50,8 @@ enum LibQREncode {
         }
         guard let code else {
             if failure == ERANGE || (options.micro && failure == EINVAL) {
-                let limit = QRCode.maximumCapacity(level: options.level, mode: mode, micro: options.micro)
-                let length = text.utf8.count  // alphanumeric text is ASCII: characters = bytes
+                let limit = QRCode.maximumCapacity(level: options.level, mode: mode, micro: options.micro, text: text)
+                let length = text.utf8.count  // numeric and alphanumeric text is ASCII: characters = bytes
                 throw .textTooLong(
                     level: options.level, version: limit.version, capacity: limit.capacity, unit: limit.unit,
                     length: length)

@@ -40,9 +40,10 @@ public enum QRCodeError: Error, Sendable, Hashable, CustomStringConvertible {
 
 extension QRCode {
     /// Capacity of the largest symbol for a level, from the standard QR capacity tables
-    /// (ISO/IEC 18004 table 7): version 40 for QR, M4 for Micro QR.
+    /// (ISO/IEC 18004 table 7): version 40 for QR, M4 for Micro QR. In automatic mode the table follows the
+    /// text: digits only are counted as numeric, `0-9 A-Z space $%*+-./:` as alphanumeric, the rest as bytes.
     static func maximumCapacity(
-        level: ErrorCorrectionLevel, mode: Mode, micro: Bool
+        level: ErrorCorrectionLevel, mode: Mode, micro: Bool, text: String
     ) -> (version: String, capacity: Int, unit: QRCodeError.Unit) {
         let index: Int
         switch level {
@@ -51,14 +52,29 @@ extension QRCode {
         case .quartile: index = 2
         case .high: index = 3
         }
-        let alphanumeric = mode == .alphanumeric
-        if micro {
-            // M4: 8-bit 15/13/9, alphanumeric 21/18/13 (no level H).
-            let table = alphanumeric ? [21, 18, 13, 0] : [15, 13, 9, 0]
-            return ("M4", table[index], alphanumeric ? .characters : .bytes)
+        enum Table { case numeric, alphanumeric, bytes }
+        let table: Table
+        switch mode {
+        case .byte: table = .bytes
+        case .alphanumeric: table = .alphanumeric
+        case .automatic:
+            if text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+                table = .numeric
+            } else if text.utf8.allSatisfy({ alphanumericCharacters.contains($0) }) {
+                table = .alphanumeric
+            } else {
+                table = .bytes
+            }
         }
-        // Version 40: 8-bit 2953/2331/1663/1273, alphanumeric 4296/3391/2420/1852.
-        let table = alphanumeric ? [4296, 3391, 2420, 1852] : [2953, 2331, 1663, 1273]
-        return ("40", table[index], alphanumeric ? .characters : .bytes)
+        let capacities: [Int]
+        switch (table, micro) {
+        case (.numeric, false): capacities = [7089, 5596, 3993, 3057]
+        case (.alphanumeric, false): capacities = [4296, 3391, 2420, 1852]
+        case (.bytes, false): capacities = [2953, 2331, 1663, 1273]
+        case (.numeric, true): capacities = [35, 30, 21, 0]  // Micro QR has no level H
+        case (.alphanumeric, true): capacities = [21, 18, 13, 0]
+        case (.bytes, true): capacities = [15, 13, 9, 0]
+        }
+        return (micro ? "M4" : "40", capacities[index], table == .bytes ? .bytes : .characters)
     }
 }
