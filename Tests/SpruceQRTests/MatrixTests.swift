@@ -51,6 +51,10 @@ struct MatrixTests {
         let larger = try QRCode(text: "spruce.care!", options: .init(level: .low, micro: true))
         #expect(larger.version == 4)
         #expect(larger.width == 17)
+        // Alphanumeric mode needs M2 at least (M1 holds digits only); the loop over versions finds it.
+        let alphanumeric = try QRCode(text: "ABC", options: .init(level: .low, mode: .alphanumeric, micro: true))
+        #expect(alphanumeric.version == 2)
+        #expect(alphanumeric.isMicro)
     }
 
     struct TerminalCase: Sendable, CustomTestStringConvertible {
