@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 COUNT=${QR_BENCH_COUNT:-10000}
-ROUNDS=${QR_BENCH_ROUNDS:-5}
+ROUNDS=${QR_BENCH_ROUNDS:-7}
 SWIFT_BIN=${QR_BENCH_SWIFT:-$(swift build -c release --show-bin-path)/QRBenchmark}
 C_BIN=.build/qr_floor
 
@@ -17,12 +17,17 @@ cc -O2 -o "$C_BIN" Benchmarks/qr_floor.c $(pkg-config --cflags --libs libqrencod
 [ -x "$SWIFT_BIN" ] || { echo "missing $SWIFT_BIN: run swift build -c release --product QRBenchmark" >&2; exit 1; }
 
 value() { sed -n "s/^$1=//p" <<<"$2"; }
+minimum() { tr ' ' '\n' | sed '/^$/d' | sort -g | head -1; }
 median() { tr ' ' '\n' | sed '/^$/d' | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
 c_runs="" swift_runs="" encode_runs="" pngonly_runs="" terminal_runs="" svg_runs=""
 for round in $(seq "$ROUNDS"); do
-    c_out=$("$C_BIN" "$COUNT")
-    swift_out=$("$SWIFT_BIN" "$COUNT")
+    # Alternate which program goes first, so neither always runs on a warmer (or busier) machine.
+    if (( round % 2 )); then
+        c_out=$("$C_BIN" "$COUNT"); swift_out=$("$SWIFT_BIN" "$COUNT")
+    else
+        swift_out=$("$SWIFT_BIN" "$COUNT"); c_out=$("$C_BIN" "$COUNT")
+    fi
     c_runs+=" $(value c_png_us "$c_out")"
     swift_runs+=" $(value swift_png_us "$swift_out")"
     encode_runs+=" $(value swift_encode_us "$swift_out")"
@@ -41,7 +46,10 @@ printf '  C floor (libqrencode + libpng)  %8.1f µs/code   (%s bytes/PNG)\n' "$c
 printf '  Swift SpruceQR encode + PNG     %8.1f µs/code   (%s bytes/PNG)\n' "$swift" "$(value png_bytes "$swift_out")"
 printf '    of which encode               %8.1f µs/code\n' "$(median <<<"$encode_runs")"
 printf '    of which PNG render           %8.1f µs/code\n' "$(median <<<"$pngonly_runs")"
-printf '  ratio Swift / C                 %8.2f x\n' "$(awk -v s="$swift" -v c="$c" 'BEGIN {print s / c}')"
+printf '  ratio Swift / C                 %8.2f x   (median)\n' "$(awk -v s="$swift" -v c="$c" 'BEGIN {print s / c}')"
+c_min=$(minimum <<<"$c_runs"); swift_min=$(minimum <<<"$swift_runs")
+printf '  fastest runs: C %.1f, Swift %.1f µs/code, ratio %.2f x\n' "$c_min" "$swift_min" \
+    "$(awk -v s="$swift_min" -v c="$c_min" 'BEGIN {print s / c}')"
 printf '  terminal renderer (half blocks) %8.1f µs/code (render only)\n' "$(median <<<"$terminal_runs")"
 printf '  SVG renderer                    %8.1f µs/code (render only)\n' "$(median <<<"$svg_runs")"
 
