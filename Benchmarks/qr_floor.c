@@ -66,7 +66,9 @@ static size_t write_png(const QRcode *code, int scale, int margin, buffer *out) 
         for (int mx = 0; mx < code->width; mx++) {
             if (!(line[mx] & 1)) continue;
             // clear `scale` bits starting at this module's first pixel
-            for (int p = (margin + mx) * scale, end = p + scale; p < end; p++) row[p >> 3] &= (unsigned char)~(0x80 >> (p & 7));
+            for (int p = (margin + mx) * scale, end = p + scale; p < end; p++) {
+                row[p >> 3] &= (unsigned char)~(0x80 >> (p & 7));
+            }
         }
         for (int y = 0; y < scale; y++) png_write_row(png, row);
     }

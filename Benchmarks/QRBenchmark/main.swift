@@ -8,9 +8,9 @@
 import SpruceQR
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Process CPU time in µs: other work on the (shared) machine does not count against us.
@@ -30,7 +30,8 @@ if arguments.count > 4 {
     let filters: [String: PNGRenderer.Compression.Filter] = [
         "none": .none, "sub": .sub, "up": .up, "average": .average, "paeth": .paeth, "all": .all,
     ]
-    guard let level = Int(arguments[2]), let strategy = strategies[arguments[3]], let filter = filters[arguments[4]] else {
+    guard let level = Int(arguments[2]), let strategy = strategies[arguments[3]], let filter = filters[arguments[4]]
+    else {
         print("usage: QRBenchmark [count] [zlib-level default|filtered|huffman|rle none|sub|up|average|paeth|all]")
         exit(2)
     }

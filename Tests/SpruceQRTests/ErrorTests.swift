@@ -120,7 +120,9 @@ struct ErrorTests {
         #expect(try RGBAColor(hex: text) == color)
     }
 
-    @Test("bad colors are errors that name the value", arguments: ["red", "#12345", "#1234567", "#GGGGGG", "123456", "", "#", "#ＡＢＣＤＥＦ"])
+    @Test(
+        "bad colors are errors that name the value",
+        arguments: ["red", "#12345", "#1234567", "#GGGGGG", "123456", "", "#", "#ＡＢＣＤＥＦ"])
     func badColors(text: String) {
         let error = #expect(throws: RGBAColor.ParseError.self) { try RGBAColor(hex: text) }
         #expect(error?.value == text)
@@ -128,12 +130,14 @@ struct ErrorTests {
         #expect(error?.description.contains("#RRGGBB") == true)
     }
 
-    @Test("bad render options are errors", arguments: [
-        (RenderOptions(scale: 0), RenderError.invalidScale(0)),
-        (RenderOptions(scale: 1001), RenderError.invalidScale(1001)),
-        (RenderOptions(margin: -1), RenderError.invalidMargin(-1)),
-        (RenderOptions(foreground: .white, background: .white), RenderError.indistinguishableColors(.white)),
-    ])
+    @Test(
+        "bad render options are errors",
+        arguments: [
+            (RenderOptions(scale: 0), RenderError.invalidScale(0)),
+            (RenderOptions(scale: 1001), RenderError.invalidScale(1001)),
+            (RenderOptions(margin: -1), RenderError.invalidMargin(-1)),
+            (RenderOptions(foreground: .white, background: .white), RenderError.indistinguishableColors(.white)),
+        ])
     func badRenderOptions(options: RenderOptions, expected: RenderError) throws {
         let code = try QRCode(text: "x")
         #expect(throws: expected) { try PNGRenderer(options: options).render(code) }

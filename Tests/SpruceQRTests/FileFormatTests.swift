@@ -1,11 +1,11 @@
 import Foundation
 import Testing
 
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
-
 @testable import SpruceQR
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// The chunks of a PNG file, read by hand to check what libpng wrote.
 struct PNGChunks {
@@ -47,13 +47,20 @@ struct FileFormatTests {
         arguments: [
             ColorCase(foreground: .black, background: .white, colorType: 0, hasTRNS: false),
             ColorCase(foreground: .white, background: .black, colorType: 0, hasTRNS: false),
-            ColorCase(foreground: RGBAColor(red: 0x1A, green: 0x7F, blue: 0x37), background: .white, colorType: 3, hasTRNS: false),
-            ColorCase(foreground: .black, background: RGBAColor(red: 255, green: 255, blue: 255, alpha: 0), colorType: 3, hasTRNS: true),
-            ColorCase(foreground: RGBAColor(red: 0, green: 0, blue: 0, alpha: 0x80), background: .white, colorType: 3, hasTRNS: true),
+            ColorCase(
+                foreground: RGBAColor(red: 0x1A, green: 0x7F, blue: 0x37), background: .white, colorType: 3,
+                hasTRNS: false),
+            ColorCase(
+                foreground: .black, background: RGBAColor(red: 255, green: 255, blue: 255, alpha: 0), colorType: 3,
+                hasTRNS: true),
+            ColorCase(
+                foreground: RGBAColor(red: 0, green: 0, blue: 0, alpha: 0x80), background: .white, colorType: 3,
+                hasTRNS: true),
         ])
     func colorLayout(_ testCase: ColorCase) throws {
         let code = try #require(Self.code)
-        let options = RenderOptions(scale: 3, margin: 4, foreground: testCase.foreground, background: testCase.background)
+        let options = RenderOptions(
+            scale: 3, margin: 4, foreground: testCase.foreground, background: testCase.background)
         let png = try PNGChunks(PNGRenderer(options: options).render(code))
         let header = try #require(png.first("IHDR"))
         let side = UInt32((code.width + 8) * 3)
@@ -64,14 +71,17 @@ struct FileFormatTests {
         #expect((png.first("tRNS") != nil) == testCase.hasTRNS)
         if testCase.colorType == 3 {
             let palette = try #require(png.first("PLTE"))
-            let bg = testCase.background, fg = testCase.foreground
+            let bg = testCase.background
+            let fg = testCase.foreground
             #expect(palette == [bg.red, bg.green, bg.blue, fg.red, fg.green, fg.blue])
             if testCase.hasTRNS { #expect(png.first("tRNS") == [bg.alpha, fg.alpha]) }
         }
         #expect(png.first("pHYs") == nil)
     }
 
-    @Test("dpi writes pHYs in pixels per metre", arguments: [(72, UInt32(2835)), (300, UInt32(11811)), (600, UInt32(23622))])
+    @Test(
+        "dpi writes pHYs in pixels per metre",
+        arguments: [(72, UInt32(2835)), (300, UInt32(11811)), (600, UInt32(23622))])
     func dpi(dpi: Int, pixelsPerMetre: UInt32) throws {
         let code = try #require(Self.code)
         let png = try PNGChunks(PNGRenderer(dpi: dpi).render(code))
@@ -88,7 +98,10 @@ struct FileFormatTests {
         let renderers = [
             PNGRenderer(),
             PNGRenderer(options: RenderOptions(foreground: .white, background: .black)),
-            PNGRenderer(options: RenderOptions(scale: 1, margin: 0, foreground: try RGBAColor(hex: "#1A7F37CC"), background: try RGBAColor(hex: "#FFFFFF00")), dpi: 300),
+            PNGRenderer(
+                options: RenderOptions(
+                    scale: 1, margin: 0, foreground: try RGBAColor(hex: "#1A7F37CC"),
+                    background: try RGBAColor(hex: "#FFFFFF00")), dpi: 300),
             PNGRenderer(options: RenderOptions(scale: 5), compression: .smallest),
             PNGRenderer(compression: .init(level: 0, strategy: .default, filter: .none)),
         ]
@@ -123,7 +136,8 @@ struct FileFormatTests {
     @Test("SVG is valid XML with one path, crisp edges and a viewBox in modules")
     func svg() throws {
         let code = try #require(Self.code)
-        let options = RenderOptions(scale: 5, margin: 3, foreground: try RGBAColor(hex: "#1A7F3780"), background: .white)
+        let options = RenderOptions(
+            scale: 5, margin: 3, foreground: try RGBAColor(hex: "#1A7F3780"), background: .white)
         let svg = try SVGRenderer(options: options).render(code)
         #expect(svg.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg "))
         let collector = SVGCollector()

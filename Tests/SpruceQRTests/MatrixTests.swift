@@ -19,7 +19,8 @@ struct MatrixTests {
         Symbol(text: "https://spruce.care/123456", options: .init(), flags: ["-l", "M"]),
         Symbol(text: "HELLO WORLD 123", options: .init(level: .quartile), flags: ["-l", "Q"]),
         Symbol(text: "Grüße 😀", options: .init(level: .high), flags: ["-l", "H"]),
-        Symbol(text: "0123456789012345", options: .init(level: .low, minimumVersion: 5), flags: ["-l", "L", "-v", "5"]),
+        Symbol(
+            text: "0123456789012345", options: .init(level: .low, minimumVersion: 5), flags: ["-l", "L", "-v", "5"]),
         Symbol(text: "byte mode TEXT 42", options: .init(mode: .byte), flags: ["-l", "M", "-8"]),
         Symbol(text: String(repeating: "long text ", count: 40), options: .init(), flags: ["-l", "M"]),
     ]
@@ -27,11 +28,21 @@ struct MatrixTests {
     /// Micro QR: zbar cannot decode Micro QR, so Micro codes are checked by matrix comparison with
     /// `qrencode -M` (which needs an explicit version) instead of a decoder.
     static let microSymbols: [Symbol] = [
-        Symbol(text: "12345", options: .init(level: .low, minimumVersion: 1, micro: true), flags: ["-M", "-l", "L", "-v", "1"]),
-        Symbol(text: "ABC123", options: .init(level: .low, minimumVersion: 2, micro: true), flags: ["-M", "-l", "L", "-v", "2"]),
-        Symbol(text: "spruce", options: .init(level: .medium, minimumVersion: 3, micro: true), flags: ["-M", "-l", "M", "-v", "3"]),
-        Symbol(text: "SPRUCE.CARE", options: .init(level: .quartile, minimumVersion: 4, micro: true), flags: ["-M", "-l", "Q", "-v", "4"]),
-        Symbol(text: "bytes!", options: .init(level: .low, minimumVersion: 3, mode: .byte, micro: true), flags: ["-M", "-8", "-l", "L", "-v", "3"]),
+        Symbol(
+            text: "12345", options: .init(level: .low, minimumVersion: 1, micro: true),
+            flags: ["-M", "-l", "L", "-v", "1"]),
+        Symbol(
+            text: "ABC123", options: .init(level: .low, minimumVersion: 2, micro: true),
+            flags: ["-M", "-l", "L", "-v", "2"]),
+        Symbol(
+            text: "spruce", options: .init(level: .medium, minimumVersion: 3, micro: true),
+            flags: ["-M", "-l", "M", "-v", "3"]),
+        Symbol(
+            text: "SPRUCE.CARE", options: .init(level: .quartile, minimumVersion: 4, micro: true),
+            flags: ["-M", "-l", "Q", "-v", "4"]),
+        Symbol(
+            text: "bytes!", options: .init(level: .low, minimumVersion: 3, mode: .byte, micro: true),
+            flags: ["-M", "-8", "-l", "L", "-v", "3"]),
     ]
 
     @Test("matrix equals qrencode's", arguments: symbols + microSymbols)
@@ -85,7 +96,8 @@ struct MatrixTests {
             let text = try renderer.render(code)
             let side = code.width + 2 * terminal.margin
             let parsed = TerminalParser.matrix(text, style: terminal.style, inverted: terminal.inverted, side: side)
-            let reference = try Tools.qrencodeMatrix(symbol.text, arguments: symbol.flags + ["-m", "\(terminal.margin)"])
+            let reference = try Tools.qrencodeMatrix(
+                symbol.text, arguments: symbol.flags + ["-m", "\(terminal.margin)"])
             #expect(parsed == reference, "\(symbol.testDescription)")
             let lines = text.split(separator: "\n")
             #expect(lines.count == (terminal.style == .halfBlocks ? (side + 1) / 2 : side))

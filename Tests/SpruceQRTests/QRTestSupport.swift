@@ -42,7 +42,8 @@ enum Tools {
     }
 
     /// The package root (two levels above this file's directory).
-    static let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent()
         .deletingLastPathComponent()
 
     /// Decodes one image with `zbarimg --raw -q -Sbinary`; `nil` when zbar found nothing.

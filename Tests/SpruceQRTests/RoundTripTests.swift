@@ -74,7 +74,8 @@ struct RoundTripCase: Sendable, CustomTestStringConvertible {
         var cases = texts.map { RoundTripCase(name: $0.0, text: $0.1) }
         let url = "https://spruce.care/123456"
         for level in QRCode.ErrorCorrectionLevel.allCases {
-            cases.append(RoundTripCase(name: "level-\(level.letter)", text: "level \(level.letter) \(url)", level: level))
+            cases.append(
+                RoundTripCase(name: "level-\(level.letter)", text: "level \(level.letter) \(url)", level: level))
         }
         for scale in [2, 3, 8, 12] {
             cases.append(RoundTripCase(name: "scale-\(scale)", text: "\(url)?scale=\(scale)", scale: scale))
@@ -95,7 +96,8 @@ struct RoundTripCase: Sendable, CustomTestStringConvertible {
             RoundTripCase(
                 name: "transparent-background", text: "no paper at all", foreground: "#000000", background: "#FFFFFF00"),
             RoundTripCase(
-                name: "inverted", text: "white on black", foreground: "#FFFFFF", background: "#000000", zbarCanRead: false),
+                name: "inverted", text: "white on black", foreground: "#FFFFFF", background: "#000000",
+                zbarCanRead: false),
             RoundTripCase(name: "scale-1-zxing", text: url, scale: 1, zbarCanRead: false),
             // Near capacity: version 40 at every level's limit for the mode.
             RoundTripCase(name: "capacity-L-bytes", text: String(repeating: "a", count: 2953), level: .low, scale: 2),

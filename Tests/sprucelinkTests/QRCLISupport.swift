@@ -29,7 +29,8 @@ enum QRCLI {
         candidates.append(Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("sprucelink"))
         candidates.append(packageRoot.appendingPathComponent(".build/debug/sprucelink"))
         guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw CLIError(description: "sprucelink binary not found (tried \(candidates.map(\.path))); set SPRUCELINK_BIN")
+            throw CLIError(
+                description: "sprucelink binary not found (tried \(candidates.map(\.path))); set SPRUCELINK_BIN")
         }
         return found.path
     }
@@ -74,7 +75,8 @@ enum QRCLI {
             if data.last == UInt8(ascii: "\n") { data.removeLast() }
             let zbarText = zbar.status == 0 ? String(decoding: data, as: UTF8.self) : nil
             var zxingText: String?
-            if index < entries.count, entries[index]["ok"] as? Bool == true, let hex = entries[index]["hex"] as? String {
+            if index < entries.count, entries[index]["ok"] as? Bool == true, let hex = entries[index]["hex"] as? String
+            {
                 let digits = Array(hex.utf8)
                 let bytes = stride(from: 0, to: digits.count - 1, by: 2).compactMap {
                     UInt8(String(decoding: digits[$0...$0 + 1], as: UTF8.self), radix: 16)

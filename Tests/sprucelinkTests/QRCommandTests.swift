@@ -95,7 +95,9 @@ struct QRCommandTests {
     func invert() throws {
         let ours = try QRCLI.sprucelink(["qr", Self.url, "--invert"])
         let theirs = try QRCLI.run("/usr/bin/env", ["qrencode", "-t", "UTF8", "-m", "4", "-l", "M", "--", Self.url])
-        let strip: (String) -> [String] = { $0.split(separator: "\n").map { String($0).replacing(/\x{1B}\[[0-9;]*m/, with: "") } }
+        let strip: (String) -> [String] = {
+            $0.split(separator: "\n").map { String($0).replacing(/\x{1B}\[[0-9;]*m/, with: "") }
+        }
         #expect(strip(ours.stdoutText) == strip(theirs.stdoutText))
         try QRCLI.withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("inverted.png").path
@@ -135,11 +137,16 @@ struct QRCommandTests {
         try QRCLI.withTemporaryDirectory { directory in
             let input = directory.appendingPathComponent("texts.txt")
             try Data("ONE\r\nTWO\r\n".utf8).write(to: input)
-            let result = try QRCLI.sprucelink(["qr", "--batch", input.path, "--output-dir", directory.path, "-t", "svg"])
+            let result = try QRCLI.sprucelink([
+                "qr", "--batch", input.path, "--output-dir", directory.path, "-t", "svg",
+            ])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(try QRCLI.files(in: directory) == ["1.svg", "2.svg", "texts.txt"])
             let png = directory.appendingPathComponent("2.png").path
-            #expect(try QRCLI.run("/usr/bin/env", ["rsvg-convert", "-o", png, directory.appendingPathComponent("2.svg").path]).status == 0)
+            #expect(
+                try QRCLI.run(
+                    "/usr/bin/env", ["rsvg-convert", "-o", png, directory.appendingPathComponent("2.svg").path]
+                ).status == 0)
             #expect(try QRCLI.decode([png]).first?.zbar == "TWO")
         }
     }
@@ -158,7 +165,9 @@ struct QRCommandTests {
         BadOption(arguments: ["--level", "X"], status: 64, mentions: ["--level", "L, M, Q, H"]),
         BadOption(arguments: ["--foreground", "red"], status: 64, mentions: ["--foreground", "#RRGGBB"]),
         BadOption(arguments: ["--background", "#12345"], status: 64, mentions: ["--background", "#RRGGBBAA"]),
-        BadOption(arguments: ["--foreground", "#FFFFFF", "--background", "#ffffff"], status: 64, mentions: ["--foreground", "--background"]),
+        BadOption(
+            arguments: ["--foreground", "#FFFFFF", "--background", "#ffffff"], status: 64,
+            mentions: ["--foreground", "--background"]),
         BadOption(arguments: ["--symbol-version", "41"], status: 64, mentions: ["--symbol-version", "1...40"]),
         BadOption(arguments: ["-v", "0"], status: 64, mentions: ["--symbol-version", "1...40"]),
         BadOption(arguments: ["--micro", "-v", "5"], status: 64, mentions: ["--symbol-version", "1...4"]),
@@ -168,9 +177,12 @@ struct QRCommandTests {
         BadOption(arguments: ["--mode", "kanji"], status: 64, mentions: ["--mode", "auto, byte, alphanumeric"]),
         BadOption(arguments: ["-o", "OUT/code.txt"], status: 64, mentions: ["--output", ".png", "--type"]),
         BadOption(arguments: ["-o", "OUT/code.png", "-t", "svg"], status: 64, mentions: ["--type", "--output"]),
-        BadOption(arguments: ["-o", "OUT/missing/code.png"], status: 1, mentions: ["--output", "No such file or directory"]),
-        BadOption(arguments: ["-o", "OUT/code.png", "--output-dir", "OUT"], status: 64, mentions: ["--output-dir", "--batch"]),
-        BadOption(arguments: ["--mode", "alphanumeric", "-o", "OUT/code.png"], status: 1, mentions: ["alphanumeric", "\"h\""]),
+        BadOption(
+            arguments: ["-o", "OUT/missing/code.png"], status: 1, mentions: ["--output", "No such file or directory"]),
+        BadOption(
+            arguments: ["-o", "OUT/code.png", "--output-dir", "OUT"], status: 64, mentions: ["--output-dir", "--batch"]),
+        BadOption(
+            arguments: ["--mode", "alphanumeric", "-o", "OUT/code.png"], status: 1, mentions: ["alphanumeric", "\"h\""]),
     ]
 
     @Test("bad options exit non-zero with one stderr line naming the option; no file is left", arguments: badOptions)
@@ -189,21 +201,24 @@ struct QRCommandTests {
         }
     }
 
-    @Test("batch misuse and capacity errors are one line too", arguments: [
-        (["qr", "--batch", "FILE"], "--output-dir"),
-        (["qr", "--batch", "FILE", "--output-dir", "OUT", "-t", "ascii"], "--type"),
-        (["qr", "--batch", "OUT/none.txt", "--output-dir", "OUT"], "--batch"),
-        (["qr", "TEXT", "--batch", "FILE", "--output-dir", "OUT"], "--batch"),
-        (["qr"], "text"),
-        (["qr", ""], "empty"),
-        (["qr", String(repeating: "a", count: 2954), "-l", "L"], "level L: version 40 holds at most 2953 bytes"),
-    ])
+    @Test(
+        "batch misuse and capacity errors are one line too",
+        arguments: [
+            (["qr", "--batch", "FILE"], "--output-dir"),
+            (["qr", "--batch", "FILE", "--output-dir", "OUT", "-t", "ascii"], "--type"),
+            (["qr", "--batch", "OUT/none.txt", "--output-dir", "OUT"], "--batch"),
+            (["qr", "TEXT", "--batch", "FILE", "--output-dir", "OUT"], "--batch"),
+            (["qr"], "text"),
+            (["qr", ""], "empty"),
+            (["qr", String(repeating: "a", count: 2954), "-l", "L"], "level L: version 40 holds at most 2953 bytes"),
+        ])
     func misuse(arguments: [String], mention: String) throws {
         try QRCLI.withTemporaryDirectory { directory in
             let file = directory.appendingPathComponent("in.txt")
             try Data("a\n".utf8).write(to: file)
             let resolved = arguments.map {
-                $0.replacingOccurrences(of: "FILE", with: file.path).replacingOccurrences(of: "OUT", with: directory.path)
+                $0.replacingOccurrences(of: "FILE", with: file.path).replacingOccurrences(
+                    of: "OUT", with: directory.path)
             }
             let result = try QRCLI.sprucelink(resolved)
             #expect(result.status != 0)
@@ -224,7 +239,9 @@ struct QRCommandTests {
 
     /// Runs sprucelink with stdout and stderr on a pseudo-terminal (util-linux `script`, in every Debian base).
     private func onTerminal(_ arguments: [String]) throws -> QRCLI.Result {
-        let command = try ([QRCLI.binary()] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        let command = try ([QRCLI.binary()] + arguments).map {
+            "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        }
         return try QRCLI.run("/usr/bin/env", ["script", "-qec", command.joined(separator: " "), "/dev/null"])
     }
 
@@ -238,8 +255,10 @@ struct QRCommandTests {
         let shown = try onTerminal(["qr", Self.url])
         #expect(shown.status == 0)
         #expect(shown.stdoutText.hasPrefix("\u{1B}[30;107m"))
-        let plain = shown.stdoutText.replacing(/\x{1B}\[[0-9;]*m/, with: "").replacingOccurrences(of: "\r\n", with: "\n")
-        let reference = try QRCLI.run("/usr/bin/env", ["qrencode", "-t", "UTF8i", "-m", "4", "-l", "M", "--", Self.url])
+        let plain = shown.stdoutText.replacing(/\x{1B}\[[0-9;]*m/, with: "").replacingOccurrences(
+            of: "\r\n", with: "\n")
+        let reference = try QRCLI.run(
+            "/usr/bin/env", ["qrencode", "-t", "UTF8i", "-m", "4", "-l", "M", "--", Self.url])
         #expect(plain.split(separator: "\n") == reference.stdoutText.split(separator: "\n"))
 
         try QRCLI.withTemporaryDirectory { directory in

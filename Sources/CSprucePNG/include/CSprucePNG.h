@@ -27,7 +27,8 @@ typedef struct {
     uint8_t background[4];       ///< RGBA of light modules and the quiet zone (palette only)
     int32_t dpi;                 ///< > 0 writes a pHYs chunk; 0 writes none
     int32_t compression_level;   ///< zlib level 0...9, or -1 for libpng's default
-    int32_t compression_strategy;///< zlib strategy (0 default, 1 filtered, 2 huffman only, 3 RLE), or -1 for libpng's
+    int32_t compression_strategy;///< zlib strategy (0 default, 1 filtered, 2 huffman only, 3 RLE),
+                                 ///< or -1 for libpng's
     int32_t filters;             ///< PNG_FILTER_* mask (PNG_FILTER_NONE = 0x08, PNG_FILTER_UP = 0x20, ...), or 0 for libpng's
     int32_t memory_level;        ///< zlib memLevel 1...9, or 0 for libpng's (8). Small levels avoid a 256 KiB
                                  ///< buffer (an mmap per image) and a 64 KiB hash clear.

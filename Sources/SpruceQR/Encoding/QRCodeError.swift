@@ -2,7 +2,9 @@
 public enum QRCodeError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The unit a capacity is counted in.
     public enum Unit: String, Sendable, Hashable {
+        /// UTF-8 bytes (8-bit mode).
         case bytes
+        /// Characters (numeric and alphanumeric modes; these texts are ASCII).
         case characters
     }
 
@@ -19,6 +21,7 @@ public enum QRCodeError: Error, Sendable, Hashable, CustomStringConvertible {
     /// libqrencode failed for another reason; the value is `errno`.
     case encodingFailed(errno: Int32)
 
+    /// One line that names the rule that failed, e.g. the level, version and capacity.
     public var description: String {
         switch self {
         case .emptyText:

@@ -1,10 +1,10 @@
 // Atomic file writes: a temporary file next to the target, then rename(2), so a failure never leaves a partial file.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Writes files so that a reader sees either the old file or the complete new one, never a partial one.

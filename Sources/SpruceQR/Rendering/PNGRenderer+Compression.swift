@@ -29,19 +29,29 @@ extension PNGRenderer {
 
         /// zlib compression strategies (`Z_DEFAULT_STRATEGY`, `Z_FILTERED`, `Z_HUFFMAN_ONLY`, `Z_RLE`).
         public enum Strategy: Int32, Sendable, Hashable, CaseIterable {
+            /// zlib's default: LZ77 matches and Huffman codes.
             case `default` = 0
+            /// Favours Huffman codes over short matches.
             case filtered = 1
+            /// No matches, Huffman codes only.
             case huffmanOnly = 2
+            /// Matches at distance one only (run lengths).
             case rle = 3
         }
 
         /// PNG filters (`PNG_FILTER_*`); `.all` lets libpng choose per row.
         public enum Filter: Int32, Sendable, Hashable, CaseIterable {
+            /// No filter (the fastest).
             case none = 0x08
+            /// Difference to the pixel byte on the left.
             case sub = 0x10
+            /// Difference to the row above.
             case up = 0x20
+            /// Difference to the average of left and above.
             case average = 0x40
+            /// Paeth predictor.
             case paeth = 0x80
+            /// libpng chooses a filter per row (the slowest).
             case all = 0xF8
         }
     }

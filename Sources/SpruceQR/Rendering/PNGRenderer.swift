@@ -40,7 +40,8 @@ public struct PNGRenderer: Sendable, Hashable {
         settings.scale = Int32(options.scale)
         settings.margin = Int32(options.margin)
         settings.color_kind = colorKind.rawValue
-        let fg = options.foreground, bg = options.background
+        let fg = options.foreground
+        let bg = options.background
         settings.foreground = (fg.red, fg.green, fg.blue, fg.alpha)
         settings.background = (bg.red, bg.green, bg.blue, bg.alpha)
         settings.dpi = Int32(dpi ?? 0)
@@ -57,10 +58,12 @@ public struct PNGRenderer: Sendable, Hashable {
             var buffer = spruce_png_buffer()
             defer { spruce_png_buffer_free(&buffer) }
             let status = code.moduleBytes.withUnsafeBufferPointer { modules in
-                spruce_png_write_matrix(modules.baseAddress, width, &settings, &buffer, message.baseAddress, message.count)
+                spruce_png_write_matrix(
+                    modules.baseAddress, width, &settings, &buffer, message.baseAddress, message.count)
             }
             guard status == 0, let bytes = buffer.bytes else {
-                let text = String(decoding: message.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                let text = String(
+                    decoding: message.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
                 return .failure(.pngFailed(text.isEmpty ? "error \(status)" : text))
             }
             return .success(Array(UnsafeBufferPointer(start: bytes, count: buffer.count)))
@@ -76,7 +79,8 @@ public struct PNGRenderer: Sendable, Hashable {
 
     /// The PNG color layout for the current colors.
     var colorKind: ColorKind {
-        let fg = options.foreground, bg = options.background
+        let fg = options.foreground
+        let bg = options.background
         if fg == .black && bg == .white { return .grayBlackOnWhite }
         if fg == .white && bg == .black { return .grayWhiteOnBlack }
         return .palette

@@ -1,7 +1,10 @@
 /// An 8-bit-per-channel color with alpha, written `#RRGGBB` or `#RRGGBBAA`.
 public struct RGBAColor: Sendable, Hashable, CustomStringConvertible {
+    /// Red channel, 0...255.
     public var red: UInt8
+    /// Green channel, 0...255.
     public var green: UInt8
+    /// Blue channel, 0...255.
     public var blue: UInt8
     /// 255 is opaque, 0 fully transparent.
     public var alpha: UInt8
@@ -32,7 +35,8 @@ public struct RGBAColor: Sendable, Hashable, CustomStringConvertible {
             channels.append(high << 4 | low)
             index += 2
         }
-        self.init(red: channels[0], green: channels[1], blue: channels[2], alpha: channels.count == 4 ? channels[3] : 255)
+        self.init(
+            red: channels[0], green: channels[1], blue: channels[2], alpha: channels.count == 4 ? channels[3] : 255)
     }
 
     /// Opaque black.
@@ -57,6 +61,7 @@ public struct RGBAColor: Sendable, Hashable, CustomStringConvertible {
     public struct ParseError: Error, Sendable, Hashable, CustomStringConvertible {
         /// The text that failed to parse.
         public var value: String
+        /// The message, naming the value and the accepted forms.
         public var description: String { "invalid color \"\(value)\": expected #RRGGBB or #RRGGBBAA" }
     }
 

@@ -13,6 +13,7 @@ public enum RenderError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The file could not be written; nothing was left at `path`.
     case writeFailed(path: String, reason: String)
 
+    /// One line that names the option that failed and what it allows.
     public var description: String {
         switch self {
         case .invalidScale(let scale):

@@ -45,7 +45,8 @@ struct QRBatch {
             if progress { Self.drawProgress(done: done + 1, total: jobs.count) }
         }
         if progress { QRConsole.stderr("\r\u{1B}[K") }
-        let summary = "wrote \(written) of \(jobs.count) codes to \(directory)" + (failed > 0 ? ", \(failed) failed" : "")
+        let summary =
+            "wrote \(written) of \(jobs.count) codes to \(directory)" + (failed > 0 ? ", \(failed) failed" : "")
         print(summary)
         return failed
     }

@@ -27,15 +27,20 @@ struct QRCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Output file; '-' or none writes to stdout.", valueName: "path"))
     var output: String?
 
-    @Option(name: [.customShort("t"), .long], help: ArgumentHelp("Output type: png, svg, utf8, ansi or ascii.", valueName: "type"))
+    @Option(
+        name: [.customShort("t"), .long],
+        help: ArgumentHelp("Output type: png, svg, utf8, ansi or ascii.", valueName: "type"))
     var type: String?
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Error-correction level: L, M (default), Q or H.", valueName: "level"))
+    @Option(
+        name: .shortAndLong, help: ArgumentHelp("Error-correction level: L, M (default), Q or H.", valueName: "level"))
     var level: String?
 
     @Option(
         name: [.customShort("v"), .customLong("symbol-version")],
-        parsing: .unconditional, help: ArgumentHelp("Minimum symbol version: 1...40, or 1...4 with --micro (default: smallest that fits).", valueName: "n"))
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Minimum symbol version: 1...40, or 1...4 with --micro (default: smallest that fits).", valueName: "n"))
     var symbolVersion: String?
 
     @Option(help: ArgumentHelp("Segment mode: auto (default), byte or alphanumeric.", valueName: "mode"))
@@ -44,25 +49,37 @@ struct QRCommand: AsyncParsableCommand {
     @Flag(help: "Encode a Micro QR code (levels L, M, Q).")
     var micro = false
 
-    @Option(name: .shortAndLong, parsing: .unconditional, help: ArgumentHelp("Pixels per module for png and svg: 1...1000 (default 8).", valueName: "n"))
+    @Option(
+        name: .shortAndLong, parsing: .unconditional,
+        help: ArgumentHelp("Pixels per module for png and svg: 1...1000 (default 8).", valueName: "n"))
     var scale: String?
 
-    @Option(name: .shortAndLong, parsing: .unconditional, help: ArgumentHelp("Quiet zone in modules: 0...100 (default 4).", valueName: "n"))
+    @Option(
+        name: .shortAndLong, parsing: .unconditional,
+        help: ArgumentHelp("Quiet zone in modules: 0...100 (default 4).", valueName: "n"))
     var margin: String?
 
-    @Option(help: ArgumentHelp("Dark module color for png and svg, #RRGGBB or #RRGGBBAA (default #000000).", valueName: "hex"))
+    @Option(
+        help: ArgumentHelp(
+            "Dark module color for png and svg, #RRGGBB or #RRGGBBAA (default #000000).", valueName: "hex"))
     var foreground: String?
 
-    @Option(help: ArgumentHelp("Light module color for png and svg, #RRGGBB or #RRGGBBAA (default #FFFFFF).", valueName: "hex"))
+    @Option(
+        help: ArgumentHelp(
+            "Light module color for png and svg, #RRGGBB or #RRGGBBAA (default #FFFFFF).", valueName: "hex"))
     var background: String?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Resolution stored in the PNG (pHYs chunk): 1...100000.", valueName: "n"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Resolution stored in the PNG (pHYs chunk): 1...100000.", valueName: "n"))
     var dpi: String?
 
     @Flag(help: "Swap dark and light (colors for png and svg, glyphs for terminal output).")
     var invert = false
 
-    @Option(help: ArgumentHelp("Encode every non-empty line of this file; files are named by line number.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Encode every non-empty line of this file; files are named by line number.", valueName: "file"))
     var batch: String?
 
     @Option(help: ArgumentHelp("Directory for --batch output (created if missing).", valueName: "dir"))

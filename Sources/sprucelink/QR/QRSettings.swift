@@ -69,7 +69,8 @@ struct QRSettings {
             render.background = try Self.color(background, option: "--background")
         }
         if render.foreground == render.background {
-            throw QRUsageError(description: "--foreground and --background are both \(render.foreground): use two different colors")
+            throw QRUsageError(
+                description: "--foreground and --background are both \(render.foreground): use two different colors")
         }
         if invert {
             swap(&render.foreground, &render.background)
@@ -85,7 +86,8 @@ struct QRSettings {
 
         if let batch = command.batch {
             guard command.text == nil else {
-                throw QRUsageError(description: "--batch takes the texts from its file: give either a text or --batch, not both")
+                throw QRUsageError(
+                    description: "--batch takes the texts from its file: give either a text or --batch, not both")
             }
             guard command.outputDir != nil else {
                 throw QRUsageError(description: "--batch needs --output-dir DIR")
@@ -96,7 +98,8 @@ struct QRSettings {
             guard !batch.isEmpty else { throw QRUsageError(description: "--batch needs a file path") }
             let batchType = type ?? .png
             guard batchType.isImage else {
-                throw QRUsageError(description: "--type '\(batchType.rawValue)' is not available with --batch: allowed png, svg")
+                throw QRUsageError(
+                    description: "--type '\(batchType.rawValue)' is not available with --batch: allowed png, svg")
             }
             type = batchType
         } else {
@@ -113,11 +116,16 @@ struct QRSettings {
                     lowered.hasSuffix(".png") ? .png : lowered.hasSuffix(".svg") ? .svg : nil
                 if let fromExtension, let explicit = type, explicit != fromExtension {
                     throw QRUsageError(
-                        description: "--type '\(explicit.rawValue)' contradicts --output '\(output)': the extension asks for \(fromExtension.rawValue)")
+                        description:
+                            "--type '\(explicit.rawValue)' contradicts --output '\(output)': the extension asks for \(fromExtension.rawValue)"
+                    )
                 }
                 type = type ?? fromExtension
                 guard type != nil else {
-                    throw QRUsageError(description: "--output '\(output)' has no .png or .svg extension: add one or give --type (\(QROutputType.allowed))")
+                    throw QRUsageError(
+                        description:
+                            "--output '\(output)' has no .png or .svg extension: add one or give --type (\(QROutputType.allowed))"
+                    )
                 }
             }
         }
@@ -133,7 +141,8 @@ struct QRSettings {
         let bytes = try self.bytes(for: code, type: type)
         if toStdout {
             if type == .png, stdoutIsTerminal {
-                throw QRUsageError(description: "refusing to write PNG bytes to a terminal: use --output FILE.png or redirect stdout")
+                throw QRUsageError(
+                    description: "refusing to write PNG bytes to a terminal: use --output FILE.png or redirect stdout")
             }
             QRConsole.writeStdout(bytes)
         } else if let path = output {
@@ -161,7 +170,8 @@ struct QRSettings {
     ) throws(QRUsageError) -> Int {
         guard let value = Int(text), range.contains(value) else {
             throw QRUsageError(
-                description: "\(option) '\(text)' is out of range: allowed \(range.lowerBound)...\(range.upperBound)\(note)")
+                description:
+                    "\(option) '\(text)' is out of range: allowed \(range.lowerBound)...\(range.upperBound)\(note)")
         }
         return value
     }
