@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+
+/// Runs the built `sprucelink` binary and the decoders for the `qr` command tests.
+enum QRCLI {
+    struct Result {
+        var status: Int32
+        var stdout: Data
+        var stderr: String
+        var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+        /// stderr lines without the D-Bus noise of some tools (none expected from sprucelink).
+        var stderrLines: [Substring] { stderr.split(separator: "\n") }
+    }
+
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// `SPRUCELINK_BIN`, else `sprucelink` next to the test bundle, else `.build/debug/sprucelink`.
+    static func binary() throws -> String {
+        if let path = ProcessInfo.processInfo.environment["SPRUCELINK_BIN"] { return path }
+        var candidates: [URL] = []
+        if let first = CommandLine.arguments.first {
+            var url = URL(fileURLWithPath: first).deletingLastPathComponent()
+            for _ in 0..<4 {
+                candidates.append(url.appendingPathComponent("sprucelink"))
+                url = url.deletingLastPathComponent()
+            }
+        }
+        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("sprucelink"))
+        candidates.append(packageRoot.appendingPathComponent(".build/debug/sprucelink"))
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw CLIError(
+                description: "sprucelink binary not found (tried \(candidates.map(\.path))); set SPRUCELINK_BIN")
+        }
+        return found.path
+    }
+
+    struct CLIError: Error, CustomStringConvertible { var description: String }
+
+    static func sprucelink(_ arguments: [String], in directory: URL? = nil) throws -> Result {
+        try run(try binary(), arguments, in: directory)
+    }
+
+    static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("qrcli-\(UUID().uuidString).err")
+        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errorFile) }
+        let errorHandle = try FileHandle(forWritingTo: errorFile)
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = errorHandle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let stdout = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        try errorHandle.close()
+        let stderr = String(decoding: try Data(contentsOf: errorFile), as: UTF8.self)
+        return Result(status: process.terminationStatus, stdout: stdout, stderr: stderr)
+    }
+
+    /// zbarimg (one process per file, `-Sbinary` gives exact bytes) and zxing-cpp (one process for all files).
+    static func decode(_ paths: [String]) throws -> [(zbar: String?, zxing: String?)] {
+        let script = packageRoot.appendingPathComponent("scripts/decode_qr.py").path
+        let zxing = try run("/usr/bin/env", ["python3", script] + paths)
+        let entries = (try? JSONSerialization.jsonObject(with: zxing.stdout) as? [[String: Any]]) ?? []
+        #expect(entries.count == paths.count, "decode_qr.py: \(zxing.stderr)")
+        return try paths.enumerated().map { index, path in
+            let zbar = try run("/usr/bin/env", ["zbarimg", "--raw", "-q", "-Sbinary", path])
+            #expect(zbar.status != 127, "zbarimg is missing: run `make deps`")
+            var data = zbar.stdout
+            if data.last == UInt8(ascii: "\n") { data.removeLast() }
+            let zbarText = zbar.status == 0 ? String(decoding: data, as: UTF8.self) : nil
+            var zxingText: String?
+            if index < entries.count, entries[index]["ok"] as? Bool == true, let hex = entries[index]["hex"] as? String
+            {
+                let digits = Array(hex.utf8)
+                let bytes = stride(from: 0, to: digits.count - 1, by: 2).compactMap {
+                    UInt8(String(decoding: digits[$0...$0 + 1], as: UTF8.self), radix: 16)
+                }
+                zxingText = String(decoding: bytes, as: UTF8.self)
+            }
+            return (zbarText, zxingText)
+        }
+    }
+
+    static func withTemporaryDirectory<T>(_ body: (URL) throws -> T) throws -> T {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("qrcli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: url) }
+        return try body(url)
+    }
+
+    static func files(in directory: URL) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+    }
+}
