@@ -35,7 +35,10 @@ let package = Package(
         .target(name: "SpruceQR", dependencies: ["CQREncode", "CSprucePNG"]),
         .target(
             name: "SpruceCore",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
         ),
         .target(
             name: "SpruceStore",

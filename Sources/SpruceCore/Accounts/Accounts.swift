@@ -1,0 +1,153 @@
+import Foundation
+
+/// The stored id of a clinic or practice member (staff).
+public struct MemberID: RawRepresentable, Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+    public let rawValue: Int64
+    public init(rawValue: Int64) { self.rawValue = rawValue }
+    public var description: String { String(rawValue) }
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// The stored id of a patient account.
+public struct PatientID: RawRepresentable, Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+    public let rawValue: Int64
+    public init(rawValue: Int64) { self.rawValue = rawValue }
+    public var description: String { String(rawValue) }
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// A member of an organization's staff.
+public struct Member: Equatable, Sendable {
+    public let id: MemberID
+    public let organizationID: OrganizationID
+    public var name: String
+    public var email: String
+    /// Whether the member gets alerts (new clinic contact, new conversation, new message).
+    public var notificationsOn: Bool
+
+    public init(id: MemberID, organizationID: OrganizationID, name: String, email: String, notificationsOn: Bool) {
+        self.id = id
+        self.organizationID = organizationID
+        self.name = name
+        self.email = email
+        self.notificationsOn = notificationsOn
+    }
+}
+
+/// A patient's account.
+public struct Patient: Equatable, Sendable {
+    public let id: PatientID
+    public var name: String
+    public var email: String?
+    public var phone: String?
+    /// Whether the patient has a secure (verified, password-protected) account, needed for group conversations.
+    public var hasSecureAccount: Bool
+
+    public init(id: PatientID, name: String, email: String?, phone: String?, hasSecureAccount: Bool) {
+        self.id = id
+        self.name = name
+        self.email = email
+        self.phone = phone
+        self.hasSecureAccount = hasSecureAccount
+    }
+}
+
+/// Who is acting: every read and write in the core takes one, and authorization is decided from it.
+public enum Identity: Equatable, Sendable {
+    case anonymous
+    case patient(PatientID)
+    case member(MemberID, of: OrganizationID)
+}
+
+/// The fields a new account is made from, checked by ``validated()``.
+public struct AccountDetails: Equatable, Sendable {
+    public static let nameLimit = 120
+    public static let emailLimit = 254
+    public static let phoneLimit = 32
+
+    public var name: String
+    public var email: String?
+    public var phone: String?
+    public var password: String
+
+    public init(name: String, email: String? = nil, phone: String? = nil, password: String) {
+        self.name = name
+        self.email = email
+        self.phone = phone
+        self.password = password
+    }
+
+    /// Trims, case-folds the email and checks every field.
+    /// - Throws: ``AccountError`` naming the field and the rule.
+    public func validated(requireEmail: Bool = false) throws(AccountError) -> AccountDetails {
+        var copy = self
+        copy.name = name.trimmingWhitespace()
+        guard !copy.name.isEmpty else { throw .invalid(field: "name", rule: "is empty") }
+        guard copy.name.count <= Self.nameLimit else {
+            throw .invalid(field: "name", rule: "is longer than \(Self.nameLimit) characters")
+        }
+        copy.email = email.map { $0.trimmingWhitespace().lowercased() }.flatMap { $0.isEmpty ? nil : $0 }
+        copy.phone = phone.map { $0.trimmingWhitespace() }.flatMap { $0.isEmpty ? nil : $0 }
+        if let email = copy.email {
+            guard email.count <= Self.emailLimit else {
+                throw .invalid(field: "email", rule: "is longer than \(Self.emailLimit) characters")
+            }
+            let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
+                !parts[1].hasSuffix("."), !email.contains(where: { $0.isWhitespace })
+            else { throw .invalid(field: "email", rule: "is not an email address") }
+        }
+        if let phone = copy.phone {
+            guard phone.count <= Self.phoneLimit else {
+                throw .invalid(field: "phone", rule: "is longer than \(Self.phoneLimit) characters")
+            }
+            let digits = phone.filter(\.isASCIIDigit)
+            let allowed = phone.allSatisfy { $0.isASCIIDigit || " +-().".contains($0) }
+            guard allowed, (7...15).contains(digits.count) else {
+                throw .invalid(field: "phone", rule: "is not a phone number (7 to 15 digits)")
+            }
+            copy.phone = (phone.hasPrefix("+") ? "+" : "") + digits
+        }
+        if requireEmail && copy.email == nil { throw .invalid(field: "email", rule: "is required") }
+        guard copy.email != nil || copy.phone != nil else {
+            throw .invalid(field: "email", rule: "or a phone number is required")
+        }
+        try PasswordPolicy.check(password)
+        return copy
+    }
+}
+
+/// What a password must be: long enough to resist guessing, short enough not to be a denial of service.
+public enum PasswordPolicy {
+    public static let lengths = 10...256
+
+    public static func check(_ password: String) throws(AccountError) {
+        guard password.count >= lengths.lowerBound else {
+            throw .invalid(field: "password", rule: "is shorter than \(lengths.lowerBound) characters")
+        }
+        guard password.utf8.count <= lengths.upperBound else {
+            throw .invalid(field: "password", rule: "is longer than \(lengths.upperBound) bytes")
+        }
+    }
+}
+
+/// Why an account could not be created or used.
+public enum AccountError: Error, Equatable, Sendable, CustomStringConvertible {
+    case invalid(field: String, rule: String)
+    case emailTaken
+    case phoneTaken
+    case wrongCredentials
+
+    public var description: String {
+        switch self {
+        case .invalid(let field, let rule): "\(field) \(rule)"
+        case .emailTaken: "an account with this email already exists"
+        case .phoneTaken: "an account with this phone number already exists"
+        case .wrongCredentials: "email or password is wrong"
+        }
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
+}
