@@ -15,6 +15,7 @@ import SpruceCore
 /// ```
 public struct SpruceStore: Sendable {
     public let location: DatabaseLocation
+    public let settings: StoreSettings
     let engine: any DatabaseEngine
     let logger: Logger
 
@@ -22,6 +23,7 @@ public struct SpruceStore: Sendable {
     /// - Throws: ``StoreError`` for a bad location or a failed migration, or the engine's error.
     public static func open(
         _ location: DatabaseLocation,
+        settings: StoreSettings = StoreSettings(),
         logger: Logger = Logger(label: "sprucelink.store")
     ) async throws -> SpruceStore {
         let engine: any DatabaseEngine
@@ -29,7 +31,7 @@ public struct SpruceStore: Sendable {
         case .sqlite(let path):
             engine = try SQLiteEngine(path: path, connectionsPerEventLoop: 2, logger: logger)
         }
-        let store = SpruceStore(location: location, engine: engine, logger: logger)
+        let store = SpruceStore(location: location, settings: settings, engine: engine, logger: logger)
         do {
             try await store.migrate()
         } catch {
@@ -63,6 +65,25 @@ public struct SpruceStore: Sendable {
                 throw error
             }
         }
+    }
+}
+
+/// What the flows need besides the database: the key that signs values sent through browsers, the password
+/// hasher, and the limits on connect requests.
+public struct StoreSettings: Sendable {
+    /// Signs signup continuations and clinic prompts. Instances behind one load balancer must share it.
+    public var signingKey: SigningKey
+    public var passwordHasher: PasswordHasher
+    public var connectLimits: ConnectLimits
+
+    public init(
+        signingKey: SigningKey = .random(),
+        passwordHasher: PasswordHasher = PasswordHasher(),
+        connectLimits: ConnectLimits = ConnectLimits()
+    ) {
+        self.signingKey = signingKey
+        self.passwordHasher = passwordHasher
+        self.connectLimits = connectLimits
     }
 }
 

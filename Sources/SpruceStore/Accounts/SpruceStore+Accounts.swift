@@ -1,0 +1,166 @@
+import Foundation
+import SQLKit
+import SpruceCore
+
+extension SpruceStore {
+    /// Adds a member to an organization's staff.
+    /// - Throws: ``AccountError`` for a bad field or an email already used by another member.
+    public func createMember(
+        organizationID: OrganizationID,
+        details: AccountDetails,
+        notificationsOn: Bool = true,
+        at now: Date = Date()
+    ) async throws -> Member {
+        let details = try details.validated(requireEmail: true)
+        let email = details.email ?? ""
+        let hash = try settings.passwordHasher.hash(details.password)
+        return try await transaction { database in
+            guard try await Self.organization(id: organizationID, in: database) != nil else {
+                throw StoreError.organizationNotFound(id: organizationID.rawValue)
+            }
+            let row = try await database.insert(into: "members")
+                .columns("organization_id", "name", "email", "password_hash", "notifications_on", "created_at")
+                .values(
+                    SQLBind(organizationID.rawValue), SQLBind(details.name), SQLBind(email), SQLBind(hash),
+                    SQLBind(notificationsOn), SQLBind(now.storedMilliseconds)
+                )
+                .ignoringConflicts(with: "email").returning("id").first()
+            guard let row else { throw AccountError.emailTaken }
+            return Member(
+                id: MemberID(rawValue: try row.decode(column: "id", as: Int64.self)), organizationID: organizationID,
+                name: details.name, email: email, notificationsOn: notificationsOn
+            )
+        }
+    }
+
+    /// Turns a member's alerts on or off.
+    public func setNotifications(_ on: Bool, for memberID: MemberID) async throws {
+        try await transaction { database in
+            try await database.update("members").set("notifications_on", to: SQLBind(on))
+                .where("id", .equal, SQLBind(memberID.rawValue)).run()
+        }
+    }
+
+    /// The members of an organization, oldest first.
+    public func members(of organizationID: OrganizationID) async throws -> [Member] {
+        try await read { database in
+            try await database.select().columns(Self.memberColumns).from("members")
+                .where("organization_id", .equal, SQLBind(organizationID.rawValue)).orderBy("id").all()
+                .map(Self.decodeMember)
+        }
+    }
+
+    public func member(id: MemberID) async throws -> Member? {
+        try await read { database in try await Self.member(id: id, in: database) }
+    }
+
+    public func member(email: String) async throws -> Member? {
+        try await read { database in
+            try await database.select().columns(Self.memberColumns).from("members")
+                .where("email", .equal, SQLBind(email.lowercased())).first().map(Self.decodeMember)
+        }
+    }
+
+    public func patient(id: PatientID) async throws -> Patient? {
+        try await read { database in try await Self.patient(id: id, in: database) }
+    }
+
+    public func patient(email: String) async throws -> Patient? {
+        try await read { database in
+            try await database.select().columns(Self.patientColumns).from("patients")
+                .where("email", .equal, SQLBind(email.lowercased())).first().map(Self.decodePatient)
+        }
+    }
+
+    /// Checks a login: a member or a patient whose email (or, for patients, phone) and password match.
+    /// - Throws: ``AccountError/wrongCredentials``, the same for an unknown account and a wrong password.
+    public func authenticate(login: String, password: String) async throws -> Visitor {
+        let login = login.trimmingCharacters(in: .whitespaces).lowercased()
+        guard !login.isEmpty, password.utf8.count <= PasswordPolicy.lengths.upperBound else {
+            throw AccountError.wrongCredentials
+        }
+        let phone = (login.hasPrefix("+") ? "+" : "") + login.filter { $0.isNumber && $0.isASCII }
+        let (member, patient) = try await read { database in
+            let member = try await database.select().columns(Self.memberColumns + ["password_hash"]).from("members")
+                .where("email", .equal, SQLBind(login)).first()
+                .map { (try Self.decodeMember($0), try $0.decode(column: "password_hash", as: String.self)) }
+            let patient = try await database.select().columns(Self.patientColumns + ["password_hash"]).from("patients")
+                .where("email", .equal, SQLBind(login)).orWhere("phone", .equal, SQLBind(phone)).first()
+                .map { (try Self.decodePatient($0), try $0.decode(column: "password_hash", as: String.self)) }
+            return (member, patient)
+        }
+        let hasher = settings.passwordHasher
+        if let (member, hash) = member, hasher.verify(password, against: hash) { return .member(member) }
+        if let (patient, hash) = patient, hasher.verify(password, against: hash) { return .patient(patient) }
+        if member == nil && patient == nil {
+            // Spend the same work on an unknown login, so timing does not tell which accounts exist.
+            _ = hasher.verify(password, against: Self.decoyHash)
+        }
+        throw AccountError.wrongCredentials
+    }
+
+    private static let decoyHash = "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+
+    /// Creates a patient account inside a running transaction.
+    static func insertPatient(
+        _ details: AccountDetails,
+        passwordHash: String,
+        at now: Date,
+        in database: any SQLDatabase
+    ) async throws -> Patient {
+        let row = try await database.insert(into: "patients")
+            .columns("name", "email", "phone", "password_hash", "has_secure_account", "created_at")
+            .values(
+                SQLBind(details.name), SQLBind(details.email), SQLBind(details.phone), SQLBind(passwordHash),
+                SQLBind(true), SQLBind(now.storedMilliseconds)
+            )
+            .ignoringConflicts().returning("id").first()
+        guard let row else {
+            // The insert lost to a unique index: say which one.
+            if let email = details.email,
+                try await database.select().column("id").from("patients").where("email", .equal, SQLBind(email))
+                    .first() != nil
+            {
+                throw AccountError.emailTaken
+            }
+            throw AccountError.phoneTaken
+        }
+        return Patient(
+            id: PatientID(rawValue: try row.decode(column: "id", as: Int64.self)), name: details.name,
+            email: details.email, phone: details.phone, hasSecureAccount: true
+        )
+    }
+
+    static func member(id: MemberID, in database: any SQLDatabase) async throws -> Member? {
+        try await database.select().columns(memberColumns).from("members")
+            .where("id", .equal, SQLBind(id.rawValue)).first().map(decodeMember)
+    }
+
+    static func patient(id: PatientID, in database: any SQLDatabase) async throws -> Patient? {
+        try await database.select().columns(patientColumns).from("patients")
+            .where("id", .equal, SQLBind(id.rawValue)).first().map(decodePatient)
+    }
+
+    static let memberColumns = ["id", "organization_id", "name", "email", "notifications_on"]
+    static let patientColumns = ["id", "name", "email", "phone", "has_secure_account"]
+
+    @Sendable static func decodeMember(_ row: any SQLRow) throws -> Member {
+        Member(
+            id: MemberID(rawValue: try row.decode(column: "id", as: Int64.self)),
+            organizationID: OrganizationID(rawValue: try row.decode(column: "organization_id", as: Int64.self)),
+            name: try row.decode(column: "name", as: String.self),
+            email: try row.decode(column: "email", as: String.self),
+            notificationsOn: try row.decode(column: "notifications_on", as: Bool.self)
+        )
+    }
+
+    @Sendable static func decodePatient(_ row: any SQLRow) throws -> Patient {
+        Patient(
+            id: PatientID(rawValue: try row.decode(column: "id", as: Int64.self)),
+            name: try row.decode(column: "name", as: String.self),
+            email: try row.decode(column: "email", as: String?.self),
+            phone: try row.decode(column: "phone", as: String?.self),
+            hasSecureAccount: try row.decode(column: "has_secure_account", as: Bool.self)
+        )
+    }
+}
