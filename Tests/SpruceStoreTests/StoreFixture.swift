@@ -4,12 +4,15 @@ import SpruceCore
 import SpruceStore
 
 /// Opens a store on a fresh SQLite file in a temp folder, runs `body`, then closes it and removes the folder.
-func withStore<T>(_ body: (SpruceStore, URL) async throws -> T) async throws -> T {
+func withStore<T>(
+    settings: StoreSettings = testSettings(),
+    _ body: (SpruceStore, URL) async throws -> T
+) async throws -> T {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sprucelink-store-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
     let file = folder.appendingPathComponent("test.sqlite")
-    let store = try await SpruceStore.open(.sqlite(path: file.path))
+    let store = try await SpruceStore.open(.sqlite(path: file.path), settings: settings)
     do {
         let result = try await body(store, file)
         await store.close()
@@ -48,4 +51,9 @@ func sampleProfile(_ name: String = "Oak Street Pediatrics", kind: OrganizationK
         displayName: name, kind: kind, specialty: "Pediatrics", summary: "Care for kids.",
         address: "1 Oak St", phone: "+1 217-555-0100", website: "https://oak.example", hours: "Mon–Fri 8–5"
     )
+}
+
+/// Settings for tests: a cheap password hash (the real cost is exercised once, in its own test) and no rate caps.
+func testSettings(limits: ConnectLimits = .unlimited) -> StoreSettings {
+    StoreSettings(signingKey: .random(), passwordHasher: PasswordHasher(cost: 16), connectLimits: limits)
 }
