@@ -9,6 +9,8 @@ struct SpruceLink: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             QRCommand.self, SeedCommand.self, OrgCommand.self, LinkCommand.self, ResolveCommand.self,
+            MemberCommand.self, SignupCommand.self, ConnectCommand.self, InboxCommand.self, MessageCommand.self,
+            GroupCommand.self,
         ]
     )
 

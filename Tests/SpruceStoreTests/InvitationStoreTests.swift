@@ -117,9 +117,10 @@ struct SeedTests {
     func seedIsIdempotent() async throws {
         let file = try SeedFile.load(from: fixturesFolder.appendingPathComponent("clinics.json").path)
         try await withStore { store, _ in
-            let first = try await store.seed(file)
+            let first = try await store.seed(file, memberPassword: "seed password")
             #expect(first.organizationsCreated == 5)
-            let second = try await store.seed(file)
+            #expect(first.membersCreated == 6)
+            let second = try await store.seed(file, memberPassword: "seed password")
             #expect(second == SeedReport(organizationsCreated: 0, organizationsAlreadyPresent: 5, linksCreated: 0))
             let organizations = try await store.organizations()
             #expect(organizations.count == 5)

@@ -15,22 +15,36 @@ extension SpruceStore {
         let email = details.email ?? ""
         let hash = try settings.passwordHasher.hash(details.password)
         return try await transaction { database in
-            guard try await Self.organization(id: organizationID, in: database) != nil else {
-                throw StoreError.organizationNotFound(id: organizationID.rawValue)
-            }
-            let row = try await database.insert(into: "members")
-                .columns("organization_id", "name", "email", "password_hash", "notifications_on", "created_at")
-                .values(
-                    SQLBind(organizationID.rawValue), SQLBind(details.name), SQLBind(email), SQLBind(hash),
-                    SQLBind(notificationsOn), SQLBind(now.storedMilliseconds)
-                )
-                .ignoringConflicts(with: "email").returning("id").first()
-            guard let row else { throw AccountError.emailTaken }
-            return Member(
-                id: MemberID(rawValue: try row.decode(column: "id", as: Int64.self)), organizationID: organizationID,
-                name: details.name, email: email, notificationsOn: notificationsOn
-            )
+            try await Self.insertMember(
+                organizationID: organizationID, name: details.name, email: email, passwordHash: hash,
+                notificationsOn: notificationsOn, at: now, in: database)
         }
+    }
+
+    static func insertMember(
+        organizationID: OrganizationID,
+        name: String,
+        email: String,
+        passwordHash: String,
+        notificationsOn: Bool,
+        at now: Date,
+        in database: any SQLDatabase
+    ) async throws -> Member {
+        guard try await organization(id: organizationID, in: database) != nil else {
+            throw StoreError.organizationNotFound(id: organizationID.rawValue)
+        }
+        let row = try await database.insert(into: "members")
+            .columns("organization_id", "name", "email", "password_hash", "notifications_on", "created_at")
+            .values(
+                SQLBind(organizationID.rawValue), SQLBind(name), SQLBind(email), SQLBind(passwordHash),
+                SQLBind(notificationsOn), SQLBind(now.storedMilliseconds)
+            )
+            .ignoringConflicts(with: "email").returning("id").first()
+        guard let row else { throw AccountError.emailTaken }
+        return Member(
+            id: MemberID(rawValue: try row.decode(column: "id", as: Int64.self)), organizationID: organizationID,
+            name: name, email: email, notificationsOn: notificationsOn
+        )
     }
 
     /// Turns a member's alerts on or off.

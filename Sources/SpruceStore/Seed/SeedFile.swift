@@ -9,6 +9,14 @@ public struct SeedFile: Codable, Sendable {
     public struct SeedOrganization: Codable, Sendable {
         public var profile: ClinicProfile
         public var links: [SeedLink]
+        public var members: [SeedMember]?
+    }
+
+    /// A staff member. Seed files hold no passwords: every seeded member gets the one given to the seed run.
+    public struct SeedMember: Codable, Sendable {
+        public var name: String
+        public var email: String
+        public var notificationsOn: Bool?
     }
 
     public struct SeedLink: Codable, Sendable {

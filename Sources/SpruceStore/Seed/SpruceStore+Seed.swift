@@ -7,15 +7,21 @@ public struct SeedReport: Equatable, Sendable {
     public var organizationsCreated = 0
     public var organizationsAlreadyPresent = 0
     public var linksCreated = 0
+    public var membersCreated = 0
 }
 
 extension SpruceStore {
     /// Loads a seed file in one transaction. Idempotent: an organization whose primary code is already in
     /// the database is left as it is, so running the seed twice changes nothing.
     /// - Throws: ``StoreError/codeTaken`` when a seed code belongs to something else already.
+    /// - Parameter memberPassword: the password of every seeded member (seed files hold none).
     @discardableResult
-    public func seed(_ file: SeedFile, at now: Date = Date()) async throws -> SeedReport {
-        try await transaction { database in
+    public func seed(_ file: SeedFile, memberPassword: String, at now: Date = Date()) async throws -> SeedReport {
+        try PasswordPolicy.check(memberPassword)
+        let memberCount = file.organizations.reduce(0) { $0 + ($1.members?.count ?? 0) }
+        let hashes = try (0..<memberCount).map { _ in try settings.passwordHasher.hash(memberPassword) }
+        return try await transaction { database in
+            var hashes = hashes[...]
             var report = SeedReport()
             for seed in file.organizations {
                 let profile = try seed.profile.validated()
@@ -37,6 +43,15 @@ extension SpruceStore {
                             .where("code", .equal, SQLBind(link.code.rawValue)).run()
                     }
                     report.linksCreated += 1
+                }
+                for member in seed.members ?? [] {
+                    let details = try AccountDetails(name: member.name, email: member.email, password: memberPassword)
+                        .validated(requireEmail: true)
+                    _ = try await Self.insertMember(
+                        organizationID: organization.id, name: details.name, email: details.email ?? member.email,
+                        passwordHash: hashes.popFirst() ?? "", notificationsOn: member.notificationsOn ?? true, at: now,
+                        in: database)
+                    report.membersCreated += 1
                 }
             }
             return report
