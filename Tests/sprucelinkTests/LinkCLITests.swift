@@ -1,0 +1,180 @@
+import Foundation
+import Testing
+
+/// `sprucelink seed / org / link / resolve` run as processes on a database file in a temp folder.
+@Suite("sprucelink links, orgs and resolve")
+struct LinkCLITests {
+    /// A seeded database in a fresh folder, and a runner bound to it.
+    struct Seeded {
+        let folder: URL
+        var database: String { folder.appendingPathComponent("test.sqlite").path }
+
+        func run(_ arguments: [String]) throws -> QRCLI.Result {
+            try QRCLI.sprucelink(arguments + ["--database", database], in: folder)
+        }
+    }
+
+    static func withSeeded<T>(_ body: (Seeded) throws -> T) throws -> T {
+        try QRCLI.withTemporaryDirectory { folder in
+            let seeded = Seeded(folder: folder)
+            let fixtures = QRCLI.packageRoot.appendingPathComponent("Fixtures/clinics.json").path
+            let seed = try seeded.run(["seed", "--fixtures", fixtures])
+            #expect(seed.status == 0, "\(seed.stderr)")
+            #expect(seed.stdoutText.contains("Seeded 5 organizations, 9 links and 6 staff members"))
+            return try body(seeded)
+        }
+    }
+
+    @Test("seed is idempotent; resolve prints the profile for any accepted spelling")
+    func seedAndResolve() throws {
+        try Self.withSeeded { seeded in
+            let again = try seeded.run(["seed", "--fixtures", QRCLI.packageRoot.appendingPathComponent("Fixtures/clinics.json").path])
+            #expect(again.stdoutText.contains("Seeded 0 organizations, 0 links and 0 staff members (5 organizations already present)"))
+            let resolved = try seeded.run(["resolve", "HTTPS://WWW.Spruce.Care/4827163/?utm_source=flyer"])
+            #expect(resolved.status == 0)
+            #expect(resolved.stdoutText.hasPrefix("Oak Street Pediatrics  [OS]"))
+            #expect(resolved.stdoutText.contains("Link: https://spruce.care/4827163"))
+            let json = try seeded.run(["resolve", "spruce.app/OAK-STREET-PEDIATRICS#qr", "--json"])
+            let object = try JSONSerialization.jsonObject(with: json.stdout) as? [String: Any]
+            #expect(object?["outcome"] as? String == "found")
+            #expect((object?["attribution"] as? [String: Any])?["fragment"] as? String == "qr")
+            let profile = object?["profile"] as? [String: Any]
+            #expect(Set(profile?.keys.map { $0 } ?? []) == [
+                "acceptsNewPatients", "address", "displayName", "hours", "kind", "monogram", "phone", "specialty",
+                "summary", "website",
+            ])
+        }
+    }
+
+    /// (arguments, exit status, what stderr must say)
+    static let resolveFailureCases: [([String], Int32, String)] = [
+        (["resolve", "https://spruce.care/1234567"], 3, "No practice uses this link"),
+        (["resolve", "https://spruce.care/7718204"], 4, "This link is no longer active."),
+        (["resolve", "https://spruce.care@evil.example/1"], 8, "not a Spruce link: user info is not allowed"),
+        (["resolve", "https://evil.example/4827163"], 8, "not a Spruce link: foreign host \"evil.example\""),
+        (["resolve", "javascript:alert(1)"], 8, "not a Spruce link: scheme \"javascript\" is not allowed"),
+        (["resolve", "https://spruce.care/4827163/x"], 8, "not a Spruce link: extra path segment \"x\""),
+        (["resolve", "https://spruce.care/"], 8, "not a Spruce link: code is empty"),
+        (["resolve", "https://spruce.care/i/22222222222222222222222222"], 3, "No practice uses this link"),
+    ]
+
+    @Test("resolve exits with a distinct status per outcome and one line on stderr", arguments: resolveFailureCases)
+    func resolveFailures(arguments: [String], status: Int32, message: String) throws {
+        try Self.withSeeded { seeded in
+            let result = try seeded.run(arguments)
+            #expect(result.status == status)
+            #expect(result.stderrLines.count == 1)
+            #expect(result.stderr.contains(message), "\(result.stderr)")
+        }
+    }
+
+    @Test("org create, list and show; link mint, list and disable")
+    func orgsAndLinks() throws {
+        try Self.withSeeded { seeded in
+            let created = try seeded.run([
+                "org", "create", "--name", "Élan Pédiatrie", "--kind", "clinic", "--specialty", "Pediatrics",
+                "--website", "https://elan.example", "--json",
+            ])
+            #expect(created.status == 0, "\(created.stderr)")
+            let object = try JSONSerialization.jsonObject(with: created.stdout) as? [String: Any]
+            #expect(object?["id"] as? Int == 6)
+            #expect((object?["profile"] as? [String: Any])?["monogram"] as? String == "ÉP")
+            #expect(try seeded.run(["org", "list"]).stdoutText.split(separator: "\n").count == 6)
+            let vanity = try seeded.run(["link", "mint", "--org", "6", "--vanity"])
+            #expect(vanity.stdoutText == "elan-pediatrie\n")
+            let minted = try seeded.run(["link", "mint", "--org", "6", "--count", "25", "--tag", "Referral", "--label", "Fax"])
+            let codes = minted.stdoutText.split(separator: "\n")
+            #expect(codes.count == 25 && Set(codes).count == 25)
+            #expect(codes.allSatisfy { $0.count == 8 && $0.allSatisfy(\.isNumber) && $0.first != "0" })
+            let listed = try seeded.run(["link", "list", "--org", "6", "--json"])
+            let links = try JSONSerialization.jsonObject(with: listed.stdout) as? [[String: Any]]
+            #expect(links?.count == 27)
+            #expect(links?.first?["isPrimary"] as? Bool == true)
+            let disabled = try seeded.run(["link", "disable", "elan-pediatrie"])
+            #expect(disabled.status == 0)
+            #expect(try seeded.run(["resolve", "spruce.care/elan-pediatrie"]).status == 4)
+            let shown = try seeded.run(["org", "show", "6"])
+            #expect(shown.stdoutText.contains("https://spruce.care/elan-pediatrie  disabled"))
+        }
+    }
+
+    /// Bad inputs: (arguments, exit status, stderr fragment). Nothing may be written by any of them.
+    static let badInputCases: [([String], Int32, String)] = [
+        (["org", "create", "--name", ""], 64, "--name: name is empty"),
+        (["org", "create", "--name", "X", "--website", "oak.example"], 64, "--website: website must start with https://"),
+        (["org", "create", "--name", String(repeating: "n", count: 121)], 64, "--name: name is longer than 120"),
+        (["org", "create", "--name", "X", "--kind", "hospital"], 64, "--kind"),
+        (["org", "show", "99"], 1, "no organization with id 99"),
+        (["link", "mint", "--org", "99"], 1, "no organization with id 99"),
+        (["link", "mint", "--org", "1", "--count", "0"], 64, "--count must be between 1 and 1000000"),
+        (["link", "mint", "--org", "1", "--length", "5"], 64, "--length must be between 6 and 10"),
+        (["link", "mint", "--org", "1", "--tag", "bad tag"], 64, "--tag: tag may hold only a-z, 0-9, - and _"),
+        (["link", "mint", "--org", "1", "--vanity", "api"], 64, "vanity code: code is a reserved word"),
+        (["link", "mint", "--org", "1", "--vanity", "oak-street-pediatrics"], 1, "that code is already taken"),
+        (["link", "mint", "--org", "1", "--vanity", "--count", "2"], 64, "--count: a vanity code is minted one at a time"),
+        (["link", "mint", "--org", "1", "slug"], 64, "a code argument needs --vanity"),
+        (["link", "disable", "ab"], 64, "code: vanity code is shorter than 3 characters"),
+        (["link", "disable", "1234567"], 1, "no link with that code"),
+        (["connect", "--as", "someone", "4827163"], 64, "--as must be member:EMAIL, patient:EMAIL or anonymous"),
+        (["connect", "--as", "member:nobody@example.com", "4827163"], 64, "--as: no member nobody@example.com"),
+        (["connect", "--as", "anonymous", "https://evil.example/1"], 64, "link: foreign host"),
+        (["inbox", "--as", "anonymous"], 64, "--as: an inbox belongs to a member or a patient"),
+        (["inbox", "--as", "member:maya.chen@oakstreetpeds.example", "--limit", "0"], 64, "--limit must be between 1 and 100"),
+        (["message", "--as", "member:maya.chen@oakstreetpeds.example", "--conversation", "1", " "], 1, "message is empty"),
+        (["signup", "--name", "X", "--email", "not-an-email"], 64, "email is not an email address"),
+        (["member", "add", "--org", "1", "--name", "X", "--email", "maya.chen@oakstreetpeds.example"], 1,
+         "an account with this email already exists"),
+    ]
+
+    @Test("bad inputs exit non-zero with one line naming the rule, and change nothing", arguments: badInputCases)
+    func badInputs(arguments: [String], status: Int32, message: String) throws {
+        try Self.withSeeded { seeded in
+            let before = try seeded.run(["org", "show", "1", "--json"]).stdout
+            let result = try seeded.run(arguments)
+            #expect(result.status == status, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+            #expect(result.stderrLines.count == 1 || status == 64 && result.stderr.contains("Usage:"), "\(result.stderr)")
+            #expect(try seeded.run(["org", "show", "1", "--json"]).stdout == before)
+            #expect(try seeded.run(["org", "list"]).stdoutText.split(separator: "\n").count == 5)
+        }
+    }
+
+    @Test("the seed scenario from the CLI: clinic connect, patient signup, inbox, group, messages")
+    func seedScenario() throws {
+        try Self.withSeeded { seeded in
+            let lumen = "member:priya.raman@lumenderm.example"
+            let oak = "member:maya.chen@oakstreetpeds.example"
+            let prompt = try seeded.run(["connect", "--as", lumen, "https://spruce.care/4827163"])
+            #expect(prompt.stdoutText.hasPrefix("Connect with Oak Street Pediatrics?"))
+            #expect(try seeded.run(["connect", "--as", lumen, "4827163", "--decline"]).stdoutText
+                == "Not now: nothing was created.\n")
+            #expect(try seeded.run(["connect", "--as", lumen, "4827163", "--confirm"]).stdoutText
+                == "Clinics connected: new clinic conversation 1.\n")
+            #expect(try seeded.run(["connect", "--as", lumen, "4827163", "--confirm"]).stdoutText
+                == "Clinics already connected: conversation 1.\n")
+            let signup = try seeded.run([
+                "signup", "--link", "HTTPS://WWW.Spruce.Care/5093318/?utm_source=flyer", "--name", "Ana Souza",
+                "--email", "ana@example.com",
+            ])
+            #expect(signup.stdoutText.contains("Connected: new secure conversation 2."), "\(signup.stderr)")
+            let inbox = try seeded.run(["inbox", "--as", oak, "--alerts"]).stdoutText
+            #expect(inbox.contains("#2 👤 Ana Souza  [campaign-fall-2026, flu-shot]"))
+            #expect(inbox.contains("#1 💼 Lumen Dermatology"))
+            #expect(inbox.contains("Lumen Dermatology connected with your clinic on Spruce"))
+            let quiet = try seeded.run(["inbox", "--as", "member:front.desk@oakstreetpeds.example", "--alerts"]).stdoutText
+            #expect(quiet.hasSuffix("Alerts\n"))
+            #expect(try seeded.run(["inbox", "--as", lumen, "--clinics"]).stdoutText.contains("#1 💼 Oak Street Pediatrics"))
+            #expect(try seeded.run(["group", "--as", oak, "--clinic", "3", "--patient", "ana@example.com"]).stdoutText
+                == "Started group conversation 3\n")
+            #expect(try seeded.run(["message", "--as", "patient:ana@example.com", "--conversation", "2", "Hi!"]).status == 0)
+            let forbidden = try seeded.run(["message", "--as", lumen, "--conversation", "2", "peek"])
+            #expect(forbidden.status == 1)
+            #expect(forbidden.stderr.contains("no such conversation"))
+            let patientView = try seeded.run(["inbox", "--as", "patient:ana@example.com"]).stdoutText
+            #expect(patientView.contains("#2 👤 Oak Street Pediatrics  [campaign-fall-2026, flu-shot]  — Hi!"))
+            #expect(patientView.contains("#3 👥 Lumen Dermatology · Oak Street Pediatrics"))
+            #expect(try seeded.run(["connect", "--as", oak, "oak-street-pediatrics"]).stdoutText
+                == "This is your own practice link: nothing was created.\n")
+        }
+    }
+}
