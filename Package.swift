@@ -46,6 +46,11 @@ let package = Package(
             dependencies: ["SpruceQR"],
             path: "Benchmarks/QRBenchmark"
         ),
+        .executableTarget(
+            name: "ParserBenchmark",
+            dependencies: ["SpruceCore"],
+            path: "Benchmarks/ParserBenchmark"
+        ),
 
         .testTarget(name: "SpruceQRTests", dependencies: ["SpruceQR"]),
         .testTarget(name: "SpruceCoreTests", dependencies: ["SpruceCore"]),
