@@ -76,4 +76,19 @@ struct InvitationTokenTests {
     func malformed(text: String, error: InvitationTokenError) {
         #expect(throws: error) { try InvitationToken(text) }
     }
+
+    @Test("neither printing nor dumping a token, or a value holding one, reveals it")
+    func redacted() throws {
+        let text = "abcdefghjkmnpqrstuvwxyz234"
+        let token = try InvitationToken(text)
+        let scanned = try ScannedLink.parse("https://spruce.care/i/" + text)
+        for value in [token as Any, scanned as Any, [scanned.target] as Any] {
+            var dumped = ""
+            dump(value, to: &dumped)
+            #expect(!dumped.contains(text))
+            #expect(!String(describing: value).contains(text))
+            #expect(!String(reflecting: value).contains(text))
+        }
+        #expect(Mirror(reflecting: token).children.isEmpty)
+    }
 }
