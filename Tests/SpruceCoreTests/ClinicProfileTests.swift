@@ -43,18 +43,30 @@ struct ClinicProfileTests {
         arguments: [
             (ClinicProfile(displayName: "   "), "name is empty"),
             (ClinicProfile(displayName: String(repeating: "a", count: 121)), "name is longer than 120 characters"),
-            (ClinicProfile(displayName: "Oak", specialty: String(repeating: "s", count: 201)),
-                "specialty is longer than 200 characters"),
-            (ClinicProfile(displayName: "Oak", address: String(repeating: "a", count: 201)),
-                "address is longer than 200 characters"),
-            (ClinicProfile(displayName: "Oak", phone: String(repeating: "1", count: 201)),
-                "phone is longer than 200 characters"),
-            (ClinicProfile(displayName: "Oak", hours: String(repeating: "h", count: 201)),
-                "hours is longer than 200 characters"),
-            (ClinicProfile(displayName: "Oak", summary: String(repeating: "d", count: 1_001)),
-                "description is longer than 1000 characters"),
-            (ClinicProfile(displayName: "Oak", website: "javascript:alert(1)"),
-                "website must start with https:// or http://"),
+            (
+                ClinicProfile(displayName: "Oak", specialty: String(repeating: "s", count: 201)),
+                "specialty is longer than 200 characters"
+            ),
+            (
+                ClinicProfile(displayName: "Oak", address: String(repeating: "a", count: 201)),
+                "address is longer than 200 characters"
+            ),
+            (
+                ClinicProfile(displayName: "Oak", phone: String(repeating: "1", count: 201)),
+                "phone is longer than 200 characters"
+            ),
+            (
+                ClinicProfile(displayName: "Oak", hours: String(repeating: "h", count: 201)),
+                "hours is longer than 200 characters"
+            ),
+            (
+                ClinicProfile(displayName: "Oak", summary: String(repeating: "d", count: 1_001)),
+                "description is longer than 1000 characters"
+            ),
+            (
+                ClinicProfile(displayName: "Oak", website: "javascript:alert(1)"),
+                "website must start with https:// or http://"
+            ),
             (ClinicProfile(displayName: "Oak", website: "oak.example"), "website must start with https:// or http://"),
         ]
     )

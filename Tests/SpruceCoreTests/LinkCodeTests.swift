@@ -21,7 +21,8 @@ struct LinkCodeTests {
     func tokenASCIIFolding() {
         let kelvin = "\u{212A}" + String(repeating: "a", count: 25)
         #expect(throws: InvitationTokenError.self) { try InvitationToken(kelvin) }
-        #expect((try? InvitationToken(String(repeating: "K", count: 26)))?.rawValue == String(repeating: "k", count: 26))
+        #expect(
+            (try? InvitationToken(String(repeating: "K", count: 26)))?.rawValue == String(repeating: "k", count: 26))
     }
 }
 
@@ -61,8 +62,10 @@ struct LinkCodeRulesTests {
             ("12345678901", .tooLong(kind: .numeric, maximum: 10), "numeric code is longer than 10 characters"),
             ("012345", .leadingZero, "numeric code must not start with 0"),
             ("ab", .tooShort(kind: .vanity, minimum: 3), "vanity code is shorter than 3 characters"),
-            (String(repeating: "a", count: 41), .tooLong(kind: .vanity, maximum: 40),
-                "vanity code is longer than 40 characters"),
+            (
+                String(repeating: "a", count: 41), .tooLong(kind: .vanity, maximum: 40),
+                "vanity code is longer than 40 characters"
+            ),
             ("oak street", .invalidCharacter(offset: 3), "code has a character other than a-z, 0-9 and - at offset 3"),
             ("oak_street", .invalidCharacter(offset: 3), "code has a character other than a-z, 0-9 and - at offset 3"),
             (" oak", .invalidCharacter(offset: 0), "code has a character other than a-z, 0-9 and - at offset 0"),
@@ -107,7 +110,8 @@ struct LinkCodeRulesTests {
     }
 
     /// 100 000 codes of 10 digits from the system generator: 9·10^9 possible codes, so the birthday bound expects
-    /// n²/2N ≈ 0.56 duplicate pairs. "No duplicates" would fail about 43 % of runs; more than 5 (p ≈ 2·10⁻⁵) is a bug.
+    /// n²/2N ≈ 0.56 duplicate pairs. "No duplicates" would fail about 43 % of runs;
+    /// more than 5 (p ≈ 2·10⁻⁵) is a bug.
     @Test("100 000 system codes of length 10: format, and duplicates within the birthday bound")
     func systemCodesLength10() throws {
         var seen = Set<String>()

@@ -66,18 +66,30 @@ struct ResolutionTests {
         "invitations",
         arguments: [
             (Optional(invitation()), link(.active), "found", 200, "Connect with Oak Street Pediatrics"),
-            (invitation(used: true), link(.active), "invitation_used", 410,
-                "This invitation has already been used. Log in to reach the practice."),
-            (invitation(expiresIn: 0), link(.active), "invitation_expired", 410,
-                "This invitation has expired. Ask the practice to send a new one."),
-            (invitation(expiresIn: -1), link(.active), "invitation_expired", 410,
-                "This invitation has expired. Ask the practice to send a new one."),
-            (invitation(revoked: true), link(.active), "invitation_revoked", 410,
-                "This invitation was withdrawn by the practice."),
-            (invitation(used: true, revoked: true), link(.active), "invitation_revoked", 410,
-                "This invitation was withdrawn by the practice."),
-            (invitation(expiresIn: -1, used: true), link(.active), "invitation_used", 410,
-                "This invitation has already been used. Log in to reach the practice."),
+            (
+                invitation(used: true), link(.active), "invitation_used", 410,
+                "This invitation has already been used. Log in to reach the practice."
+            ),
+            (
+                invitation(expiresIn: 0), link(.active), "invitation_expired", 410,
+                "This invitation has expired. Ask the practice to send a new one."
+            ),
+            (
+                invitation(expiresIn: -1), link(.active), "invitation_expired", 410,
+                "This invitation has expired. Ask the practice to send a new one."
+            ),
+            (
+                invitation(revoked: true), link(.active), "invitation_revoked", 410,
+                "This invitation was withdrawn by the practice."
+            ),
+            (
+                invitation(used: true, revoked: true), link(.active), "invitation_revoked", 410,
+                "This invitation was withdrawn by the practice."
+            ),
+            (
+                invitation(expiresIn: -1, used: true), link(.active), "invitation_used", 410,
+                "This invitation has already been used. Log in to reach the practice."
+            ),
             (invitation(), link(.disabled), "disabled", 410, "This link is no longer active."),
             (nil, link(.active), "not_found", 404, notFound),
         ] as [(Invitation?, PracticeLink, String, Int, String)]
@@ -94,10 +106,12 @@ struct ResolutionTests {
 
     @Test("an invitation without its link or profile is not found")
     func invitationMissingLink() {
-        #expect(Resolution.decide(invitation: Self.invitation(), link: nil, profile: Self.profile, at: Self.now)
-            == .notFound)
-        #expect(Resolution.decide(invitation: Self.invitation(), link: Self.link(.active), profile: nil, at: Self.now)
-            == .notFound)
+        #expect(
+            Resolution.decide(invitation: Self.invitation(), link: nil, profile: Self.profile, at: Self.now)
+                == .notFound)
+        #expect(
+            Resolution.decide(invitation: Self.invitation(), link: Self.link(.active), profile: nil, at: Self.now)
+                == .notFound)
     }
 
     @Test("outcome names are distinct and every 410 has its own message")

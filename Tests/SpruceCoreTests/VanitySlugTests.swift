@@ -33,10 +33,14 @@ struct VanitySlugTests {
             ("Admin", "admin"),
             ("API", "api"),
             // Capped at 40 on a word boundary, no trailing hyphen.
-            ("The Very Long Name Of A Pediatric Clinic In Oak Street Springfield",
-                "the-very-long-name-of-a-pediatric-clinic"),
-            ("Pediatrics and Adolescent Medicine of Greater Springfield",
-                "pediatrics-and-adolescent-medicine-of"),
+            (
+                "The Very Long Name Of A Pediatric Clinic In Oak Street Springfield",
+                "the-very-long-name-of-a-pediatric-clinic"
+            ),
+            (
+                "Pediatrics and Adolescent Medicine of Greater Springfield",
+                "pediatrics-and-adolescent-medicine-of"
+            ),
             (String(repeating: "a", count: 50), String(repeating: "a", count: 40)),
             ("Supercalifragilisticexpialidocious Pediatrics Ltd", "supercalifragilisticexpialidocious"),
         ]
@@ -47,8 +51,10 @@ struct VanitySlugTests {
 
     @Test(
         "names without a slug",
-        arguments: ["", "   ", "!!!", "&&&"[...].replacingOccurrences(of: "&", with: "!"), "123", "12 34", "😀😀", "東京",
-            "Dr", "--", "'''"]
+        arguments: [
+            "", "   ", "!!!", "?!?", "123", "12 34", "😀😀", "東京",
+            "Dr", "--", "'''",
+        ]
     )
     func noSlug(name: String) {
         #expect(VanitySlug.make(from: name) == nil)
@@ -70,8 +76,9 @@ struct VanitySlugTests {
     func reservedCandidates() {
         let candidates = LinkCode.vanityCandidates(for: "Admin", limit: 5).map(\.rawValue)
         #expect(candidates == ["admin-2", "admin-3", "admin-4", "admin-5", "admin-6"])
-        #expect(LinkCode.vanityCandidates(for: "Oak Street", limit: 3).map(\.rawValue)
-            == ["oak-street", "oak-street-2", "oak-street-3"])
+        #expect(
+            LinkCode.vanityCandidates(for: "Oak Street", limit: 3).map(\.rawValue)
+                == ["oak-street", "oak-street-2", "oak-street-3"])
     }
 
     @Test("suffixes fit in 40 characters")
