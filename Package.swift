@@ -65,6 +65,11 @@ let package = Package(
             dependencies: ["SpruceQR"],
             path: "Benchmarks/QRBenchmark"
         ),
+        .executableTarget(
+            name: "ParserBenchmark",
+            dependencies: ["SpruceCore"],
+            path: "Benchmarks/ParserBenchmark"
+        ),
 
         .executableTarget(
             name: "StoreBenchmark",

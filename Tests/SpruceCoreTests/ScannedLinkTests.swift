@@ -137,8 +137,10 @@ struct ScannedLinkTests {
         for _ in 0..<12 { targets.append(.invitation(InvitationToken.generate(using: &generator))) }
 
         let schemes = ["", "http://", "https://", "HTTPS://", "Http://", "//"]
-        let hosts = ["spruce.care", "SPRUCE.CARE", "Spruce.Care", "www.spruce.care", "WWW.Spruce.App", "spruce.app",
-            "spruce.care.", "spruce.care:443"]
+        let hosts = [
+            "spruce.care", "SPRUCE.CARE", "Spruce.Care", "www.spruce.care", "WWW.Spruce.App", "spruce.app",
+            "spruce.care.", "spruce.care:443",
+        ]
         let tails = ["", "/", "?utm_source=flyer", "/?utm_source=flyer#x", "#frag", "?a=1&b=/2#c?d"]
         let spaces = [("", ""), ("  ", "\n"), ("\t", " \r\n")]
         var checked = 0
@@ -184,8 +186,10 @@ struct ScannedLinkTests {
     @Test("no input makes the parser trap: random byte soup either parses or throws")
     func fuzz() {
         var generator = SplitMix64(seed: 42)
-        let pieces = ["https://", "http:", "//", "/", "\\", "@", ":", "%", "?", "#", ".", "spruce.care", "www.", "i",
-            "123456", "oak", "-", "[", "]", "443", " ", "\u{0}", "é", "\u{85}", Self.token]
+        let pieces = [
+            "https://", "http:", "//", "/", "\\", "@", ":", "%", "?", "#", ".", "spruce.care", "www.", "i",
+            "123456", "oak", "-", "[", "]", "443", " ", "\u{0}", "é", "\u{85}", Self.token,
+        ]
         for _ in 0..<20_000 {
             var input = ""
             for _ in 0..<Int(generator.next() % 8) { input += pieces[Int(generator.next() % UInt64(pieces.count))] }
@@ -211,9 +215,10 @@ struct ScannedLinkTests {
         while true {
             let words = Int.random(in: 1...4, using: &generator)
             let text = (0..<words).map { _ in
-                String((0..<Int.random(in: 1...9, using: &generator)).map { _ in
-                    letters[Int.random(in: 0..<letters.count, using: &generator)]
-                })
+                String(
+                    (0..<Int.random(in: 1...9, using: &generator)).map { _ in
+                        letters[Int.random(in: 0..<letters.count, using: &generator)]
+                    })
             }.joined(separator: "-")
             if let code = try? LinkCode(text), code.kind == .vanity { return code }
         }

@@ -77,3 +77,8 @@ public enum InvitationTokenError: Error, Equatable, Sendable, CustomStringConver
         }
     }
 }
+
+extension InvitationToken: CustomReflectable {
+    /// No children: `dump(_:)`, debuggers' summaries and reflection-based loggers see no token text either.
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
+}

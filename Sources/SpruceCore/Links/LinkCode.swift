@@ -98,13 +98,15 @@ extension LinkCode {
     ///
     /// Minting walks this sequence and takes the first code the database accepts, so a collision
     /// with another organization's code (active or disabled) moves on to the next suffix.
-    /// - Returns: an empty sequence when the name has no letters or digits to build a slug from.
+    /// - Returns: at most `limit` codes; an empty sequence when the name has no letters or digits to build a slug from.
     public static func vanityCandidates(for name: String, limit: Int = 1_000) -> [LinkCode] {
-        guard let base = VanitySlug.make(from: name) else { return [] }
+        guard limit > 0, let base = VanitySlug.make(from: name) else { return [] }
         var candidates: [LinkCode] = []
         if let code = try? LinkCode(base) { candidates.append(code) }
         var suffix = 2
-        while candidates.count < limit {
+        // At most `limit` suffixes are tried: when the stem left after making room for the suffix has no letter,
+        // no suffix can ever make it valid, and an unbounded loop would never end.
+        while candidates.count < limit, suffix <= limit + 1 {
             let tail = "-\(suffix)"
             let stem = VanitySlug.truncate(base, toFit: vanityLengths.upperBound - tail.count)
             if let code = try? LinkCode(stem + tail) { candidates.append(code) }

@@ -96,7 +96,8 @@ enum LinkScanner {
             case .https: allowed = equalsIgnoringCase(bytes, portStart, authorityEnd, "443")
             case .http: allowed = equalsIgnoringCase(bytes, portStart, authorityEnd, "80")
             case .none:
-                allowed = equalsIgnoringCase(bytes, portStart, authorityEnd, "443")
+                allowed =
+                    equalsIgnoringCase(bytes, portStart, authorityEnd, "443")
                     || equalsIgnoringCase(bytes, portStart, authorityEnd, "80")
             }
             guard allowed else { throw .portNotAllowed(excerpt(bytes, portStart, authorityEnd, limit: 16)) }

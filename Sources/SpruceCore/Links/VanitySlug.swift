@@ -39,6 +39,8 @@ public enum VanitySlug {
     static func truncate(_ slug: String, toFit limit: Int) -> String {
         guard slug.count > limit else { return slug }
         var cut = String(slug.prefix(limit))
+        // A cut that lands right before a hyphen already ends on a word boundary: keep the whole last word.
+        if slug.dropFirst(limit).first == "-" { return cut }
         if let hyphen = cut.lastIndex(of: "-"), cut.distance(from: cut.startIndex, to: hyphen) > limit / 2 {
             cut = String(cut[..<hyphen])
         }

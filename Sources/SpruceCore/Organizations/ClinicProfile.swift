@@ -70,7 +70,8 @@ public struct ClinicProfile: Codable, Equatable, Sendable {
         let words = name.split(whereSeparator: { $0.isWhitespace || $0 == "-" })
             .filter { !skipped.contains($0.lowercased()) }
         let initials = words.compactMap { $0.first(where: { $0.isLetter || $0.isNumber }) }.prefix(2)
-        let monogram = String(initials).uppercased()
+        // One character per initial: some letters uppercase to two ("ß" → "SS").
+        let monogram = String(initials.compactMap { String($0).uppercased().first })
         return monogram.isEmpty ? "?" : monogram
     }
 }
