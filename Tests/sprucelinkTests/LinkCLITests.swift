@@ -14,13 +14,26 @@ struct LinkCLITests {
         }
     }
 
+    /// A database seeded once per test run; every test works on its own copy, so tests stay independent
+    /// without paying for six scrypt hashes each.
+    static let template: Result<URL, any Error> = Result {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sprucelink-seed-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let seeded = Seeded(folder: folder)
+        let fixtures = QRCLI.packageRoot.appendingPathComponent("Fixtures/clinics.json").path
+        let seed = try seeded.run(["seed", "--fixtures", fixtures])
+        guard seed.status == 0, seed.stdoutText.contains("Seeded 5 organizations, 9 links and 6 staff members") else {
+            throw QRCLI.CLIError(description: "seeding failed: \(seed.stdoutText) \(seed.stderr)")
+        }
+        return URL(fileURLWithPath: seeded.database)
+    }
+
     static func withSeeded<T>(_ body: (Seeded) throws -> T) throws -> T {
-        try QRCLI.withTemporaryDirectory { folder in
+        let template = try Self.template.get()
+        return try QRCLI.withTemporaryDirectory { folder in
             let seeded = Seeded(folder: folder)
-            let fixtures = QRCLI.packageRoot.appendingPathComponent("Fixtures/clinics.json").path
-            let seed = try seeded.run(["seed", "--fixtures", fixtures])
-            #expect(seed.status == 0, "\(seed.stderr)")
-            #expect(seed.stdoutText.contains("Seeded 5 organizations, 9 links and 6 staff members"))
+            // The store checkpoints and closes after each command, so the main file holds everything.
+            try FileManager.default.copyItem(atPath: template.path, toPath: seeded.database)
             return try body(seeded)
         }
     }
