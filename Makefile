@@ -36,7 +36,11 @@ test: deps
 
 bench: deps
 	$(SWIFT) build -c release --product QRBenchmark
+	$(SWIFT) build -c release --product ParserBenchmark
+	$(SWIFT) build -c release --product StoreBenchmark
 	bash Benchmarks/run-qr.sh
+	$$($(SWIFT) build -c release --show-bin-path)/ParserBenchmark
+	$$($(SWIFT) build -c release --show-bin-path)/StoreBenchmark
 
 clean:
 	rm -rf .build
