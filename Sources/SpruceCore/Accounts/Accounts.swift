@@ -1,20 +1,10 @@
 import Foundation
 
-/// The stored id of a clinic or practice member (staff).
-public struct MemberID: RawRepresentable, Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
-    public let rawValue: Int64
-    public init(rawValue: Int64) { self.rawValue = rawValue }
-    public var description: String { String(rawValue) }
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
-}
+/// The stored id of a member.
+public typealias MemberID = StoredID<Member>
 
-/// The stored id of a patient account.
-public struct PatientID: RawRepresentable, Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
-    public let rawValue: Int64
-    public init(rawValue: Int64) { self.rawValue = rawValue }
-    public var description: String { String(rawValue) }
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
-}
+/// The stored id of a patient.
+public typealias PatientID = StoredID<Patient>
 
 /// A member of an organization's staff.
 public struct Member: Equatable, Sendable {

@@ -1,12 +1,7 @@
 import Foundation
 
 /// The stored id of an invitation.
-public struct InvitationID: RawRepresentable, Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
-    public let rawValue: Int64
-    public init(rawValue: Int64) { self.rawValue = rawValue }
-    public var description: String { String(rawValue) }
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
-}
+public typealias InvitationID = StoredID<Invitation>
 
 /// Who a private invitation is for: an email address, a phone number, or both, and an optional name.
 public struct InvitationRecipient: Equatable, Sendable, Codable {

@@ -1,12 +1,7 @@
 import Foundation
 
-/// The stored id of a practice link.
-public struct LinkID: RawRepresentable, Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
-    public let rawValue: Int64
-    public init(rawValue: Int64) { self.rawValue = rawValue }
-    public var description: String { String(rawValue) }
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
-}
+/// The stored id of a link.
+public typealias LinkID = StoredID<PracticeLink>
 
 /// Whether a link still leads to its practice. A disabled code stays in the table forever and is never reissued.
 public enum LinkStatus: String, Codable, Sendable, CaseIterable {

@@ -1,12 +1,10 @@
 import Foundation
 
 /// The stored id of a conversation.
-public struct ConversationID: RawRepresentable, Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
-    public let rawValue: Int64
-    public init(rawValue: Int64) { self.rawValue = rawValue }
-    public var description: String { String(rawValue) }
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
-}
+public typealias ConversationID = StoredID<ConversationEntity>
+
+/// Names conversation ids; conversations are read as ``InboxEntry`` and ``ConversationThread`` values.
+public enum ConversationEntity {}
 
 /// The three kinds of conversation (DESIGN §5).
 public enum ConversationKind: String, Codable, Sendable, CaseIterable {

@@ -1,12 +1,7 @@
 import Foundation
 
 /// The stored id of an organization.
-public struct OrganizationID: RawRepresentable, Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
-    public let rawValue: Int64
-    public init(rawValue: Int64) { self.rawValue = rawValue }
-    public var description: String { String(rawValue) }
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
-}
+public typealias OrganizationID = StoredID<Organization>
 
 /// A practice or clinic on Spruce: its id and public profile.
 public struct Organization: Equatable, Sendable {
