@@ -8,7 +8,7 @@ struct SpruceLink: AsyncParsableCommand {
         abstract: "Mint, resolve and render Spruce links and their QR codes.",
         version: "0.1.0",
         subcommands: [
-            QRCommand.self, SeedCommand.self, OrgCommand.self, LinkCommand.self, ResolveCommand.self,
+            QRCommand.self, SeedCommand.self, OrgCommand.self, LinkCommand.self, ResolveCommand.self, InviteCommand.self,
         ]
     )
 
