@@ -45,7 +45,8 @@ public struct InviteeList: Sendable {
         var rows: [Row] = []
         rows.reserveCapacity(csv.rows.count)
         for (index, fields) in csv.rows.enumerated() {
-            if fields.allSatisfy({ $0.trimmingWhitespace().isEmpty }) { continue }
+            // A blank line (one empty field) is not a record; ",," is, and is reported as missing both addresses.
+            if fields.count == 1, fields[0].trimmingWhitespace().isEmpty { continue }
             let name = field(fields, nameColumn)
             let email = field(fields, emailColumn)
             let phone = field(fields, phoneColumn)

@@ -1,6 +1,6 @@
 /// Punycode (RFC 3492), encoding only: turns one Unicode domain label into the ASCII that follows `xn--`.
 enum Punycode {
-    private static let base = 32
+    private static let base = 36
     private static let tMin = 1
     private static let tMax = 26
     private static let skew = 38
