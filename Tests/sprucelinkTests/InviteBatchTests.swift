@@ -36,7 +36,7 @@ struct InviteBatchTests {
                 .split(separator: "\r\n")
             #expect(lines.count == 201)
             #expect(lines[0] == "row,name,email,phone,status,invitation_id,reason")
-            #expect(lines[1].hasPrefix("2,\"Ana Smith, Jr. 0\",patient0@example.com,(217) 555-1000,sent,1,"))
+            #expect(lines[1].hasPrefix("2,\"Ana Smith, Jr. 0\",Patient0@Bücher.example,(217) 555-1000,sent,1,"))
 
             // Running the same batch again sends nobody: everyone is already invited.
             let again = try batch(database, code, outbox)
