@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // System libraries (C). Unsafe code that talks to them stays in one small file per wrapper.
@@ -38,7 +40,10 @@ let package = Package(
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
-            ]
+                .product(name: "SwiftCSV", package: "SwiftCSV"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            resources: [.copy("Invitations/Templates")]
         ),
         .target(
             name: "SpruceStore",
@@ -75,6 +80,12 @@ let package = Package(
             name: "StoreBenchmark",
             dependencies: ["SpruceStore", "SpruceCore", .product(name: "SQLiteKit", package: "sqlite-kit")],
             path: "Benchmarks/StoreBenchmark"
+        ),
+
+        .executableTarget(
+            name: "InvitationBenchmark",
+            dependencies: ["SpruceCore", "SpruceQR"],
+            path: "Benchmarks/InvitationBenchmark"
         ),
 
         .testTarget(name: "SpruceQRTests", dependencies: ["SpruceQR"]),

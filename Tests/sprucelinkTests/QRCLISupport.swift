@@ -37,15 +37,23 @@ enum QRCLI {
 
     struct CLIError: Error, CustomStringConvertible { var description: String }
 
-    static func sprucelink(_ arguments: [String], in directory: URL? = nil) throws -> Result {
-        try run(try binary(), arguments, in: directory)
+    static func sprucelink(
+        _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]
+    ) throws -> Result {
+        try run(try binary(), arguments, in: directory, environment: environment)
     }
 
-    static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws -> Result {
+    /// Runs `executable`; `environment` is added to this process's environment.
+    static func run(
+        _ executable: String, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]
+    ) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("qrcli-\(UUID().uuidString).err")
         _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errorFile) }

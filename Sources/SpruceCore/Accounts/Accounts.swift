@@ -52,8 +52,6 @@ public enum Identity: Equatable, Sendable {
 /// The fields a new account is made from, checked by ``validated()``.
 public struct AccountDetails: Equatable, Sendable {
     public static let nameLimit = 120
-    public static let emailLimit = 254
-    public static let phoneLimit = 32
 
     public var name: String
     public var email: String?
@@ -76,27 +74,19 @@ public struct AccountDetails: Equatable, Sendable {
         guard copy.name.count <= Self.nameLimit else {
             throw .invalid(field: "name", rule: "is longer than \(Self.nameLimit) characters")
         }
-        copy.email = email.map { $0.trimmingWhitespace().lowercased() }.flatMap { $0.isEmpty ? nil : $0 }
-        copy.phone = phone.map { $0.trimmingWhitespace() }.flatMap { $0.isEmpty ? nil : $0 }
-        if let email = copy.email {
-            guard email.count <= Self.emailLimit else {
-                throw .invalid(field: "email", rule: "is longer than \(Self.emailLimit) characters")
+        do throws(InvitationInputError) {
+            if let email, !email.trimmingWhitespace().isEmpty {
+                copy.email = try EmailAddress(parsing: email).address
+            } else {
+                copy.email = nil
             }
-            let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-            guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
-                !parts[1].hasSuffix("."), !email.contains(where: { $0.isWhitespace })
-            else { throw .invalid(field: "email", rule: "is not an email address") }
-        }
-        if let phone = copy.phone {
-            guard phone.count <= Self.phoneLimit else {
-                throw .invalid(field: "phone", rule: "is longer than \(Self.phoneLimit) characters")
+            if let phone, !phone.trimmingWhitespace().isEmpty {
+                copy.phone = try PhoneNumber(parsing: phone).e164
+            } else {
+                copy.phone = nil
             }
-            let digits = phone.filter(\.isASCIIDigit)
-            let allowed = phone.allSatisfy { $0.isASCIIDigit || " +-().".contains($0) }
-            guard allowed, (7...15).contains(digits.count) else {
-                throw .invalid(field: "phone", rule: "is not a phone number (7 to 15 digits)")
-            }
-            copy.phone = (phone.hasPrefix("+") ? "+" : "") + digits
+        } catch {
+            throw .invalid(field: error.field, rule: error.rule)
         }
         if requireEmail && copy.email == nil { throw .invalid(field: "email", rule: "is required") }
         guard copy.email != nil || copy.phone != nil else {
@@ -138,6 +128,3 @@ public enum AccountError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
-}

@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import SpruceCore
+import SpruceStore
+
+extension InviteCommand {
+    struct Batch: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Invite every recipient of a CSV file (name,email,phone).",
+            discussion: """
+                Rows are validated one by one: a bad row is reported with its number (the header is row 1) and the \
+                batch goes on. Recipients with a still-valid invitation to this practice are skipped unless \
+                --resend; opted-out recipients always are. Ends with a summary; exit status 2 when any row failed.
+                """
+        )
+
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var target: InvitationTargetOptions
+        @OptionGroup var delivery: DeliveryOptions
+
+        @Option(help: ArgumentHelp("The CSV file: a name,email,phone header, UTF-8.", valueName: "file"))
+        var csv: String
+
+        @Option(help: ArgumentHelp("Write a CSV report, one line per row, to this file.", valueName: "file"))
+        var report: String?
+
+        @Flag(help: "Revoke still-valid invitations to the same recipients and send new ones.")
+        var resend = false
+
+        func run() async throws {
+            let code = try target.linkCode()
+            guard let data = FileManager.default.contents(atPath: csv) else {
+                throw UsageError("--csv: cannot read \(csv)")
+            }
+            let list: InviteeList
+            do { list = try InviteeList(data: data, defaultRegion: target.defaultCountry) } catch {
+                throw UsageError("--csv: \(error.rule)")
+            }
+            var lines: [BatchReportLine] = []
+            lines.reserveCapacity(list.rows.count)
+            try await database.withStore { store in
+                let dispatcher = try delivery.dispatcher(store: store)
+                let practice = try await target.practiceName(code, store: store)
+                let progress = ProgressBar(label: "Inviting")
+                for (index, row) in list.rows.enumerated() {
+                    let line: BatchReportLine
+                    switch row.recipient {
+                    case .failure(let error):
+                        line = BatchReportLine(row: row, status: "failed", invitationID: nil, reason: error.description)
+                    case .success(let recipient):
+                        switch await dispatcher.send(
+                            link: code, practiceName: practice, recipient: recipient, requested: target.channels,
+                            resend: resend)
+                        {
+                        case .sent(let record, let warnings):
+                            line = BatchReportLine(
+                                row: row, status: "sent", invitationID: record.invitation.id,
+                                reason: warnings.joined(separator: "; "))
+                        case .skipped(let reason):
+                            line = BatchReportLine(row: row, status: "skipped", invitationID: nil, reason: reason)
+                        case .failed(let reason):
+                            line = BatchReportLine(row: row, status: "failed", invitationID: nil, reason: reason)
+                        }
+                    }
+                    if line.status == "failed" {
+                        if progress.isVisible { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+                        Terminal.printError("row \(row.number): \(line.reason)")
+                    }
+                    lines.append(line)
+                    progress.update(index + 1, of: list.rows.count)
+                }
+            }
+            if let report {
+                do { try BatchReportLine.write(lines, to: report) } catch {
+                    throw OperationalError("--report: cannot write \(report): \(error.localizedDescription)")
+                }
+            }
+            let sent = lines.count { $0.status == "sent" }
+            let skipped = lines.count { $0.status == "skipped" }
+            let failed = lines.count { $0.status == "failed" }
+            print("sent \(sent), skipped \(skipped), failed \(failed)")
+            if failed > 0 { throw ExitCode(2) }
+        }
+    }
+}
+
+/// One line of `--report`: `row,name,email,phone,status,invitation_id,reason`.
+struct BatchReportLine {
+    let row: InviteeList.Row
+    let status: String
+    let invitationID: InvitationID?
+    let reason: String
+
+    static func write(_ lines: [BatchReportLine], to path: String) throws {
+        var text = "row,name,email,phone,status,invitation_id,reason\r\n"
+        for line in lines {
+            let fields = [
+                String(line.row.number), line.row.name, line.row.email, line.row.phone, line.status,
+                line.invitationID.map { String($0.rawValue) } ?? "", line.reason,
+            ]
+            text += fields.map(quoted).joined(separator: ",") + "\r\n"
+        }
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+
+    /// RFC 4180 quoting: fields with a comma, quote or line break are quoted, quotes doubled.
+    static func quoted(_ field: String) -> String {
+        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

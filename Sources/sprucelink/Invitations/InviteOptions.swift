@@ -1,0 +1,129 @@
+import ArgumentParser
+import Foundation
+import SpruceCore
+import SpruceQR
+import SpruceStore
+import Synchronization
+
+/// Where and how invitation messages are delivered; shared by `send`, `batch` and `remind`.
+struct DeliveryOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The outbox folder: a Maildir for emails, texts.jsonl for texts.", valueName: "dir"))
+    var outbox: String = "./outbox"
+
+    @Option(
+        help: ArgumentHelp(
+            "Deliver emails through this sendmail-compatible command instead of the outbox (texts stay in the outbox).",
+            valueName: "command"))
+    var sendmail: String?
+
+    @Option(help: ArgumentHelp("The sender, \"Name <address>\".", valueName: "mailbox"))
+    var from: String = "Spruce <invitations@spruce.care>"
+
+    @Option(help: ArgumentHelp("The public base URL of invitation links.", valueName: "url"))
+    var publicURL: String = "https://spruce.care"
+
+    @Option(help: ArgumentHelp("A folder whose *.mustache files replace the bundled templates.", valueName: "dir"))
+    var templateDir: String?
+
+    @Option(help: ArgumentHelp("Who is sending, recorded with each invitation (default: $USER).", valueName: "name"))
+    var invitedBy: String?
+
+    /// Builds the dispatcher, or throws a ``UsageError`` naming the bad option.
+    func dispatcher(store: SpruceStore) throws -> InvitationDispatcher {
+        let sender: MailboxAddress
+        do { sender = try MailboxAddress(parsing: from, field: "--from") } catch { throw UsageError(error.description) }
+        guard let url = URL(string: publicURL), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
+            url.host?.isEmpty == false
+        else { throw UsageError("--public-url: \"\(publicURL)\" must be an http(s) URL with a host") }
+        let templates: InvitationTemplates
+        do { templates = try InvitationTemplates(overridesIn: templateDir) } catch {
+            throw UsageError("--template-dir: \(error.rule)")
+        }
+        var route = InvitationDispatcher.EmailRoute.outbox
+        if let sendmail {
+            do { route = .sendmail(try SendmailTransport(command: sendmail)) } catch {
+                throw UsageError("--sendmail: \(error.rule)")
+            }
+            // A command that exits without reading its input must not kill us with SIGPIPE.
+            signal(SIGPIPE, SIG_IGN)
+        }
+        let outbox: Outbox
+        do { outbox = try Outbox(directory: self.outbox) } catch { throw OperationalError("--outbox: \(error)") }
+        return InvitationDispatcher(
+            store: store, outbox: outbox, emailRoute: route, from: sender, publicURL: publicURL,
+            templates: templates,
+            invitedBy: invitedBy ?? ProcessInfo.processInfo.environment["USER"] ?? "sprucelink",
+            renderQR: Self.renderQR, afterDelivery: CrashHook.fromEnvironment())
+    }
+
+    /// The invitation link's QR code as PNG, rendered with SpruceQR.
+    @Sendable static func renderQR(_ link: String) throws -> [UInt8] {
+        let code = try QRCode(text: link)
+        return try PNGRenderer(options: RenderOptions(scale: 6, margin: 4)).render(code)
+    }
+}
+
+/// Options for commands that make invitations: the link, the channels, the phone region.
+struct InvitationTargetOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The practice link the invitations are bound to.", valueName: "code"))
+    var link: String
+
+    @Option(help: "How to deliver: email, text, or both (whichever addresses the recipient has).")
+    var via: InviteVia = .email
+
+    @Option(help: ArgumentHelp("The region of phone numbers written without +country code.", valueName: "region"))
+    var defaultCountry: String = "US"
+
+    var channels: [InvitationChannel] {
+        switch via {
+        case .email: [.email]
+        case .text: [.text]
+        case .both: [.email, .text]
+        }
+    }
+
+    func linkCode() throws -> LinkCode {
+        guard CallingCode.forRegion(defaultCountry) != nil else {
+            throw UsageError("--default-country: \(defaultCountry) is not a region this tool knows (e.g. US, GB, DE)")
+        }
+        do { return try LinkCode(link) } catch { throw UsageError("--link: \(error.description)") }
+    }
+
+    /// The link's practice name; an unknown or disabled link is an operational failure.
+    func practiceName(_ code: LinkCode, store: SpruceStore) async throws -> String {
+        guard let link = try await store.link(code: code) else { throw OperationalError("--link: no link with that code") }
+        guard link.status == .active else { throw OperationalError("--link: the link is disabled") }
+        guard let organization = try await store.organization(id: link.organizationID) else {
+            throw OperationalError("--link: the link's organization is missing")
+        }
+        return organization.profile.displayName
+    }
+}
+
+/// A failure of the operation rather than of the input: one `Error: …` line, exit status 1.
+struct OperationalError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Test hook: with `SPRUCELINK_TEST_CRASH_AFTER=N` in the environment, the process kills itself with SIGKILL right
+/// after the Nth message is delivered and before the store marks it: the worst moment for a crash. Tests use it
+/// to prove that a re-run delivers everyone exactly once. Not for production use.
+enum CrashHook {
+    static func fromEnvironment() -> (@Sendable () -> Void)? {
+        guard let text = ProcessInfo.processInfo.environment["SPRUCELINK_TEST_CRASH_AFTER"], let limit = Int(text),
+            limit > 0
+        else { return nil }
+        let counter = CrashCounter(limit: limit)
+        return { counter.tick() }
+    }
+
+    final class CrashCounter: Sendable {
+        let count = Atomic<Int>(0)
+        let limit: Int
+        init(limit: Int) { self.limit = limit }
+        func tick() {
+            if count.add(1, ordering: .relaxed).newValue >= limit { kill(getpid(), SIGKILL) }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import SpruceCore
+import Testing
+
+@testable import SpruceStore
+
+@Suite("Invitation delivery bookkeeping in the store")
+struct InvitationDeliveryTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test("recorded before delivery, marked after; a second prepare sees undelivered, then already invited")
+    func recordThenMark() async throws {
+        try await withStore { store, _ in
+            let (_, link) = try await store.createOrganization(sampleProfile())
+            let recipient = InvitationRecipient(name: "Ana", email: "ana@example.com", phone: "+12175550100")
+            guard case .created(let record, let token) = try await store.prepareInvitation(
+                link: link.code, recipient: recipient, channels: [.email, .text], invitedBy: "desk", at: now)
+            else { Issue.record("expected created"); return }
+            #expect(record.invitedBy == "desk")
+            #expect(record.undeliveredChannels == [.email, .text])
+            guard case .undelivered(let again) = try await store.prepareInvitation(
+                link: link.code, recipient: InvitationRecipient(phone: "+12175550100"), channels: [.text],
+                invitedBy: nil, at: now)
+            else { Issue.record("expected undelivered"); return }
+            #expect(again.invitation.id == record.invitation.id)
+            try await store.markDelivered(record.invitation.id, channel: .email, at: now)
+            try await store.markDelivered(record.invitation.id, channel: .text, at: now)
+            guard case .alreadyInvited = try await store.prepareInvitation(
+                link: link.code, recipient: recipient, channels: [.email], invitedBy: nil, at: now)
+            else { Issue.record("expected alreadyInvited"); return }
+
+            // The link resolves once, is used, then says used.
+            guard case .found = try await store.resolve(invitation: token, at: now) else {
+                Issue.record("expected found"); return
+            }
+            try await store.useInvitation(token, at: now)
+            #expect(try await store.resolve(invitation: token, at: now) == .invitationUsed)
+        }
+    }
+
+    @Test("re-keying replaces the token: the old one stops resolving; a reminder is recorded once")
+    func rekey() async throws {
+        try await withStore { store, _ in
+            let (_, link) = try await store.createOrganization(sampleProfile())
+            guard case .created(let record, let old) = try await store.prepareInvitation(
+                link: link.code, recipient: InvitationRecipient(email: "b@example.com"), channels: [.email],
+                invitedBy: nil, at: now)
+            else { Issue.record("expected created"); return }
+            try await store.markDelivered(record.invitation.id, channel: .email, at: now)
+            let later = now.addingTimeInterval(4 * 86_400)
+            let due = try await store.invitationsDueForReminder(createdBefore: later.addingTimeInterval(-3 * 86_400), at: later)
+            #expect(due.map(\.invitation.id) == [record.invitation.id])
+            let fresh = try #require(try await store.rekeyInvitation(id: record.invitation.id, reminder: true, at: later))
+            #expect(try await store.rekeyInvitation(id: record.invitation.id, reminder: true, at: later) == nil)
+            #expect(try await store.resolve(invitation: old, at: later) == .notFound)
+            guard case .found = try await store.resolve(invitation: fresh, at: later) else {
+                Issue.record("expected found"); return
+            }
+            #expect(try await store.invitationsDueForReminder(createdBefore: later, at: later).isEmpty)
+        }
+    }
+
+    @Test("opted-out addresses are never invited again and their pending invitations are revoked")
+    func optOut() async throws {
+        try await withStore { store, _ in
+            let (_, link) = try await store.createOrganization(sampleProfile())
+            let recipient = InvitationRecipient(email: "c@example.com", phone: "+12175550101")
+            _ = try await store.prepareInvitation(
+                link: link.code, recipient: recipient, channels: [.email], invitedBy: nil, at: now)
+            #expect(try await store.optOut(address: "+12175550101", at: now) == 1)
+            #expect(try await store.isOptedOut("+12175550101"))
+            guard case .optedOut(let address) = try await store.prepareInvitation(
+                link: link.code, recipient: recipient, channels: [.email], invitedBy: nil, resend: true, at: now)
+            else { Issue.record("expected optedOut"); return }
+            #expect(address == "+12175550101")
+        }
+    }
+}
