@@ -1,6 +1,6 @@
 # SpruceLink
 #
-#   make test    install missing system packages and test tools, build, run every test
+#   make test    install missing system packages and test tools, build, run every test (SQLite and PostgreSQL)
 #   make bench   release build, run every benchmark, print ratios against baselines measured in the same run
 #   make build   debug build of every target
 #   make deps    install missing system packages (Debian) and PyPI test tools
@@ -12,7 +12,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 PYTHON ?= python3
 
-APT_PACKAGES := libqrencode-dev libpng-dev qrencode zbar-tools librsvg2-bin pngcheck
+APT_PACKAGES := libqrencode-dev libpng-dev qrencode zbar-tools librsvg2-bin pngcheck postgresql
 PIP_MODULES := zxingcpp:zxing-cpp PIL:pillow
 
 .PHONY: deps test bench build clean
@@ -30,9 +30,10 @@ deps:
 build: deps
 	$(SWIFT) build
 
+# The store suites run on SQLite and on a throw-away PostgreSQL cluster that the script starts and always stops.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	bash scripts/with-postgres.sh $(SWIFT) test --skip-build
 
 bench: deps
 	$(SWIFT) build -c release --product QRBenchmark

@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
@@ -51,6 +52,7 @@ let package = Package(
                 "SpruceCore",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -90,7 +92,10 @@ let package = Package(
 
         .testTarget(name: "SpruceQRTests", dependencies: ["SpruceQR"]),
         .testTarget(name: "SpruceCoreTests", dependencies: ["SpruceCore"]),
-        .testTarget(name: "SpruceStoreTests", dependencies: ["SpruceStore", "SpruceCore"]),
+        .testTarget(
+            name: "SpruceStoreTests",
+            dependencies: ["SpruceStore", "SpruceCore", .product(name: "PostgresKit", package: "postgres-kit")]
+        ),
         .testTarget(name: "sprucelinkTests", dependencies: ["sprucelink"]),
     ]
 )

@@ -26,14 +26,25 @@ public struct SpruceStore: Sendable {
         settings: StoreSettings = StoreSettings(),
         logger: Logger = Logger(label: "sprucelink.store")
     ) async throws -> SpruceStore {
+        try await open(location, settings: settings, logger: logger, runMigrations: true)
+    }
+
+    static func open(
+        _ location: DatabaseLocation,
+        settings: StoreSettings = StoreSettings(),
+        logger: Logger = Logger(label: "sprucelink.store"),
+        runMigrations: Bool
+    ) async throws -> SpruceStore {
         let engine: any DatabaseEngine
         switch location {
         case .sqlite(let path):
             engine = try SQLiteEngine(path: path, connectionsPerEventLoop: 2, logger: logger)
+        case .postgres(let url):
+            engine = try PostgresEngine(url: url, logger: logger)
         }
         let store = SpruceStore(location: location, settings: settings, engine: engine, logger: logger)
         do {
-            try await store.migrate()
+            if runMigrations { try await store.migrate() }
         } catch {
             await engine.shutdown()
             throw error
@@ -53,8 +64,20 @@ public struct SpruceStore: Sendable {
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        let begin = engine.beginTransaction
-        return try await engine.withConnection(writing: true) { database in
+        try await transaction(begin: engine.beginTransaction, writing: true, body)
+    }
+
+    /// Runs `body` in a read-only transaction that sees one consistent snapshot of every table.
+    func snapshot<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await transaction(begin: engine.beginSnapshot, writing: false, body)
+    }
+
+    private func transaction<T: Sendable>(
+        begin: String,
+        writing: Bool,
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        try await engine.withConnection(writing: writing) { database in
             try await database.execute(sql: SQLRaw(begin)) { _ in }
             do {
                 let result = try await body(database)

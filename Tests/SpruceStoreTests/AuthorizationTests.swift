@@ -30,9 +30,10 @@ struct AuthorizationTests {
 
     static let cases: [(Operation, Who)] = Operation.allCases.flatMap { operation in Who.allCases.map { (operation, $0) } }
 
-    @Test("operation × identity", arguments: cases)
-    func matrix(operation: Operation, who: Who) async throws {
-        try await withStore { store, _ in
+    @Test("operation × identity", arguments: TestEngine.all, cases)
+    func matrix(engine: TestEngine, testCase: (Operation, Who)) async throws {
+        let (operation, who) = testCase
+        try await withStore(engine) { store, _ in
             let world = try await ConnectWorld.make(store)
             let (patient, _) = try await world.signUp("Ana", email: "ana@example.com")
             let (other, _) = try await world.signUp("Other", email: "other@example.com")
@@ -87,9 +88,9 @@ struct AuthorizationTests {
         }
     }
 
-    @Test("a refused read of an existing conversation and of a missing one give the same error")
-    func sameErrorForMissing() async throws {
-        try await withStore { store, _ in
+    @Test("a refused read of an existing conversation and of a missing one give the same error", arguments: TestEngine.all)
+    func sameErrorForMissing(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
             let world = try await ConnectWorld.make(store)
             let (patient, _) = try await world.signUp("Ana", email: "ana@example.com")
             guard case .connected(let conversation, _) = try await store.connect(

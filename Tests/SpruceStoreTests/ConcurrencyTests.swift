@@ -7,9 +7,9 @@ import Testing
 
 @Suite("Connecting under concurrency and failure")
 struct ConcurrencyTests {
-    @Test("100 concurrent connects for one clinic pair and one patient pair: exactly one conversation each")
-    func hundredConcurrentConnects() async throws {
-        try await withStore { store, _ in
+    @Test("100 concurrent connects for one clinic pair and one patient pair: exactly one conversation each", arguments: TestEngine.all)
+    func hundredConcurrentConnects(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
             let world = try await ConnectWorld.make(store)
             let (patient, _) = try await world.signUp("Ana", email: "ana@example.com")
             let clinicDesk = Identity.member(world.clinicMember.id, of: world.clinic.id)
@@ -48,15 +48,22 @@ struct ConcurrencyTests {
         }
     }
 
-    @Test("a failure in the last insert of a flow leaves no partial rows")
-    func failureMidFlow() async throws {
-        try await withStore { store, _ in
+    @Test("a failure in the last insert of a flow leaves no partial rows", arguments: TestEngine.all)
+    func failureMidFlow(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
             let world = try await ConnectWorld.make(store)
             // A real constraint failure on the flow's last statements: alerts are written last.
+            let statements = switch engine {
+            case .sqlite:
+                ["CREATE TRIGGER injected_failure BEFORE INSERT ON alerts BEGIN SELECT RAISE(ABORT, 'injected'); END"]
+            case .postgres:
+                [
+                    "CREATE FUNCTION injected_failure() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected'; END $$ LANGUAGE plpgsql",
+                    "CREATE TRIGGER injected_failure BEFORE INSERT ON alerts FOR EACH ROW EXECUTE FUNCTION injected_failure()",
+                ]
+            }
             try await store.transaction { database in
-                try await database.execute(sql: SQLRaw(
-                    "CREATE TRIGGER injected_failure BEFORE INSERT ON alerts BEGIN SELECT RAISE(ABORT, 'injected'); END"
-                )) { _ in }
+                for statement in statements { try await database.execute(sql: SQLRaw(statement)) { _ in } }
             }
             let before = try await world.counts()
             let desk = Identity.member(world.practiceMember.id, of: world.practice.id)
@@ -77,10 +84,10 @@ struct ConcurrencyTests {
         }
     }
 
-    @Test("connect requests are capped per visitor and per organization, with a clear error")
-    func rateCaps() async throws {
+    @Test("connect requests are capped per visitor and per organization, with a clear error", arguments: TestEngine.all)
+    func rateCaps(engine: TestEngine) async throws {
         let limits = ConnectLimits(perVisitor: 3, perOrganization: 5, window: 60)
-        try await withStore(settings: testSettings(limits: limits)) { store, _ in
+        try await withStore(engine, settings: testSettings(limits: limits)) { store, _ in
             let world = try await ConnectWorld.make(store)
             let now = Date()
             for _ in 0..<3 {

@@ -59,9 +59,9 @@ func outcomeName(_ outcome: ConnectOutcome) -> String {
 
 @Suite("Connect with practice: every row of DESIGN §4")
 struct ConnectFlowTests {
-    @Test("visitor × link state", arguments: ConnectCase.all)
-    func connectTable(_ testCase: ConnectCase) async throws {
-        try await withStore { store, _ in
+    @Test("visitor × link state", arguments: TestEngine.all, ConnectCase.all)
+    func connectTable(engine: TestEngine, _ testCase: ConnectCase) async throws {
+        try await withStore(engine) { store, _ in
             let world = try await ConnectWorld.make(store)
             let now = Date()
             let (connected, _) = try await world.signUp("Connected Carla", email: "carla@example.com")
@@ -105,9 +105,9 @@ struct ConnectFlowTests {
         }
     }
 
-    @Test("a new patient signs up through the link, lands connected, tagged, at the top of the practice inbox")
-    func signupThroughLink() async throws {
-        try await withStore { store, _ in
+    @Test("a new patient signs up through the link, lands connected, tagged, at the top of the practice inbox", arguments: TestEngine.all)
+    func signupThroughLink(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
             let world = try await ConnectWorld.make(store)
             guard case .signupRequired(let continuation, let profile) = try await store.connect(
                 visitor: .anonymous, via: .practice(world.practiceLink.code))
@@ -127,9 +127,9 @@ struct ConnectFlowTests {
         }
     }
 
-    @Test("signing up through an invitation consumes it once and binds the account to the invited address")
-    func signupThroughInvitation() async throws {
-        try await withStore { store, _ in
+    @Test("signing up through an invitation consumes it once and binds the account to the invited address", arguments: TestEngine.all)
+    func signupThroughInvitation(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
             let world = try await ConnectWorld.make(store)
             let (_, token) = try await store.createInvitation(
                 link: world.practiceLink.code, recipient: InvitationRecipient(name: "Bo", email: "bo@example.com"))
@@ -153,9 +153,9 @@ struct ConnectFlowTests {
         }
     }
 
-    @Test("tampered, expired, replayed and foreign continuations are refused and create nothing")
-    func badContinuations() async throws {
-        try await withStore { store, _ in
+    @Test("tampered, expired, replayed and foreign continuations are refused and create nothing", arguments: TestEngine.all)
+    func badContinuations(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
             let world = try await ConnectWorld.make(store)
             guard case .signupRequired(let continuation, _) = try await store.connect(
                 visitor: .anonymous, via: .practice(world.practiceLink.code))
@@ -190,9 +190,9 @@ struct ConnectFlowTests {
         }
     }
 
-    @Test("the continuation survives a login: an existing patient logs in and is connected")
-    func continuationAcrossLogin() async throws {
-        try await withStore { store, _ in
+    @Test("the continuation survives a login: an existing patient logs in and is connected", arguments: TestEngine.all)
+    func continuationAcrossLogin(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
             let world = try await ConnectWorld.make(store)
             _ = try await world.signUp("Existing Eve", email: "eve@example.com")
             guard case .signupRequired(let continuation, _) = try await store.connect(
@@ -209,9 +209,9 @@ struct ConnectFlowTests {
         }
     }
 
-    @Test("a clinic member confirms Connect with Clinic, or declines and nothing is created")
-    func clinicPrompt() async throws {
-        try await withStore { store, _ in
+    @Test("a clinic member confirms Connect with Clinic, or declines and nothing is created", arguments: TestEngine.all)
+    func clinicPrompt(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
             let world = try await ConnectWorld.make(store)
             let me = Identity.member(world.clinicMember.id, of: world.clinic.id)
             guard case .confirmClinicConnection(let prompt, let token) = try await store.connect(

@@ -8,9 +8,9 @@ import Testing
 struct InvitationDeliveryTests {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
-    @Test("recorded before delivery, marked after; a second prepare sees undelivered, then already invited")
-    func recordThenMark() async throws {
-        try await withStore { store, _ in
+    @Test("recorded before delivery, marked after; a second prepare sees undelivered, then already invited", arguments: TestEngine.all)
+    func recordThenMark(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
             let (_, link) = try await store.createOrganization(sampleProfile())
             let recipient = InvitationRecipient(name: "Ana", email: "ana@example.com", phone: "+12175550100")
             guard case .created(let record, let token) = try await store.prepareInvitation(
@@ -38,9 +38,9 @@ struct InvitationDeliveryTests {
         }
     }
 
-    @Test("re-keying replaces the token: the old one stops resolving; a reminder is recorded once")
-    func rekey() async throws {
-        try await withStore { store, _ in
+    @Test("re-keying replaces the token: the old one stops resolving; a reminder is recorded once", arguments: TestEngine.all)
+    func rekey(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
             let (_, link) = try await store.createOrganization(sampleProfile())
             guard case .created(let record, let old) = try await store.prepareInvitation(
                 link: link.code, recipient: InvitationRecipient(email: "b@example.com"), channels: [.email],
@@ -60,9 +60,9 @@ struct InvitationDeliveryTests {
         }
     }
 
-    @Test("opted-out addresses are never invited again and their pending invitations are revoked")
-    func optOut() async throws {
-        try await withStore { store, _ in
+    @Test("opted-out addresses are never invited again and their pending invitations are revoked", arguments: TestEngine.all)
+    func optOut(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
             let (_, link) = try await store.createOrganization(sampleProfile())
             let recipient = InvitationRecipient(email: "c@example.com", phone: "+12175550101")
             _ = try await store.prepareInvitation(

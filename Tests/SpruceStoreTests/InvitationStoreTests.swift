@@ -1,4 +1,5 @@
 import Foundation
+import SQLKit
 import SpruceCore
 import Testing
 
@@ -8,24 +9,33 @@ import Testing
 struct InvitationStoreTests {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
-    @Test("only the token's digest is stored")
-    func digestOnly() async throws {
-        try await withStore { store, file in
+    @Test("only the token's digest is stored", arguments: TestEngine.all)
+    func digestOnly(engine: TestEngine) async throws {
+        try await withStore(engine) { store, location in
             let (_, primary) = try await store.createOrganization(sampleProfile())
             let (invitation, token) = try await store.createInvitation(
                 link: primary.code, recipient: InvitationRecipient(name: "Ana", email: "Ana@Example.com"), at: now)
             #expect(invitation.tokenDigest == token.digest)
             #expect(invitation.recipient.email == "ana@example.com")
+            let stored = try await store.read { database in
+                try await database.select().column(SQLLiteral.all).from("invitations").all()
+                    .map { row in row.allColumns.map { (try? row.decode(column: $0, as: String.self)) ?? "" } }
+            }
+            #expect(stored.count == 1)
+            #expect(!stored.joined().contains { $0.contains(token.rawValue) })
+            #expect(stored.joined().contains(token.digest.hex))
+            guard case .sqlite(let path) = location else { return }
             await store.close()
-            let bytes = try Data(contentsOf: file) + ((try? Data(contentsOf: URL(fileURLWithPath: file.path + "-wal"))) ?? Data())
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+                + ((try? Data(contentsOf: URL(fileURLWithPath: path + "-wal"))) ?? Data())
             #expect(bytes.range(of: Data(token.rawValue.utf8)) == nil)
             #expect(bytes.range(of: Data(token.digest.hex.utf8)) != nil)
         }
     }
 
-    @Test("an invitation resolves until it is used, expires or is revoked")
-    func lifecycle() async throws {
-        try await withStore { store, _ in
+    @Test("an invitation resolves until it is used, expires or is revoked", arguments: TestEngine.all)
+    func lifecycle(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
             let (organization, primary) = try await store.createOrganization(sampleProfile())
             let tagged = try await store.mintLinks(
                 MintRequest(organizationID: organization.id, tags: [try ConversationTag("flu-shot")]))[0]
@@ -63,9 +73,9 @@ struct InvitationStoreTests {
         }
     }
 
-    @Test("of 50 concurrent uses of one invitation exactly one succeeds")
-    func singleUse() async throws {
-        try await withStore { store, _ in
+    @Test("of 50 concurrent uses of one invitation exactly one succeeds", arguments: TestEngine.all)
+    func singleUse(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
             let (_, primary) = try await store.createOrganization(sampleProfile())
             let (_, token) = try await store.createInvitation(
                 link: primary.code, recipient: InvitationRecipient(email: "a@example.com"), at: now)
@@ -77,9 +87,9 @@ struct InvitationStoreTests {
         }
     }
 
-    @Test("an invitation through a disabled link resolves as disabled, and none can be made for it")
-    func disabledLink() async throws {
-        try await withStore { store, _ in
+    @Test("an invitation through a disabled link resolves as disabled, and none can be made for it", arguments: TestEngine.all)
+    func disabledLink(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
             let (_, primary) = try await store.createOrganization(sampleProfile())
             let (_, token) = try await store.createInvitation(
                 link: primary.code, recipient: InvitationRecipient(email: "a@example.com"), at: now)
@@ -94,9 +104,9 @@ struct InvitationStoreTests {
         }
     }
 
-    @Test("resolving a code: found, not found, disabled")
-    func resolveCodes() async throws {
-        try await withStore { store, _ in
+    @Test("resolving a code: found, not found, disabled", arguments: TestEngine.all)
+    func resolveCodes(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
             let (_, primary) = try await store.createOrganization(sampleProfile())
             guard case .found(let link, let profile, nil) = try await store.resolve(code: primary.code) else {
                 Issue.record("expected found"); return
@@ -113,10 +123,10 @@ struct InvitationStoreTests {
 
 @Suite("Seeding from Fixtures")
 struct SeedTests {
-    @Test("the fixture seeds five clinics, and seeding twice changes nothing")
-    func seedIsIdempotent() async throws {
+    @Test("the fixture seeds five clinics, and seeding twice changes nothing", arguments: TestEngine.all)
+    func seedIsIdempotent(engine: TestEngine) async throws {
         let file = try SeedFile.load(from: fixturesFolder.appendingPathComponent("clinics.json").path)
-        try await withStore { store, _ in
+        try await withStore(engine) { store, _ in
             let first = try await store.seed(file, memberPassword: "seed password")
             #expect(first.organizationsCreated == 5)
             #expect(first.membersCreated == 6)

@@ -6,9 +6,9 @@ import Testing
 
 @Suite("Links in the store")
 struct LinkStoreTests {
-    @Test("creating an organization mints one primary numeric link")
-    func primaryLink() async throws {
-        try await withStore { store, _ in
+    @Test("creating an organization mints one primary numeric link", arguments: TestEngine.all)
+    func primaryLink(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
             let (organization, primary) = try await store.createOrganization(sampleProfile())
             #expect(primary.isPrimary)
             #expect(primary.code.kind == .numeric)
@@ -17,9 +17,9 @@ struct LinkStoreTests {
         }
     }
 
-    @Test("a forced collision is retried with a fresh code, never check-then-insert")
-    func collisionsRetried() async throws {
-        try await withStore { store, _ in
+    @Test("a forced collision is retried with a fresh code, never check-then-insert", arguments: TestEngine.all)
+    func collisionsRetried(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
             let (organization, _) = try await store.createOrganization(sampleProfile())
             let first = try await store.mintLinks(
                 MintRequest(organizationID: organization.id), codes: try ScriptedCodeSource(["1234567"]))
@@ -31,9 +31,9 @@ struct LinkStoreTests {
         }
     }
 
-    @Test("a code space with no room left is a clear error and mints nothing")
-    func exhaustedCodes() async throws {
-        try await withStore { store, _ in
+    @Test("a code space with no room left is a clear error and mints nothing", arguments: TestEngine.all)
+    func exhaustedCodes(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
             let (organization, _) = try await store.createOrganization(sampleProfile())
             _ = try await store.mintLinks(
                 MintRequest(organizationID: organization.id), codes: try ScriptedCodeSource(["1234567"]))
@@ -45,9 +45,9 @@ struct LinkStoreTests {
         }
     }
 
-    @Test("concurrent minting from several tasks yields no duplicate codes")
-    func concurrentMinting() async throws {
-        try await withStore { store, _ in
+    @Test("concurrent minting from several tasks yields no duplicate codes", arguments: TestEngine.all)
+    func concurrentMinting(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
             let (organization, _) = try await store.createOrganization(sampleProfile())
             let request = MintRequest(organizationID: organization.id, kind: .numeric(length: 6))
             let batches = try await withThrowingTaskGroup(of: [PracticeLink].self) { group in
@@ -60,9 +60,9 @@ struct LinkStoreTests {
         }
     }
 
-    @Test("10 000 links in one transaction, with tags on each")
-    func bulkMint() async throws {
-        try await withStore { store, _ in
+    @Test("10 000 links in one transaction, with tags on each", arguments: TestEngine.all)
+    func bulkMint(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
             let (organization, _) = try await store.createOrganization(sampleProfile())
             let tags = [try ConversationTag("campaign"), try ConversationTag("flu-shot")]
             let request = MintRequest(organizationID: organization.id, label: "Flyers", tags: tags)
@@ -74,9 +74,9 @@ struct LinkStoreTests {
         }
     }
 
-    @Test("a disabled code is never handed to another organization")
-    func disabledNeverReissued() async throws {
-        try await withStore { store, _ in
+    @Test("a disabled code is never handed to another organization", arguments: TestEngine.all)
+    func disabledNeverReissued(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
             let (first, _) = try await store.createOrganization(sampleProfile())
             let (second, _) = try await store.createOrganization(sampleProfile("Lumen Dermatology", kind: .clinic))
             let vanity = try LinkCode("oak-kids")
@@ -96,9 +96,9 @@ struct LinkStoreTests {
         }
     }
 
-    @Test("vanity codes from the name take a numeric suffix on collision")
-    func vanityFromName() async throws {
-        try await withStore { store, _ in
+    @Test("vanity codes from the name take a numeric suffix on collision", arguments: TestEngine.all)
+    func vanityFromName(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
             let (first, _) = try await store.createOrganization(sampleProfile())
             let (second, _) = try await store.createOrganization(sampleProfile())
             let a = try await store.mintLinks(MintRequest(organizationID: first.id, kind: .vanityFromName))
@@ -108,9 +108,9 @@ struct LinkStoreTests {
         }
     }
 
-    @Test("bad mint requests are refused and write nothing")
-    func badMintRequests() async throws {
-        try await withStore { store, _ in
+    @Test("bad mint requests are refused and write nothing", arguments: TestEngine.all)
+    func badMintRequests(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
             let (organization, _) = try await store.createOrganization(sampleProfile())
             let cases: [(MintRequest, Int, StoreError)] = [
                 (MintRequest(organizationID: organization.id), 0,
@@ -130,9 +130,9 @@ struct LinkStoreTests {
         }
     }
 
-    @Test("a second primary link for one organization is refused by the database")
-    func onePrimary() async throws {
-        try await withStore { store, _ in
+    @Test("a second primary link for one organization is refused by the database", arguments: TestEngine.all)
+    func onePrimary(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
             let (organization, _) = try await store.createOrganization(sampleProfile())
             await #expect(throws: (any Error).self) {
                 _ = try await store.mintLinks(MintRequest(organizationID: organization.id, isPrimary: true))
@@ -141,9 +141,9 @@ struct LinkStoreTests {
         }
     }
 
-    @Test("profiles that break a limit are refused before anything is written")
-    func badProfiles() async throws {
-        try await withStore { store, _ async throws in
+    @Test("profiles that break a limit are refused before anything is written", arguments: TestEngine.all)
+    func badProfiles(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ async throws in
             await #expect(throws: ProfileError.empty(field: "name")) {
                 _ = try await store.createOrganization(ClinicProfile(displayName: "   "))
             }

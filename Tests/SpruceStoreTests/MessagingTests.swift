@@ -7,9 +7,9 @@ import Testing
 
 @Suite("Messaging core")
 struct MessagingTests {
-    @Test("the seed scenario: clinics connect, a patient signs up, a group conversation, three patient threads")
-    func seedScenario() async throws {
-        try await withStore { store, _ in
+    @Test("the seed scenario: clinics connect, a patient signs up, a group conversation, three patient threads", arguments: TestEngine.all)
+    func seedScenario(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
             let world = try await ConnectWorld.make(store)
             let practiceDesk = Identity.member(world.practiceMember.id, of: world.practice.id)
             let clinicDesk = Identity.member(world.clinicMember.id, of: world.clinic.id)
@@ -62,9 +62,9 @@ struct MessagingTests {
         }
     }
 
-    @Test("a message moves its conversation to the top of every participant's inbox and alerts the others")
-    func messagesMoveToTop() async throws {
-        try await withStore { store, _ in
+    @Test("a message moves its conversation to the top of every participant's inbox and alerts the others", arguments: TestEngine.all)
+    func messagesMoveToTop(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
             let world = try await ConnectWorld.make(store)
             let practiceDesk = Identity.member(world.practiceMember.id, of: world.practice.id)
             let clinicDesk = Identity.member(world.clinicMember.id, of: world.clinic.id)
@@ -97,9 +97,9 @@ struct MessagingTests {
         }
     }
 
-    @Test("inbox pages by cursor: an entry that moves to the top in between is not repeated, and leads page one")
-    func pagination() async throws {
-        try await withStore { store, _ in
+    @Test("inbox pages by cursor: an entry that moves to the top in between is not repeated, and leads page one", arguments: TestEngine.all)
+    func pagination(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
             let world = try await ConnectWorld.make(store)
             let desk = Identity.member(world.practiceMember.id, of: world.practice.id)
             var ids: [ConversationID] = []
@@ -129,9 +129,9 @@ struct MessagingTests {
         }
     }
 
-    @Test("a group conversation needs connected clinics, one of your patients, and a secure account")
-    func groupRules() async throws {
-        try await withStore { store, _ in
+    @Test("a group conversation needs connected clinics, one of your patients, and a secure account", arguments: TestEngine.all)
+    func groupRules(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
             let world = try await ConnectWorld.make(store)
             let desk = Identity.member(world.practiceMember.id, of: world.practice.id)
             let (patient, _) = try await world.signUp("Ana", email: "ana@example.com")
@@ -153,9 +153,9 @@ struct MessagingTests {
         }
     }
 
-    @Test("Add Clinic takes any spelling the parser accepts; bad text and own links are refused")
-    func addClinic() async throws {
-        try await withStore { store, _ in
+    @Test("Add Clinic takes any spelling the parser accepts; bad text and own links are refused", arguments: TestEngine.all)
+    func addClinic(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
             let world = try await ConnectWorld.make(store)
             let desk = Identity.member(world.practiceMember.id, of: world.practice.id)
             await #expect(throws: ScanError.self) {
@@ -175,9 +175,9 @@ struct MessagingTests {
         }
     }
 
-    @Test("accounts: emails case-folded and unique per kind, fields checked")
-    func accounts() async throws {
-        try await withStore { store, _ in
+    @Test("accounts: emails case-folded and unique per kind, fields checked", arguments: TestEngine.all)
+    func accounts(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
             let world = try await ConnectWorld.make(store)
             await #expect(throws: AccountError.emailTaken) {
                 _ = try await store.createMember(organizationID: world.clinic.id,

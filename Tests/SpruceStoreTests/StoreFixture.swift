@@ -1,25 +1,92 @@
 import Foundation
+import PostgresKit
 import Synchronization
 import SpruceCore
 import SpruceStore
+import Testing
 
-/// Opens a store on a fresh SQLite file in a temp folder, runs `body`, then closes it and removes the folder.
+/// The engines the store suites run on: SQLite always, PostgreSQL when `make test` started a server for the run
+/// (scripts/with-postgres.sh sets `SPRUCELINK_TEST_POSTGRES_URL`).
+enum TestEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite
+    case postgres
+
+    static let postgresURL = ProcessInfo.processInfo.environment["SPRUCELINK_TEST_POSTGRES_URL"]
+
+    static var all: [TestEngine] { postgresURL == nil ? [.sqlite] : [.sqlite, .postgres] }
+
+    var testDescription: String { rawValue }
+}
+
+/// Opens a store on a fresh database — an SQLite file in a temp folder, or a new schema on the test PostgreSQL
+/// server — runs `body`, then closes the store and removes the file or drops the schema.
 func withStore<T>(
+    _ engine: TestEngine = .sqlite,
     settings: StoreSettings = testSettings(),
-    _ body: (SpruceStore, URL) async throws -> T
+    _ body: (SpruceStore, DatabaseLocation) async throws -> T
 ) async throws -> T {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sprucelink-store-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: folder) }
-    let file = folder.appendingPathComponent("test.sqlite")
-    let store = try await SpruceStore.open(.sqlite(path: file.path), settings: settings)
+    let scratch = try await ScratchDatabase.make(engine)
+    let store = try await SpruceStore.open(scratch.location, settings: settings)
     do {
-        let result = try await body(store, file)
+        let result = try await body(store, scratch.location)
         await store.close()
+        try await scratch.remove()
         return result
     } catch {
         await store.close()
+        try? await scratch.remove()
         throw error
+    }
+}
+
+/// A database made for one test.
+struct ScratchDatabase: Sendable {
+    let location: DatabaseLocation
+    private let folder: URL?
+    private let schema: String?
+
+    static func make(_ engine: TestEngine) async throws -> ScratchDatabase {
+        switch engine {
+        case .sqlite:
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sprucelink-store-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let file = folder.appendingPathComponent("test.sqlite").path
+            return ScratchDatabase(location: .sqlite(path: file), folder: folder, schema: nil)
+        case .postgres:
+            guard let url = TestEngine.postgresURL else {
+                throw ScratchError(description: "SPRUCELINK_TEST_POSTGRES_URL is not set: run the suites with make test")
+            }
+            let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+            try await PostgresAdmin.execute("CREATE SCHEMA \(schema)", on: url)
+            let separator = url.contains("?") ? "&" : "?"
+            return ScratchDatabase(location: .postgres(url: url + separator + "schema=\(schema)&pool_size=4"),
+                                   folder: nil, schema: schema)
+        }
+    }
+
+    func remove() async throws {
+        if let folder { try? FileManager.default.removeItem(at: folder) }
+        if let schema, let url = TestEngine.postgresURL {
+            try await PostgresAdmin.execute("DROP SCHEMA \(schema) CASCADE", on: url)
+        }
+    }
+}
+
+struct ScratchError: Error, CustomStringConvertible { let description: String }
+
+/// One-off statements on the test server, outside any store.
+enum PostgresAdmin {
+    static func execute(_ sql: String, on url: String) async throws {
+        let configuration = try SQLPostgresConfiguration(url: url)
+        let connection = try await PostgresConnection.connect(
+            configuration: configuration.coreConfiguration, id: 1, logger: Logger(label: "test.postgres"))
+        do {
+            try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "test.postgres"))
+            try await connection.close()
+        } catch {
+            try? await connection.close()
+            throw error
+        }
     }
 }
 

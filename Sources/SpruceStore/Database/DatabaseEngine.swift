@@ -13,7 +13,13 @@ protocol DatabaseEngine: Sendable {
     ) async throws -> T
     /// The statement that opens a read-write transaction.
     var beginTransaction: String { get }
-    /// Whether `error` is the engine's report of a unique-constraint violation.
-    func isUniqueViolation(_ error: any Error) -> Bool
+    /// A statement that, run first in the migration transaction, keeps other processes out until it ends.
+    var migrationLock: String? { get }
+    /// The statement that opens a read-only transaction seeing one consistent snapshot.
+    var beginSnapshot: String { get }
+    /// A query whose `name` column lists the tables of the store's schema.
+    var listTables: String { get }
+    /// A statement that moves `table`'s generated ids past the largest `id` it holds (after an import).
+    func identityReset(table: String) -> String?
     func shutdown() async
 }

@@ -8,7 +8,7 @@ import SQLiteKit
 struct SQLiteEngine: DatabaseEngine {
     private let pool: SharedPool<SQLiteFileSource>
     private let logger: Logger
-    private let writeGate = WriteGate()
+    private let writeGate: WriteGate
 
     init(path: String, connectionsPerEventLoop: Int, logger: Logger) throws(StoreError) {
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
@@ -18,6 +18,7 @@ struct SQLiteEngine: DatabaseEngine {
             throw .invalidLocation("folder \(directory) does not exist")
         }
         self.logger = logger
+        self.writeGate = WriteGate.forFile(absolute)
         self.pool = SharedPool(
             EventLoopGroupConnectionPool(
                 source: SQLiteFileSource(path: absolute),
@@ -56,14 +57,16 @@ struct SQLiteEngine: DatabaseEngine {
     /// `IMMEDIATE` takes the write lock up front, so two writers queue on the busy handler instead of deadlocking.
     var beginTransaction: String { "BEGIN IMMEDIATE" }
 
-    func isUniqueViolation(_ error: any Error) -> Bool {
-        guard let error = error as? SQLiteError else { return false }
-        switch error.reason {
-        case .constraintUniqueFailed, .constraintPrimaryKeyFailed: return true
-        case .constraint: return error.message.contains("UNIQUE")
-        default: return false
-        }
-    }
+    /// `BEGIN IMMEDIATE` already holds the file's write lock for the whole migration transaction.
+    var migrationLock: String? { nil }
+
+    /// A deferred transaction in WAL mode reads one snapshot from its first statement on.
+    var beginSnapshot: String { "BEGIN" }
+
+    var listTables: String { "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'" }
+
+    /// `INTEGER PRIMARY KEY` takes the largest id plus one by itself.
+    func identityReset(table: String) -> String? { nil }
 
     func shutdown() async {
         try? await pool.wrapped.shutdownAsync()

@@ -16,10 +16,13 @@ extension SpruceStore {
         Migration(version: 3, name: "invitation delivery, reminders, opt-outs", apply: Schema.version3),
     ]
 
-    /// Applies the pending migrations in one transaction; on SQLite the write lock keeps two processes from racing.
+    /// Applies the pending migrations in one transaction, holding the engine's lock so that instances starting
+    /// together run each migration once: SQLite's write lock, PostgreSQL's advisory lock.
     func migrate() async throws {
         let migrations = Self.migrations
+        let lock = engine.migrationLock
         try await transaction { database in
+            if let lock { try await database.execute(sql: SQLRaw(lock)) { _ in } }
             try await database.create(table: "schema_migrations")
                 .ifNotExists()
                 .column("version", type: .bigint, .primaryKey(autoIncrement: false))
@@ -42,6 +45,26 @@ extension SpruceStore {
                     .values(SQLBind(migration.version), SQLBind(migration.name), SQLBind(Date().storedMilliseconds))
                     .run()
             }
+        }
+    }
+
+    /// Every migration this build knows, as (version, name), oldest first.
+    public static var knownMigrations: [(version: Int, name: String)] { migrations.map { ($0.version, $0.name) } }
+
+    /// The versions applied to the database at `location`, without migrating it: empty for a new database.
+    public static func appliedMigrations(at location: DatabaseLocation) async throws -> [Int] {
+        let store = try await open(location, runMigrations: false)
+        do {
+            let tables = try await store.read { [engine = store.engine] database in
+                try await database.raw(SQLQueryString(stringLiteral: engine.listTables)).all()
+                    .map { try $0.decode(column: "name", as: String.self) }
+            }
+            let applied = tables.contains("schema_migrations") ? try await store.appliedMigrations() : []
+            await store.close()
+            return applied
+        } catch {
+            await store.close()
+            throw error
         }
     }
 

@@ -1,0 +1,79 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresKit
+
+/// The server engine: PostgreSQL through postgres-kit, for several service instances on one database.
+///
+/// The URL is libpq-style: `postgres://user:pass@host:5432/db`, with `sslmode=require` for TLS (or `disable`,
+/// `prefer`), `pool_size=N` for the number of pooled connections (default 8) and `schema=NAME` to work in a
+/// schema other than `public`.
+struct PostgresEngine: DatabaseEngine {
+    private let pool: SharedPool<PostgresConnectionSource>
+    private let logger: Logger
+
+    init(url: String, logger: Logger) throws(StoreError) {
+        guard let components = URLComponents(string: url) else { throw .invalidLocation("not a URL") }
+        let query = components.queryItems ?? []
+        var configuration: SQLPostgresConfiguration
+        do {
+            configuration = try SQLPostgresConfiguration(url: url)
+        } catch {
+            throw .invalidLocation("not a PostgreSQL URL (postgres://user:password@host:5432/database?sslmode=…)")
+        }
+        if let schema = query.last(where: { $0.name == "schema" })?.value {
+            guard !schema.isEmpty, schema.utf8.allSatisfy({ $0 == UInt8(ascii: "_") || (0x30...0x39).contains($0)
+                || (0x61...0x7A).contains($0) })
+            else { throw .invalidLocation("schema must be lowercase letters, digits and _") }
+            configuration.searchPath = [schema]
+        }
+        var poolSize = 8
+        if let text = query.last(where: { $0.name == "pool_size" })?.value {
+            guard let size = Int(text), (1...200).contains(size) else {
+                throw .invalidLocation("pool_size must be between 1 and 200")
+            }
+            poolSize = size
+        }
+        let loops = MultiThreadedEventLoopGroup.singleton.makeIterator().reduce(0) { count, _ in count + 1 }
+        self.logger = logger
+        self.pool = SharedPool(
+            EventLoopGroupConnectionPool(
+                source: PostgresConnectionSource(sqlConfiguration: configuration),
+                maxConnectionsPerEventLoop: max(1, poolSize / max(loops, 1)),
+                requestTimeout: .seconds(10),
+                pruneInterval: .seconds(60),
+                logger: logger,
+                on: MultiThreadedEventLoopGroup.singleton
+            )
+        )
+    }
+
+    func withConnection<T: Sendable>(
+        writing: Bool,
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        let connection = try await pool.wrapped.requestConnection(logger: logger).get()
+        defer { pool.wrapped.releaseConnection(connection, logger: logger) }
+        return try await body(connection.sql(queryLogLevel: nil))
+    }
+
+    var beginTransaction: String { "BEGIN" }
+
+    /// A transaction-scoped advisory lock on a fixed key ("SPRU"): released by COMMIT or ROLLBACK.
+    var migrationLock: String? { "SELECT pg_advisory_xact_lock(1397772885)" }
+
+    var beginSnapshot: String { "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" }
+
+    var listTables: String {
+        "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()"
+    }
+
+    func identityReset(table: String) -> String? {
+        "SELECT setval(pg_get_serial_sequence('\(table)', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM \(table)"
+    }
+
+    func shutdown() async {
+        try? await pool.wrapped.shutdownAsync()
+    }
+}
