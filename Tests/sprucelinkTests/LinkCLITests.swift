@@ -191,3 +191,51 @@ struct LinkCLITests {
         }
     }
 }
+
+/// `sprucelink migrate`, `export` and `import` as processes, SQLite to SQLite and, under make test, to PostgreSQL.
+@Suite("sprucelink migrate, export and import")
+struct TransferCLITests {
+    @Test("migrate --dry-run lists pending migrations without applying them; migrate applies them")
+    func migrate() throws {
+        try QRCLI.withTemporaryDirectory { folder in
+            let database = folder.appendingPathComponent("m.sqlite").path
+            let dry = try QRCLI.sprucelink(["migrate", "--dry-run", "--database", database])
+            #expect(dry.stdoutText.split(separator: "\n").allSatisfy { $0.hasPrefix("pending") })
+            let applied = try QRCLI.sprucelink(["migrate", "--database", database])
+            #expect(applied.stdoutText.split(separator: "\n").allSatisfy { $0.hasPrefix("applied now") })
+            let again = try QRCLI.sprucelink(["migrate", "--dry-run", "--database", database])
+            #expect(again.stdoutText.split(separator: "\n").allSatisfy { $0.hasPrefix("applied ") })
+        }
+    }
+
+    @Test("export from a seeded database, import elsewhere: same resolve answers; a second import is refused")
+    func exportImport() throws {
+        try LinkCLITests.withSeeded { seeded in
+            let dump = try seeded.run(["export"])
+            #expect(dump.status == 0)
+            #expect(dump.stderr.contains("exported"))
+            let dumpFile = seeded.folder.appendingPathComponent("dump.jsonl")
+            try dump.stdout.write(to: dumpFile)
+            var targets = [seeded.folder.appendingPathComponent("copy.sqlite").path]
+            if let url = ProcessInfo.processInfo.environment["SPRUCELINK_TEST_POSTGRES_URL"] {
+                targets.append(url)
+            }
+            for target in targets {
+                let imported = try QRCLI.run("/bin/sh", ["-c", "\"$0\" import --database \"$1\" < \"$2\"",
+                                                         try QRCLI.binary(), target, dumpFile.path])
+                #expect(imported.status == 0, "\(imported.stderr)")
+                #expect(imported.stdoutText.hasSuffix("count check passed\n"))
+                for code in ["4827163", "oak-street-pediatrics", "7718204"] {
+                    let original = try seeded.run(["resolve", code, "--json"])
+                    let copy = try QRCLI.sprucelink(["resolve", code, "--json", "--database", target])
+                    #expect(original.stdout == copy.stdout)
+                    #expect(original.status == copy.status)
+                }
+                let again = try QRCLI.run("/bin/sh", ["-c", "\"$0\" import --database \"$1\" < \"$2\"",
+                                                      try QRCLI.binary(), target, dumpFile.path])
+                #expect(again.status == 64)
+                #expect(again.stderr == "Error: the target database is not empty (organizations has rows); use --merge to add to it\n")
+            }
+        }
+    }
+}
