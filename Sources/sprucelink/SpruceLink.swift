@@ -10,7 +10,7 @@ struct SpruceLink: AsyncParsableCommand {
         subcommands: [
             QRCommand.self, SeedCommand.self, OrgCommand.self, LinkCommand.self, ResolveCommand.self,
             MemberCommand.self, SignupCommand.self, ConnectCommand.self, InboxCommand.self, MessageCommand.self,
-            GroupCommand.self,
+            GroupCommand.self, ServeCommand.self,
         ]
     )
 

@@ -13,6 +13,7 @@ extension SpruceStore {
     static let migrations: [Migration] = [
         Migration(version: 1, name: "organizations, links, link tags, invitations", apply: Schema.version1),
         Migration(version: 2, name: "accounts, contacts, conversations, messages, alerts", apply: Schema.version2),
+        Migration(version: 4, name: "browser sessions and API keys", apply: Schema.version4),
     ]
 
     /// Applies the pending migrations in one transaction; on SQLite the write lock keeps two processes from racing.
