@@ -78,15 +78,22 @@ doc = {
           "conversations": {"type": "array", "items": ref("Conversation")}, "nextCursor": {"type": "string"}}},
       "ResolveRequest": {"type": "object", "required": ["text"], "properties": {
           "text": {"type": "string", "maxLength": 2048, "description": "What was scanned or typed"}}},
-      "MintLinkRequest": {"type": "object", "properties": {
-          "label": {"type": "string", "maxLength": 200},
-          "tags": {"type": "array", "items": {"type": "string", "pattern": "^[a-z0-9_-]{1,40}$"}},
-          "code": {"type": "string", "description": "A chosen code (vanity or numeric); random digits when absent"}}},
-      "CreateInvitationRequest": {"type": "object", "required": ["code"], "properties": {
+      "MintLinkRequest": {"type": "object", "description": "Absent and null fields mean the same.", "properties": {
+          "label": {"type": ["string", "null"], "maxLength": 200},
+          "tags": {"type": ["array", "null"], "items": {"type": "string"},
+                   "description": "1 to 40 characters of a-z, 0-9, - and _ each, case-folded"},
+          "code": {"type": ["string", "null"],
+                   "description": "A chosen code (vanity or numeric); random digits when absent"}}},
+      "CreateInvitationRequest": {"type": "object", "required": ["code"],
+                                  "description": "Needs an email address or a phone number; absent and null fields mean the same.",
+                                  "anyOf": [{"required": ["email"], "properties": {"email": {"type": "string"}}},
+                                            {"required": ["phone"], "properties": {"phone": {"type": "string"}}}],
+                                  "properties": {
           "code": {"type": "string", "description": "One of the organization's active links"},
-          "name": {"type": "string", "maxLength": 120}, "email": {"type": "string", "maxLength": 254},
-          "phone": {"type": "string", "maxLength": 32},
-          "expiresInDays": {"type": "integer", "minimum": 1, "maximum": 365}}},
+          "name": {"type": ["string", "null"], "maxLength": 120},
+          "email": {"type": ["string", "null"], "maxLength": 254},
+          "phone": {"type": ["string", "null"], "maxLength": 32},
+          "expiresInDays": {"type": ["integer", "null"], "minimum": 1, "maximum": 365}}},
     },
   },
   "paths": {

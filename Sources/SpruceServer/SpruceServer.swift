@@ -73,6 +73,23 @@ public enum SpruceServer {
     /// Method and path template of every route, for tests and documentation.
     public static var routeTable: [(method: String, path: String)] { routes.map { ($0.method.rawValue, $0.path) } }
 
+    /// The methods routed for `path`, HEAD included wherever GET is: what a 405's `Allow` lists.
+    static func allowedMethods(for path: String) -> [String] {
+        let segments = path.split(separator: "/")
+        var methods: Set<String> = []
+        for route in routes {
+            let template = route.path.split(separator: "/")
+            guard template.count == segments.count else { continue }
+            let matches = zip(template, segments).allSatisfy { pattern, segment in
+                pattern.hasPrefix("{") || pattern == segment
+            }
+            guard matches else { continue }
+            methods.insert(route.method.rawValue)
+            if route.method == .get { methods.insert("HEAD") }
+        }
+        return methods.sorted()
+    }
+
     /// The folder of the module's templates and static files.
     static func resourceURL(_ name: String) throws -> URL {
         guard let url = Bundle.module.resourceURL?.appendingPathComponent(name),

@@ -45,6 +45,13 @@ extension Site {
         }
     }
 
+    /// Lengths as the OpenAPI schema counts them (code points), checked before the domain's own rules.
+    static func checkLength(_ value: String?, field: String, maximum: Int) throws {
+        if let value, value.unicodeScalars.count > maximum {
+            throw ServerError(.unprocessable(field: field, rule: "is longer than \(maximum) characters"))
+        }
+    }
+
     static func fieldName(_ path: [any CodingKey]) -> String {
         path.isEmpty ? "body" : path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
     }
@@ -119,6 +126,7 @@ extension Site {
     func apiMintLink(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         let organizationID = try await requireAPIKey(request)
         let body = try await decodeJSON(API.MintLinkRequest.self, from: request)
+        try Self.checkLength(body.label, field: "label", maximum: SpruceStore.labelLimit)
         var tags: [ConversationTag] = []
         for tag in body.tags ?? [] { tags.append(try ConversationTag(tag)) }
         let kind: MintRequest.Kind
@@ -152,6 +160,9 @@ extension Site {
     func apiCreateInvitation(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         let organizationID = try await requireAPIKey(request)
         let body = try await decodeJSON(API.CreateInvitationRequest.self, from: request)
+        try Self.checkLength(body.name, field: "name", maximum: AccountDetails.nameLimit)
+        try Self.checkLength(body.email, field: "email", maximum: AccountDetails.emailLimit)
+        try Self.checkLength(body.phone, field: "phone", maximum: AccountDetails.phoneLimit)
         guard let code = try? LinkCode(body.code), let link = try await store.link(code: code),
             link.organizationID == organizationID
         else { throw ServerError(.unprocessable(field: "code", rule: "is not a link of this organization")) }
@@ -189,7 +200,9 @@ extension Site {
         }
         var cursor: InboxCursor?
         if let text = query["after"] {
-            guard let parsed = InboxCursor(text) else { throw ServerError.invalid("after", "is not a cursor from nextCursor") }
+            guard text.count >= 2, text.count <= 19, text.hasPrefix("a"), text.dropFirst().allSatisfy({ $0.isASCII && $0.isNumber }),
+                let parsed = InboxCursor(text)
+            else { throw ServerError.invalid("after", "is not a cursor from nextCursor") }
             cursor = parsed
         }
         var limit = 25

@@ -17,15 +17,27 @@ struct ErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            let mapped = MappedError.from(error)
+            var mapped = MappedError.from(error)
+            var headers: HTTPFields = [:]
+            // Hummingbird's router throws HTTPError(.notFound) when no route took the request; handlers never do.
+            let unrouted = (error as? HTTPError)?.status == .notFound
+            if unrouted {
+                // No route took the request: if the path exists under other methods, it is a 405.
+                let allowed = SpruceServer.allowedMethods(for: request.uri.path)
+                if !allowed.isEmpty {
+                    mapped = MappedError(
+                        .methodNotAllowed, "method-not-allowed", "Method not allowed",
+                        "\(request.method.rawValue) is not allowed here; use \(allowed.joined(separator: ", "))")
+                    headers[.allow] = allowed.joined(separator: ", ")
+                }
+            }
             if mapped.isServerFault {
                 // The type of the error only: its description may hold values the visitor typed.
                 context.logger.error("request failed", metadata: ["error.type": "\(type(of: error))"])
             }
-            var headers: HTTPFields = [:]
             if let retryAfter = mapped.retryAfter { headers[.retryAfter] = String(retryAfter) }
             if request.uri.path.hasPrefix("/api/") {
-                return Problem(mapped, instance: context.endpointPath).response(headers: headers)
+                return Problem(mapped, instance: unrouted ? nil : context.endpointPath).response(headers: headers)
             }
             if mapped.status == .unauthorized, request.method == .get {
                 let next = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
