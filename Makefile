@@ -1,7 +1,10 @@
 # SpruceLink
 #
+#   make serve   install missing packages, release build, seed ./sprucelink.sqlite from Fixtures/ if it is missing,
+#                serve on http://127.0.0.1:8080 (set SPRUCELINK_SECRET for a stable signing key)
 #   make test    install missing system packages and test tools, build, run every test (SQLite and PostgreSQL)
 #   make bench   release build, run every benchmark, print ratios against baselines measured in the same run
+#                (QR engine against C; HTTP service against nginx, with wrk)
 #   make build   debug build of every target
 #   make deps    install missing system packages (Debian) and PyPI test tools
 #   make clean   remove build output
@@ -12,10 +15,13 @@ SHELL := /bin/bash
 SWIFT ?= swift
 PYTHON ?= python3
 
-APT_PACKAGES := libqrencode-dev libpng-dev qrencode zbar-tools librsvg2-bin pngcheck postgresql
-PIP_MODULES := zxingcpp:zxing-cpp PIL:pillow
+APT_PACKAGES := libqrencode-dev libpng-dev qrencode zbar-tools librsvg2-bin pngcheck postgresql chromium chromium-driver \
+                nginx wrk
+PIP_MODULES := zxingcpp:zxing-cpp PIL:pillow selenium:selenium schemathesis:schemathesis requests:requests
+SERVE_DATABASE ?= ./sprucelink.sqlite
+SERVE_PORT ?= 8080
 
-.PHONY: deps test bench build clean
+.PHONY: deps test bench build clean serve
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -42,6 +48,23 @@ bench: deps
 	bash Benchmarks/run-qr.sh
 	$$($(SWIFT) build -c release --show-bin-path)/ParserBenchmark
 	$$($(SWIFT) build -c release --show-bin-path)/StoreBenchmark
+	$(SWIFT) build -c release --product sprucelink
+	bash Benchmarks/run-http.sh
+
+serve: deps
+	$(SWIFT) build -c release --product sprucelink
+	@bin=$$($(SWIFT) build -c release --show-bin-path)/sprucelink; \
+	if [ ! -f "$(SERVE_DATABASE)" ]; then \
+		$$bin seed --database "$(SERVE_DATABASE)" --fixtures Fixtures/clinics.json; \
+		echo "Seeded staff (maya.chen@oakstreetpeds.example, sam@riverbendpt.example, ...) log in with the password above"; \
+		echo "(or with \$$SPRUCELINK_SEED_PASSWORD when it was set)."; \
+	fi; \
+	echo ""; \
+	echo "Serving http://127.0.0.1:$(SERVE_PORT)"; \
+	echo "  a practice link:      http://127.0.0.1:$(SERVE_PORT)/4827163   (Oak Street Pediatrics: sign up as a patient)"; \
+	echo "  a clinic's link:      http://127.0.0.1:$(SERVE_PORT)/3914805   (Lumen Dermatology: log in as sam@riverbendpt.example, then connect)"; \
+	echo ""; \
+	exec $$bin serve --database "$(SERVE_DATABASE)" --host 127.0.0.1 --port $(SERVE_PORT) --public-url http://127.0.0.1:$(SERVE_PORT) --log-format text
 
 clean:
 	rm -rf .build

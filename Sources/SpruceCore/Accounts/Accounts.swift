@@ -52,6 +52,8 @@ public enum Identity: Equatable, Sendable {
 /// The fields a new account is made from, checked by ``validated()``.
 public struct AccountDetails: Equatable, Sendable {
     public static let nameLimit = 120
+    public static let emailLimit = 254
+    public static let phoneLimit = 32
 
     public var name: String
     public var email: String?
@@ -73,6 +75,12 @@ public struct AccountDetails: Equatable, Sendable {
         guard !copy.name.isEmpty else { throw .invalid(field: "name", rule: "is empty") }
         guard copy.name.count <= Self.nameLimit else {
             throw .invalid(field: "name", rule: "is longer than \(Self.nameLimit) characters")
+        }
+        if let email, email.count > Self.emailLimit {
+            throw .invalid(field: "email", rule: "is longer than \(Self.emailLimit) characters")
+        }
+        if let phone, phone.count > Self.phoneLimit {
+            throw .invalid(field: "phone", rule: "is longer than \(Self.phoneLimit) characters")
         }
         do throws(InvitationInputError) {
             if let email, !email.trimmingWhitespace().isEmpty {

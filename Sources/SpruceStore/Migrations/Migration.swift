@@ -14,6 +14,7 @@ extension SpruceStore {
         Migration(version: 1, name: "organizations, links, link tags, invitations", apply: Schema.version1),
         Migration(version: 2, name: "accounts, contacts, conversations, messages, alerts", apply: Schema.version2),
         Migration(version: 3, name: "invitation delivery, reminders, opt-outs", apply: Schema.version3),
+        Migration(version: 4, name: "browser sessions and API keys", apply: Schema.version4),
     ]
 
     /// Applies the pending migrations in one transaction, holding the engine's lock so that instances starting

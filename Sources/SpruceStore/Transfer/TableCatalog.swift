@@ -61,6 +61,14 @@ enum TableCatalog {
         ], hasIdentity: true),
         Table(name: "spent_values", columns: [("nonce", .text), ("spent_at", .integer)], hasIdentity: false),
         Table(name: "rate_events", columns: [("id", .integer), ("scope_key", .text), ("at", .integer)], hasIdentity: true),
+        Table(name: "sessions", columns: [
+            ("id_digest", .text), ("member_id", .integer), ("patient_id", .integer), ("csrf_secret", .text),
+            ("created_at", .integer), ("expires_at", .integer),
+        ], hasIdentity: false),
+        Table(name: "api_keys", columns: [
+            ("id", .integer), ("organization_id", .integer), ("key_digest", .text), ("key_prefix", .text),
+            ("label", .text), ("created_at", .integer), ("revoked_at", .integer),
+        ], hasIdentity: true),
     ]
 
     /// Tables that are not data: the migration ledger, and the counter that is carried separately.

@@ -1,0 +1,99 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+
+/// Turns every error a handler throws into a response through ``MappedError``, the one mapping of domain errors
+/// to statuses: an HTML page for the site, RFC 9457 problem+json under `/api/`.
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = SpruceRequestContext
+
+    let site: Site
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        do {
+            return try await next(request, context)
+        } catch {
+            var mapped = MappedError.from(error)
+            var headers: HTTPFields = [:]
+            // Hummingbird's router throws HTTPError(.notFound) when no route took the request; handlers never do.
+            let unrouted = (error as? HTTPError)?.status == .notFound
+            if unrouted {
+                // No route took the request: if the path exists under other methods, it is a 405.
+                let allowed = SpruceServer.allowedMethods(for: request.uri.path)
+                if !allowed.isEmpty {
+                    mapped = MappedError(
+                        .methodNotAllowed, "method-not-allowed", "Method not allowed",
+                        "\(request.method.rawValue) is not allowed here; use \(allowed.joined(separator: ", "))")
+                    headers[.allow] = allowed.joined(separator: ", ")
+                }
+            }
+            if mapped.isServerFault {
+                // The type of the error only: its description may hold values the visitor typed.
+                context.logger.error("request failed", metadata: ["error.type": "\(type(of: error))"])
+            }
+            if let retryAfter = mapped.retryAfter { headers[.retryAfter] = String(retryAfter) }
+            if request.uri.path.hasPrefix("/api/") {
+                return Problem(mapped, instance: unrouted ? nil : context.endpointPath).response(headers: headers)
+            }
+            if mapped.status == .unauthorized, request.method == .get {
+                let next = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+                return site.redirect("/login?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"))
+            }
+            return site.messagePage(
+                status: mapped.status, heading: Self.heading(for: mapped), text: Self.sentence(mapped.detail),
+                link: ("/", "Back to Spruce"), context: context, headers: headers)
+        }
+    }
+
+    static func heading(for mapped: MappedError) -> String {
+        switch mapped.status.code {
+        case 403: "Not allowed"
+        case 404: "Not found"
+        case 410: "No longer available"
+        case 429: "Too many attempts"
+        case 500...: "Something went wrong"
+        default: mapped.title
+        }
+    }
+
+    static func sentence(_ text: String) -> String {
+        guard let first = text.first else { return text }
+        return first.uppercased() + text.dropFirst() + (text.hasSuffix(".") ? "" : ".")
+    }
+}
+
+/// An RFC 9457 problem document. `field` and `rule` name what was wrong with the input when something was.
+struct Problem: Codable, Sendable {
+    let type: String
+    let title: String
+    let status: Int
+    let detail: String
+    let instance: String?
+    let field: String?
+    let rule: String?
+
+    init(_ mapped: MappedError, instance: String?) {
+        self.type = "https://spruce.care/problems/" + mapped.slug
+        self.title = mapped.title
+        self.status = mapped.status.code
+        self.detail = mapped.detail
+        self.instance = instance
+        self.field = mapped.field
+        self.rule = mapped.rule
+    }
+
+    func response(headers: HTTPFields = [:]) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(self)) ?? Data("{}".utf8)
+        var fields = headers
+        fields[.contentType] = "application/problem+json"
+        fields[.cacheControl] = "no-store"
+        return Response(
+            status: HTTPResponse.Status(code: status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

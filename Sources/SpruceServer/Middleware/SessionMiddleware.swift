@@ -1,0 +1,70 @@
+import Hummingbird
+import SpruceStore
+
+/// Finds the request's session from its cookie, and gives anonymous visitors of pages a random visitor cookie
+/// that their forms' CSRF tokens are bound to. The JSON API uses neither.
+struct SessionMiddleware: RouterMiddleware {
+    typealias Context = SpruceRequestContext
+
+    let site: Site
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        let path = request.uri.path
+        if path.hasPrefix("/api/") || path.hasPrefix("/static/") || path == "/healthz" || path == "/metrics"
+            || path.hasSuffix("/qr.png") || path.hasSuffix("/qr.svg")
+        {
+            return try await next(request, context)
+        }
+        var context = context
+        let cookies = request.cookies
+        if let value = cookies[SessionCookies.session]?.value, let token = SessionToken(value),
+            let session = try await site.store.session(token)
+        {
+            context.session = session
+            context.sessionToken = token
+        }
+        if let visitor = cookies[SessionCookies.visitor]?.value, visitor.utf8.count == 43 {
+            context.visitorCookie = visitor
+        } else if context.session == nil {
+            context.visitorCookie = RandomToken.make()
+            context.issuedVisitorCookie = true
+        }
+        var response = try await next(request, context)
+        if context.issuedVisitorCookie, let visitor = context.visitorCookie {
+            response.setCookie(site.cookies.visitorCookie(visitor))
+        }
+        return response
+    }
+}
+
+/// Refuses every unsafe request to the site (POST, PUT, PATCH, DELETE outside `/api/`) whose CSRF token, from
+/// the form field `csrf_token` or the `X-CSRF-Token` header, is missing or wrong. Reads the form once and hands
+/// it to the handler in the context.
+struct CSRFMiddleware: RouterMiddleware {
+    typealias Context = SpruceRequestContext
+
+    static let formLimit = 64 * 1024
+
+    let site: Site
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        guard ![.get, .head, .options].contains(request.method), !request.uri.path.hasPrefix("/api/") else {
+            return try await next(request, context)
+        }
+        var request = request
+        var form = FormData(urlEncoded: "")
+        if request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true {
+            let body = try await request.collectBody(upTo: Self.formLimit)
+            form = FormData(urlEncoded: Substring(String(buffer: body)))
+        }
+        let token = form[CSRFTokens.field] ?? request.headers[.xCSRFToken]
+        guard site.csrf.isValid(token, for: context.csrfBinding) else { throw ServerError(.csrfRejected) }
+        var context = context
+        context.form = form
+        return try await next(request, context)
+    }
+}

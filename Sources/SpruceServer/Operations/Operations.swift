@@ -1,0 +1,57 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Metrics
+import NIOCore
+import Prometheus
+
+/// The Prometheus registry behind swift-metrics. swift-metrics allows one bootstrap per process, so every
+/// application in the process (tests start several) shares it.
+enum MetricsRegistry {
+    static let shared: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }()
+}
+
+extension Site {
+    /// `GET /healthz`: 200 when the database answers, 503 when it does not.
+    func health(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        struct Health: Encodable {
+            let status: String
+            let database: String
+        }
+        do {
+            _ = try await store.appliedMigrations()
+            return try json(Health(status: "ok", database: "ok"))
+        } catch {
+            context.logger.error("health check: database unavailable", metadata: ["error.type": "\(type(of: error))"])
+            return try json(Health(status: "unavailable", database: "unavailable"), status: .serviceUnavailable)
+        }
+    }
+
+    /// `GET /metrics`: every metric in the Prometheus text format.
+    func metricsText(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        var bytes: [UInt8] = []
+        MetricsRegistry.shared.emit(into: &bytes)
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// `GET /static/style.css`.
+    func stylesheetResponse(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
+            body: .init(byteBuffer: stylesheet))
+    }
+
+    /// `GET /api/openapi.json`: the OpenAPI 3.1 description of `/api/v1`.
+    func openAPI(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "application/json", .cacheControl: "public, max-age=300"],
+            body: .init(byteBuffer: openAPIDocument))
+    }
+}

@@ -1,0 +1,184 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import SpruceCore
+import SpruceStore
+
+extension Site {
+    /// The practice a signup continuation leads to, for display only; `nil` when the continuation does not verify.
+    func practiceName(forContinuation text: String?) async -> String? {
+        guard let text,
+            let carried = try? SignedValue<SignupContinuation>.verify(
+                text, purpose: SignupContinuation.purpose, key: store.settings.signingKey),
+            case .found(_, let profile, _)? = try? await resolve(carried.payload.code)
+        else { return nil }
+        return profile.displayName
+    }
+
+    static func query(_ pairs: [(String, String?)]) -> String {
+        let parts = pairs.compactMap { name, value in
+            value.map { name + "=" + ($0.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? "") }
+        }
+        return parts.isEmpty ? "" : "?" + parts.joined(separator: "&")
+    }
+
+    // MARK: - Signup
+
+    /// `GET /signup`: the patient signup form, carrying the continuation of the link that led here.
+    func signupPage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        let query = FormData(query: request.uri.query)
+        return await renderSignup(
+            continuation: query.text("continuation"), error: nil, fields: [:], status: .ok, context: context)
+    }
+
+    func renderSignup(
+        continuation: String?,
+        error: String?,
+        fields: [String: String],
+        status: HTTPResponse.Status,
+        context: SpruceRequestContext
+    ) async -> Response {
+        var values = pageValues("Sign up", context: context)
+        let practice = await practiceName(forContinuation: continuation)
+        if practice != nil { values["continuation"] = continuation }
+        values["practiceName"] = practice
+        values["error"] = error
+        for (name, value) in fields { values[name] = value }
+        values["loginHref"] = "/login" + Self.query([("continuation", practice == nil ? nil : continuation)])
+        return page("signup", values, status: status)
+    }
+
+    /// `POST /signup`: creates the patient account, logs it in, and finishes the connect the link started.
+    func signup(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        let form = context.form
+        try await store.countAttempt(
+            "signup:address:\(context.clientAddress)", scope: "signups from this address",
+            limit: configuration.limits.signupPerAddress, window: configuration.limits.window)
+        let details = AccountDetails(
+            name: form["name"] ?? "", email: form.text("email"), phone: form.text("phone"), password: form["password"] ?? "")
+        let continuation = form.text("continuation")
+        let patient: Patient
+        let outcome: ConnectOutcome?
+        do {
+            (patient, outcome) = try await store.signUpPatient(details, continuation: continuation)
+        } catch let error where !(error is RateLimitExceeded) && MappedError.from(error).status.code < 500 {
+            let mapped = MappedError.from(error)
+            let fields = ["name": form["name"] ?? "", "email": form["email"] ?? "", "phone": form["phone"] ?? ""]
+            let keep = (error is SignedValueError || error is InvitationUnavailable) ? nil : continuation
+            return await renderSignup(
+                continuation: keep, error: ErrorMiddleware.sentence(mapped.detail), fields: fields,
+                status: mapped.status == .conflict ? .conflict : .unprocessableContent, context: context)
+        }
+        let (token, _) = try await store.createSession(
+            for: .patient(patient.id), replacing: context.sessionToken, lifetime: configuration.sessionLifetime)
+        var response: Response
+        if let outcome {
+            response = outcomeResponse(outcome, context: context, visitor: .patient(patient))
+        } else {
+            response = redirect("/care")
+        }
+        response.setCookie(cookies.sessionCookie(token))
+        return response
+    }
+
+    // MARK: - Login
+
+    /// `GET /login`: the login form; `next` (a path on this site) and a continuation ride along.
+    func loginPage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        let query = FormData(query: request.uri.query)
+        return await renderLogin(
+            continuation: query.text("continuation"), next: SafeRedirect.relativePath(query.text("next")), error: nil,
+            login: "", status: .ok, context: context)
+    }
+
+    func renderLogin(
+        continuation: String?,
+        next: String?,
+        error: String?,
+        login: String,
+        status: HTTPResponse.Status,
+        context: SpruceRequestContext,
+        headers: HTTPFields = [:]
+    ) async -> Response {
+        var values = pageValues("Log in", context: context)
+        let practice = await practiceName(forContinuation: continuation)
+        if practice != nil { values["continuation"] = continuation }
+        values["practiceName"] = practice
+        values["next"] = next
+        values["error"] = error
+        values["login"] = login
+        values["signupHref"] = "/signup" + Self.query([("continuation", practice == nil ? nil : continuation)])
+        return page("login", values, status: status, headers: headers)
+    }
+
+    /// `POST /login`: checks the password (rate-capped per address and per account), starts a new session with a
+    /// new id, then finishes a pending connect, or follows `next` when it is a path on this site.
+    func login(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        let form = context.form
+        let login = (form.text("login") ?? "").lowercased()
+        let next = SafeRedirect.relativePath(form.text("next"))
+        let continuation = form.text("continuation")
+        let limits = configuration.limits
+        try await store.countAttempt(
+            "login:address:\(context.clientAddress)", scope: "login attempts from this address",
+            limit: limits.loginPerAddress, window: limits.window)
+        try await store.countAttempt(
+            "login:account:\(TokenDigest(hashing: login).hex)", scope: "login attempts for this account",
+            limit: limits.loginPerAccount, window: limits.window)
+        let visitor: Visitor
+        do {
+            visitor = try await store.authenticate(login: login, password: form["password"] ?? "")
+        } catch let error as AccountError {
+            return await renderLogin(
+                continuation: continuation, next: next, error: ErrorMiddleware.sentence(error.description), login: login,
+                status: .unauthorized, context: context)
+        }
+        let (token, _) = try await store.createSession(
+            for: visitor.identity, replacing: context.sessionToken, lifetime: configuration.sessionLifetime)
+        var response: Response
+        if let continuation {
+            do {
+                response = outcomeResponse(try await store.resume(continuation, as: visitor), context: context, visitor: visitor)
+            } catch let error as SignedValueError {
+                response = messagePage(
+                    status: .badRequest, heading: "Logged in", text: ErrorMiddleware.sentence(error.description),
+                    link: (Self.home(for: visitor), "Continue"), context: context, visitor: visitor)
+            }
+        } else {
+            response = redirect(next ?? Self.home(for: visitor))
+        }
+        response.setCookie(cookies.sessionCookie(token))
+        return response
+    }
+
+    static func home(for visitor: Visitor) -> String {
+        switch visitor {
+        case .member: "/inbox"
+        case .patient: "/care"
+        case .anonymous: "/"
+        }
+    }
+
+    /// `POST /logout`: deletes the session record and the cookie.
+    func logout(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        if let token = context.sessionToken { try await store.deleteSession(token) }
+        var response = redirect("/")
+        response.setCookie(cookies.clearedSession())
+        return response
+    }
+
+    /// `GET /`: a short home page.
+    func homePage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        let visitor = try await visitor(context)
+        return page("home", pageValues("Spruce", context: context, visitor: visitor))
+    }
+}
+
+extension CharacterSet {
+    /// Unreserved characters only: everything else in a query value is percent-encoded.
+    static let urlQueryValueAllowed: CharacterSet = {
+        var set = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(127)))
+        set.insert(charactersIn: "-._~")
+        return set
+    }()
+}

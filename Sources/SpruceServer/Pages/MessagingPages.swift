@@ -1,0 +1,179 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import SpruceCore
+import SpruceStore
+
+extension Site {
+    /// The logged-in member, or a redirect to the login page (thrown as ``ServerError``).
+    func requireMember(_ context: SpruceRequestContext) async throws -> Member {
+        guard case .member(let member) = try await visitor(context) else {
+            if case .patient = context.identity { throw ServerError(.forbidden("this page is for clinic staff")) }
+            throw ServerError(.loginRequired)
+        }
+        return member
+    }
+
+    func requirePatient(_ context: SpruceRequestContext) async throws -> Patient {
+        guard case .patient(let patient) = try await visitor(context) else {
+            if case .member = context.identity { throw ServerError(.forbidden("this page is for patients")) }
+            throw ServerError(.loginRequired)
+        }
+        return patient
+    }
+
+    static func entryValues(_ entry: InboxEntry) -> [String: Any] {
+        var values: [String: Any] = [
+            "id": entry.conversationID.rawValue, "title": entry.title, "tags": entry.tags.map(\.rawValue),
+            "isBriefcase": entry.icon == .briefcase, "isPatient": entry.icon == .patient, "isGroup": entry.icon == .group,
+        ]
+        values["lastMessage"] = entry.lastMessage
+        return values
+    }
+
+    /// `GET /inbox`: a member's inbox (All / Clinics on Spruce), alerts, and the "Connect with ⟨clinic⟩?" prompt.
+    func inboxPage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        let member = try await requireMember(context)
+        let query = FormData(query: request.uri.query)
+        let filter: InboxFilter = query["tab"] == "clinics" ? .clinics : .all
+        let cursor = query.text("after").flatMap(InboxCursor.init)
+        let identity = Visitor.member(member).identity
+        let inbox = try await store.inbox(as: identity, filter: filter, after: cursor)
+        let alerts = try await store.alerts(as: identity, limit: 20)
+        let organization = try await store.organization(id: member.organizationID)
+        var values = pageValues("Inbox", context: context, visitor: .member(member))
+        values["organizationName"] = organization?.profile.displayName ?? ""
+        values["entries"] = inbox.entries.map(Self.entryValues)
+        values["alerts"] = alerts.map { ["text": $0.text] }
+        values["allSelected"] = filter == .all
+        values["clinicsSelected"] = filter == .clinics
+        if let next = inbox.nextCursor { values["nextHref"] = "/inbox?tab=\(filter.rawValue)&after=\(next)" }
+        // The prompt is shown only when it verifies and was made for this member; answering checks it again.
+        if let token = query.text("prompt"),
+            let prompt = try? SignedValue<ClinicPrompt>.verify(token, purpose: ClinicPrompt.purpose, key: store.settings.signingKey),
+            prompt.payload.memberID == member.id
+        {
+            values["prompt"] = ["question": prompt.payload.question, "token": token, "csrf": csrfToken(context)]
+        }
+        switch query["notice"] {
+        case "declined": values["notice"] = "Nothing was created."
+        default: break
+        }
+        return page("inbox", values)
+    }
+
+    /// `POST /inbox/prompt`: **Connect with Clinic** or **Not now**.
+    func answerPrompt(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        let member = try await requireMember(context)
+        guard let token = context.form.text("prompt") else { throw ServerError.invalid("prompt", "is required") }
+        let accept = context.form["answer"] == "connect"
+        let outcome = try await store.answerClinicPrompt(token, as: Visitor.member(member).identity, accept: accept)
+        if case .declined = outcome {
+            metrics.connected(outcome)
+            return redirect("/inbox?notice=declined")
+        }
+        return outcomeResponse(outcome, context: context, visitor: .member(member))
+    }
+
+    /// `GET /contacts`: the clinic's contacts and the **Add Clinic** form.
+    func contactsPage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        let member = try await requireMember(context)
+        return try await renderContacts(member: member, error: nil, link: "", status: .ok, context: context)
+    }
+
+    func renderContacts(
+        member: Member, error: String?, link: String, status: HTTPResponse.Status, context: SpruceRequestContext
+    ) async throws -> Response {
+        let identity = Visitor.member(member).identity
+        let contacts = try await store.contacts(as: identity)
+        let organization = try await store.organization(id: member.organizationID)
+        var values = pageValues("Contacts", context: context, visitor: .member(member))
+        values["organizationName"] = organization?.profile.displayName ?? ""
+        values["contacts"] = contacts.map {
+            ["name": $0.displayName, "kind": $0.kind.rawValue, "isClinic": $0.kind == .clinic] as [String: Any]
+        }
+        values["error"] = error
+        values["link"] = link
+        return page("contacts", values, status: status)
+    }
+
+    /// `POST /add-clinic`: a member enters another clinic's Spruce link and the clinics are connected.
+    func addClinic(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        let member = try await requireMember(context)
+        let text = context.form["link"] ?? ""
+        do {
+            let outcome = try await store.addClinic(text, as: Visitor.member(member).identity, hosts: configuration.acceptedHosts)
+            switch outcome {
+            case .unavailable(let resolution):
+                return try await renderContacts(
+                    member: member, error: resolution.message, link: text,
+                    status: resolution.httpStatus == 404 ? .notFound : .gone, context: context)
+            default:
+                return outcomeResponse(outcome, context: context, visitor: .member(member))
+            }
+        } catch let error as ScanError {
+            return try await renderContacts(
+                member: member, error: ErrorMiddleware.sentence(error.description), link: text, status: .unprocessableContent,
+                context: context)
+        }
+    }
+
+    /// `GET /conversations/{id}`: a thread and the send form, for a participant only (404 for anyone else).
+    func conversationPage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        let visitor = try await visitor(context)
+        guard visitor != .anonymous else { throw ServerError(.loginRequired) }
+        let id = try conversationID(context)
+        return try await renderConversation(id, visitor: visitor, error: nil, status: .ok, context: context)
+    }
+
+    func conversationID(_ context: SpruceRequestContext) throws -> ConversationID {
+        guard let raw = context.parameters.get("id", as: Int64.self), raw > 0 else { throw MessagingError.notFound }
+        return ConversationID(rawValue: raw)
+    }
+
+    func renderConversation(
+        _ id: ConversationID, visitor: Visitor, error: String?, status: HTTPResponse.Status, context: SpruceRequestContext
+    ) async throws -> Response {
+        let thread = try await store.thread(as: visitor.identity, id: id)
+        var values = pageValues(thread.entry.title, context: context, visitor: visitor)
+        for (key, value) in Self.entryValues(thread.entry) { values[key] = value }
+        let formatter = ISO8601DateFormatter()
+        values["messages"] = thread.messages.map {
+            ["author": $0.authorName, "body": $0.body, "at": formatter.string(from: $0.createdAt)]
+        }
+        values["error"] = error
+        values["backHref"] = Self.home(for: visitor)
+        return page("conversation", values, status: status)
+    }
+
+    /// `POST /conversations/{id}/messages`: sends a message, then shows the thread.
+    func sendMessage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        let visitor = try await visitor(context)
+        guard visitor != .anonymous else { throw ServerError(.loginRequired) }
+        let id = try conversationID(context)
+        do {
+            _ = try await store.sendMessage(as: visitor.identity, to: id, body: context.form["body"] ?? "")
+        } catch MessagingError.invalid(let field, let rule) {
+            return try await renderConversation(
+                id, visitor: visitor, error: ErrorMiddleware.sentence("\(field) \(rule)"), status: .unprocessableContent,
+                context: context)
+        }
+        return redirect("/conversations/\(id.rawValue)")
+    }
+
+    /// `GET /care`: a patient's **Get Care** list and their conversations.
+    func carePage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        let patient = try await requirePatient(context)
+        let identity = Visitor.patient(patient).identity
+        let practices = try await store.getCare(as: identity)
+        let entries = try await store.patientConversations(as: identity)
+        var values = pageValues("Get Care", context: context, visitor: .patient(patient))
+        values["practices"] = practices.map {
+            var values: [String: Any] = ["name": $0.profile.displayName, "monogram": $0.profile.monogram]
+            values["specialty"] = $0.profile.specialty
+            return values
+        }
+        values["entries"] = entries.map(Self.entryValues)
+        return page("care", values)
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+import Hummingbird
+import SpruceStore
+
+/// The two cookies the site sets: the session (after login) and the anonymous visitor id CSRF tokens bind to.
+/// Both `HttpOnly; SameSite=Lax; Path=/`, and `Secure` when the public URL is https.
+struct SessionCookies: Sendable {
+    static let session = "spruce_session"
+    static let visitor = "spruce_visitor"
+
+    let secure: Bool
+    let sessionLifetime: TimeInterval
+
+    func sessionCookie(_ token: SessionToken) -> Cookie {
+        Cookie(
+            name: Self.session, value: token.rawValue, maxAge: Int(sessionLifetime), path: "/", secure: secure,
+            httpOnly: true, sameSite: .lax)
+    }
+
+    func visitorCookie(_ value: String) -> Cookie {
+        Cookie(name: Self.visitor, value: value, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
+    }
+
+    /// An expired session cookie: the browser drops it.
+    func clearedSession() -> Cookie {
+        Cookie(name: Self.session, value: "", maxAge: 0, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Metrics
+import Mustache
+import NIOCore
+import SpruceCore
+import SpruceQR
+import SpruceStore
+
+/// What every handler shares: the store, the templates, the configuration, the caches and the metrics.
+///
+/// The site decides nothing itself: who may do what and what a link leads to come from `SpruceCore` and
+/// `SpruceStore`; the site turns their answers into pages, redirects and JSON.
+struct Site: Sendable {
+    let store: SpruceStore
+    let configuration: ServerConfiguration
+    let templates: MustacheLibrary
+    let csrf: CSRFTokens
+    let cookies: SessionCookies
+    let resolveCache: ResolveCache
+    let qrCache: QRImageCache
+    let metrics: ServerMetrics
+    let openAPIDocument: ByteBuffer
+    let stylesheet: ByteBuffer
+    let logger: Logger
+
+    /// The public URL of a practice link, as QR codes encode it.
+    func linkURL(_ code: LinkCode) -> String { configuration.publicURL + "/" + code.rawValue }
+
+    // MARK: - Resolving, through the cache
+
+    func resolve(_ code: LinkCode) async throws -> Resolution {
+        if let cached = resolveCache.get(code) {
+            metrics.resolved(cached)
+            return cached
+        }
+        let resolution = try await store.resolve(code: code)
+        resolveCache.put(resolution, for: code)
+        metrics.resolved(resolution)
+        return resolution
+    }
+
+    // MARK: - Pages
+
+    /// The values every page's header needs: title, the logged-in user and the CSRF token of the logout form.
+    func pageValues(_ title: String, context: SpruceRequestContext, visitor: Visitor? = nil) -> [String: Any] {
+        var values: [String: Any] = ["title": title, "csrf": csrfToken(context)]
+        switch visitor {
+        case .member(let member):
+            values["user"] = ["name": member.name, "isMember": true, "csrf": csrfToken(context)] as [String: Any]
+        case .patient(let patient):
+            values["user"] = ["name": patient.name, "isPatient": true, "csrf": csrfToken(context)] as [String: Any]
+        case .anonymous, nil:
+            break
+        }
+        return values
+    }
+
+    func csrfToken(_ context: SpruceRequestContext) -> String {
+        csrf.token(for: context.csrfBinding ?? "")
+    }
+
+    /// Renders a template into an HTML response.
+    func page(
+        _ template: String,
+        _ values: [String: Any],
+        status: HTTPResponse.Status = .ok,
+        headers: HTTPFields = [:]
+    ) -> Response {
+        let html = templates.render(values, withTemplate: template) ?? "<!doctype html><title>Spruce</title><p>Page unavailable.</p>"
+        var fields = headers
+        fields[.contentType] = "text/html; charset=utf-8"
+        if fields[.cacheControl] == nil { fields[.cacheControl] = "no-store" }
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// A page with a heading, a sentence and an optional link: notices, 404, 410, 403, 429.
+    func messagePage(
+        status: HTTPResponse.Status,
+        heading: String,
+        text: String,
+        link: (href: String, text: String)? = nil,
+        context: SpruceRequestContext,
+        visitor: Visitor? = nil,
+        headers: HTTPFields = [:]
+    ) -> Response {
+        var values = pageValues(heading, context: context, visitor: visitor)
+        values["heading"] = heading
+        values["text"] = text
+        if let link {
+            values["linkHref"] = link.href
+            values["linkText"] = link.text
+        }
+        return page("message", values, status: status, headers: headers)
+    }
+
+    /// A 303 See Other to a path on this site.
+    func redirect(_ path: String, headers: HTTPFields = [:]) -> Response {
+        var fields = headers
+        fields[.location] = path
+        fields[.cacheControl] = "no-store"
+        return Response(status: .seeOther, headers: fields)
+    }
+
+    /// The visitor the request's session stands for, looked up in the store.
+    func visitor(_ context: SpruceRequestContext) async throws -> Visitor {
+        guard let session = context.session else { return .anonymous }
+        return try await store.visitor(for: session.identity)
+    }
+
+    /// JSON with the API's encoder settings.
+    func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        var fields = headers
+        fields[.contentType] = "application/json"
+        if fields[.cacheControl] == nil { fields[.cacheControl] = "no-store" }
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+}
+
+/// Counters of what the service did, in Prometheus by way of swift-metrics.
+struct ServerMetrics: Sendable {
+    func resolved(_ resolution: Resolution) {
+        Counter(label: "sprucelink_resolve_total", dimensions: [("outcome", resolution.outcome)]).increment()
+    }
+
+    func connected(_ outcome: ConnectOutcome) {
+        let name: String
+        switch outcome {
+        case .signupRequired: name = "signup_required"
+        case .connected(_, let isNew): name = isNew ? "patient_connected" : "patient_already_connected"
+        case .confirmClinicConnection: name = "clinic_prompt"
+        case .clinicsConnected(_, let isNew): name = isNew ? "clinics_connected" : "clinics_already_connected"
+        case .declined: name = "declined"
+        case .ownPractice: name = "own_practice"
+        case .unavailable(let resolution): name = resolution.outcome
+        }
+        Counter(label: "sprucelink_connect_total", dimensions: [("outcome", name)]).increment()
+    }
+}

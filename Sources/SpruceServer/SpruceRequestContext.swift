@@ -1,0 +1,35 @@
+import Hummingbird
+import Logging
+import NIOCore
+import SpruceCore
+import SpruceStore
+
+/// The request context of every route: Hummingbird's core storage, the client's address for rate limits,
+/// and the session the session middleware found.
+public struct SpruceRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The peer's IP address; the server does not trust forwarding headers.
+    public let clientAddress: String
+    /// The logged-in session, when the request carried a live session cookie.
+    var session: Session?
+    var sessionToken: SessionToken?
+    /// The anonymous visitor's random cookie that CSRF tokens are bound to before login.
+    var visitorCookie: String?
+    /// Set when the middleware made a new visitor cookie that the response must carry.
+    var issuedVisitorCookie: Bool = false
+    /// The API key's organization, for `/api/v1` routes that need one.
+    var apiOrganization: OrganizationID?
+    /// The form of an unsafe request, read and CSRF-checked by ``CSRFMiddleware``.
+    var form = FormData(urlEncoded: "")
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
+    }
+
+    /// The identity decisions are made for.
+    var identity: Identity { session?.identity ?? .anonymous }
+
+    /// What CSRF tokens of this request are bound to: the session's secret, else the visitor cookie.
+    var csrfBinding: String? { session?.csrfSecret ?? visitorCookie }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import SpruceCore
+
+/// A browser session as stored: who is logged in, the secret its CSRF tokens are bound to, and when it ends.
+///
+/// The session id itself is never stored, only its SHA-256 digest, so a copy of the database cannot be used to
+/// take over a session.
+public struct Session: Equatable, Sendable {
+    /// How long a session lasts from login, unless configured otherwise.
+    public static let defaultLifetime: TimeInterval = 12 * 60 * 60
+
+    public let identity: Identity
+    /// Random, per session; CSRF tokens of the session's forms are derived from it.
+    public let csrfSecret: String
+    public let createdAt: Date
+    public let expiresAt: Date
+
+    public init(identity: Identity, csrfSecret: String, createdAt: Date, expiresAt: Date) {
+        self.identity = identity
+        self.csrfSecret = csrfSecret
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+    }
+}
+
+/// The secret half of a session: the random id the browser holds in its cookie. Shown once, stored as a digest.
+public struct SessionToken: Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+
+    /// Reads a token that came back in a cookie: 43 characters of base64url (256 bits).
+    public init?(_ text: String) {
+        guard text.utf8.count == 43, text.utf8.allSatisfy(RandomText.isBase64URL) else { return nil }
+        self.rawValue = text
+    }
+
+    init(generated: String) { self.rawValue = generated }
+
+    /// A new random token of 256 bits from the system's secure generator.
+    public static func generate() -> SessionToken { SessionToken(generated: RandomText.base64URL(bytes: 32)) }
+
+    public var digest: TokenDigest { TokenDigest(hashing: rawValue) }
+    public var description: String { "SessionToken(redacted)" }
+}
+
+/// An integrator's API key record: which organization it acts for. The key itself is shown once, stored hashed.
+public struct APIKey: Equatable, Sendable {
+    /// The visible start of every key, so that a leaked key is easy to recognise in logs and scanners.
+    public static let prefix = "spk_"
+
+    public let id: Int64
+    public let organizationID: OrganizationID
+    /// The first characters of the key, enough to tell keys apart in a list, never enough to use one.
+    public let keyPrefix: String
+    public let label: String
+    public let createdAt: Date
+    public let revokedAt: Date?
+
+    public init(
+        id: Int64, organizationID: OrganizationID, keyPrefix: String, label: String, createdAt: Date, revokedAt: Date?
+    ) {
+        self.id = id
+        self.organizationID = organizationID
+        self.keyPrefix = keyPrefix
+        self.label = label
+        self.createdAt = createdAt
+        self.revokedAt = revokedAt
+    }
+
+    /// A new random key: `spk_` and 43 characters of base64url (256 bits).
+    public static func generateSecret() -> String { prefix + RandomText.base64URL(bytes: 32) }
+}
+
+/// Too many attempts in a window: a login or signup rate cap was hit.
+public struct RateLimitExceeded: Error, Equatable, Sendable, CustomStringConvertible {
+    /// What was counted, as the visitor is told: "login attempts from this address".
+    public let scope: String
+    public let limit: Int
+    public let window: TimeInterval
+
+    public init(scope: String, limit: Int, window: TimeInterval) {
+        self.scope = scope
+        self.limit = limit
+        self.window = window
+    }
+
+    public var description: String {
+        "too many \(scope): at most \(limit) per \(max(1, Int(window / 60))) minutes; try again later"
+    }
+}
+
+/// Random text from the system's secure generator.
+enum RandomText {
+    static func base64URL(bytes count: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    static func isBase64URL(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-")
+            || byte == UInt8(ascii: "_")
+    }
+}

@@ -1,0 +1,182 @@
+import Foundation
+import SQLKit
+import SpruceCore
+
+extension SpruceStore {
+    /// Starts a session for a logged-in member or patient. The token goes into the browser's cookie; only its
+    /// digest is stored.
+    /// - Parameter replacing: the session the browser held before, deleted in the same transaction, so a login
+    ///   always yields a fresh id (no session fixation).
+    /// - Throws: ``StoreError/invalidInput(field:rule:)`` for an anonymous identity.
+    public func createSession(
+        for identity: Identity,
+        replacing previous: SessionToken? = nil,
+        lifetime: TimeInterval = Session.defaultLifetime,
+        at now: Date = Date()
+    ) async throws -> (SessionToken, Session) {
+        let (member, patient): (Int64?, Int64?)
+        switch identity {
+        case .anonymous: throw StoreError.invalidInput(field: "identity", rule: "a session needs a logged-in account")
+        case .member(let id, _): (member, patient) = (id.rawValue, nil)
+        case .patient(let id): (member, patient) = (nil, id.rawValue)
+        }
+        let token = SessionToken.generate()
+        let session = Session(
+            identity: identity, csrfSecret: RandomText.base64URL(bytes: 32),
+            createdAt: Date(storedMilliseconds: now.storedMilliseconds),
+            expiresAt: Date(storedMilliseconds: now.addingTimeInterval(lifetime).storedMilliseconds))
+        try await transaction { database in
+            if let previous {
+                try await database.delete(from: "sessions").where("id_digest", .equal, SQLBind(previous.digest.hex)).run()
+            }
+            // Expired sessions of anyone are swept on each login, a few at a time.
+            try await database.delete(from: "sessions")
+                .where("expires_at", .lessThanOrEqual, SQLBind(now.storedMilliseconds)).run()
+            try await database.insert(into: "sessions")
+                .columns("id_digest", "member_id", "patient_id", "csrf_secret", "created_at", "expires_at")
+                .values(
+                    SQLBind(token.digest.hex), SQLBind(member), SQLBind(patient), SQLBind(session.csrfSecret),
+                    SQLBind(session.createdAt.storedMilliseconds), SQLBind(session.expiresAt.storedMilliseconds)
+                ).run()
+        }
+        return (token, session)
+    }
+
+    /// The live session of `token`, or `nil` when it is unknown, expired, or its account is gone.
+    public func session(_ token: SessionToken, at now: Date = Date()) async throws -> Session? {
+        try await read { database in
+            guard let row = try await database.select()
+                .columns("member_id", "patient_id", "csrf_secret", "created_at", "expires_at").from("sessions")
+                .where("id_digest", .equal, SQLBind(token.digest.hex))
+                .where("expires_at", .greaterThan, SQLBind(now.storedMilliseconds)).first()
+            else { return nil }
+            let identity: Identity
+            if let memberID = try row.decode(column: "member_id", as: Int64?.self) {
+                guard let member = try await Self.member(id: MemberID(rawValue: memberID), in: database) else {
+                    return nil
+                }
+                identity = .member(member.id, of: member.organizationID)
+            } else if let patientID = try row.decode(column: "patient_id", as: Int64?.self) {
+                identity = .patient(PatientID(rawValue: patientID))
+            } else {
+                return nil
+            }
+            return Session(
+                identity: identity, csrfSecret: try row.decode(column: "csrf_secret", as: String.self),
+                createdAt: Date(storedMilliseconds: try row.decode(column: "created_at", as: Int64.self)),
+                expiresAt: Date(storedMilliseconds: try row.decode(column: "expires_at", as: Int64.self)))
+        }
+    }
+
+    /// Ends a session (logout). Deleting an unknown session is not an error.
+    public func deleteSession(_ token: SessionToken) async throws {
+        try await transaction { database in
+            try await database.delete(from: "sessions").where("id_digest", .equal, SQLBind(token.digest.hex)).run()
+        }
+    }
+
+    /// The visitor a session stands for, with the account as stored now.
+    public func visitor(for identity: Identity) async throws -> Visitor {
+        switch identity {
+        case .anonymous: return .anonymous
+        case .member(let id, _): return try await member(id: id).map(Visitor.member) ?? .anonymous
+        case .patient(let id): return try await patient(id: id).map(Visitor.patient) ?? .anonymous
+        }
+    }
+
+    /// Counts one attempt against a fixed-window cap kept in the database (shared by every server instance),
+    /// in its own transaction so that the count stays even when the attempt itself fails.
+    /// - Parameters:
+    ///   - key: what is counted, e.g. `login:ip:203.0.113.9`.
+    ///   - scope: how the visitor is told what was counted, e.g. "login attempts from this address".
+    /// - Throws: ``RateLimitExceeded`` once `limit` attempts were counted within `window`.
+    public func countAttempt(
+        _ key: String,
+        scope: String,
+        limit: Int,
+        window: TimeInterval,
+        at now: Date = Date()
+    ) async throws {
+        do {
+            try await transaction { database in
+                try await RateCounter.count(key, limit: limit, window: window, scopeName: scope, at: now, in: database)
+            }
+        } catch MessagingError.rateLimited(_, let limit, let window) {
+            throw RateLimitExceeded(scope: scope, limit: limit, window: window)
+        }
+    }
+
+    // MARK: - API keys
+
+    /// Creates an API key for an organization. The key is returned once; only its digest is stored.
+    /// - Throws: ``StoreError/organizationNotFound(id:)``, or ``StoreError/invalidInput(field:rule:)`` for a long label.
+    public func createAPIKey(
+        for organizationID: OrganizationID,
+        label: String = "",
+        at now: Date = Date()
+    ) async throws -> (secret: String, key: APIKey) {
+        guard label.count <= Self.labelLimit else {
+            throw StoreError.invalidInput(field: "label", rule: "longer than \(Self.labelLimit) characters")
+        }
+        let secret = APIKey.generateSecret()
+        let prefix = String(secret.prefix(APIKey.prefix.count + 6))
+        let id = try await transaction { database in
+            guard try await Self.organization(id: organizationID, in: database) != nil else {
+                throw StoreError.organizationNotFound(id: organizationID.rawValue)
+            }
+            let row = try await database.insert(into: "api_keys")
+                .columns("organization_id", "key_digest", "key_prefix", "label", "created_at")
+                .values(
+                    SQLBind(organizationID.rawValue), SQLBind(TokenDigest(hashing: secret).hex), SQLBind(prefix),
+                    SQLBind(label), SQLBind(now.storedMilliseconds)
+                ).returning("id").first()
+            guard let row else { throw StoreError.corruptRow(table: "api_keys", reason: "insert returned no id") }
+            return try row.decode(column: "id", as: Int64.self)
+        }
+        let key = APIKey(
+            id: id, organizationID: organizationID, keyPrefix: prefix, label: label,
+            createdAt: Date(storedMilliseconds: now.storedMilliseconds), revokedAt: nil)
+        return (secret, key)
+    }
+
+    /// The unrevoked key whose secret is `secret`, or `nil`.
+    public func apiKey(secret: String) async throws -> APIKey? {
+        guard secret.hasPrefix(APIKey.prefix), secret.utf8.count <= 128 else { return nil }
+        return try await read { database in
+            try await database.select().columns(Self.apiKeyColumns).from("api_keys")
+                .where("key_digest", .equal, SQLBind(TokenDigest(hashing: secret).hex))
+                .where("revoked_at", .is, SQLLiteral.null).first().map(Self.decodeAPIKey)
+        }
+    }
+
+    /// An organization's API keys, newest first, revoked ones included.
+    public func apiKeys(of organizationID: OrganizationID) async throws -> [APIKey] {
+        try await read { database in
+            try await database.select().columns(Self.apiKeyColumns).from("api_keys")
+                .where("organization_id", .equal, SQLBind(organizationID.rawValue)).orderBy("id", .descending).all()
+                .map(Self.decodeAPIKey)
+        }
+    }
+
+    /// Revokes an API key; it stops working at once.
+    /// - Throws: ``StoreError/invalidInput(field:rule:)`` when no key has that id.
+    public func revokeAPIKey(id: Int64, at now: Date = Date()) async throws {
+        try await transaction { database in
+            let rows = try await database.update("api_keys").set("revoked_at", to: SQLBind(now.storedMilliseconds))
+                .where("id", .equal, SQLBind(id)).where("revoked_at", .is, SQLLiteral.null).returning("id").all()
+            guard !rows.isEmpty else { throw StoreError.invalidInput(field: "id", rule: "no active API key has this id") }
+        }
+    }
+
+    static let apiKeyColumns = ["id", "organization_id", "key_prefix", "label", "created_at", "revoked_at"]
+
+    @Sendable static func decodeAPIKey(_ row: any SQLRow) throws -> APIKey {
+        APIKey(
+            id: try row.decode(column: "id", as: Int64.self),
+            organizationID: OrganizationID(rawValue: try row.decode(column: "organization_id", as: Int64.self)),
+            keyPrefix: try row.decode(column: "key_prefix", as: String.self),
+            label: try row.decode(column: "label", as: String.self),
+            createdAt: Date(storedMilliseconds: try row.decode(column: "created_at", as: Int64.self)),
+            revokedAt: try row.decode(column: "revoked_at", as: Int64?.self).map(Date.init(storedMilliseconds:)))
+    }
+}

@@ -1,0 +1,198 @@
+import Foundation
+import HTTPTypes
+import NIOCore
+import SpruceCore
+import SpruceStore
+import Testing
+
+@testable import SpruceServer
+
+@Suite("JSON API over a live server")
+struct APITests {
+    func post(_ server: LiveServer, _ uri: String, json: String, key: String? = nil, contentType: String = "application/json")
+        async throws -> Page
+    {
+        var headers: HTTPFields = [.contentType: contentType]
+        if let key { headers[.authorization] = "Bearer \(key)" }
+        return try await server.browser().request(uri, method: .post, headers: headers, body: ByteBuffer(string: json))
+    }
+
+    func get(_ server: LiveServer, _ uri: String, key: String? = nil) async throws -> Page {
+        var headers: HTTPFields = [:]
+        if let key { headers[.authorization] = "Bearer \(key)" }
+        return try await server.browser().get(uri, headers: headers)
+    }
+
+    func expectProblem(_ page: Page, _ status: Int, field: String? = nil, sourceLocation: SourceLocation = #_sourceLocation)
+        throws
+    {
+        #expect(page.status.code == status, "\(page.text)", sourceLocation: sourceLocation)
+        #expect(page.headers[.contentType] == "application/problem+json", sourceLocation: sourceLocation)
+        let problem = try jsonObject(page)
+        #expect(problem["status"] as? Int == status, sourceLocation: sourceLocation)
+        #expect((problem["type"] as? String)?.hasPrefix("https://spruce.care/problems/") == true, sourceLocation: sourceLocation)
+        #expect(problem["title"] is String && problem["detail"] is String, sourceLocation: sourceLocation)
+        if let field {
+            #expect(problem["field"] as? String == field, "\(problem)", sourceLocation: sourceLocation)
+            #expect(problem["rule"] is String, sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test("public: resolve a code to its profile, 404 and 410 as problems; resolve scanned text")
+    func publicRoutes() async throws {
+        try await withLiveServer { server in
+            let found = try await get(server, "/api/v1/links/OAK-STREET-PEDIATRICS")
+            #expect(found.status == .ok)
+            #expect(found.headers[.contentType] == "application/json")
+            let body = try jsonObject(found)
+            #expect(body["code"] as? String == "oak-street-pediatrics")
+            #expect(body["url"] as? String == "https://spruce.care/oak-street-pediatrics")
+            let profile = try #require(body["profile"] as? [String: Any])
+            #expect(profile["displayName"] as? String == "Oak Street Pediatrics")
+            #expect(Set(profile.keys).isSubset(of: [
+                "displayName", "kind", "specialty", "summary", "address", "phone", "website", "hours", "acceptsNewPatients",
+                "monogram",
+            ]))
+            try expectProblem(try await get(server, "/api/v1/links/1234567"), 404)
+            let disabled = try await get(server, "/api/v1/links/7718204")
+            try expectProblem(disabled, 410)
+            #expect(try jsonObject(disabled)["detail"] as? String == "This link is no longer active.")
+
+            let resolved = try await post(server, "/api/v1/resolve", json: #"{"text":" HTTPS://WWW.Spruce.care/4827163/?utm=flyer "}"#)
+            #expect(resolved.status == .ok)
+            let resolution = try jsonObject(resolved)
+            #expect(resolution["outcome"] as? String == "found")
+            #expect(resolution["code"] as? String == "4827163")
+            let gone = try jsonObject(try await post(server, "/api/v1/resolve", json: #"{"text":"spruce.care/7718204"}"#))
+            #expect(gone["outcome"] as? String == "disabled")
+            #expect(gone["status"] as? Int == 410)
+            try expectProblem(try await post(server, "/api/v1/resolve", json: #"{"text":"https://spruce.care@evil.example/1"}"#), 422, field: "text")
+            try expectProblem(try await post(server, "/api/v1/resolve", json: #"{}"#), 422, field: "text")
+            try expectProblem(try await post(server, "/api/v1/resolve", json: #"{"text": 5}"#), 422, field: "text")
+            try expectProblem(try await post(server, "/api/v1/resolve", json: "not json"), 400, field: "body")
+            try expectProblem(try await post(server, "/api/v1/resolve", json: #"{"text":"x"}"#, contentType: "text/plain"), 415)
+        }
+    }
+
+    @Test("keys: 401 without or with a bad key; links listed, minted, disabled; other organizations' links refused")
+    func links() async throws {
+        try await withLiveServer { server in
+            let oak = try await server.organization(named: "Oak Street Pediatrics")
+            let (key, _) = try await server.store.createAPIKey(for: oak.id, label: "test")
+            for uri in ["/api/v1/links", "/api/v1/organization", "/api/v1/invitations", "/api/v1/conversations"] {
+                let missing = try await get(server, uri)
+                try expectProblem(missing, 401)
+                try expectProblem(try await get(server, uri, key: "spk_wrong"), 401)
+            }
+            let list = try jsonObject(try await get(server, "/api/v1/links", key: key))
+            let codes = (list["links"] as? [[String: Any]])?.compactMap { $0["code"] as? String }
+            #expect(codes?.first == "4827163")
+            #expect(codes?.contains("7718204") == true)
+
+            let minted = try await post(server, "/api/v1/links", json: #"{"label":"Lobby poster","tags":["lobby"]}"#, key: key)
+            #expect(minted.status == .created)
+            let link = try jsonObject(minted)
+            let code = try #require(link["code"] as? String)
+            #expect(code.count == LinkCode.defaultNumericLength)
+            #expect(link["tags"] as? [String] == ["lobby"])
+            #expect(minted.headers[.location] == "/api/v1/links/\(code)")
+            #expect(try await get(server, "/api/v1/links/\(code)").status == .ok)
+
+            let vanity = try await post(server, "/api/v1/links", json: #"{"code":"Oak-Lobby"}"#, key: key)
+            #expect(try jsonObject(vanity)["code"] as? String == "oak-lobby")
+            try expectProblem(try await post(server, "/api/v1/links", json: #"{"code":"oak-lobby"}"#, key: key), 409, field: "code")
+            try expectProblem(try await post(server, "/api/v1/links", json: #"{"code":"login"}"#, key: key), 422, field: "code")
+            try expectProblem(try await post(server, "/api/v1/links", json: #"{"tags":["Not OK!"]}"#, key: key), 422, field: "tags")
+            try expectProblem(try await post(server, "/api/v1/links", json: #"{"tags":"x"}"#, key: key), 422, field: "tags")
+            try expectProblem(
+                try await post(server, "/api/v1/links", json: "{\"label\":\"\(String(repeating: "x", count: 201))\"}", key: key),
+                422, field: "label")
+
+            // Disabling: the page and the API answer 410 at once (the cache entry is dropped).
+            let disabled = try await post(server, "/api/v1/links/\(code)/disable", json: "", key: key)
+            #expect(disabled.status == .ok)
+            #expect(try jsonObject(disabled)["status"] as? String == "disabled")
+            #expect(try await get(server, "/api/v1/links/\(code)").status == .gone)
+            #expect(try await server.browser().get("/\(code)").status == .gone)
+            try expectProblem(try await post(server, "/api/v1/links/6150472/disable", json: "", key: key), 404)
+            #expect(try await get(server, "/api/v1/links/6150472").status == .ok)
+
+            let organization = try jsonObject(try await get(server, "/api/v1/organization", key: key))
+            #expect(organization["id"] as? Int == Int(oak.id.rawValue))
+
+            // A revoked key stops working.
+            let keys = try await server.store.apiKeys(of: oak.id)
+            try await server.store.revokeAPIKey(id: try #require(keys.first).id)
+            try expectProblem(try await get(server, "/api/v1/links", key: key), 401)
+        }
+    }
+
+    @Test("invitations: created with their link once, listed without it, validated by field")
+    func invitations() async throws {
+        try await withLiveServer { server in
+            let oak = try await server.organization(named: "Oak Street Pediatrics")
+            let (key, _) = try await server.store.createAPIKey(for: oak.id)
+            let created = try await post(
+                server, "/api/v1/invitations", json: #"{"code":"5093318","name":"Dee","email":"Dee@Example.com"}"#, key: key)
+            #expect(created.status == .created)
+            let invitation = try jsonObject(created)
+            let url = try #require(invitation["url"] as? String)
+            #expect(url.hasPrefix("https://spruce.care/i/"))
+            #expect((invitation["recipient"] as? [String: Any])?["email"] as? String == "dee@example.com")
+            #expect(invitation["state"] as? String == "pending")
+            let path = String(url.dropFirst("https://spruce.care".count))
+            #expect(try await server.browser().get(path).status == .ok)
+
+            let list = try jsonObject(try await get(server, "/api/v1/invitations", key: key))
+            let first = try #require((list["invitations"] as? [[String: Any]])?.first)
+            #expect(first["url"] == nil)
+            #expect(first["id"] as? Int == invitation["id"] as? Int)
+
+            try expectProblem(try await post(server, "/api/v1/invitations", json: #"{"code":"5093318"}"#, key: key), 422)
+            try expectProblem(
+                try await post(server, "/api/v1/invitations", json: #"{"code":"5093318","email":"nope"}"#, key: key), 422,
+                field: "email")
+            try expectProblem(
+                try await post(server, "/api/v1/invitations", json: #"{"code":"6150472","email":"a@b.example"}"#, key: key),
+                422, field: "code")
+            try expectProblem(
+                try await post(server, "/api/v1/invitations", json: #"{"code":"5093318","email":"a@b.example","expiresInDays":0}"#, key: key),
+                422, field: "expiresInDays")
+            try expectProblem(try await post(server, "/api/v1/invitations", json: #"{"email":"a@b.example"}"#, key: key), 422, field: "code")
+        }
+    }
+
+    @Test("conversations: the organization's inbox by cursor; bad parameters name themselves")
+    func conversations() async throws {
+        try await withLiveServer { server in
+            let oak = try await server.organization(named: "Oak Street Pediatrics")
+            let (key, _) = try await server.store.createAPIKey(for: oak.id)
+            for index in 0..<3 {
+                let patient = server.browser()
+                let signup = try await patient.get(try #require(try await patient.connect(via: "/4827163").location))
+                _ = try await patient.post(
+                    "/signup",
+                    form: ["name": "Patient \(index)", "email": "p\(index)@example.com", "password": "patient password",
+                           "continuation": try #require(signup.hiddenValue("continuation"))], from: signup)
+            }
+            let page = try jsonObject(try await get(server, "/api/v1/conversations?limit=2", key: key))
+            let entries = try #require(page["conversations"] as? [[String: Any]])
+            #expect(entries.map { $0["title"] as? String } == ["Patient 2", "Patient 1"])
+            #expect(entries.first?["icon"] as? String == "patient")
+            let cursor = try #require(page["nextCursor"] as? String)
+            let next = try jsonObject(try await get(server, "/api/v1/conversations?limit=2&after=\(cursor)", key: key))
+            #expect((next["conversations"] as? [[String: Any]])?.map { $0["title"] as? String } == ["Patient 0"])
+            #expect(next["nextCursor"] == nil)
+            let clinics = try jsonObject(try await get(server, "/api/v1/conversations?filter=clinics", key: key))
+            #expect((clinics["conversations"] as? [Any])?.isEmpty == true)
+            try expectProblem(try await get(server, "/api/v1/conversations?limit=0", key: key), 400, field: "limit")
+            try expectProblem(try await get(server, "/api/v1/conversations?filter=x", key: key), 400, field: "filter")
+            try expectProblem(try await get(server, "/api/v1/conversations?after=zz", key: key), 400, field: "after")
+            // Another organization's key sees none of them.
+            let riverbend = try await server.organization(named: "Riverbend Physical Therapy")
+            let (otherKey, _) = try await server.store.createAPIKey(for: riverbend.id)
+            let other = try jsonObject(try await get(server, "/api/v1/conversations", key: otherKey))
+            #expect((other["conversations"] as? [Any])?.isEmpty == true)
+        }
+    }
+}

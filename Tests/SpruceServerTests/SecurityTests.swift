@@ -1,0 +1,218 @@
+import Foundation
+import HTTPTypes
+import SpruceCore
+import SpruceStore
+import Testing
+
+@testable import SpruceServer
+
+@Suite("Security over HTTP")
+struct SecurityTests {
+    @Test("CSRF: a missing or wrong token is refused with 403 on every form")
+    func csrf() async throws {
+        try await withLiveServer { server in
+            let browser = server.browser()
+            let page = try await browser.get("/4827163")
+            let token = try #require(page.csrfToken)
+            for path in ["/4827163/connect", "/login", "/signup", "/logout", "/add-clinic", "/inbox/prompt"] {
+                let missing = try await browser.post(path, form: [:])
+                #expect(missing.status == .forbidden, "\(path) without a token")
+                let wrong = try await browser.post(path, form: [:], csrf: String(token.reversed()))
+                #expect(wrong.status == .forbidden, "\(path) with a wrong token")
+            }
+            // A token from another visitor's cookie does not work either.
+            let other = try await server.browser().get("/4827163")
+            #expect(try await browser.post("/4827163/connect", form: [:], from: other).status == .forbidden)
+            #expect(try await browser.post("/4827163/connect", form: [:], from: page).status == .seeOther)
+            // The header works too, for a form posted by script (none ships, but the rule is the same).
+            let viaHeader = try await browser.request(
+                "/4827163/connect", method: .post, headers: [HTTPField.Name("X-CSRF-Token")!: token])
+            #expect(viaHeader.status == .seeOther)
+
+            // After login, forms carry the session's token; the anonymous one stops working.
+            try await browser.logIn("sam@riverbendpt.example")
+            #expect(try await browser.post("/3914805/connect", form: [:], csrf: token).status == .forbidden)
+            let fresh = try await browser.get("/3914805")
+            #expect(try await browser.post("/3914805/connect", form: [:], from: fresh).status == .seeOther)
+            // Messages and logout need it as well.
+            #expect(try await browser.post("/conversations/1/messages", form: ["body": "x"]).status == .forbidden)
+        }
+    }
+
+    @Test("XSS: clinic name, message and query string come back escaped")
+    func escaping() async throws {
+        try await withLiveServer { server in
+            let evil = "<script>alert('x')</script> \"Clinic\""
+            let (organization, link) = try await server.store.createOrganization(
+                ClinicProfile(displayName: evil, kind: .clinic, summary: "<img src=x onerror=alert(1)>"))
+            let browser = server.browser()
+            // Browsers percent-encode these; the hidden attribution field keeps the query as received, escaped.
+            let page = try await browser.get("/\(link.code.rawValue)?utm=%3Cscript%3Ealert(2)%3C/script%3E&x=%22%3E%3Cb%3E&y='a'")
+            #expect(page.status == .ok)
+            #expect(!page.text.contains("<script>"))
+            #expect(!page.text.contains("<img src=x"))
+            #expect(!page.text.contains("\"><b>"))
+            #expect(page.text.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &quot;Clinic&quot;"))
+            #expect(page.text.contains("&amp;y=&#39;a&#39;\">"))
+
+            // A message with markup, as the practice sees it.
+            let member = try await server.store.createMember(
+                organizationID: organization.id,
+                details: AccountDetails(name: "<b>Evil</b> Staff", email: "evil@evil.example", password: staffPassword))
+            let patient = server.browser()
+            let signup = try await patient.get(try #require(try await patient.connect(via: "/\(link.code.rawValue)").location))
+            #expect(!signup.text.contains("<script>"))
+            let created = try await patient.post(
+                "/signup",
+                form: ["name": "<i>Pat</i>", "email": "pat@example.com", "password": "patient password",
+                       "continuation": try #require(signup.hiddenValue("continuation"))], from: signup)
+            let thread = try #require(created.location)
+            let threadPage = try await patient.get(thread)
+            _ = try await patient.post(thread + "/messages", form: ["body": "<img src=x onerror=alert(3)>"], from: threadPage)
+            let staff = server.browser()
+            try await staff.logIn(member.email)
+            let inbox = try await staff.get("/inbox")
+            let messages = try await staff.get(thread)
+            for html in [inbox.text, messages.text] {
+                #expect(!html.contains("<img src=x"))
+                #expect(!html.contains("<i>Pat</i>"))
+                #expect(!html.contains("<b>Evil</b>"))
+            }
+            #expect(messages.text.contains("&lt;img src=x onerror=alert(3)&gt;"))
+            // Escaped where echoed back into a form after an error, too.
+            let login = try await browser.get("/login")
+            let failed = try await browser.post("/login", form: ["login": "\"><script>x</script>", "password": "wrong password"], from: login)
+            #expect(failed.status == .unauthorized)
+            #expect(!failed.text.contains("<script>x"))
+        }
+    }
+
+    @Test("next after login: only a path on this site", arguments: [
+        ("//evil.example", "/inbox"), ("https://evil.example", "/inbox"), ("/\\evil.example", "/inbox"),
+        ("http:evil.example", "/inbox"), ("/contacts", "/contacts"), ("/inbox?tab=clinics", "/inbox?tab=clinics"),
+    ])
+    func next(next: String, expected: String) async throws {
+        try await withLiveServer { server in
+            let browser = server.browser()
+            let response = try await browser.logIn("sam@riverbendpt.example", next: next)
+            #expect(response.status == .seeOther)
+            #expect(response.location == expected)
+        }
+    }
+
+    @Test("session fixation: the id changes at login, logout deletes it, the old id is dead")
+    func sessions() async throws {
+        try await withLiveServer { server in
+            let browser = server.browser()
+            try await browser.logIn("sam@riverbendpt.example")
+            let first = try #require(browser.cookies["spruce_session"])
+            #expect(try await browser.get("/inbox").status == .ok)
+            // Logging in again (say as someone else on a shared computer) replaces the id and kills the old one.
+            try await browser.logIn("sam@riverbendpt.example")
+            let second = try #require(browser.cookies["spruce_session"])
+            #expect(first != second)
+            let stale = server.browser()
+            stale.setCookie("spruce_session", first)
+            let redirected = try await stale.get("/inbox")
+            #expect(redirected.status == .seeOther)
+            #expect(redirected.location == "/login?next=%2Finbox")
+            // A planted id is never adopted: login issues its own.
+            let planted = server.browser()
+            planted.setCookie("spruce_session", String(repeating: "A", count: 43))
+            try await planted.logIn("sam@riverbendpt.example")
+            #expect(planted.cookies["spruce_session"] != String(repeating: "A", count: 43))
+            // Only the digest is stored.
+            #expect(try await server.store.session(try #require(SessionToken(second))) != nil)
+            let inbox = try await browser.get("/inbox")
+            let logout = try await browser.post("/logout", form: [:], from: inbox)
+            #expect(logout.status == .seeOther)
+            #expect(logout.setCookies.contains { $0.hasPrefix("spruce_session=;") && $0.contains("Max-Age=0") })
+            #expect(try await server.store.session(try #require(SessionToken(second))) == nil)
+            let after = server.browser()
+            after.setCookie("spruce_session", second)
+            #expect(try await after.get("/inbox").status == .seeOther)
+        }
+    }
+
+    @Test("authorization holds over HTTP: threads of others are 404, pages by role")
+    func authorization() async throws {
+        try await withLiveServer { server in
+            let ada = server.browser()
+            let signup = try await ada.get(try #require(try await ada.connect(via: "/4827163").location))
+            let created = try await ada.post(
+                "/signup",
+                form: ["name": "Ada", "email": "ada@example.com", "password": "patient password",
+                       "continuation": try #require(signup.hiddenValue("continuation"))], from: signup)
+            let adaThread = try #require(created.location)
+
+            let bob = server.browser()
+            let bobSignup = try await bob.get("/signup")
+            _ = try await bob.post("/signup", form: ["name": "Bob", "email": "bob@example.com", "password": "patient password"], from: bobSignup)
+            #expect(try await bob.get(adaThread).status == .notFound)
+            #expect(try await bob.get("/conversations/999999").status == .notFound)
+            #expect(try await bob.get("/inbox").status == .forbidden)
+            let bobPage = try await bob.get("/care")
+            #expect(try await bob.post(adaThread + "/messages", form: ["body": "hi"], from: bobPage).status == .notFound)
+
+            let sam = server.browser()
+            try await sam.logIn("sam@riverbendpt.example")
+            #expect(try await sam.get(adaThread).status == .notFound)
+            #expect(try await sam.get("/care").status == .forbidden)
+
+            let anonymous = server.browser()
+            for path in ["/inbox", "/contacts", "/care", adaThread] {
+                let page = try await anonymous.get(path)
+                #expect(page.status == .seeOther, "\(path)")
+                #expect(page.location?.hasPrefix("/login?next=") == true)
+            }
+            let maya = server.browser()
+            try await maya.logIn("maya.chen@oakstreetpeds.example")
+            #expect(try await maya.get(adaThread).status == .ok)
+        }
+    }
+
+    @Test("login and signup are rate-limited per address and per account with a 429 page")
+    func rateLimits() async throws {
+        let limits = RateLimits(loginPerAddress: 100, loginPerAccount: 3, signupPerAddress: 2)
+        try await withLiveServer(limits: limits) { server in
+            let browser = server.browser()
+            for _ in 0..<3 {
+                #expect(try await browser.logIn("sam@riverbendpt.example", password: "wrong password").status == .unauthorized)
+            }
+            let limited = try await browser.logIn("sam@riverbendpt.example")
+            #expect(limited.status == .tooManyRequests)
+            #expect(limited.text.contains("Too many attempts"))
+            #expect(limited.text.contains("login attempts for this account"))
+            #expect(limited.headers[.retryAfter] == "900")
+            // Another account from the same address is not blocked by this one's cap.
+            #expect(try await browser.logIn("priya.raman@lumenderm.example").status == .seeOther)
+
+            for index in 0..<2 {
+                let visitor = server.browser()
+                let page = try await visitor.get("/signup")
+                let created = try await visitor.post(
+                    "/signup", form: ["name": "P\(index)", "email": "p\(index)@example.com", "password": "patient password"],
+                    from: page)
+                #expect(created.status == .seeOther)
+            }
+            let signupBrowser = server.browser()
+            let page = try await signupBrowser.get("/signup")
+            let blocked = try await signupBrowser.post(
+                "/signup", form: ["name": "P", "email": "p@example.com", "password": "patient password"], from: page)
+            #expect(blocked.status == .tooManyRequests)
+            #expect(blocked.text.contains("signups from this address"))
+        }
+    }
+
+    @Test("per-address login cap")
+    func addressCap() async throws {
+        try await withLiveServer(limits: RateLimits(loginPerAddress: 2, loginPerAccount: 100, signupPerAddress: 100)) { server in
+            let browser = server.browser()
+            _ = try await browser.logIn("a@example.com", password: "wrong password")
+            _ = try await browser.logIn("b@example.com", password: "wrong password")
+            let blocked = try await browser.logIn("c@example.com", password: "wrong password")
+            #expect(blocked.status == .tooManyRequests)
+            #expect(blocked.text.contains("login attempts from this address"))
+        }
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import SpruceCore
+import SpruceStore
+import Synchronization
+import Testing
+
+@testable import SpruceServer
+
+/// The seeded staff password of every server test.
+let staffPassword = "staff password 1"
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+/// A live server (HummingbirdTesting `.live`, a real socket on a free port) over a fresh SQLite file seeded
+/// from Fixtures/clinics.json. `body` gets the store and a client factory.
+func withLiveServer<T: Sendable>(
+    limits: RateLimits = RateLimits(loginPerAddress: 10_000, loginPerAccount: 10_000, signupPerAddress: 10_000),
+    publicURL: String = "https://spruce.care",
+    _ body: @Sendable (LiveServer) async throws -> T
+) async throws -> T {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sprucelink-http-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let secret = ServerSecret.random()
+    let store = try await SpruceStore.open(
+        .sqlite(path: folder.appendingPathComponent("test.sqlite").path),
+        settings: StoreSettings(
+            signingKey: secret.signingKey, passwordHasher: PasswordHasher(cost: 16), connectLimits: .unlimited))
+    do {
+        try await store.seed(
+            try SeedFile.load(from: packageRoot.appendingPathComponent("Fixtures/clinics.json").path),
+            memberPassword: staffPassword)
+        var logger = Logger(label: "test.server")
+        logger.logLevel = .warning
+        let configuration = ServerConfiguration(
+            host: "127.0.0.1", port: 0, publicURL: publicURL, signingSecret: secret, limits: limits, cacheLifetime: 5)
+        let app = try await SpruceServer.makeApplication(store: store, configuration: configuration, logger: logger)
+        let result = try await app.test(.live) { client in
+            try await body(LiveServer(client: client, store: store, port: client.port ?? 0))
+        }
+        await store.close()
+        return result
+    } catch {
+        await store.close()
+        throw error
+    }
+}
+
+struct LiveServer: Sendable {
+    let client: any TestClientProtocol
+    let store: SpruceStore
+    let port: Int
+
+    /// A new browser with an empty cookie jar.
+    func browser() -> Browser { Browser(client: client) }
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    func organization(named name: String) async throws -> Organization {
+        guard let organization = try await store.organizations().first(where: { $0.profile.displayName == name }) else {
+            throw FixtureError(description: "no organization \(name)")
+        }
+        return organization
+    }
+}
+
+struct FixtureError: Error, CustomStringConvertible { let description: String }
+
+/// One response, with its body as text.
+struct Page: Sendable {
+    let status: HTTPResponse.Status
+    let headers: HTTPFields
+    let body: ByteBuffer
+
+    var text: String { String(buffer: body) }
+    var location: String? { headers[.location] }
+    var setCookies: [String] { headers[values: .setCookie] }
+
+    /// The first hidden `csrf_token` on the page.
+    var csrfToken: String? { hiddenValue("csrf_token") }
+
+    func hiddenValue(_ name: String) -> String? {
+        guard let range = text.range(of: "name=\"\(name)\" value=\"") else { return nil }
+        let rest = text[range.upperBound...]
+        guard let end = rest.firstIndex(of: "\"") else { return nil }
+        return String(rest[..<end]).replacingOccurrences(of: "&amp;", with: "&")
+    }
+}
+
+/// A client with a cookie jar, driving the site the way a browser without JavaScript does.
+final class Browser: Sendable {
+    let client: any TestClientProtocol
+    private let jar = Mutex<[String: String]>([:])
+
+    init(client: any TestClientProtocol) { self.client = client }
+
+    var cookies: [String: String] { jar.withLock { $0 } }
+
+    func setCookie(_ name: String, _ value: String?) { jar.withLock { $0[name] = value } }
+
+    func request(_ uri: String, method: HTTPRequest.Method, headers: HTTPFields = [:], body: ByteBuffer? = nil) async throws
+        -> Page
+    {
+        var fields = headers
+        let cookieHeader = cookies.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "; ")
+        if !cookieHeader.isEmpty { fields[.cookie] = cookieHeader }
+        let response = try await client.executeRequest(uri: uri, method: method, headers: fields, body: body)
+        let page = Page(status: response.status, headers: response.headers, body: response.body)
+        for header in page.setCookies {
+            let pair = header.split(separator: ";", maxSplits: 1)[0].split(separator: "=", maxSplits: 1)
+            guard pair.count >= 1 else { continue }
+            let name = String(pair[0]).trimmingCharacters(in: .whitespaces)
+            let value = pair.count > 1 ? String(pair[1]) : ""
+            let expired = header.lowercased().contains("max-age=0")
+            setCookie(name, expired || value.isEmpty ? nil : value)
+        }
+        return page
+    }
+
+    func get(_ uri: String, headers: HTTPFields = [:]) async throws -> Page {
+        try await request(uri, method: .get, headers: headers)
+    }
+
+    /// Posts a form; `csrf` defaults to the token on `from`, the page the form is on.
+    func post(_ uri: String, form: [String: String], from page: Page? = nil, csrf: String? = nil) async throws -> Page {
+        var fields = form
+        if let token = csrf ?? page?.csrfToken { fields["csrf_token"] = token }
+        let body = fields.map { "\(Self.encode($0.key))=\(Self.encode($0.value))" }.joined(separator: "&")
+        return try await request(
+            uri, method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+            body: ByteBuffer(string: body))
+    }
+
+    static func encode(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(127)))
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+    }
+
+    /// Logs in through the form and returns the response of the POST.
+    @discardableResult
+    func logIn(_ login: String, password: String = staffPassword, next: String? = nil) async throws -> Page {
+        let page = try await get("/login" + (next.map { "?next=" + Self.encode($0) } ?? ""))
+        var form = ["login": login, "password": password]
+        if let next { form["next"] = next }
+        return try await post("/login", form: form, from: page)
+    }
+
+    /// Opens a link's profile page and presses Connect.
+    func connect(via path: String) async throws -> Page {
+        let profile = try await get(path)
+        #expect(profile.status == .ok, "\(path): \(profile.status)")
+        return try await post(path + "/connect", form: [:], from: profile)
+    }
+
+    /// Follows one 303 and returns the page it leads to.
+    func follow(_ page: Page) async throws -> Page {
+        guard let location = page.location else { throw FixtureError(description: "no Location on \(page.status)") }
+        return try await get(location)
+    }
+}
+
+/// JSON helpers for the API tests.
+func jsonObject(_ page: Page) throws -> [String: Any] {
+    guard let object = try JSONSerialization.jsonObject(with: Data(buffer: page.body)) as? [String: Any] else {
+        throw FixtureError(description: "not a JSON object: \(page.text)")
+    }
+    return object
+}

@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+
+/// `sprucelink serve` and `sprucelink org api-key` as processes: startup, health, graceful stop, settings.
+@Suite("sprucelink serve and api-key", .serialized)
+struct ServeCLITests {
+    /// Polls `url` with curl until it answers 200, or gives up.
+    static func waitForHealth(_ url: String, seconds: Int = 20) throws -> Bool {
+        for _ in 0..<(seconds * 10) {
+            let probe = try QRCLI.run("/usr/bin/env", ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", url])
+            if probe.stdoutText == "200" { return true }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        return false
+    }
+
+    @Test("serve answers, logs JSON lines without secrets, and stops cleanly on SIGTERM")
+    func serveAndStop() throws {
+        try LinkCLITests.withSeeded { seeded in
+            let port = Int.random(in: 20_000...40_000)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: try QRCLI.binary())
+            process.arguments = ["serve", "--database", seeded.database, "--port", String(port), "--public-url", "http://127.0.0.1"]
+            process.currentDirectoryURL = seeded.folder
+            var environment = ProcessInfo.processInfo.environment
+            environment["SPRUCELINK_SECRET"] = String(repeating: "s", count: 40)
+            process.environment = environment
+            let logFile = seeded.folder.appendingPathComponent("serve.log")
+            _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
+            let log = try FileHandle(forWritingTo: logFile)
+            process.standardError = log
+            process.standardOutput = log
+            try process.run()
+            defer { if process.isRunning { process.terminate() } }
+            #expect(try Self.waitForHealth("http://127.0.0.1:\(port)/healthz"))
+            let page = try QRCLI.run("/usr/bin/env", ["curl", "-s", "http://127.0.0.1:\(port)/i/23456789abcdefghjkmnpqrstu"])
+            #expect(page.stdoutText.contains("Link not found"))
+            kill(process.processIdentifier, SIGTERM)
+            process.waitUntilExit()
+            try log.close()
+            #expect(process.terminationStatus == 0)
+            let lines = String(decoding: try Data(contentsOf: logFile), as: UTF8.self).split(separator: "\n")
+            #expect(lines.contains { $0.contains("\"message\":\"stopped\"") })
+            #expect(lines.contains { $0.contains("\"http.route\":\"\\/i\\/{token}\"") && $0.contains("\"http.status\":\"404\"") })
+            // The token in the path and the secret never reach the log.
+            #expect(!lines.contains { $0.contains("23456789abcdefghjkmnpqrstu") || $0.contains("ssssssssss") })
+            #expect(!lines.contains { $0.contains("no $SPRUCELINK_SECRET") })
+        }
+    }
+
+    @Test("a short secret, a bad port and a bad public URL are usage errors (exit 64)")
+    func badSettings() throws {
+        try LinkCLITests.withSeeded { seeded in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: try QRCLI.binary())
+            process.arguments = ["serve", "--database", seeded.database, "--port", "0"]
+            var environment = ProcessInfo.processInfo.environment
+            environment["SPRUCELINK_SECRET"] = "short"
+            process.environment = environment
+            let errors = Pipe()
+            process.standardError = errors
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 64)
+            #expect(text == "Error: $SPRUCELINK_SECRET: signing secret is shorter than 32 bytes\n")
+            let port = try seeded.run(["serve", "--port", "70000"])
+            #expect(port.status == 64)
+            #expect(port.stderr == "Error: --port: must be from 0 to 65535\n")
+            let url = try seeded.run(["serve", "--public-url", "ftp://x"])
+            #expect(url.status == 64)
+        }
+    }
+
+    @Test("org api-key create prints the key once; list shows only its prefix; revoke")
+    func apiKeys() throws {
+        try LinkCLITests.withSeeded { seeded in
+            let created = try seeded.run(["org", "api-key", "create", "--org", "1", "--label", "EHR"])
+            #expect(created.status == 0, "\(created.stderr)")
+            let key = created.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(key.hasPrefix("spk_") && key.count == 47)
+            #expect(created.stderr.contains("not shown again"))
+            let listed = try seeded.run(["org", "api-key", "list", "--org", "1"])
+            #expect(listed.stdoutText.contains("\(key.prefix(10))…\tactive\tEHR"))
+            #expect(!listed.stdoutText.contains(key))
+            #expect(try seeded.run(["org", "api-key", "revoke", "1"]).status == 0)
+            #expect(try seeded.run(["org", "api-key", "list", "--org", "1"]).stdoutText.contains("revoked"))
+            let missing = try seeded.run(["org", "api-key", "create", "--org", "99"])
+            #expect(missing.status != 0)
+        }
+    }
+}

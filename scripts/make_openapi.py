@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""Writes Sources/SpruceServer/Templates/openapi.json, the OpenAPI 3.1 description of /api/v1.
+
+Edit this file, not the JSON; `python3 scripts/make_openapi.py` regenerates it. A Swift test checks that
+every /api route the server registers is in the document and the other way round.
+"""
+import json, os
+
+def ref(name): return {"$ref": f"#/components/schemas/{name}"}
+def problem(desc): return {"description": desc, "content": {"application/problem+json": {"schema": ref("Problem")}}}
+def ok(desc, schema): return {"description": desc, "content": {"application/json": {"schema": schema}}}
+nullable_str = {"type": "string"}
+unauthorized = problem("No API key, or an unknown or revoked one")
+bearer = [{"apiKey": []}]
+json_body_errors = {
+    "400": problem("The body is not JSON"),
+    "413": problem("The body is larger than 64 KiB"),
+    "415": problem("Content-Type is not application/json"),
+    "422": problem("A field breaks a rule; `field` and `rule` name them"),
+}
+code_param = {"name": "code", "in": "path", "required": True, "description": "A practice link code, any case",
+              "schema": {"type": "string", "minLength": 1, "maxLength": 64}}
+
+doc = {
+  "openapi": "3.1.0",
+  "info": {"title": "SpruceLink API", "version": "1.0.0",
+           "description": "Mint, resolve and disable Spruce links, create invitations and list conversations. "
+                          "Errors are RFC 9457 problem documents naming the field and the rule."},
+  "servers": [{"url": "/"}],
+  "components": {
+    "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer",
+                                   "description": "An organization's key from `sprucelink org api-key create --org ID`"}},
+    "schemas": {
+      "Problem": {"type": "object", "required": ["type", "title", "status", "detail"], "properties": {
+          "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+          "detail": {"type": "string"}, "instance": {"type": "string"}, "field": {"type": "string"},
+          "rule": {"type": "string"}}},
+      "Profile": {"type": "object", "required": ["displayName", "kind", "acceptsNewPatients", "monogram"],
+                  "additionalProperties": False, "properties": {
+          "displayName": {"type": "string"}, "kind": {"type": "string", "enum": ["practice", "clinic"]},
+          "specialty": nullable_str, "summary": nullable_str, "address": nullable_str, "phone": nullable_str,
+          "website": nullable_str, "hours": nullable_str, "acceptsNewPatients": {"type": "boolean"},
+          "monogram": {"type": "string"}}},
+      "Link": {"type": "object", "required": ["code", "url", "label", "tags", "status", "primary", "createdAt"],
+               "properties": {
+          "code": {"type": "string"}, "url": {"type": "string"}, "label": {"type": "string"},
+          "tags": {"type": "array", "items": {"type": "string"}},
+          "status": {"type": "string", "enum": ["active", "disabled"]}, "primary": {"type": "boolean"},
+          "createdAt": {"type": "string", "format": "date-time"}}},
+      "LinkList": {"type": "object", "required": ["links"], "properties": {"links": {"type": "array", "items": ref("Link")}}},
+      "ResolvedLink": {"type": "object", "required": ["code", "url", "profile"], "properties": {
+          "code": {"type": "string"}, "url": {"type": "string"}, "profile": ref("Profile")}},
+      "Resolved": {"type": "object", "required": ["target", "outcome", "status", "message"], "properties": {
+          "target": {"type": "string", "enum": ["practice", "invitation"]}, "code": {"type": "string"},
+          "outcome": {"type": "string", "enum": ["found", "not_found", "disabled", "invitation_expired",
+                                                 "invitation_used", "invitation_revoked"]},
+          "status": {"type": "integer", "enum": [200, 404, 410]}, "message": {"type": "string"},
+          "profile": ref("Profile")}},
+      "Organization": {"type": "object", "required": ["id", "profile"], "properties": {
+          "id": {"type": "integer"}, "profile": ref("Profile")}},
+      "Recipient": {"type": "object", "properties": {
+          "name": {"type": "string"}, "email": {"type": "string"}, "phone": {"type": "string"}}},
+      "Invitation": {"type": "object", "required": ["id", "linkId", "recipient", "state", "createdAt", "expiresAt"],
+                     "properties": {
+          "id": {"type": "integer"}, "linkId": {"type": "integer"}, "recipient": ref("Recipient"),
+          "state": {"type": "string", "enum": ["pending", "used", "expired", "revoked"]},
+          "createdAt": {"type": "string", "format": "date-time"}, "expiresAt": {"type": "string", "format": "date-time"},
+          "url": {"type": "string", "description": "The invitation link; only in the response that created it"}}},
+      "InvitationList": {"type": "object", "required": ["invitations"],
+                         "properties": {"invitations": {"type": "array", "items": ref("Invitation")}}},
+      "Conversation": {"type": "object", "required": ["id", "kind", "title", "icon", "tags", "lastActivityAt"],
+                       "properties": {
+          "id": {"type": "integer"}, "kind": {"type": "string", "enum": ["secure", "clinic", "group"]},
+          "title": {"type": "string"}, "icon": {"type": "string", "enum": ["patient", "briefcase", "group"]},
+          "tags": {"type": "array", "items": {"type": "string"}},
+          "lastActivityAt": {"type": "string", "format": "date-time"}, "lastMessage": {"type": "string"}}},
+      "ConversationList": {"type": "object", "required": ["conversations"], "properties": {
+          "conversations": {"type": "array", "items": ref("Conversation")}, "nextCursor": {"type": "string"}}},
+      "ResolveRequest": {"type": "object", "required": ["text"], "properties": {
+          "text": {"type": "string", "maxLength": 2048, "description": "What was scanned or typed"}}},
+      "MintLinkRequest": {"type": "object", "description": "Absent and null fields mean the same.", "properties": {
+          "label": {"type": ["string", "null"], "maxLength": 200},
+          "tags": {"type": ["array", "null"], "items": {"type": "string"},
+                   "description": "1 to 40 characters of a-z, 0-9, - and _ each, case-folded"},
+          "code": {"type": ["string", "null"],
+                   "description": "A chosen code (vanity or numeric); random digits when absent"}}},
+      "CreateInvitationRequest": {"type": "object", "required": ["code"],
+                                  "description": "Needs an email address or a phone number; absent and null fields mean the same.",
+                                  "anyOf": [{"required": ["email"], "properties": {"email": {"type": "string"}}},
+                                            {"required": ["phone"], "properties": {"phone": {"type": "string"}}}],
+                                  "properties": {
+          "code": {"type": "string", "description": "One of the organization's active links"},
+          "name": {"type": ["string", "null"], "maxLength": 120},
+          "email": {"type": ["string", "null"], "maxLength": 254},
+          "phone": {"type": ["string", "null"], "maxLength": 32},
+          "expiresInDays": {"type": ["integer", "null"], "minimum": 1, "maximum": 365}}},
+    },
+  },
+  "paths": {
+    "/api/v1/links/{code}": {"get": {
+        "operationId": "resolveLink", "summary": "The public profile a practice link leads to (no key needed)",
+        "parameters": [code_param],
+        "responses": {"200": ok("The link is active", ref("ResolvedLink")),
+                      "404": problem("No practice uses this code"),
+                      "410": problem("The link is no longer active")}}},
+    "/api/v1/resolve": {"post": {
+        "operationId": "resolveText", "summary": "Read scanned text and say what it leads to (no key needed)",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": ref("ResolveRequest")}}},
+        "responses": {"200": ok("The text is a Spruce link; `outcome` says what it leads to", ref("Resolved")),
+                      **json_body_errors}}},
+    "/api/v1/organization": {"get": {
+        "operationId": "getOrganization", "summary": "The key's organization", "security": bearer,
+        "responses": {"200": ok("The organization", ref("Organization")), "401": unauthorized}}},
+    "/api/v1/links": {
+        "get": {"operationId": "listLinks", "summary": "The organization's links", "security": bearer,
+                "responses": {"200": ok("Primary link first, then oldest first", ref("LinkList")), "401": unauthorized}},
+        "post": {"operationId": "mintLink", "summary": "Mint a link", "security": bearer,
+                 "requestBody": {"required": True, "content": {"application/json": {"schema": ref("MintLinkRequest")}}},
+                 "responses": {"201": ok("The new link", ref("Link")), "401": unauthorized,
+                               "409": problem("The chosen code is taken (codes are never reissued)"),
+                               **json_body_errors}}},
+    "/api/v1/links/{code}/disable": {"post": {
+        "operationId": "disableLink", "summary": "Disable one of the organization's links for good", "security": bearer,
+        "parameters": [code_param],
+        "responses": {"200": ok("The link, now disabled", ref("Link")), "401": unauthorized,
+                      "404": problem("No link of this organization has this code")}}},
+    "/api/v1/invitations": {
+        "get": {"operationId": "listInvitations", "summary": "The organization's invitations, newest first",
+                "security": bearer,
+                "responses": {"200": ok("Invitations (their tokens are never shown again)", ref("InvitationList")),
+                              "401": unauthorized}},
+        "post": {"operationId": "createInvitation", "summary": "Create a private invitation link", "security": bearer,
+                 "requestBody": {"required": True,
+                                 "content": {"application/json": {"schema": ref("CreateInvitationRequest")}}},
+                 "responses": {"201": ok("The invitation, with its link (shown once)", ref("Invitation")),
+                               "401": unauthorized, **json_body_errors}}},
+    "/api/v1/conversations": {"get": {
+        "operationId": "listConversations", "summary": "The organization's conversations, newest activity first",
+        "security": bearer,
+        "parameters": [
+            {"name": "filter", "in": "query", "schema": {"type": "string", "enum": ["all", "clinics"]}},
+            {"name": "after", "in": "query", "description": "`nextCursor` of the previous page",
+             "schema": {"type": "string", "pattern": "^a[0-9]{1,18}$"}},
+            {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}}],
+        "responses": {"200": ok("One page", ref("ConversationList")),
+                      "400": problem("A query parameter breaks a rule; `field` and `rule` name it"),
+                      "401": unauthorized}}},
+  },
+}
+
+out = os.path.join(os.path.dirname(__file__), "..", "Sources", "SpruceServer", "Templates", "openapi.json")
+with open(out, "w") as f:
+    json.dump(doc, f, indent=2, sort_keys=False)
+    f.write("\n")
