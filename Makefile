@@ -45,9 +45,11 @@ bench: deps
 	$(SWIFT) build -c release --product QRBenchmark
 	$(SWIFT) build -c release --product ParserBenchmark
 	$(SWIFT) build -c release --product StoreBenchmark
+	$(SWIFT) build -c release --product InvitationBenchmark
 	bash Benchmarks/run-qr.sh
 	$$($(SWIFT) build -c release --show-bin-path)/ParserBenchmark
 	$$($(SWIFT) build -c release --show-bin-path)/StoreBenchmark
+	$$($(SWIFT) build -c release --show-bin-path)/InvitationBenchmark
 	$(SWIFT) build -c release --product sprucelink
 	bash Benchmarks/run-http.sh
 

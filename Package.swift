@@ -108,7 +108,7 @@ let package = Package(
 
         .executableTarget(
             name: "InvitationBenchmark",
-            dependencies: ["SpruceCore", "SpruceQR"],
+            dependencies: ["SpruceCore", "SpruceQR", "SpruceStore"],
             path: "Benchmarks/InvitationBenchmark"
         ),
 

@@ -63,6 +63,29 @@ struct InviteBatchTests {
         }
     }
 
+    @Test("chunked: killed in a later chunk, finished chunks stay marked, a re-run delivers each recipient once",
+        arguments: [57, 120])
+    func crashAndResumeChunked(after deliveries: Int) throws {
+        try QRCLI.withTemporaryDirectory { directory in
+            let (database, code) = try InviteCLI.setUp(in: directory)
+            let outbox = directory.appendingPathComponent("outbox")
+            let crashed = try batch(
+                database, code, outbox, ["--chunk-size", "25"],
+                environment: ["SPRUCELINK_TEST_CRASH_AFTER": String(deliveries)])
+            #expect(crashed.status == 9 || crashed.status == 128 + 9 || crashed.status == -9, "status \(crashed.status)")
+            let delivered = try InviteCLI.emails(in: outbox).count + (try InviteCLI.texts(in: outbox).count)
+            #expect(delivered == deliveries)
+            let resumed = try batch(database, code, outbox, ["--chunk-size", "40"])
+            #expect(resumed.status == 2, "\(resumed.stderr)")
+            // The chunks finished before the kill were marked: their recipients are skipped, not sent again.
+            let counts = resumed.stdoutText.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+            #expect(counts.count == 3 && counts[0] + counts[1] == 188 && counts[1] > 3 && counts[2] == 12,
+                "\(resumed.stdoutText)")
+            try checkExactlyOnce(outbox)
+            #expect(try QRCLI.files(in: outbox.appendingPathComponent("tmp")).isEmpty)
+        }
+    }
+
     @Test("sendmail delivery: a stand-in MTA records each message; one recipient's failure is reported and the rest go")
     func sendmail() throws {
         try QRCLI.withTemporaryDirectory { directory in

@@ -84,14 +84,11 @@ public struct InvitationDispatcher: Sendable {
         resend: Bool = false,
         at now: Date = Date()
     ) async -> Outcome {
-        var channels = requested.filter { channel in
-            channel == .email ? recipient.email != nil : recipient.phone != nil
+        let channels: [InvitationChannel]
+        switch Self.channels(for: recipient, requested: requested) {
+        case .success(let chosen): channels = chosen
+        case .failure(let reason): return .failed(reason: reason.description)
         }
-        if requested.count == 1, channels.isEmpty {
-            return .failed(reason: requested[0] == .email ? "email: is needed to invite by email" : "phone: is needed to invite by text")
-        }
-        channels = Array(Set(channels)).sorted()
-        guard !channels.isEmpty else { return .failed(reason: "recipient: has no address for the chosen channels") }
         do {
             let preparation = try await store.prepareInvitation(
                 link: link, recipient: recipient, channels: channels, invitedBy: invitedBy, resend: resend,
@@ -111,6 +108,22 @@ public struct InvitationDispatcher: Sendable {
         } catch {
             return .failed(reason: String(describing: error))
         }
+    }
+
+    /// The `requested` channels that `recipient` has an address for, or why there are none.
+    static func channels(
+        for recipient: InvitationRecipient,
+        requested: [InvitationChannel]
+    ) -> Result<[InvitationChannel], DeliveryError> {
+        let channels = requested.filter { channel in
+            channel == .email ? recipient.email != nil : recipient.phone != nil
+        }
+        if requested.count == 1, channels.isEmpty {
+            return .failure(DeliveryError(
+                requested[0] == .email ? "email: is needed to invite by email" : "phone: is needed to invite by text"))
+        }
+        guard !channels.isEmpty else { return .failure(DeliveryError("recipient: has no address for the chosen channels")) }
+        return .success(Array(Set(channels)).sorted())
     }
 
     /// Sends one reminder for a delivered, pending invitation, with a fresh token (the first link stops working:
@@ -167,11 +180,24 @@ public struct InvitationDispatcher: Sendable {
         practiceName: String,
         marks: Bool = true
     ) async throws -> [String] {
+        let rendered = try render(record, channels: channels, token: token, practiceName: practiceName)
+        for message in rendered.messages { try outbox.spool(message.bytes, as: message.name) }
+        for message in rendered.messages { try await deliverSpooled(message.name, marks: marks) }
+        return rendered.warnings
+    }
+
+    /// Every channel's message for `record` with `token`, named for the spool, and the text warnings.
+    func render(
+        _ record: InvitationRecord,
+        channels: [InvitationChannel],
+        token: InvitationToken,
+        practiceName: String
+    ) throws -> (messages: [(name: SpoolName, bytes: [UInt8])], warnings: [String]) {
         let invitation = record.invitation
         let content = InvitationContent(
             practiceName: practiceName, recipientName: invitation.recipient.name,
             link: InvitationContent.link(for: token, publicURL: publicURL), expiresAt: invitation.expiresAt)
-        var names: [SpoolName] = []
+        var messages: [(name: SpoolName, bytes: [UInt8])] = []
         var warnings: [String] = []
         for channel in channels {
             let name = SpoolName(invitationID: invitation.id, channel: channel)
@@ -184,17 +210,16 @@ public struct InvitationDispatcher: Sendable {
                 let message = InvitationEmail.build(
                     content: content, from: from, to: to, qrPNG: png, templates: templates,
                     uniqueID: "inv-\(invitation.id)", lineBreak: "\n")
-                try outbox.spool(message.bytes, as: name)
+                messages.append((name, message.bytes))
             case .text:
                 guard let phone = invitation.recipient.phone else { throw DeliveryError("no phone number") }
                 let message = templates.textMessage(content)
                 if let warning = message.warning { warnings.append(warning) }
-                try outbox.spool(TextRecord(invitationID: invitation.id, to: phone, message: message, createdAt: Date()).jsonLine(), as: name)
+                let record = TextRecord(invitationID: invitation.id, to: phone, message: message, createdAt: Date())
+                messages.append((name, record.jsonLine()))
             }
-            names.append(name)
         }
-        for name in names { try await deliverSpooled(name, marks: marks) }
-        return warnings
+        return (messages, warnings)
     }
 
     private func deliverSpooled(_ name: SpoolName, marks: Bool) async throws {

@@ -2,6 +2,17 @@ import Foundation
 import SQLKit
 import SpruceCore
 
+/// One recipient to invite and the channels to deliver on; each channel needs the matching address.
+public struct InvitationRequest: Sendable {
+    public let recipient: InvitationRecipient
+    public let channels: [InvitationChannel]
+
+    public init(recipient: InvitationRecipient, channels: [InvitationChannel]) {
+        self.recipient = recipient
+        self.channels = channels
+    }
+}
+
 extension SpruceStore {
     /// Records the invitation of `recipient` through the active link `code`, unless they opted out or already
     /// hold a still-valid invitation to the same practice (matched by email or phone).
@@ -22,6 +33,58 @@ extension SpruceStore {
         lifetime: TimeInterval = Invitation.defaultLifetime,
         at now: Date = Date()
     ) async throws -> InvitationPreparation {
+        try Self.checkRequest(InvitationRequest(recipient: recipient, channels: channels), lifetime: lifetime)
+        return try await transaction { database in
+            guard let link = try await Self.link(code: code, in: database) else { throw StoreError.linkNotFound }
+            return try await Self.prepare(
+                InvitationRequest(recipient: recipient, channels: channels), link: link, invitedBy: invitedBy,
+                resend: resend, lifetime: lifetime, at: now, in: database)
+        }
+    }
+
+    /// ``prepareInvitation(link:recipient:channels:invitedBy:resend:lifetime:at:)`` for many recipients in **one**
+    /// transaction (the batch path: one commit per chunk instead of one per recipient).
+    ///
+    /// The requests are decided in order, each seeing the ones before it: a second request for a recipient recorded
+    /// earlier in the same call gets ``InvitationPreparation/undelivered(_:)`` with that invitation.
+    /// - Returns: one result per request, in order; a request with incomplete input fails alone.
+    /// - Throws: ``StoreError`` when the link is unknown or disabled (nothing is recorded), or the engine's error.
+    public func prepareInvitations(
+        link code: LinkCode,
+        requests: [InvitationRequest],
+        invitedBy: String?,
+        resend: Bool = false,
+        lifetime: TimeInterval = Invitation.defaultLifetime,
+        at now: Date = Date()
+    ) async throws -> [Result<InvitationPreparation, StoreError>] {
+        let problems: [StoreError?] = requests.map { request in
+            do throws(StoreError) {
+                try Self.checkRequest(request, lifetime: lifetime)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        guard problems.contains(where: { $0 == nil }) else { return problems.compactMap { $0.map { .failure($0) } } }
+        return try await transaction { database in
+            guard let link = try await Self.link(code: code, in: database) else { throw StoreError.linkNotFound }
+            var results: [Result<InvitationPreparation, StoreError>] = []
+            results.reserveCapacity(requests.count)
+            for (request, problem) in zip(requests, problems) {
+                if let problem {
+                    results.append(.failure(problem))
+                    continue
+                }
+                results.append(.success(try await Self.prepare(
+                    request, link: link, invitedBy: invitedBy, resend: resend, lifetime: lifetime, at: now,
+                    in: database)))
+            }
+            return results
+        }
+    }
+
+    static func checkRequest(_ request: InvitationRequest, lifetime: TimeInterval) throws(StoreError) {
+        let (recipient, channels) = (request.recipient, request.channels)
         guard !channels.isEmpty else { throw StoreError.invalidInput(field: "channels", rule: "needs email or text") }
         if channels.contains(.email), recipient.email?.isEmpty != false {
             throw StoreError.invalidInput(field: "email", rule: "is needed to invite by email")
@@ -30,52 +93,62 @@ extension SpruceStore {
             throw StoreError.invalidInput(field: "phone", rule: "is needed to invite by text")
         }
         guard lifetime > 0 else { throw StoreError.invalidInput(field: "lifetime", rule: "must be positive") }
+    }
+
+    /// One recipient's decision, inside the caller's transaction.
+    static func prepare(
+        _ request: InvitationRequest,
+        link: PracticeLink,
+        invitedBy: String?,
+        resend: Bool,
+        lifetime: TimeInterval,
+        at now: Date,
+        in database: any SQLDatabase
+    ) async throws -> InvitationPreparation {
+        let (recipient, channels) = (request.recipient, request.channels)
         let addresses = [recipient.email, recipient.phone].compactMap { $0 }
-        return try await transaction { database in
-            if let address = try await Self.optedOutAddress(addresses, in: database) {
-                return .optedOut(address: address)
-            }
-            guard let link = try await Self.link(code: code, in: database) else { throw StoreError.linkNotFound }
-            guard link.status == .active else {
-                throw StoreError.invalidInput(field: "link", rule: "is disabled; invitations need an active link")
-            }
-            if let existing = try await Self.validInvitation(
-                organizationID: link.organizationID, recipient: recipient, at: now, in: database)
-            {
-                if !existing.channels.isEmpty && !existing.undeliveredChannels.isEmpty { return .undelivered(existing) }
-                guard resend else { return .alreadyInvited(existing) }
-                try await database.update("invitations").set("revoked_at", to: SQLBind(now.storedMilliseconds))
-                    .where("id", .equal, SQLBind(existing.invitation.id.rawValue)).run()
-            }
-            for _ in 0..<Self.maximumMintAttempts {
-                let token = InvitationToken.generate()
-                let expiresAt = now.addingTimeInterval(lifetime)
-                let row = try await database.insert(into: "invitations")
-                    .columns(
-                        "token_digest", "link_id", "organization_id", "recipient_name", "recipient_email",
-                        "recipient_phone", "created_at", "expires_at", "invited_by", "channels"
-                    )
-                    .values(
-                        SQLBind(token.digest.hex), SQLBind(link.id.rawValue), SQLBind(link.organizationID.rawValue),
-                        SQLBind(recipient.name), SQLBind(recipient.email), SQLBind(recipient.phone),
-                        SQLBind(now.storedMilliseconds), SQLBind(expiresAt.storedMilliseconds), SQLBind(invitedBy),
-                        SQLBind(Self.encodeChannels(channels))
-                    )
-                    .ignoringConflicts(with: "token_digest")
-                    .returning("id")
-                    .first()
-                guard let row else { continue }
-                let invitation = Invitation(
-                    id: InvitationID(rawValue: try row.decode(column: "id", as: Int64.self)),
-                    tokenDigest: token.digest, linkID: link.id, organizationID: link.organizationID,
-                    recipient: recipient, tags: link.tags,
-                    createdAt: Date(storedMilliseconds: now.storedMilliseconds),
-                    expiresAt: Date(storedMilliseconds: expiresAt.storedMilliseconds)
-                )
-                return .created(InvitationRecord(invitation: invitation, invitedBy: invitedBy, channels: channels), token)
-            }
-            throw StoreError.noFreeCode(attempts: Self.maximumMintAttempts)
+        if let address = try await Self.optedOutAddress(addresses, in: database) {
+            return .optedOut(address: address)
         }
+        guard link.status == .active else {
+            throw StoreError.invalidInput(field: "link", rule: "is disabled; invitations need an active link")
+        }
+        if let existing = try await Self.validInvitation(
+            organizationID: link.organizationID, recipient: recipient, at: now, in: database)
+        {
+            if !existing.channels.isEmpty && !existing.undeliveredChannels.isEmpty { return .undelivered(existing) }
+            guard resend else { return .alreadyInvited(existing) }
+            try await database.update("invitations").set("revoked_at", to: SQLBind(now.storedMilliseconds))
+                .where("id", .equal, SQLBind(existing.invitation.id.rawValue)).run()
+        }
+        for _ in 0..<Self.maximumMintAttempts {
+            let token = InvitationToken.generate()
+            let expiresAt = now.addingTimeInterval(lifetime)
+            let row = try await database.insert(into: "invitations")
+                .columns(
+                    "token_digest", "link_id", "organization_id", "recipient_name", "recipient_email",
+                    "recipient_phone", "created_at", "expires_at", "invited_by", "channels"
+                )
+                .values(
+                    SQLBind(token.digest.hex), SQLBind(link.id.rawValue), SQLBind(link.organizationID.rawValue),
+                    SQLBind(recipient.name), SQLBind(recipient.email), SQLBind(recipient.phone),
+                    SQLBind(now.storedMilliseconds), SQLBind(expiresAt.storedMilliseconds), SQLBind(invitedBy),
+                    SQLBind(Self.encodeChannels(channels))
+                )
+                .ignoringConflicts(with: "token_digest")
+                .returning("id")
+                .first()
+            guard let row else { continue }
+            let invitation = Invitation(
+                id: InvitationID(rawValue: try row.decode(column: "id", as: Int64.self)),
+                tokenDigest: token.digest, linkID: link.id, organizationID: link.organizationID,
+                recipient: recipient, tags: link.tags,
+                createdAt: Date(storedMilliseconds: now.storedMilliseconds),
+                expiresAt: Date(storedMilliseconds: expiresAt.storedMilliseconds)
+            )
+            return .created(InvitationRecord(invitation: invitation, invitedBy: invitedBy, channels: channels), token)
+        }
+        throw StoreError.noFreeCode(attempts: Self.maximumMintAttempts)
     }
 
     /// Gives a still-pending invitation a fresh token and returns it; the old token stops resolving.
@@ -117,6 +190,20 @@ extension SpruceStore {
         try await transaction { database in
             try await database.update("invitations").set(SQLIdentifier(column), to: SQLBind(now.storedMilliseconds))
                 .where("id", .equal, SQLBind(id.rawValue)).where(SQLIdentifier(column), .is, SQLLiteral.null).run()
+        }
+    }
+
+    /// ``markDelivered(_:channel:at:)`` for many deliveries in **one** transaction (the batch path).
+    public func markDelivered(_ deliveries: [OutboxIndex.Key], at now: Date = Date()) async throws {
+        guard !deliveries.isEmpty else { return }
+        try await transaction { database in
+            for delivery in deliveries {
+                let column = delivery.channel == .email ? "email_delivered_at" : "text_delivered_at"
+                try await database.update("invitations")
+                    .set(SQLIdentifier(column), to: SQLBind(now.storedMilliseconds))
+                    .where("id", .equal, SQLBind(delivery.invitationID.rawValue))
+                    .where(SQLIdentifier(column), .is, SQLLiteral.null).run()
+            }
         }
     }
 

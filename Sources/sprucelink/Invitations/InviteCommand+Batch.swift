@@ -27,6 +27,16 @@ extension InviteCommand {
         @Flag(help: "Revoke still-valid invitations to the same recipients and send new ones.")
         var resend = false
 
+        @Option(
+            help: ArgumentHelp(
+                "How many rows are recorded, written to disk and marked delivered together (one flush each way).",
+                valueName: "rows"))
+        var chunkSize = InvitationDispatcher.defaultChunkSize
+
+        func validate() throws {
+            guard (1...10_000).contains(chunkSize) else { throw ValidationError("--chunk-size: must be 1 to 10000") }
+        }
+
         func run() async throws {
             let code = try target.linkCode()
             guard let data = FileManager.default.contents(atPath: csv) else {
@@ -42,32 +52,40 @@ extension InviteCommand {
                 let dispatcher = try delivery.dispatcher(store: store)
                 let practice = try await target.practiceName(code, store: store)
                 let progress = ProgressBar(label: "Inviting")
-                for (index, row) in list.rows.enumerated() {
-                    let line: BatchReportLine
-                    switch row.recipient {
-                    case .failure(let error):
-                        line = BatchReportLine(row: row, status: "failed", invitationID: nil, reason: error.description)
-                    case .success(let recipient):
-                        switch await dispatcher.send(
-                            link: code, practiceName: practice, recipient: recipient, requested: target.channels,
-                            resend: resend)
-                        {
-                        case .sent(let record, let warnings):
-                            line = BatchReportLine(
-                                row: row, status: "sent", invitationID: record.invitation.id,
-                                reason: warnings.joined(separator: "; "))
-                        case .skipped(let reason):
-                            line = BatchReportLine(row: row, status: "skipped", invitationID: nil, reason: reason)
-                        case .failed(let reason):
-                            line = BatchReportLine(row: row, status: "failed", invitationID: nil, reason: reason)
+                // A chunk of rows at a time: its valid recipients are recorded, flushed and marked together.
+                for start in stride(from: 0, to: list.rows.count, by: chunkSize) {
+                    let rows = list.rows[start..<min(start + chunkSize, list.rows.count)]
+                    let valid = rows.compactMap { row in try? row.recipient.get() }
+                    var outcomes = await dispatcher.send(
+                        link: code, practiceName: practice, recipients: valid, requested: target.channels,
+                        resend: resend
+                    ).makeIterator()
+                    for row in rows {
+                        let line: BatchReportLine
+                        switch row.recipient {
+                        case .failure(let error):
+                            line = BatchReportLine(row: row, status: "failed", invitationID: nil, reason: error.description)
+                        case .success:
+                            switch outcomes.next() {
+                            case .sent(let record, let warnings):
+                                line = BatchReportLine(
+                                    row: row, status: "sent", invitationID: record.invitation.id,
+                                    reason: warnings.joined(separator: "; "))
+                            case .skipped(let reason):
+                                line = BatchReportLine(row: row, status: "skipped", invitationID: nil, reason: reason)
+                            case .failed(let reason):
+                                line = BatchReportLine(row: row, status: "failed", invitationID: nil, reason: reason)
+                            case nil:
+                                line = BatchReportLine(row: row, status: "failed", invitationID: nil, reason: "not attempted")
+                            }
                         }
+                        if line.status == "failed" {
+                            if progress.isVisible { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+                            Terminal.printError("row \(row.number): \(line.reason)")
+                        }
+                        lines.append(line)
                     }
-                    if line.status == "failed" {
-                        if progress.isVisible { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-                        Terminal.printError("row \(row.number): \(line.reason)")
-                    }
-                    lines.append(line)
-                    progress.update(index + 1, of: list.rows.count)
+                    progress.update(lines.count, of: list.rows.count)
                 }
             }
             if let report {

@@ -108,7 +108,9 @@ struct OperationalError: Error, CustomStringConvertible {
 
 /// Test hook: with `SPRUCELINK_TEST_CRASH_AFTER=N` in the environment, the process kills itself with SIGKILL right
 /// after the Nth message is delivered and before the store marks it: the worst moment for a crash. Tests use it
-/// to prove that a re-run delivers everyone exactly once. Not for production use.
+/// to prove that a re-run delivers everyone exactly once. In `invite batch` the kill lands mid-chunk: the chunk's
+/// invitations are recorded and its messages spooled, some delivered, none of its deliveries flushed or marked.
+/// Not for production use.
 enum CrashHook {
     static func fromEnvironment() -> (@Sendable () -> Void)? {
         guard let text = ProcessInfo.processInfo.environment["SPRUCELINK_TEST_CRASH_AFTER"], let limit = Int(text),

@@ -16,8 +16,11 @@ import Foundation
 /// ``index()`` tells a re-run which is which.
 public struct Outbox: Sendable {
     public let directory: String
-    /// Whether each file is `fsync`ed before it is renamed or counted as appended (on by default).
+    /// Whether messages are made durable before they are renamed or counted as appended (on by default): each
+    /// on its own with `fsync`, or a chunk at a time (see ``spool(_:)`` and ``syncDeliveries()``).
     public let syncsToDisk: Bool
+    /// How a chunk of messages is made durable with one flush.
+    public let chunkFlush: ChunkFlush
 
     var tmp: String { directory + "/tmp" }
     var new: String { directory + "/new" }
@@ -28,9 +31,10 @@ public struct Outbox: Sendable {
     /// Opens (creating if needed) the outbox at `directory`, and cuts a torn last line off `texts.jsonl` (only a
     /// crash of the whole machine mid-write can leave one).
     /// - Throws: ``DeliveryError`` when the folders cannot be created.
-    public init(directory: String, syncsToDisk: Bool = true) throws(DeliveryError) {
+    public init(directory: String, syncsToDisk: Bool = true, chunkFlush: ChunkFlush = .fileSystem) throws(DeliveryError) {
         self.directory = directory
         self.syncsToDisk = syncsToDisk
+        self.chunkFlush = chunkFlush
         for path in [directory, tmp, new, cur] {
             if mkdir(path, 0o700) != 0 && errno != EEXIST { throw .system("cannot create", path, errno) }
         }
@@ -84,10 +88,15 @@ public struct Outbox: Sendable {
         try deliverText(name)
     }
 
-    private func write(_ bytes: [UInt8], to path: String, flags: Int32) throws(DeliveryError) {
+    func write(_ bytes: [UInt8], to path: String, flags: Int32, syncs: Bool? = nil) throws(DeliveryError) {
         let descriptor = open(path, flags | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw .system("cannot open", path, errno) }
         defer { close(descriptor) }
+        try write(bytes, to: descriptor, path: path)
+        if syncs ?? syncsToDisk, fsync(descriptor) != 0 { throw .system("cannot sync", path, errno) }
+    }
+
+    func write(_ bytes: [UInt8], to descriptor: Int32, path: String) throws(DeliveryError) {
         var written = 0
         while written < bytes.count {
             let result = bytes.withUnsafeBytes { buffer in
@@ -99,7 +108,6 @@ public struct Outbox: Sendable {
             }
             written += result
         }
-        if syncsToDisk && fsync(descriptor) != 0 { throw .system("cannot sync", path, errno) }
     }
 
     private func repairTextsFile() throws(DeliveryError) {

@@ -1,0 +1,186 @@
+import Foundation
+import SpruceCore
+
+/// The batch path: recipients go through the same four steps as ``InvitationDispatcher/send(link:practiceName:recipient:requested:resend:at:)``,
+/// a chunk at a time, so that each step costs one transaction or one flush per chunk instead of one per message.
+///
+/// For a chunk, in this order:
+/// 1. **one** transaction records every recipient's invitation (``SpruceStore/prepareInvitations(link:requests:invitedBy:resend:lifetime:at:)``);
+/// 2. every message is rendered and spooled into `tmp/` with **one** flush for the chunk (``Outbox/spool(_:)``):
+///    a spool file has its final name only once its bytes are on disk;
+/// 3. each message is delivered (renamed into `new/`, appended to `texts.jsonl`, or piped to sendmail), then
+///    **one** flush makes the chunk's deliveries durable (``Outbox/syncDeliveries()``);
+/// 4. **one** transaction marks the chunk's deliveries.
+///
+/// The crash argument is the one of the single path, step for step: a kill between steps leaves recorded but
+/// unmarked invitations whose messages are either delivered (the re-run's ``OutboxIndex`` finds them and only
+/// marks), complete in the spool (delivered from it, with the token they were rendered with), or absent or only
+/// `.part` (rendered again with a fresh token: nothing was sent). A power cut can undo at most what followed the
+/// last flush, and nothing is marked before the flush that makes its delivery durable.
+extension InvitationDispatcher {
+    /// How many recipients the batch path records, flushes and marks together by default.
+    public static let defaultChunkSize = 200
+
+    /// Invites `recipients` as one chunk (see above), each on the `requested` channels it has an address for.
+    ///
+    /// A recipient already recorded earlier in the same chunk (a duplicate row, or a shared email or phone) is
+    /// skipped as already invited. ``afterDelivery`` is called after each message is delivered, as in the single
+    /// path (before the chunk's flush and marks).
+    /// - Returns: one outcome per recipient, in order.
+    public func send(
+        link: LinkCode,
+        practiceName: String,
+        recipients: [InvitationRecipient],
+        requested: [InvitationChannel],
+        resend: Bool = false,
+        at now: Date = Date()
+    ) async -> [Outcome] {
+        var outcomes: [Outcome?] = Array(repeating: nil, count: recipients.count)
+        var slots: [Int] = []
+        var requests: [InvitationRequest] = []
+        for (slot, recipient) in recipients.enumerated() {
+            switch Self.channels(for: recipient, requested: requested) {
+            case .success(let channels):
+                slots.append(slot)
+                requests.append(InvitationRequest(recipient: recipient, channels: channels))
+            case .failure(let reason):
+                outcomes[slot] = .failed(reason: reason.description)
+            }
+        }
+        var plan = ChunkPlan()
+        do {
+            let preparations = try await store.prepareInvitations(
+                link: link, requests: requests, invitedBy: invitedBy, resend: resend, lifetime: lifetime, at: now)
+            for (slot, preparation) in zip(slots, preparations) {
+                switch preparation {
+                case .failure(let error):
+                    outcomes[slot] = .failed(reason: error.description)
+                case .success(.optedOut(let address)):
+                    outcomes[slot] = .skipped(reason: "\(address) opted out of invitations")
+                case .success(.alreadyInvited(let record)):
+                    outcomes[slot] = .skipped(reason: Self.alreadyInvited(record))
+                case .success(.created(let record, let token)):
+                    plan.seen.insert(record.invitation.id)
+                    do {
+                        let rendered = try render(
+                            record, channels: record.channels, token: token, practiceName: practiceName)
+                        plan.add(slot, record, rendered.messages, warnings: rendered.warnings)
+                    } catch {
+                        outcomes[slot] = .failed(reason: String(describing: error))
+                    }
+                case .success(.undelivered(let record)):
+                    guard plan.seen.insert(record.invitation.id).inserted else {
+                        outcomes[slot] = .skipped(reason: Self.alreadyInvited(record))
+                        continue
+                    }
+                    do { try await planResume(record, slot: slot, practiceName: practiceName, into: &plan) } catch {
+                        outcomes[slot] = .failed(reason: String(describing: error))
+                    }
+                }
+            }
+            try outbox.spool(plan.spool)
+        } catch {
+            return Self.finish(outcomes, failingRemaining: error)
+        }
+
+        var delivered = plan.marks
+        var textSpools: [SpoolName] = []
+        for delivery in plan.deliveries where plan.failures[delivery.slot] == nil {
+            let name = delivery.name
+            do {
+                switch (name.channel, emailRoute) {
+                case (.email, .outbox):
+                    try outbox.deliverEmail(name)
+                case (.email, .sendmail(let transport)):
+                    try transport.send(try outbox.spooledBytes(name))
+                    outbox.discard(name)
+                case (.text, _):
+                    try outbox.appendText(name)
+                    textSpools.append(name)
+                }
+            } catch {
+                plan.failures[delivery.slot] = String(describing: error)
+                continue
+            }
+            afterDelivery?()
+            delivered.append(OutboxIndex.Key(name.invitationID, name.channel))
+        }
+        do {
+            try outbox.syncDeliveries()
+            for name in textSpools { outbox.discard(name) }
+            try await store.markDelivered(delivered)
+        } catch {
+            return Self.finish(outcomes, failingRemaining: error)
+        }
+        for (slot, sent) in plan.sent {
+            outcomes[slot] = plan.failures[slot].map { .failed(reason: $0) } ?? .sent(sent.record, warnings: sent.warnings)
+        }
+        return Self.finish(outcomes, failingRemaining: DeliveryError("not attempted"))
+    }
+
+    /// Plans the rest of a recorded invitation from what the outbox holds (the batch form of `resume`).
+    private func planResume(
+        _ record: InvitationRecord,
+        slot: Int,
+        practiceName: String,
+        into plan: inout ChunkPlan
+    ) async throws {
+        let id = record.invitation.id
+        var remaining: [InvitationChannel] = []
+        for channel in record.undeliveredChannels {
+            let key = OutboxIndex.Key(id, channel)
+            if index.delivered.contains(key) {
+                if let spooled = index.spooled[key] { outbox.discard(spooled) }
+                plan.marks.append(key)
+            } else {
+                remaining.append(channel)
+            }
+        }
+        let spooled = remaining.compactMap { index.spooled[OutboxIndex.Key(id, $0)] }
+        if spooled.count == remaining.count {
+            plan.add(slot, record, [], warnings: [])
+            plan.deliveries += spooled.map { (slot, $0) }
+            return
+        }
+        for name in spooled { outbox.discard(name) }
+        guard let token = try await store.rekeyInvitation(id: id) else {
+            throw DeliveryError("invitation \(id) is no longer pending")
+        }
+        let rendered = try render(record, channels: remaining, token: token, practiceName: practiceName)
+        plan.add(slot, record, rendered.messages, warnings: rendered.warnings)
+    }
+
+    static func alreadyInvited(_ record: InvitationRecord) -> String {
+        "already invited (invitation \(record.invitation.id)); --resend sends a new one"
+    }
+
+    private static func finish(_ outcomes: [Outcome?], failingRemaining error: any Error) -> [Outcome] {
+        outcomes.map { $0 ?? .failed(reason: String(describing: error)) }
+    }
+}
+
+/// What a chunk will do, decided before anything is written.
+private struct ChunkPlan {
+    /// Invitations already handled in this chunk.
+    var seen: Set<InvitationID> = []
+    /// Messages to spool (one flush).
+    var spool: [(name: SpoolName, bytes: [UInt8])] = []
+    /// Spooled messages to deliver, in recipient order.
+    var deliveries: [(slot: Int, name: SpoolName)] = []
+    /// Deliveries that a previous run made but did not record.
+    var marks: [OutboxIndex.Key] = []
+    /// The recipients that will count as sent unless one of their deliveries fails.
+    var sent: [Int: (record: InvitationRecord, warnings: [String])] = [:]
+    var failures: [Int: String] = [:]
+
+    mutating func add(
+        _ slot: Int,
+        _ record: InvitationRecord,
+        _ messages: [(name: SpoolName, bytes: [UInt8])],
+        warnings: [String]
+    ) {
+        spool += messages
+        deliveries += messages.map { (slot, $0.name) }
+        sent[slot] = (record, warnings)
+    }
+}
