@@ -13,6 +13,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case newerSchema(found: Int, known: Int)
     case corruptRow(table: String, reason: String)
     case seedFailed(String)
+    /// The database server cannot be reached (stopped, restarting, network): worth retrying later.
+    case databaseUnavailable
 
     public var description: String {
         switch self {
@@ -28,6 +30,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             "the database schema is at version \(found), newer than this build knows (\(known)); upgrade sprucelink"
         case .corruptRow(let table, let reason): "unreadable row in \(table): \(reason)"
         case .seedFailed(let reason): "seed failed: \(reason)"
+        case .databaseUnavailable: "the database is unavailable; try again shortly"
         }
     }
 }

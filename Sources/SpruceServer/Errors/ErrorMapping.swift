@@ -85,6 +85,8 @@ struct MappedError: Sendable {
             case .invalidInput(let field, let rule): return invalid(field, rule)
             case .codeTaken: return MappedError(.conflict, "code-taken", "Code taken", error.description, field: "code", rule: "is taken")
             case .noFreeCode: return MappedError(.serviceUnavailable, "no-free-code", "No free code", error.description)
+            case .databaseUnavailable:
+                return MappedError(.serviceUnavailable, "unavailable", "Service unavailable", error.description, retryAfter: 5)
             case .invalidLocation, .migrationFailed, .newerSchema, .corruptRow, .seedFailed:
                 return MappedError(.internalServerError, "internal", "Internal error", "the server failed; try again later")
             }

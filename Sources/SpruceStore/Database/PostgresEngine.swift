@@ -53,9 +53,29 @@ struct PostgresEngine: DatabaseEngine {
         writing: Bool,
         _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
-        let connection = try await pool.wrapped.requestConnection(logger: logger).get()
+        let connection: PostgresConnection
+        do {
+            connection = try await pool.wrapped.requestConnection(logger: logger).get()
+        } catch {
+            throw StoreError.databaseUnavailable
+        }
         defer { pool.wrapped.releaseConnection(connection, logger: logger) }
-        return try await body(connection.sql(queryLogLevel: nil))
+        do {
+            return try await body(connection.sql(queryLogLevel: nil))
+        } catch let error as PSQLError where Self.isLostServer(error) {
+            throw StoreError.databaseUnavailable
+        }
+    }
+
+    /// Whether `error` says the server went away (shut down, restarted, network) rather than refused a statement.
+    private static func isLostServer(_ error: PSQLError) -> Bool {
+        let lost: [PSQLError.Code] = [
+            .serverClosedConnection, .clientClosedConnection, .connectionError, .uncleanShutdown, .poolClosed,
+        ]
+        if lost.contains(error.code) { return true }
+        // Class 57P (operator intervention: shutdown, crash) and class 08 (connection exception).
+        guard error.code == .server, let state = error.serverInfo?[.sqlState] else { return false }
+        return state.hasPrefix("57P") || state.hasPrefix("08")
     }
 
     var beginTransaction: String { "BEGIN" }
