@@ -4,7 +4,7 @@
 #                serve on http://127.0.0.1:8080 (set SPRUCELINK_SECRET for a stable signing key)
 #   make test    install missing system packages and test tools, build, run every test (SQLite and PostgreSQL)
 #   make bench   release build, run every benchmark, print ratios against baselines measured in the same run
-#                (QR engine against C; HTTP service against nginx, with wrk)
+#                (QR engine against C; HTTP service against nginx, with wrk; PostgreSQL against SQLite)
 #   make build   debug build of every target
 #   make deps    install missing system packages (Debian) and PyPI test tools
 #   make clean   remove build output
@@ -52,6 +52,7 @@ bench: deps
 	$$($(SWIFT) build -c release --show-bin-path)/InvitationBenchmark
 	$(SWIFT) build -c release --product sprucelink
 	bash Benchmarks/run-http.sh
+	bash Benchmarks/run-postgres.sh
 
 serve: deps
 	$(SWIFT) build -c release --product sprucelink

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# PostgreSQL benchmark (issue 7): resolve JSON (`GET /api/v1/links/{code}`, random existing codes) with wrk on
+# loopback, 64 connections, 2 threads, the same 100 000 seeded links everywhere, in one run:
+#   sqlite-1     one instance on the SQLite file (the baseline)
+#   postgres-1   one instance on PostgreSQL
+#   postgres-2   two instances on the same PostgreSQL behind nginx (round robin)
+# Prints req/s, p99 and each ratio to the SQLite baseline. PostgreSQL runs in a throw-away cluster
+# (scripts/with-postgres.sh). Expects `swift build -c release --product sprucelink` (make bench does it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source Benchmarks/wrk-lib.sh
+
+if [ -z "${SPRUCELINK_TEST_POSTGRES_URL:-}" ]; then exec bash scripts/with-postgres.sh bash "$0" "$@"; fi
+
+BIN=${HTTP_BENCH_BIN:-$(swift build -c release --show-bin-path)/sprucelink}
+SECONDS_PER_RUN=${HTTP_BENCH_SECONDS:-10}
+LINKS=${HTTP_BENCH_LINKS:-100000}
+[ -x "$BIN" ] || { echo "missing $BIN: run swift build -c release --product sprucelink" >&2; exit 1; }
+command -v wrk >/dev/null && command -v nginx >/dev/null || { echo "wrk and nginx are needed: make deps" >&2; exit 1; }
+
+WORK=$(mktemp -d /tmp/sprucelink-pg-bench.XXXXXX)
+chmod 755 "$WORK"
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+PG=$SPRUCELINK_TEST_POSTGRES_URL
+export SPRUCELINK_SECRET="benchmark secret shared by every instance, not a real one"
+echo "seeding $LINKS links into SQLite, then copying them to PostgreSQL with export/import ..."
+SPRUCELINK_SEED_PASSWORD="bench password only" "$BIN" seed --database "$WORK/bench.sqlite" >/dev/null
+"$BIN" link mint --database "$WORK/bench.sqlite" --org 1 --count "$LINKS" --label bench --json \
+    | python3 -c 'import json, sys; print("\n".join(link["code"] for link in json.load(sys.stdin)))' > "$WORK/codes.txt"
+"$BIN" export --database "$WORK/bench.sqlite" 2>/dev/null > "$WORK/dump.jsonl"
+"$BIN" import --database "$PG" < "$WORK/dump.jsonl" | tail -1
+
+start() { # database port
+    "$BIN" serve --database "$1" --host 127.0.0.1 --port "$2" --log-level warning --public-url https://spruce.care \
+        2>> "$WORK/server.log" &
+    PIDS+=($!)
+}
+SQLITE_PORT=$(free_port) PG_PORT_A=$(free_port) PG_PORT_B=$(free_port) PROXY_PORT=$(free_port)
+start "$WORK/bench.sqlite" "$SQLITE_PORT"
+start "$PG" "$PG_PORT_A"
+start "$PG" "$PG_PORT_B"
+
+mkdir -p "$WORK/nginx/logs"
+cat > "$WORK/nginx/nginx.conf" <<CONF
+daemon off;
+worker_processes 1;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/logs/error.log;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path $WORK/nginx/client_temp;
+    proxy_temp_path $WORK/nginx/proxy_temp;
+    fastcgi_temp_path $WORK/nginx/fastcgi_temp;
+    uwsgi_temp_path $WORK/nginx/uwsgi_temp;
+    scgi_temp_path $WORK/nginx/scgi_temp;
+    upstream sprucelink { server 127.0.0.1:$PG_PORT_A; server 127.0.0.1:$PG_PORT_B; keepalive 64; }
+    server {
+        listen 127.0.0.1:$PROXY_PORT;
+        location / { proxy_pass http://sprucelink; proxy_http_version 1.1; proxy_set_header Connection ""; }
+    }
+}
+CONF
+chmod -R a+rX "$WORK/nginx"
+nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" &
+PIDS+=($!)
+for port in "$SQLITE_PORT" "$PG_PORT_A" "$PG_PORT_B" "$PROXY_PORT"; do
+    for _ in $(seq 200); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+done
+
+echo "warming up ..."
+for port in "$SQLITE_PORT" "$PROXY_PORT"; do
+    HTTP_BENCH_CODES=$WORK/codes.txt HTTP_BENCH_PREFIX=/api/v1/links/ HTTP_BENCH_SUFFIX="" \
+        wrk -t2 -c64 -d3s -s Benchmarks/http_codes.lua "http://127.0.0.1:$port" >/dev/null
+done
+
+results=()
+results+=("$(measure sqlite-1 "http://127.0.0.1:$SQLITE_PORT" "$WORK/codes.txt" /api/v1/links/ "")")
+results+=("$(measure postgres-1 "http://127.0.0.1:$PG_PORT_A" "$WORK/codes.txt" /api/v1/links/ "")")
+results+=("$(measure postgres-2-nginx "http://127.0.0.1:$PROXY_PORT" "$WORK/codes.txt" /api/v1/links/ "")")
+
+base=$(awk '{print $2}' <<<"${results[0]}")
+printf '\n%-18s %12s %10s %12s %8s\n' "resolve JSON on" "req/s" "p99 ms" "× sqlite-1" "non-2xx"
+for line in "${results[@]}"; do
+    read -r name rps p99 errors <<<"$line"
+    printf '%-18s %12.0f %10.2f %12s %8s\n' "$name" "$rps" "$p99" "$(awk -v a="$rps" -v b="$base" 'BEGIN {printf "%.2f", a / b}')" "$errors"
+done
+echo "(2 cores: wrk, nginx, PostgreSQL and the instances share them, so two instances cannot double the rate here.)"
