@@ -211,37 +211,48 @@ extension SpruceStore {
         let limit = min(max(limit, 1), 100)
         return try await read { database in
             let member = try await Self.actingMember(identity, in: database)
-            var query = database.select()
-                .column(SQLColumn("id", table: "conversations")).column(SQLColumn("activity", table: "conversations"))
-                .from("conversations")
-                .join(
-                    "conversation_participants", on: SQLColumn("conversation_id", table: "conversation_participants"),
-                    .equal, SQLColumn("id", table: "conversations")
-                )
-                .where(
-                    SQLColumn("organization_id", table: "conversation_participants"), .equal,
-                    SQLBind(member.organizationID.rawValue)
-                )
-            if filter == .clinics {
-                query = query.where(
-                    SQLColumn("kind", table: "conversations"), .in,
-                    SQLGroupExpression([SQLBind(ConversationKind.clinic.rawValue), SQLBind(ConversationKind.group.rawValue)])
-                )
-            }
-            if let cursor {
-                query = query.where(SQLColumn("activity", table: "conversations"), .lessThan, SQLBind(cursor.activity))
-            }
-            let rows = try await query.orderBy(SQLColumn("activity", table: "conversations"), SQLDirection.descending)
-                .limit(limit + 1).all()
-            var entries: [InboxEntry] = []
-            var lastActivity: Int64 = 0
-            for row in rows.prefix(limit) {
-                let id = ConversationID(rawValue: try row.decode(column: "id", as: Int64.self))
-                lastActivity = try row.decode(column: "activity", as: Int64.self)
-                entries.append(try await Self.entry(for: id, viewer: .organization(member.organizationID), in: database))
-            }
-            return InboxPage(entries: entries, nextCursor: rows.count > limit ? InboxCursor(activity: lastActivity) : nil)
+            return try await Self.inboxPage(of: member.organizationID, filter: filter, after: cursor, limit: limit, in: database)
         }
+    }
+
+    /// One page of the conversations `organizationID` takes part in, newest activity first, named from its side.
+    static func inboxPage(
+        of organizationID: OrganizationID,
+        filter: InboxFilter,
+        after cursor: InboxCursor?,
+        limit: Int,
+        in database: any SQLDatabase
+    ) async throws -> InboxPage {
+        var query = database.select()
+            .column(SQLColumn("id", table: "conversations")).column(SQLColumn("activity", table: "conversations"))
+            .from("conversations")
+            .join(
+                "conversation_participants", on: SQLColumn("conversation_id", table: "conversation_participants"),
+                .equal, SQLColumn("id", table: "conversations")
+            )
+            .where(
+                SQLColumn("organization_id", table: "conversation_participants"), .equal,
+                SQLBind(organizationID.rawValue)
+            )
+        if filter == .clinics {
+            query = query.where(
+                SQLColumn("kind", table: "conversations"), .in,
+                SQLGroupExpression([SQLBind(ConversationKind.clinic.rawValue), SQLBind(ConversationKind.group.rawValue)])
+            )
+        }
+        if let cursor {
+            query = query.where(SQLColumn("activity", table: "conversations"), .lessThan, SQLBind(cursor.activity))
+        }
+        let rows = try await query.orderBy(SQLColumn("activity", table: "conversations"), SQLDirection.descending)
+            .limit(limit + 1).all()
+        var entries: [InboxEntry] = []
+        var lastActivity: Int64 = 0
+        for row in rows.prefix(limit) {
+            let id = ConversationID(rawValue: try row.decode(column: "id", as: Int64.self))
+            lastActivity = try row.decode(column: "activity", as: Int64.self)
+            entries.append(try await Self.entry(for: id, viewer: .organization(organizationID), in: database))
+        }
+        return InboxPage(entries: entries, nextCursor: rows.count > limit ? InboxCursor(activity: lastActivity) : nil)
     }
 
     /// A conversation with its messages, oldest first, for a participant.
