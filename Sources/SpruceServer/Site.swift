@@ -21,6 +21,7 @@ struct Site: Sendable {
     let cookies: SessionCookies
     let resolveCache: ResolveCache
     let qrCache: QRImageCache
+    let jsonCache: JSONBodyCache
     let metrics: ServerMetrics
     let openAPIDocument: ByteBuffer
     let stylesheet: ByteBuffer
@@ -110,22 +111,54 @@ struct Site: Sendable {
         return try await store.visitor(for: session.identity)
     }
 
-    /// JSON with the API's encoder settings.
-    func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+    /// A value encoded with the API's settings: sorted keys, unescaped slashes, ISO 8601 dates.
+    func encodeJSON(_ value: some Encodable) throws -> ByteBuffer {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
+        return ByteBuffer(bytes: try encoder.encode(value))
+    }
+
+    /// JSON with the API's encoder settings.
+    func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
         var fields = headers
         fields[.contentType] = "application/json"
         if fields[.cacheControl] == nil { fields[.cacheControl] = "no-store" }
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+        return Response(status: status, headers: fields, body: .init(byteBuffer: try encodeJSON(value)))
     }
 }
 
-/// Counters of what the service did, in Prometheus by way of swift-metrics.
+/// Counters of what the service did, in Prometheus by way of swift-metrics. Made once: looking a counter up in
+/// the factory on every request costs more than the request's own work on the cached paths.
 struct ServerMetrics: Sendable {
+    static let resolveOutcomes = ["found", "not_found", "disabled", "invitation_expired", "invitation_used", "invitation_revoked"]
+    static let connectOutcomes = resolveOutcomes.filter { $0 != "found" } + [
+        "signup_required", "patient_connected", "patient_already_connected", "clinic_prompt", "clinics_connected",
+        "clinics_already_connected", "declined", "own_practice",
+    ]
+
+    private let resolveCounters: [String: Counter]
+    private let connectCounters: [String: Counter]
+
+    init() {
+        var resolve: [String: Counter] = [:]
+        for outcome in Self.resolveOutcomes {
+            resolve[outcome] = Counter(label: "sprucelink_resolve_total", dimensions: [("outcome", outcome)])
+        }
+        var connect: [String: Counter] = [:]
+        for outcome in Self.connectOutcomes {
+            connect[outcome] = Counter(label: "sprucelink_connect_total", dimensions: [("outcome", outcome)])
+        }
+        resolveCounters = resolve
+        connectCounters = connect
+    }
+
     func resolved(_ resolution: Resolution) {
-        Counter(label: "sprucelink_resolve_total", dimensions: [("outcome", resolution.outcome)]).increment()
+        resolved(outcome: resolution.outcome)
+    }
+
+    func resolved(outcome: String) {
+        resolveCounters[outcome]?.increment()
     }
 
     func connected(_ outcome: ConnectOutcome) {
@@ -139,6 +172,6 @@ struct ServerMetrics: Sendable {
         case .ownPractice: name = "own_practice"
         case .unavailable(let resolution): name = resolution.outcome
         }
-        Counter(label: "sprucelink_connect_total", dimensions: [("outcome", name)]).increment()
+        connectCounters[name]?.increment()
     }
 }
