@@ -21,7 +21,9 @@ struct Site: Sendable {
     let cookies: SessionCookies
     let resolveCache: ResolveCache
     let qrCache: QRImageCache
-    let jsonCache: JSONBodyCache
+    let jsonCache: ExpiringCache<ByteBuffer>
+    /// Anonymous profile pages, split around the CSRF token (the only per-visitor part).
+    let pageCache: ExpiringCache<[String]>
     let metrics: ServerMetrics
     let openAPIDocument: ByteBuffer
     let stylesheet: ByteBuffer
@@ -63,6 +65,13 @@ struct Site: Sendable {
         csrf.token(for: context.csrfBinding ?? "")
     }
 
+    /// An HTML response from finished text.
+    func htmlResponse(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
     /// Renders a template into an HTML response.
     func page(
         _ template: String,
@@ -70,11 +79,16 @@ struct Site: Sendable {
         status: HTTPResponse.Status = .ok,
         headers: HTTPFields = [:]
     ) -> Response {
-        let html = templates.render(values, withTemplate: template) ?? "<!doctype html><title>Spruce</title><p>Page unavailable.</p>"
+        let html = render(template, values)
         var fields = headers
         fields[.contentType] = "text/html; charset=utf-8"
         if fields[.cacheControl] == nil { fields[.cacheControl] = "no-store" }
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// A template's text with `values`.
+    func render(_ template: String, _ values: [String: Any]) -> String {
+        templates.render(values, withTemplate: template) ?? "<!doctype html><title>Spruce</title><p>Page unavailable.</p>"
     }
 
     /// A page with a heading, a sentence and an optional link: notices, 404, 410, 403, 429.

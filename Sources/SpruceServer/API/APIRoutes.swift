@@ -153,6 +153,7 @@ extension Site {
         let disabled = try await store.disableLink(code: code)
         resolveCache.remove(code)
         jsonCache.remove(code)
+        pageCache.remove(code)
         return try json(API.Link(disabled, site: self))
     }
 

@@ -68,10 +68,11 @@ final class QRImageCache: Sendable {
     }
 }
 
-/// Encoded JSON bodies of `GET /api/v1/links/{code}`, for as long as the resolution they came from is cached.
-final class JSONBodyCache: Sendable {
+/// Values kept for a short time by key: encoded profile JSON and rendered anonymous profile pages, each for as
+/// long as the resolution they came from is cached (`--cache-seconds`).
+final class ExpiringCache<Value: Sendable>: Sendable {
     private struct Entry {
-        let body: ByteBuffer
+        let value: Value
         let expiresAt: ContinuousClock.Instant
     }
 
@@ -84,18 +85,18 @@ final class JSONBodyCache: Sendable {
         self.capacity = capacity
     }
 
-    func get(_ code: LinkCode) -> ByteBuffer? {
+    func get(_ code: LinkCode) -> Value? {
         guard lifetime > .zero else { return nil }
         let now = ContinuousClock.now
         return entries.withLock { entries in
             guard let entry = entries[code.rawValue], entry.expiresAt > now else { return nil }
-            return entry.body
+            return entry.value
         }
     }
 
-    func put(_ body: ByteBuffer, for code: LinkCode) {
+    func put(_ value: Value, for code: LinkCode) {
         guard lifetime > .zero else { return }
-        let entry = Entry(body: body, expiresAt: ContinuousClock.now + lifetime)
+        let entry = Entry(value: value, expiresAt: ContinuousClock.now + lifetime)
         entries.withLock { entries in
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
             entries[code.rawValue] = entry

@@ -4,11 +4,33 @@ import SpruceCore
 
 extension SpruceStore {
     /// Resolves a practice code to its link and public profile (DESIGN §2.5).
+    ///
+    /// Two queries: the link joined with its organization, then the link's tags (the hot path of the HTTP service).
     public func resolve(code: LinkCode) async throws -> Resolution {
         try await read { database in
-            guard let link = try await Self.link(code: code, in: database) else { return .notFound }
-            let organization = try await Self.organization(id: link.organizationID, in: database)
-            return Resolution.decide(link: link, profile: organization?.profile)
+            let linkColumns = Self.linkColumns.map { "l.\($0) AS link_\($0)" }.joined(separator: ", ")
+            let organizationColumns = Self.organizationColumns.map { "o.\($0)" }.joined(separator: ", ")
+            let query: SQLQueryString = """
+                SELECT \(unsafeRaw: linkColumns), \(unsafeRaw: organizationColumns) FROM links l \
+                LEFT JOIN organizations o ON o.id = l.organization_id WHERE l.code = \(bind: code.rawValue)
+                """
+            guard let row = try await database.raw(query).first() else { return .notFound }
+            let statusText = try row.decode(column: "link_status", as: String.self)
+            guard let status = LinkStatus(rawValue: statusText) else {
+                throw StoreError.corruptRow(table: "links", reason: "unknown status \(statusText)")
+            }
+            let link = PracticeLink(
+                id: LinkID(rawValue: try row.decode(column: "link_id", as: Int64.self)),
+                code: try LinkCode(try row.decode(column: "link_code", as: String.self)),
+                organizationID: OrganizationID(rawValue: try row.decode(column: "link_organization_id", as: Int64.self)),
+                label: try row.decode(column: "link_label", as: String.self),
+                tags: [],
+                status: status,
+                isPrimary: try row.decode(column: "link_is_primary", as: Bool.self),
+                createdAt: Date(storedMilliseconds: try row.decode(column: "link_created_at", as: Int64.self))
+            )
+            let organization = try row.decode(column: "id", as: Int64?.self) == nil ? nil : try Self.decodeOrganization(row)
+            return Resolution.decide(link: try await Self.withTags(link, in: database), profile: organization?.profile)
         }
     }
 
