@@ -21,6 +21,9 @@ struct Site: Sendable {
     let cookies: SessionCookies
     let resolveCache: ResolveCache
     let qrCache: QRImageCache
+    let jsonCache: ExpiringCache<ByteBuffer>
+    /// Anonymous profile pages, split around the CSRF token (the only per-visitor part).
+    let pageCache: ExpiringCache<[String]>
     let metrics: ServerMetrics
     let openAPIDocument: ByteBuffer
     let stylesheet: ByteBuffer
@@ -62,6 +65,13 @@ struct Site: Sendable {
         csrf.token(for: context.csrfBinding ?? "")
     }
 
+    /// An HTML response from finished text.
+    func htmlResponse(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
     /// Renders a template into an HTML response.
     func page(
         _ template: String,
@@ -69,11 +79,16 @@ struct Site: Sendable {
         status: HTTPResponse.Status = .ok,
         headers: HTTPFields = [:]
     ) -> Response {
-        let html = templates.render(values, withTemplate: template) ?? "<!doctype html><title>Spruce</title><p>Page unavailable.</p>"
+        let html = render(template, values)
         var fields = headers
         fields[.contentType] = "text/html; charset=utf-8"
         if fields[.cacheControl] == nil { fields[.cacheControl] = "no-store" }
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// A template's text with `values`.
+    func render(_ template: String, _ values: [String: Any]) -> String {
+        templates.render(values, withTemplate: template) ?? "<!doctype html><title>Spruce</title><p>Page unavailable.</p>"
     }
 
     /// A page with a heading, a sentence and an optional link: notices, 404, 410, 403, 429.
@@ -110,22 +125,54 @@ struct Site: Sendable {
         return try await store.visitor(for: session.identity)
     }
 
-    /// JSON with the API's encoder settings.
-    func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+    /// A value encoded with the API's settings: sorted keys, unescaped slashes, ISO 8601 dates.
+    func encodeJSON(_ value: some Encodable) throws -> ByteBuffer {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
+        return ByteBuffer(bytes: try encoder.encode(value))
+    }
+
+    /// JSON with the API's encoder settings.
+    func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
         var fields = headers
         fields[.contentType] = "application/json"
         if fields[.cacheControl] == nil { fields[.cacheControl] = "no-store" }
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+        return Response(status: status, headers: fields, body: .init(byteBuffer: try encodeJSON(value)))
     }
 }
 
-/// Counters of what the service did, in Prometheus by way of swift-metrics.
+/// Counters of what the service did, in Prometheus by way of swift-metrics. Made once: looking a counter up in
+/// the factory on every request costs more than the request's own work on the cached paths.
 struct ServerMetrics: Sendable {
+    static let resolveOutcomes = ["found", "not_found", "disabled", "invitation_expired", "invitation_used", "invitation_revoked"]
+    static let connectOutcomes = resolveOutcomes.filter { $0 != "found" } + [
+        "signup_required", "patient_connected", "patient_already_connected", "clinic_prompt", "clinics_connected",
+        "clinics_already_connected", "declined", "own_practice",
+    ]
+
+    private let resolveCounters: [String: Counter]
+    private let connectCounters: [String: Counter]
+
+    init() {
+        var resolve: [String: Counter] = [:]
+        for outcome in Self.resolveOutcomes {
+            resolve[outcome] = Counter(label: "sprucelink_resolve_total", dimensions: [("outcome", outcome)])
+        }
+        var connect: [String: Counter] = [:]
+        for outcome in Self.connectOutcomes {
+            connect[outcome] = Counter(label: "sprucelink_connect_total", dimensions: [("outcome", outcome)])
+        }
+        resolveCounters = resolve
+        connectCounters = connect
+    }
+
     func resolved(_ resolution: Resolution) {
-        Counter(label: "sprucelink_resolve_total", dimensions: [("outcome", resolution.outcome)]).increment()
+        resolved(outcome: resolution.outcome)
+    }
+
+    func resolved(outcome: String) {
+        resolveCounters[outcome]?.increment()
     }
 
     func connected(_ outcome: ConnectOutcome) {
@@ -139,6 +186,6 @@ struct ServerMetrics: Sendable {
         case .ownPractice: name = "own_practice"
         case .unavailable(let resolution): name = resolution.outcome
         }
-        Counter(label: "sprucelink_connect_total", dimensions: [("outcome", name)]).increment()
+        connectCounters[name]?.increment()
     }
 }

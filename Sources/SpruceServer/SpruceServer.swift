@@ -118,6 +118,8 @@ public enum SpruceServer {
             csrf: CSRFTokens(secret: configuration.signingSecret),
             cookies: SessionCookies(secure: configuration.isSecure, sessionLifetime: configuration.sessionLifetime),
             resolveCache: ResolveCache(lifetime: configuration.cacheLifetime), qrCache: QRImageCache(),
+            jsonCache: ExpiringCache(lifetime: configuration.cacheLifetime),
+            pageCache: ExpiringCache(lifetime: configuration.cacheLifetime),
             metrics: ServerMetrics(), openAPIDocument: ByteBuffer(bytes: openAPI),
             stylesheet: ByteBuffer(bytes: stylesheet), logger: logger)
 

@@ -73,12 +73,19 @@ extension Site {
         guard let code = try? LinkCode(context.parameters.get("code") ?? "") else {
             return Problem(MappedError.unavailable(.notFound), instance: context.endpointPath).response()
         }
+        let headers: HTTPFields = [.contentType: "application/json", .cacheControl: "public, max-age=5"]
+        // The encoded body lives as long as the resolution it came from (`--cache-seconds`).
+        if let body = jsonCache.get(code) {
+            metrics.resolved(outcome: "found")
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
+        }
         let resolution = try await resolve(code)
         guard case .found(_, let profile, _) = resolution else {
             return Problem(MappedError.unavailable(resolution), instance: context.endpointPath).response()
         }
-        return try json(API.ResolvedLink(code: code.rawValue, url: linkURL(code), profile: profile),
-                        headers: [.cacheControl: "public, max-age=5"])
+        let body = try encodeJSON(API.ResolvedLink(code: code.rawValue, url: linkURL(code), profile: profile))
+        jsonCache.put(body, for: code)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
     }
 
     /// `POST /api/v1/resolve`: reads scanned text and says what it leads to.
@@ -145,6 +152,8 @@ extension Site {
         else { throw StoreError.linkNotFound }
         let disabled = try await store.disableLink(code: code)
         resolveCache.remove(code)
+        jsonCache.remove(code)
+        pageCache.remove(code)
         return try json(API.Link(disabled, site: self))
     }
 

@@ -10,9 +10,25 @@ extension Site {
         guard let code = try? LinkCode(context.parameters.get("code") ?? "") else {
             return unavailablePage(.notFound, context: context)
         }
+        // A logged-out visitor without a query string sees the same page as every other but for the CSRF token:
+        // served from the page cache, split around the token.
+        let cacheable = context.session == nil && (request.uri.query ?? "").isEmpty
+        if cacheable, let parts = pageCache.get(code) {
+            metrics.resolved(outcome: "found")
+            return htmlResponse(parts.joined(separator: csrfToken(context)))
+        }
         let resolution = try await resolve(code)
         guard case .found(_, let profile, _) = resolution else { return unavailablePage(resolution, context: context) }
         let visitor = try await visitor(context)
+        if cacheable {
+            var values = profileValues(
+                profile, code: code, connectAction: "/\(code.rawValue)/connect", invitation: nil, attribution: nil,
+                context: context, visitor: .anonymous)
+            values["csrf"] = Self.csrfMarker
+            let parts = render("profile", values).components(separatedBy: Self.csrfMarker)
+            pageCache.put(parts, for: code)
+            return htmlResponse(parts.joined(separator: csrfToken(context)))
+        }
         return renderProfile(
             profile, code: code, connectAction: "/\(code.rawValue)/connect", invitation: nil,
             attribution: request.uri.query, context: context, visitor: visitor)
@@ -43,6 +59,20 @@ extension Site {
         context: SpruceRequestContext,
         visitor: Visitor
     ) -> Response {
+        page("profile", profileValues(
+            profile, code: code, connectAction: connectAction, invitation: invitation, attribution: attribution,
+            context: context, visitor: visitor))
+    }
+
+    func profileValues(
+        _ profile: ClinicProfile,
+        code: LinkCode,
+        connectAction: String,
+        invitation: Invitation?,
+        attribution: String?,
+        context: SpruceRequestContext,
+        visitor: Visitor
+    ) -> [String: Any] {
         var values = pageValues(profile.displayName, context: context, visitor: visitor)
         var profileValues: [String: Any] = [
             "displayName": profile.displayName, "monogram": profile.monogram,
@@ -63,8 +93,11 @@ extension Site {
         values["connectAction"] = connectAction
         if let attribution, !attribution.isEmpty, attribution.utf8.count <= 512 { values["attribution"] = attribution }
         if let invitation { values["invitation"] = ["name": invitation.recipient.name as Any] as [String: Any] }
-        return page("profile", values)
+        return values
     }
+
+    /// Stands for the CSRF token in a cached page; base64url tokens never contain it.
+    static let csrfMarker = "\u{1}csrf\u{1}"
 
     /// The 404 or 410 page of a link that does not lead anywhere (DESIGN §2.5), with the resolution's message.
     func unavailablePage(_ resolution: Resolution, context: SpruceRequestContext) -> Response {

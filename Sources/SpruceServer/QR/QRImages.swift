@@ -45,30 +45,34 @@ extension Site {
         guard case .found = resolution else {
             throw resolution.httpStatus == 404 ? ServerError(.notFound) : HTTPError(.gone, message: resolution.message)
         }
-        let text = linkURL(code)
-        // The ETag is a digest of everything the bytes depend on, so it is known before (and without) rendering.
-        let identity = "\(QRImages.renderVersion)|\(format.rawValue)|\(size)|\(margin)|000000|ffffff|\(text)"
-        let etag = "\"" + SHA256.hash(data: Data(identity.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
-        var headers: HTTPFields = [.eTag: etag, .cacheControl: QRImages.cacheControl]
-        if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: {
-            let candidate = $0.trimmingCharacters(in: .whitespaces)
-            return candidate == etag || candidate == "*"
-        }) {
-            return Response(status: .notModified, headers: headers)
-        }
-        let bytes: [UInt8]
-        if let cached = qrCache.get(etag) {
-            bytes = cached
+        let key = "\(format.rawValue)|\(size)|\(margin)|\(code.rawValue)"
+        let image: QRImageCache.Image
+        if let cached = qrCache.get(key) {
+            image = cached
         } else {
+            let text = linkURL(code)
+            // The ETag is a digest of everything the bytes depend on: render version, format, size, margin,
+            // colors and the encoded URL.
+            let identity = "\(QRImages.renderVersion)|\(format.rawValue)|\(size)|\(margin)|000000|ffffff|\(text)"
+            let etag = "\"" + Data(SHA256.hash(data: Data(identity.utf8)).prefix(16)).map { String(format: "%02x", $0) }.joined() + "\""
             let qr = try QRCode(text: text)
             let options = RenderOptions(scale: size, margin: margin)
+            let bytes: [UInt8]
             switch format {
             case .png: bytes = try PNGRenderer(options: options).render(qr)
             case .svg: bytes = Array(try SVGRenderer(options: options).render(qr).utf8)
             }
-            qrCache.put(bytes, for: etag)
+            image = QRImageCache.Image(etag: etag, body: ByteBuffer(bytes: bytes))
+            qrCache.put(image, for: key)
+        }
+        var headers: HTTPFields = [.eTag: image.etag, .cacheControl: QRImages.cacheControl]
+        if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: {
+            let candidate = $0.trimmingCharacters(in: .whitespaces)
+            return candidate == image.etag || candidate == "*"
+        }) {
+            return Response(status: .notModified, headers: headers)
         }
         headers[.contentType] = format.contentType
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: image.body))
     }
 }

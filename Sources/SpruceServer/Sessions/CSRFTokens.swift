@@ -43,6 +43,8 @@ extension Data {
 enum RandomToken {
     static func make(bytes count: Int = 32) -> String {
         var generator = SystemRandomNumberGenerator()
-        return Data((0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }).base64URL
+        var data = Data(capacity: count + 8)
+        while data.count < count { withUnsafeBytes(of: generator.next() as UInt64) { data.append(contentsOf: $0) } }
+        return data.prefix(count).base64URL
     }
 }
