@@ -9,14 +9,14 @@ import Testing
 struct InvitationBatchTests {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
-    /// The same history in a store: one delivered invitation each to `a@` (with phone P1) and `z@`/P2 (older) and
-    /// `w@`/P2 (newer), an undelivered one to `b@`, an invitation made outside the delivery flow to `o@`, and
+    /// The same history in a store: delivered invitations to `a@` (with phone P1) and `w@`/P2, an undelivered one to
+    /// `b@`, invitations made outside the delivery flow (no channels) to `z@`/P2 (newer than `w@`) and `o@`, and
     /// `d@` and P3 opted out.
     func seed(_ store: SpruceStore) async throws -> (OrganizationID, LinkCode) {
         let (organization, link) = try await store.createOrganization(sampleProfile())
         for (email, phone, delivered) in [
-            ("a@example.com", "+12175550101", true), ("z@example.com", "+12175550102", true),
-            ("w@example.com", "+12175550102", true), ("b@example.com", nil, false),
+            ("a@example.com", "+12175550101", true), ("w@example.com", "+12175550102", true),
+            ("b@example.com", nil, false),
         ] as [(String, String?, Bool)] {
             guard case .created(let record, _) = try await store.prepareInvitation(
                 link: link.code, recipient: InvitationRecipient(email: email, phone: phone), channels: [.email],
@@ -24,7 +24,11 @@ struct InvitationBatchTests {
             else { throw ScratchError(description: "seed \(email) was not created") }
             if delivered { try await store.markDelivered(record.invitation.id, channel: .email, at: now) }
         }
-        _ = try await store.createInvitation(link: link.code, recipient: InvitationRecipient(email: "o@example.com"), at: now)
+        for recipient in [
+            InvitationRecipient(email: "z@example.com", phone: "+12175550102"), InvitationRecipient(email: "o@example.com"),
+        ] {
+            _ = try await store.createInvitation(link: link.code, recipient: recipient, at: now)
+        }
         try await store.optOut(address: "d@example.com", at: now)
         try await store.optOut(address: "+12175550103", at: now)
         return (organization.id, link.code)
@@ -40,7 +44,7 @@ struct InvitationBatchTests {
             ("e@example.com", nil, [.email]),  // made earlier in the batch
             ("f@example.com", "+12175550104", [.email]),  // shares the phone of the one made earlier
             ("a@example.com", "+12175550101", [.email]),  // the one made earlier in the batch when resending
-            ("g@example.com", "+12175550102", [.email]),  // the newer of two delivered ones by phone
+            ("g@example.com", "+12175550102", [.email]),  // the newer of two valid ones by phone (no channels)
             ("h@example.com", nil, [.text]),  // no phone: fails alone
             ("o@example.com", nil, [.email]),  // made outside the delivery flow: no channels
             ("i@example.com", nil, [.email]),  // new
@@ -104,15 +108,15 @@ struct InvitationBatchTests {
         let expected =
             resend
             ? [
-                "created 6 a@example.com", "undelivered 4 b@example.com", "opted out d@example.com",
+                "created 6 a@example.com", "undelivered 3 b@example.com", "opted out d@example.com",
                 "opted out +12175550103", "created 7 e@example.com", "undelivered 7 e@example.com",
                 "undelivered 7 e@example.com", "undelivered 6 a@example.com", "created 8 g@example.com",
                 "failed phone: is", "created 9 o@example.com", "created 10 i@example.com",
             ]
             : [
-                "already invited 1", "undelivered 4 b@example.com", "opted out d@example.com",
+                "already invited 1", "undelivered 3 b@example.com", "opted out d@example.com",
                 "opted out +12175550103", "created 6 e@example.com", "undelivered 6 e@example.com",
-                "undelivered 6 e@example.com", "already invited 1", "already invited 3", "failed phone: is",
+                "undelivered 6 e@example.com", "already invited 1", "already invited 4", "failed phone: is",
                 "already invited 5", "created 7 i@example.com",
             ]
         #expect(kinds == expected)
