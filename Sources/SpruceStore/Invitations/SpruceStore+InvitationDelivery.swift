@@ -33,12 +33,15 @@ extension SpruceStore {
         lifetime: TimeInterval = Invitation.defaultLifetime,
         at now: Date = Date()
     ) async throws -> InvitationPreparation {
-        try Self.checkRequest(InvitationRequest(recipient: recipient, channels: channels), lifetime: lifetime)
+        let request = InvitationRequest(recipient: recipient, channels: channels)
+        try Self.checkRequest(request, lifetime: lifetime)
         return try await transaction { database in
             guard let link = try await Self.link(code: code, in: database) else { throw StoreError.linkNotFound }
-            return try await Self.prepare(
-                InvitationRequest(recipient: recipient, channels: channels), link: link, invitedBy: invitedBy,
-                resend: resend, lifetime: lifetime, at: now, in: database)
+            let results = try await Self.prepare(
+                [request], problems: [nil], link: link, invitedBy: invitedBy, resend: resend, lifetime: lifetime,
+                at: now, in: database)
+            guard let result = results.first else { throw StoreError.invalidInput(field: "recipient", rule: "is needed") }
+            return try result.get()
         }
     }
 
@@ -46,7 +49,11 @@ extension SpruceStore {
     /// transaction (the batch path: one commit per chunk instead of one per recipient).
     ///
     /// The requests are decided in order, each seeing the ones before it: a second request for a recipient recorded
-    /// earlier in the same call gets ``InvitationPreparation/undelivered(_:)`` with that invitation.
+    /// earlier in the same call gets ``InvitationPreparation/undelivered(_:)`` with that invitation. The work is
+    /// set-based, so its statement count does not grow with the rows: one query for the opt-outs of every address,
+    /// one per address kind for the still-valid invitations (each on its index), one update for the revocations of
+    /// `resend`, one multi-row insert — each split only when it would exceed ``maximumInListBinds`` or
+    /// ``maximumRowsPerInsert``.
     /// - Returns: one result per request, in order; a request with incomplete input fails alone.
     /// - Throws: ``StoreError`` when the link is unknown or disabled (nothing is recorded), or the engine's error.
     public func prepareInvitations(
@@ -68,20 +75,19 @@ extension SpruceStore {
         guard problems.contains(where: { $0 == nil }) else { return problems.compactMap { $0.map { .failure($0) } } }
         return try await transaction { database in
             guard let link = try await Self.link(code: code, in: database) else { throw StoreError.linkNotFound }
-            var results: [Result<InvitationPreparation, StoreError>] = []
-            results.reserveCapacity(requests.count)
-            for (request, problem) in zip(requests, problems) {
-                if let problem {
-                    results.append(.failure(problem))
-                    continue
-                }
-                results.append(.success(try await Self.prepare(
-                    request, link: link, invitedBy: invitedBy, resend: resend, lifetime: lifetime, at: now,
-                    in: database)))
-            }
-            return results
+            return try await Self.prepare(
+                requests, problems: problems, link: link, invitedBy: invitedBy, resend: resend, lifetime: lifetime,
+                at: now, in: database)
         }
     }
+
+    /// At most this many values in one `IN (...)` list: small statements for both engines' planners, far below
+    /// their bind limits (SQLite 32 766, PostgreSQL 65 535).
+    static let maximumInListBinds = 500
+
+    /// At most this many rows in one multi-row insert of invitations (10 binds a row: 2 000 binds), so the
+    /// default chunk of 200 is one statement.
+    static let maximumRowsPerInsert = 200
 
     static func checkRequest(_ request: InvitationRequest, lifetime: TimeInterval) throws(StoreError) {
         let (recipient, channels) = (request.recipient, request.channels)
@@ -95,60 +101,155 @@ extension SpruceStore {
         guard lifetime > 0 else { throw StoreError.invalidInput(field: "lifetime", rule: "must be positive") }
     }
 
-    /// One recipient's decision, inside the caller's transaction.
+    /// The decisions for `requests` (those with a `problems` entry fail alone), inside the caller's transaction.
+    ///
+    /// Reads everything the decisions depend on up front — the opt-outs among the requests' addresses and the
+    /// still-valid invitations at the organization to any of their emails or phones — then decides request by
+    /// request in memory exactly as one-at-a-time statements would (the newest matching valid invitation wins; an
+    /// invitation revoked or made earlier in the call is seen by the later requests), then writes the revocations
+    /// and the new invitations in bulk.
     static func prepare(
-        _ request: InvitationRequest,
+        _ requests: [InvitationRequest],
+        problems: [StoreError?],
         link: PracticeLink,
         invitedBy: String?,
         resend: Bool,
         lifetime: TimeInterval,
         at now: Date,
         in database: any SQLDatabase
-    ) async throws -> InvitationPreparation {
-        let (recipient, channels) = (request.recipient, request.channels)
-        let addresses = [recipient.email, recipient.phone].compactMap { $0 }
-        if let address = try await Self.optedOutAddress(addresses, in: database) {
-            return .optedOut(address: address)
+    ) async throws -> [Result<InvitationPreparation, StoreError>] {
+        let accepted = zip(requests, problems).filter { $0.1 == nil }.map(\.0)
+        let optedOut = try await optedOutAddresses(
+            Set(accepted.flatMap { [$0.recipient.email, $0.recipient.phone].compactMap { $0 } }), in: database)
+        var book = InvitationBook(try await validInvitations(
+            organizationID: link.organizationID,
+            emails: Set(accepted.compactMap(\.recipient.email)), phones: Set(accepted.compactMap(\.recipient.phone)),
+            at: now, in: database))
+
+        enum Decision {
+            case failed(StoreError)
+            case optedOut(String)
+            case undelivered(Int)
+            case alreadyInvited(Int)
+            case created(Int)
         }
-        guard link.status == .active else {
-            throw StoreError.invalidInput(field: "link", rule: "is disabled; invitations need an active link")
+        var decisions: [Decision] = []
+        decisions.reserveCapacity(requests.count)
+        var revoked: [Int64] = []
+        for (request, problem) in zip(requests, problems) {
+            if let problem {
+                decisions.append(.failed(problem))
+                continue
+            }
+            let recipient = request.recipient
+            if let address = [recipient.email, recipient.phone].compactMap({ $0 }).first(where: optedOut.contains) {
+                decisions.append(.optedOut(address))
+                continue
+            }
+            guard link.status == .active else {
+                throw StoreError.invalidInput(field: "link", rule: "is disabled; invitations need an active link")
+            }
+            if let entry = book.newest(email: recipient.email, phone: recipient.phone) {
+                switch book.entries[entry] {
+                case .stored(let existing):
+                    if !existing.channels.isEmpty && !existing.undeliveredChannels.isEmpty {
+                        decisions.append(.undelivered(entry))
+                        continue
+                    }
+                    guard resend else {
+                        decisions.append(.alreadyInvited(entry))
+                        continue
+                    }
+                    revoked.append(existing.invitation.id.rawValue)
+                    book.revoke(entry)
+                case .new:
+                    // Recorded earlier in this call and not delivered yet (its channels are never empty).
+                    decisions.append(.undelivered(entry))
+                    continue
+                }
+            }
+            decisions.append(.created(book.add(request)))
         }
-        if let existing = try await Self.validInvitation(
-            organizationID: link.organizationID, recipient: recipient, at: now, in: database)
-        {
-            if !existing.channels.isEmpty && !existing.undeliveredChannels.isEmpty { return .undelivered(existing) }
-            guard resend else { return .alreadyInvited(existing) }
+
+        for ids in revoked.chunks(of: maximumInListBinds) {
             try await database.update("invitations").set("revoked_at", to: SQLBind(now.storedMilliseconds))
-                .where("id", .equal, SQLBind(existing.invitation.id.rawValue)).run()
+                .where(SQLIdentifier("id"), .in, SQLGroupExpression(ids.map { SQLBind($0) })).run()
         }
-        for _ in 0..<Self.maximumMintAttempts {
-            let token = InvitationToken.generate()
-            let expiresAt = now.addingTimeInterval(lifetime)
-            let row = try await database.insert(into: "invitations")
-                .columns(
+        let created = try await insertInvitations(
+            book.newRequests, link: link, invitedBy: invitedBy, lifetime: lifetime, at: now, in: database)
+
+        func record(_ entry: Int) -> InvitationRecord {
+            switch book.entries[entry] {
+            case .stored(let record): return record
+            case .new(let index): return created[index].record
+            }
+        }
+        return decisions.map { decision in
+            switch decision {
+            case .failed(let error): return .failure(error)
+            case .optedOut(let address): return .success(.optedOut(address: address))
+            case .undelivered(let entry): return .success(.undelivered(record(entry)))
+            case .alreadyInvited(let entry): return .success(.alreadyInvited(record(entry)))
+            case .created(let entry):
+                guard case .new(let index) = book.entries[entry] else { return .success(.undelivered(record(entry))) }
+                return .success(.created(created[index].record, created[index].token))
+            }
+        }
+    }
+
+    /// Records one new invitation per request with multi-row inserts (`RETURNING id, token_digest`), in order.
+    ///
+    /// A token whose digest is already taken (the insert skips that row) is replaced and its row inserted again.
+    static func insertInvitations(
+        _ requests: [InvitationRequest],
+        link: PracticeLink,
+        invitedBy: String?,
+        lifetime: TimeInterval,
+        at now: Date,
+        in database: any SQLDatabase
+    ) async throws -> [(record: InvitationRecord, token: InvitationToken)] {
+        let createdAt = now.storedMilliseconds
+        let expiresAt = now.addingTimeInterval(lifetime).storedMilliseconds
+        var tokens = requests.map { _ in InvitationToken.generate() }
+        var ids: [Int64?] = Array(repeating: nil, count: requests.count)
+        var missing = Array(requests.indices)
+        var attempts = 0
+        while !missing.isEmpty {
+            guard attempts < maximumMintAttempts else { throw StoreError.noFreeCode(attempts: maximumMintAttempts) }
+            attempts += 1
+            for slice in missing.chunks(of: maximumRowsPerInsert) {
+                var insert = database.insert(into: "invitations").columns(
                     "token_digest", "link_id", "organization_id", "recipient_name", "recipient_email",
-                    "recipient_phone", "created_at", "expires_at", "invited_by", "channels"
-                )
-                .values(
-                    SQLBind(token.digest.hex), SQLBind(link.id.rawValue), SQLBind(link.organizationID.rawValue),
-                    SQLBind(recipient.name), SQLBind(recipient.email), SQLBind(recipient.phone),
-                    SQLBind(now.storedMilliseconds), SQLBind(expiresAt.storedMilliseconds), SQLBind(invitedBy),
-                    SQLBind(Self.encodeChannels(channels))
-                )
-                .ignoringConflicts(with: "token_digest")
-                .returning("id")
-                .first()
-            guard let row else { continue }
-            let invitation = Invitation(
-                id: InvitationID(rawValue: try row.decode(column: "id", as: Int64.self)),
-                tokenDigest: token.digest, linkID: link.id, organizationID: link.organizationID,
-                recipient: recipient, tags: link.tags,
-                createdAt: Date(storedMilliseconds: now.storedMilliseconds),
-                expiresAt: Date(storedMilliseconds: expiresAt.storedMilliseconds)
-            )
-            return .created(InvitationRecord(invitation: invitation, invitedBy: invitedBy, channels: channels), token)
+                    "recipient_phone", "created_at", "expires_at", "invited_by", "channels")
+                var slots: [String: Int] = [:]
+                for index in slice {
+                    let (recipient, digest) = (requests[index].recipient, tokens[index].digest.hex)
+                    slots[digest] = index
+                    insert = insert.values(
+                        SQLBind(digest), SQLBind(link.id.rawValue), SQLBind(link.organizationID.rawValue),
+                        SQLBind(recipient.name), SQLBind(recipient.email), SQLBind(recipient.phone),
+                        SQLBind(createdAt), SQLBind(expiresAt), SQLBind(invitedBy),
+                        SQLBind(encodeChannels(requests[index].channels)))
+                }
+                for row in try await insert.ignoringConflicts(with: "token_digest").returning("id", "token_digest").all() {
+                    guard let index = slots[try row.decode(column: "token_digest", as: String.self)] else {
+                        throw StoreError.corruptRow(table: "invitations", reason: "insert returned an unknown token")
+                    }
+                    ids[index] = try row.decode(column: "id", as: Int64.self)
+                }
+            }
+            missing = missing.filter { ids[$0] == nil }
+            for index in missing { tokens[index] = InvitationToken.generate() }
         }
-        throw StoreError.noFreeCode(attempts: Self.maximumMintAttempts)
+        return try requests.indices.map { index in
+            guard let id = ids[index] else { throw StoreError.noFreeCode(attempts: maximumMintAttempts) }
+            let invitation = Invitation(
+                id: InvitationID(rawValue: id), tokenDigest: tokens[index].digest, linkID: link.id,
+                organizationID: link.organizationID, recipient: requests[index].recipient, tags: link.tags,
+                createdAt: Date(storedMilliseconds: createdAt), expiresAt: Date(storedMilliseconds: expiresAt))
+            let record = InvitationRecord(invitation: invitation, invitedBy: invitedBy, channels: requests[index].channels)
+            return (record, tokens[index])
+        }
     }
 
     /// Gives a still-pending invitation a fresh token and returns it; the old token stops resolving.
@@ -193,16 +294,19 @@ extension SpruceStore {
         }
     }
 
-    /// ``markDelivered(_:channel:at:)`` for many deliveries in **one** transaction (the batch path).
+    /// ``markDelivered(_:channel:at:)`` for many deliveries in **one** transaction (the batch path): one
+    /// `UPDATE … WHERE id IN (…)` per channel (split past ``maximumInListBinds`` ids).
     public func markDelivered(_ deliveries: [OutboxIndex.Key], at now: Date = Date()) async throws {
         guard !deliveries.isEmpty else { return }
         try await transaction { database in
-            for delivery in deliveries {
-                let column = delivery.channel == .email ? "email_delivered_at" : "text_delivered_at"
-                try await database.update("invitations")
-                    .set(SQLIdentifier(column), to: SQLBind(now.storedMilliseconds))
-                    .where("id", .equal, SQLBind(delivery.invitationID.rawValue))
-                    .where(SQLIdentifier(column), .is, SQLLiteral.null).run()
+            for channel in InvitationChannel.allCases {
+                let ids = deliveries.filter { $0.channel == channel }.map(\.invitationID.rawValue)
+                let column = SQLIdentifier(channel == .email ? "email_delivered_at" : "text_delivered_at")
+                for slice in ids.chunks(of: Self.maximumInListBinds) {
+                    try await database.update("invitations").set(column, to: SQLBind(now.storedMilliseconds))
+                        .where(SQLIdentifier("id"), .in, SQLGroupExpression(slice.map { SQLBind($0) }))
+                        .where(column, .is, SQLLiteral.null).run()
+                }
             }
         }
     }
@@ -288,7 +392,14 @@ extension SpruceStore {
     }
 
     static func decodeRecord(_ row: any SQLRow, in database: any SQLDatabase) async throws -> InvitationRecord {
-        let invitation = try await decodeInvitation(row, in: database)
+        guard let record = try await decodeRecords([row], in: database).first else {
+            throw StoreError.corruptRow(table: "invitations", reason: "row could not be decoded")
+        }
+        return record
+    }
+
+    static func decodeRecord(_ row: any SQLRow, tags: [ConversationTag]) throws -> InvitationRecord {
+        let invitation = try decodeInvitation(row, tags: tags)
         let channelText = try row.decode(column: "channels", as: String?.self) ?? ""
         var channels: [InvitationChannel] = []
         for name in channelText.split(separator: ",") {
@@ -309,25 +420,61 @@ extension SpruceStore {
         )
     }
 
-    static func validInvitation(
+    /// The still-valid invitations at `organizationID` to any of `emails` or `phones`, oldest first: one query per
+    /// address kind (per ``maximumInListBinds`` addresses), each on its `(organization_id, recipient_…)` index.
+    static func validInvitations(
         organizationID: OrganizationID,
-        recipient: InvitationRecipient,
+        emails: Set<String>,
+        phones: Set<String>,
         at now: Date,
         in database: any SQLDatabase
-    ) async throws -> InvitationRecord? {
-        let row = try await database.select().columns(recordColumns).from("invitations")
-            .where("organization_id", .equal, SQLBind(organizationID.rawValue))
-            .where("used_at", .is, SQLLiteral.null).where("revoked_at", .is, SQLLiteral.null)
-            .where("expires_at", .greaterThan, SQLBind(now.storedMilliseconds))
-            .where {
-                var group = $0
-                if let email = recipient.email { group = group.orWhere("recipient_email", .equal, SQLBind(email)) }
-                if let phone = recipient.phone { group = group.orWhere("recipient_phone", .equal, SQLBind(phone)) }
-                return group
+    ) async throws -> [InvitationRecord] {
+        var rows: [Int64: any SQLRow] = [:]
+        for (column, addresses) in [("recipient_email", emails), ("recipient_phone", phones)] {
+            for slice in addresses.sorted().chunks(of: maximumInListBinds) {
+                for row in try await database.select().columns(recordColumns).from("invitations")
+                    .where("organization_id", .equal, SQLBind(organizationID.rawValue))
+                    .where(SQLIdentifier(column), .in, SQLGroupExpression(slice.map { SQLBind($0) }))
+                    .where("used_at", .is, SQLLiteral.null).where("revoked_at", .is, SQLLiteral.null)
+                    .where("expires_at", .greaterThan, SQLBind(now.storedMilliseconds))
+                    .all()
+                {
+                    rows[try row.decode(column: "id", as: Int64.self)] = row
+                }
             }
-            .orderBy("id", .descending).first()
-        guard let row else { return nil }
-        return try await decodeRecord(row, in: database)
+        }
+        return try await decodeRecords(rows.sorted { $0.key < $1.key }.map(\.value), in: database)
+    }
+
+    /// ``decodeRecord(_:in:)`` for many rows, with one query for the tags of all their links.
+    static func decodeRecords(_ rows: [any SQLRow], in database: any SQLDatabase) async throws -> [InvitationRecord] {
+        guard !rows.isEmpty else { return [] }
+        let linkIDs = Set(try rows.map { try $0.decode(column: "link_id", as: Int64.self) })
+        var tagsByLink: [Int64: [ConversationTag]] = [:]
+        for slice in linkIDs.sorted().chunks(of: maximumInListBinds) {
+            for row in try await database.select().column("link_id").column("tag").from("link_tags")
+                .where(SQLIdentifier("link_id"), .in, SQLGroupExpression(slice.map { SQLBind($0) })).orderBy("tag").all()
+            {
+                tagsByLink[try row.decode(column: "link_id", as: Int64.self), default: []]
+                    .append(try ConversationTag(try row.decode(column: "tag", as: String.self)))
+            }
+        }
+        return try rows.map { row in
+            try decodeRecord(row, tags: tagsByLink[try row.decode(column: "link_id", as: Int64.self)] ?? [])
+        }
+    }
+
+    /// The opted-out ones among `addresses`, one query per ``maximumInListBinds`` addresses.
+    static func optedOutAddresses(_ addresses: Set<String>, in database: any SQLDatabase) async throws -> Set<String> {
+        var optedOut: Set<String> = []
+        for slice in addresses.sorted().chunks(of: maximumInListBinds) {
+            for row in try await database.select().column("address").from("invitation_opt_outs")
+                .where(SQLIdentifier("address"), .in, SQLGroupExpression(slice.map { SQLBind($0) })).all()
+            {
+                optedOut.insert(try row.decode(column: "address", as: String.self))
+            }
+        }
+        return optedOut
     }
 
     static func optedOutAddress(_ addresses: [String], in database: any SQLDatabase) async throws -> String? {

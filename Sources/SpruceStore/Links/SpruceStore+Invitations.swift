@@ -130,6 +130,12 @@ extension SpruceStore {
         let tags = try await database.select().column("tag").from("link_tags")
             .where("link_id", .equal, SQLBind(linkID.rawValue)).orderBy("tag").all()
             .map { try ConversationTag(try $0.decode(column: "tag", as: String.self)) }
+        return try decodeInvitation(row, tags: tags)
+    }
+
+    /// ``decodeInvitation(_:in:)`` with its link's tags already read (sorted).
+    static func decodeInvitation(_ row: any SQLRow, tags: [ConversationTag]) throws -> Invitation {
+        let linkID = LinkID(rawValue: try row.decode(column: "link_id", as: Int64.self))
         return Invitation(
             id: InvitationID(rawValue: try row.decode(column: "id", as: Int64.self)),
             tokenDigest: TokenDigest(hex: try row.decode(column: "token_digest", as: String.self)),
