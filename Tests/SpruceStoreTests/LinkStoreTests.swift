@@ -74,6 +74,19 @@ struct LinkStoreTests {
         }
     }
 
+    @Test("many tags on a large batch stay under the engines' bind limits", arguments: TestEngine.all)
+    func manyTags(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
+            let (organization, _) = try await store.createOrganization(sampleProfile())
+            let tags = try (0..<12).map { try ConversationTag("tag-\($0)") }
+            // 2 000 links × 12 tags × 2 binds would be 48 000 binds in one statement without the split.
+            let minted = try await store.mintLinks(MintRequest(organizationID: organization.id, tags: tags), count: 2_500)
+            #expect(minted.count == 2_500)
+            let stored = try await store.links(of: organization.id)
+            #expect(stored.dropFirst().allSatisfy { $0.tags.count == 12 })
+        }
+    }
+
     @Test("a disabled code is never handed to another organization", arguments: TestEngine.all)
     func disabledNeverReissued(engine: TestEngine) async throws {
         try await withStore(engine) { store, _ in

@@ -6,7 +6,10 @@ extension SpruceStore {
     /// How many codes minting may try before it gives up on a crowded code space.
     static let maximumMintAttempts = 1_000
     /// Rows per multi-row insert: well under the bind limits of SQLite (32 766) and PostgreSQL (65 535).
-    static let mintBatchSize = 500
+    static let mintBatchSize = 2_000
+    /// Binds in one statement, under the limits of SQLite (32 766) and PostgreSQL (65 535): 2 000 links × 6 columns
+    /// fit, and tag rows are split to stay under it.
+    static let maximumBindsPerStatement = 30_000
     public static let maximumMintCount = 1_000_000
     public static let labelLimit = 200
 
@@ -125,9 +128,10 @@ extension SpruceStore {
             )
         }
         if !tags.isEmpty && !links.isEmpty {
-            for chunk in stride(from: 0, to: links.count, by: mintBatchSize) {
+            let linksPerInsert = max(1, maximumBindsPerStatement / (2 * tags.count))
+            for chunk in stride(from: 0, to: links.count, by: linksPerInsert) {
                 var tagInsert = database.insert(into: "link_tags").columns("link_id", "tag")
-                for link in links[chunk..<min(chunk + mintBatchSize, links.count)] {
+                for link in links[chunk..<min(chunk + linksPerInsert, links.count)] {
                     for tag in tags { tagInsert = tagInsert.values(SQLBind(link.id.rawValue), SQLBind(tag.rawValue)) }
                 }
                 try await tagInsert.run()
