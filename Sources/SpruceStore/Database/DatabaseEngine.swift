@@ -21,5 +21,8 @@ protocol DatabaseEngine: Sendable {
     var listTables: String { get }
     /// A statement that moves `table`'s generated ids past the largest `id` it holds (after an import).
     func identityReset(table: String) -> String?
+    /// The statements that make every update or delete of `links` and `organizations` append to `link_changes`,
+    /// numbered by the `counters` row named `link_changes`.
+    var linkChangeTriggers: [String] { get }
     func shutdown() async
 }

@@ -93,6 +93,32 @@ struct PostgresEngine: DatabaseEngine {
         "SELECT setval(pg_get_serial_sequence('\(table)', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM \(table)"
     }
 
+    /// The counter's `UPDATE … RETURNING` holds its row lock until commit, so generations follow commit order.
+    var linkChangeTriggers: [String] {
+        [
+            """
+            CREATE FUNCTION record_link_change() RETURNS trigger LANGUAGE plpgsql AS $$
+            DECLARE next_generation BIGINT;
+            BEGIN
+                UPDATE counters SET value = value + 1 WHERE name = 'link_changes' RETURNING value INTO next_generation;
+                IF TG_TABLE_NAME = 'links' THEN
+                    INSERT INTO link_changes (generation, code, organization_id, changed_at)
+                    VALUES (next_generation, OLD.code, NULL, (extract(epoch FROM clock_timestamp()) * 1000)::bigint);
+                ELSE
+                    INSERT INTO link_changes (generation, code, organization_id, changed_at)
+                    VALUES (next_generation, NULL, OLD.id, (extract(epoch FROM clock_timestamp()) * 1000)::bigint);
+                END IF;
+                RETURN NULL;
+            END $$
+            """,
+            "CREATE TRIGGER links_feed AFTER UPDATE OR DELETE ON links FOR EACH ROW EXECUTE FUNCTION record_link_change()",
+            """
+            CREATE TRIGGER organizations_feed AFTER UPDATE OR DELETE ON organizations \
+            FOR EACH ROW EXECUTE FUNCTION record_link_change()
+            """,
+        ]
+    }
+
     func shutdown() async {
         try? await pool.wrapped.shutdownAsync()
     }

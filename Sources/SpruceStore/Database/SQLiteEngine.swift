@@ -68,6 +68,22 @@ struct SQLiteEngine: DatabaseEngine {
     /// `INTEGER PRIMARY KEY` takes the largest id plus one by itself.
     func identityReset(table: String) -> String? { nil }
 
+    /// SQLite has one writer at a time, so the counter's order is the commit order by itself.
+    var linkChangeTriggers: [String] {
+        let now = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)"
+        let targets = [("links", "OLD.code, NULL"), ("organizations", "NULL, OLD.id")]
+        return targets.flatMap { table, values in
+            ["UPDATE", "DELETE"].map { event in
+                """
+                CREATE TRIGGER \(table)_\(event.lowercased())_feed AFTER \(event) ON \(table) BEGIN \
+                UPDATE counters SET value = value + 1 WHERE name = 'link_changes'; \
+                INSERT INTO link_changes (generation, code, organization_id, changed_at) \
+                SELECT value, \(values), \(now) FROM counters WHERE name = 'link_changes'; END
+                """
+            }
+        }
+    }
+
     func shutdown() async {
         try? await pool.wrapped.shutdownAsync()
     }

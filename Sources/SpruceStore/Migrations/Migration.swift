@@ -5,7 +5,18 @@ import SQLKit
 struct Migration: Sendable {
     let version: Int
     let name: String
-    let apply: @Sendable (any SQLDatabase) async throws -> Void
+    let apply: @Sendable (any SQLDatabase, any DatabaseEngine) async throws -> Void
+
+    init(version: Int, name: String, apply: @escaping @Sendable (any SQLDatabase) async throws -> Void) {
+        self.init(version: version, name: name) { database, _ in try await apply(database) }
+    }
+
+    /// A step whose SQL depends on the engine (triggers, functions).
+    init(version: Int, name: String, apply: @escaping @Sendable (any SQLDatabase, any DatabaseEngine) async throws -> Void) {
+        self.version = version
+        self.name = name
+        self.apply = apply
+    }
 }
 
 extension SpruceStore {
@@ -15,6 +26,7 @@ extension SpruceStore {
         Migration(version: 2, name: "accounts, contacts, conversations, messages, alerts", apply: Schema.version2),
         Migration(version: 3, name: "invitation delivery, reminders, opt-outs", apply: Schema.version3),
         Migration(version: 4, name: "browser sessions and API keys", apply: Schema.version4),
+        Migration(version: 5, name: "link change feed", apply: Schema.version5),
     ]
 
     /// Applies the pending migrations in one transaction, holding the engine's lock so that instances starting
@@ -22,6 +34,7 @@ extension SpruceStore {
     func migrate() async throws {
         let migrations = Self.migrations
         let lock = engine.migrationLock
+        let engine = self.engine
         try await transaction { database in
             if let lock { try await database.execute(sql: SQLRaw(lock)) { _ in } }
             try await database.create(table: "schema_migrations")
@@ -37,7 +50,7 @@ extension SpruceStore {
             guard current <= known else { throw StoreError.newerSchema(found: current, known: known) }
             for migration in migrations where !applied.contains(migration.version) {
                 do {
-                    try await migration.apply(database)
+                    try await migration.apply(database, engine)
                 } catch {
                     throw StoreError.migrationFailed(version: migration.version, reason: String(describing: error))
                 }

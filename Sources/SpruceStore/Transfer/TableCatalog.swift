@@ -71,6 +71,7 @@ enum TableCatalog {
         ], hasIdentity: true),
     ]
 
-    /// Tables that are not data: the migration ledger, and the counter that is carried separately.
-    static let bookkeeping: Set<String> = ["schema_migrations", "counters"]
+    /// Tables that are not data: the migration ledger, the counter that is carried separately, and the link change
+    /// feed (what running instances must forget; a restored database starts with every instance's memory empty).
+    static let bookkeeping: Set<String> = ["schema_migrations", "counters", "link_changes"]
 }

@@ -1,0 +1,105 @@
+import Foundation
+import SQLKit
+import SpruceCore
+
+/// One update or delete of a link or an organization, as the change feed recorded it (migration 5).
+public struct LinkChange: Equatable, Sendable {
+    /// The feed's position: changes are numbered in commit order.
+    public let generation: Int64
+    /// The link that changed, when a link did.
+    public let code: LinkCode?
+    /// The organization whose profile changed, when one did.
+    public let organizationID: OrganizationID?
+}
+
+/// A practice code as its public page, profile JSON and QR code see it, with the feed generation it is valid at.
+public struct PublicLinkRecord: Equatable, Sendable {
+    public let code: LinkCode
+    public let organizationID: OrganizationID
+    public let isActive: Bool
+}
+
+/// Every link's public record and every organization's profile, read in one snapshot at one feed generation.
+public struct LinkDirectorySnapshot: Sendable {
+    public let generation: Int64
+    public let links: [PublicLinkRecord]
+    public let profiles: [OrganizationID: ClinicProfile]
+}
+
+extension SpruceStore {
+    /// The feed's changes after `generation`, oldest first, at most `limit` of them.
+    public func linkChanges(after generation: Int64, limit: Int = 1_000) async throws -> [LinkChange] {
+        try await read { database in
+            try await database.select().columns("generation", "code", "organization_id").from("link_changes")
+                .where("generation", .greaterThan, SQLBind(generation))
+                .orderBy("generation").limit(limit).all()
+                .map { row in
+                    LinkChange(
+                        generation: try row.decode(column: "generation", as: Int64.self),
+                        code: try row.decode(column: "code", as: String?.self).map { try LinkCode($0) },
+                        organizationID: try row.decode(column: "organization_id", as: Int64?.self)
+                            .map(OrganizationID.init(rawValue:)))
+                }
+        }
+    }
+
+    /// Deletes the feed's rows older than `date`; returns how many went.
+    @discardableResult
+    public func pruneLinkChanges(olderThan date: Date) async throws -> Int {
+        try await transaction { database in
+            try await database.delete(from: "link_changes")
+                .where("changed_at", .lessThan, SQLBind(date.storedMilliseconds)).returning("generation").all().count
+        }
+    }
+
+    /// The public record of `code` and its organization's profile (nil for an unknown code), read in one
+    /// statement together with the feed generation the answer is valid at.
+    public func publicLink(code: LinkCode) async throws -> (generation: Int64, record: PublicLinkRecord, profile: ClinicProfile?)? {
+        try await read { database in
+            let columns = Self.organizationColumns.map { "o.\($0)" }.joined(separator: ", ")
+            let query: SQLQueryString = """
+                SELECT l.code AS link_code, l.organization_id AS link_organization_id, l.status AS link_status, \
+                \(unsafeRaw: columns), \
+                (SELECT value FROM counters WHERE name = \(bind: LinkChangeFeed.counter)) AS feed_generation \
+                FROM links l LEFT JOIN organizations o ON o.id = l.organization_id WHERE l.code = \(bind: code.rawValue)
+                """
+            guard let row = try await database.raw(query).first() else { return nil }
+            let organization = try row.decode(column: "id", as: Int64?.self) == nil ? nil : try Self.decodeOrganization(row)
+            return (
+                try row.decode(column: "feed_generation", as: Int64.self),
+                try Self.decodePublicLink(row, prefix: "link_"),
+                organization?.profile
+            )
+        }
+    }
+
+    /// At most `limit` links (oldest first) and every organization's profile, in one snapshot.
+    public func linkDirectorySnapshot(limit: Int) async throws -> LinkDirectorySnapshot {
+        try await snapshot { database in
+            guard let generation = try await database.select().column("value").from("counters")
+                .where("name", .equal, SQLBind(LinkChangeFeed.counter)).first()
+            else { throw StoreError.corruptRow(table: "counters", reason: "link change counter missing") }
+            let links = try await database.select().columns("code", "organization_id", "status").from("links")
+                .orderBy("id").limit(limit).all()
+                .map { try Self.decodePublicLink($0, prefix: "") }
+            var profiles: [OrganizationID: ClinicProfile] = [:]
+            for row in try await database.select().columns(Self.organizationColumns).from("organizations").all() {
+                let organization = try Self.decodeOrganization(row)
+                profiles[organization.id] = organization.profile
+            }
+            return LinkDirectorySnapshot(
+                generation: try generation.decode(column: "value", as: Int64.self), links: links, profiles: profiles)
+        }
+    }
+
+    static func decodePublicLink(_ row: any SQLRow, prefix: String) throws -> PublicLinkRecord {
+        let statusText = try row.decode(column: prefix + "status", as: String.self)
+        guard let status = LinkStatus(rawValue: statusText) else {
+            throw StoreError.corruptRow(table: "links", reason: "unknown status \(statusText)")
+        }
+        return PublicLinkRecord(
+            code: try LinkCode(try row.decode(column: prefix + "code", as: String.self)),
+            organizationID: OrganizationID(rawValue: try row.decode(column: prefix + "organization_id", as: Int64.self)),
+            isActive: status == .active)
+    }
+}

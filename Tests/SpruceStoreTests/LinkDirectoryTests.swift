@@ -1,0 +1,169 @@
+import Foundation
+import SQLKit
+import SpruceCore
+import Testing
+
+@testable import SpruceStore
+
+@Suite("The link directory: links in memory, kept current by the change feed")
+struct LinkDirectoryTests {
+    /// A second store on the same database stands for another instance of the service.
+    func withTwoInstances(
+        _ engine: TestEngine,
+        _ body: @escaping (SpruceStore, SpruceStore) async throws -> Void
+    ) async throws {
+        try await withStore(engine) { store, location async throws in
+            let other = try await SpruceStore.open(location, settings: testSettings())
+            do {
+                try await body(store, other)
+                await other.close()
+            } catch {
+                await other.close()
+                throw error
+            }
+        }
+    }
+
+    @Test("a link disabled on another instance is served from memory until the next sync, then is gone",
+          arguments: TestEngine.all)
+    func disabledElsewhere(engine: TestEngine) async throws {
+        try await withTwoInstances(engine) { here, elsewhere in
+            let (organization, link) = try await here.createOrganization(sampleProfile())
+            let directory = LinkDirectory(store: here)
+            try await directory.sync()
+            #expect(directory.isCurrent)
+            #expect(directory.count == 1)
+            let active = PublicResolution.active(code: link.code, organizationID: organization.id, profile: organization.profile)
+            #expect(try await directory.resolve(link.code) == active)
+
+            try await elsewhere.disableLink(code: link.code)
+            // Until the feed is read, memory answers: the change is at most one interval away.
+            #expect(try await directory.resolve(link.code) == active)
+            try await directory.sync()
+            #expect(try await directory.resolve(link.code) == .unavailable(.disabled))
+            #expect(directory.count == 1)
+        }
+    }
+
+    @Test("an operator's UPDATE of a profile in SQL reaches the directory through the feed's trigger",
+          arguments: TestEngine.all)
+    func profileChangedInSQL(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ async throws in
+            let (organization, link) = try await store.createOrganization(sampleProfile("Oak Street Pediatrics"))
+            let directory = LinkDirectory(store: store)
+            try await directory.sync()
+            _ = try await store.transaction { database in
+                try await database.update("organizations").set("display_name", to: SQLBind("Oak Street Children's Clinic"))
+                    .where("id", .equal, SQLBind(organization.id.rawValue)).run()
+            }
+            let changes = try await store.linkChanges(after: 0)
+            #expect(changes == [LinkChange(generation: 1, code: nil, organizationID: organization.id)])
+            try await directory.sync()
+            guard case .active(_, _, let profile) = try await directory.resolve(link.code) else {
+                Issue.record("the link should still resolve")
+                return
+            }
+            #expect(profile.displayName == "Oak Street Children's Clinic")
+        }
+    }
+
+    @Test("a read that finished after a newer change was applied is answered but not kept", arguments: TestEngine.all)
+    func slowReadIsNotKept(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ async throws in
+            let (_, link) = try await store.createOrganization(sampleProfile())
+            let directory = LinkDirectory(store: store)
+            try await directory.sync()
+            // A read of `link` starts before the disable commits...
+            let (readAt, record, profile) = try #require(try await store.publicLink(code: link.code))
+            #expect(record.isActive)
+            try await store.disableLink(code: link.code)
+            try await directory.sync()
+            // ...and arrives after the feed's change was applied: keeping it would bring the link back to life.
+            directory.remember(record, profile: profile, readAt: readAt)
+            #expect(try await directory.resolve(link.code) == .unavailable(.disabled))
+        }
+    }
+
+    @Test("unknown codes are never kept: a code minted on another instance works at once", arguments: TestEngine.all)
+    func unknownCodesAreNotKept(engine: TestEngine) async throws {
+        try await withTwoInstances(engine) { here, elsewhere in
+            let (organization, _) = try await here.createOrganization(sampleProfile())
+            let directory = LinkDirectory(store: here)
+            try await directory.sync()
+            let code = try LinkCode("oak-street-kids")
+            #expect(try await directory.resolve(code) == .unavailable(.notFound))
+            _ = try await elsewhere.mintLinks(
+                MintRequest(organizationID: organization.id, kind: .chosen(code)))
+            #expect(try await directory.resolve(code) == .active(
+                code: code, organizationID: organization.id, profile: organization.profile))
+        }
+    }
+
+    @Test("a directory whose feed has not been read for staleAfter answers from the database",
+          arguments: TestEngine.all)
+    func staleDirectoryReadsTheDatabase(engine: TestEngine) async throws {
+        try await withTwoInstances(engine) { here, elsewhere in
+            let (_, link) = try await here.createOrganization(sampleProfile())
+            let directory = LinkDirectory(
+                store: here, settings: .init(syncInterval: .seconds(1), staleAfter: .milliseconds(20)))
+            try await directory.sync()
+            try await elsewhere.disableLink(code: link.code)
+            try await Task.sleep(for: .milliseconds(40))
+            #expect(!directory.isCurrent)
+            #expect(try await directory.resolve(link.code) == .unavailable(.disabled))
+        }
+    }
+
+    @Test("a directory with a zero interval keeps nothing and always asks the database", arguments: TestEngine.all)
+    func disabledDirectory(engine: TestEngine) async throws {
+        try await withTwoInstances(engine) { here, elsewhere in
+            let (_, link) = try await here.createOrganization(sampleProfile())
+            let directory = LinkDirectory(store: here, settings: .init(syncInterval: .zero))
+            try await directory.sync()
+            #expect(directory.count == 0)
+            #expect(try await directory.resolve(link.code) != .unavailable(.disabled))
+            try await elsewhere.disableLink(code: link.code)
+            #expect(try await directory.resolve(link.code) == .unavailable(.disabled))
+            #expect(directory.count == 0)
+        }
+    }
+
+    @Test("capacity bounds the links held; links beyond it are read on demand", arguments: TestEngine.all)
+    func capacityBoundsMemory(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ async throws in
+            let (organization, _) = try await store.createOrganization(sampleProfile())
+            let links = try await store.mintLinks(MintRequest(organizationID: organization.id), count: 9)
+            let directory = LinkDirectory(store: store, settings: .init(capacity: 4))
+            try await directory.sync()
+            #expect(directory.count == 4)
+            for link in links {
+                #expect(try await directory.resolve(link.code) == .active(
+                    code: link.code, organizationID: organization.id, profile: organization.profile))
+                #expect(directory.count <= 4)
+            }
+        }
+    }
+
+    @Test("concurrent changes get one generation each, in commit order, none lost", arguments: TestEngine.all)
+    func concurrentChanges(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ async throws in
+            let (organization, _) = try await store.createOrganization(sampleProfile())
+            let links = try await store.mintLinks(MintRequest(organizationID: organization.id), count: 20)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for link in links {
+                    group.addTask { _ = try await store.disableLink(code: link.code) }
+                }
+                try await group.waitForAll()
+            }
+            let changes = try await store.linkChanges(after: 0)
+            #expect(changes.map(\.generation) == Array(1...20))
+            #expect(Set(changes.compactMap(\.code)) == Set(links.map(\.code)))
+            // Read in pages, the feed gives the same changes.
+            let firstPage = try await store.linkChanges(after: 0, limit: 7)
+            let rest = try await store.linkChanges(after: try #require(firstPage.last).generation)
+            #expect(firstPage + rest == changes)
+            #expect(try await store.pruneLinkChanges(olderThan: Date().addingTimeInterval(60)) == 20)
+            #expect(try await store.linkChanges(after: 0).isEmpty)
+        }
+    }
+}
