@@ -16,9 +16,10 @@ public struct ServerConfiguration: Sendable {
     /// must share it.
     public var signingSecret: ServerSecret
     public var limits: RateLimits
-    /// How long a resolved link, and the QR images rendered for it, are served from memory before the database
-    /// is asked again. A link disabled through this instance is dropped from the cache at once.
-    public var cacheLifetime: TimeInterval
+    /// Seconds between reads of the link change feed: the longest a link disabled (or a profile changed) on
+    /// another instance keeps being served from this one's memory. A change made through this instance shows at
+    /// once. Zero keeps no links in memory: every request reads the database.
+    public var linkSyncInterval: TimeInterval
     public var sessionLifetime: TimeInterval
     /// Hosts the Add Clinic form and the resolve API accept besides the public URL's host.
     public var extraHosts: [String]
@@ -29,7 +30,7 @@ public struct ServerConfiguration: Sendable {
         publicURL: String = "https://spruce.care",
         signingSecret: ServerSecret = .random(),
         limits: RateLimits = RateLimits(),
-        cacheLifetime: TimeInterval = 5,
+        linkSyncInterval: TimeInterval = 1,
         sessionLifetime: TimeInterval = 12 * 60 * 60,
         extraHosts: [String] = ScannedLink.defaultHosts
     ) {
@@ -38,7 +39,7 @@ public struct ServerConfiguration: Sendable {
         self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
         self.signingSecret = signingSecret
         self.limits = limits
-        self.cacheLifetime = cacheLifetime
+        self.linkSyncInterval = linkSyncInterval
         self.sessionLifetime = sessionLifetime
         self.extraHosts = extraHosts
     }

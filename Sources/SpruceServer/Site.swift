@@ -19,11 +19,16 @@ struct Site: Sendable {
     let templates: MustacheLibrary
     let csrf: CSRFTokens
     let cookies: SessionCookies
-    let resolveCache: ResolveCache
+    /// Every link's public face in memory, kept current by the store's change feed.
+    let directory: LinkDirectory
     let qrCache: QRImageCache
-    let jsonCache: ExpiringCache<ByteBuffer>
-    /// Anonymous profile pages, split around the CSRF token (the only per-visitor part).
-    let pageCache: ExpiringCache<[String]>
+    /// Each organization's profile as JSON, the middle of every `GET /api/v1/links/{code}` body.
+    let profileJSON: ProfileMemo<ByteBuffer>
+    /// Each organization's profile page for logged-out visitors, with slots for the code and the CSRF token;
+    /// nil when the page cannot be split (a profile stored before control characters were refused).
+    let profilePages: ProfileMemo<Skeleton?>
+    /// `"https://spruce.care/` as a JSON string without its closing quote: the start of every link URL in JSON.
+    let linkURLJSONPrefix: ByteBuffer
     let metrics: ServerMetrics
     let openAPIDocument: ByteBuffer
     let stylesheet: ByteBuffer
@@ -34,27 +39,43 @@ struct Site: Sendable {
 
     // MARK: - Resolving, through the cache
 
-    func resolve(_ code: LinkCode) async throws -> Resolution {
-        if let cached = resolveCache.get(code) {
-            metrics.resolved(cached)
-            return cached
-        }
-        let resolution = try await store.resolve(code: code)
-        resolveCache.put(resolution, for: code)
-        metrics.resolved(resolution)
+    func resolve(_ code: LinkCode) async throws -> PublicResolution {
+        let resolution = try await directory.resolve(code)
+        metrics.resolved(outcome: resolution.outcome)
         return resolution
+    }
+
+    /// `{"code":…,"profile":…,"url":…}` as the API's encoder writes ``API/ResolvedLink`` (sorted keys, unescaped
+    /// slashes), put together from the organization's encoded profile. Codes are lowercase letters, digits and
+    /// hyphens, which JSON strings hold as they are.
+    func resolvedLinkJSON(code: LinkCode, profileJSON: ByteBuffer) -> ByteBuffer {
+        var body = ByteBuffer()
+        body.reserveCapacity(profileJSON.readableBytes + linkURLJSONPrefix.readableBytes + 2 * code.rawValue.utf8.count + 32)
+        body.writeStaticString("{\"code\":\"")
+        body.writeString(code.rawValue)
+        body.writeStaticString("\",\"profile\":")
+        body.writeImmutableBuffer(profileJSON)
+        body.writeStaticString(",\"url\":")
+        body.writeImmutableBuffer(linkURLJSONPrefix)
+        body.writeString(code.rawValue)
+        body.writeStaticString("\"}")
+        return body
     }
 
     // MARK: - Pages
 
     /// The values every page's header needs: title, the logged-in user and the CSRF token of the logout form.
     func pageValues(_ title: String, context: SpruceRequestContext, visitor: Visitor? = nil) -> [String: Any] {
-        var values: [String: Any] = ["title": title, "csrf": csrfToken(context)]
+        pageValues(title, csrf: csrfToken(context), visitor: visitor)
+    }
+
+    func pageValues(_ title: String, csrf: String, visitor: Visitor?) -> [String: Any] {
+        var values: [String: Any] = ["title": title, "csrf": csrf]
         switch visitor {
         case .member(let member):
-            values["user"] = ["name": member.name, "isMember": true, "csrf": csrfToken(context)] as [String: Any]
+            values["user"] = ["name": member.name, "isMember": true, "csrf": csrf] as [String: Any]
         case .patient(let patient):
-            values["user"] = ["name": patient.name, "isPatient": true, "csrf": csrfToken(context)] as [String: Any]
+            values["user"] = ["name": patient.name, "isPatient": true, "csrf": csrf] as [String: Any]
         case .anonymous, nil:
             break
         }
@@ -65,11 +86,11 @@ struct Site: Sendable {
         csrf.token(for: context.csrfBinding ?? "")
     }
 
-    /// An HTML response from finished text.
-    func htmlResponse(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
+    /// An HTML response from finished bytes.
+    func htmlResponse(_ html: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
         Response(
             status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(string: html)))
+            body: .init(byteBuffer: html))
     }
 
     /// Renders a template into an HTML response.
@@ -127,10 +148,7 @@ struct Site: Sendable {
 
     /// A value encoded with the API's settings: sorted keys, unescaped slashes, ISO 8601 dates.
     func encodeJSON(_ value: some Encodable) throws -> ByteBuffer {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return ByteBuffer(bytes: try encoder.encode(value))
+        ByteBuffer(bytes: try JSONEncoder.api.encode(value))
     }
 
     /// JSON with the API's encoder settings.
@@ -139,6 +157,16 @@ struct Site: Sendable {
         fields[.contentType] = "application/json"
         if fields[.cacheControl] == nil { fields[.cacheControl] = "no-store" }
         return Response(status: status, headers: fields, body: .init(byteBuffer: try encodeJSON(value)))
+    }
+}
+
+extension JSONEncoder {
+    /// The API's encoder: sorted keys, unescaped slashes, ISO 8601 dates.
+    static var api: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
     }
 }
 

@@ -5,6 +5,7 @@ import Logging
 import Mustache
 import NIOCore
 import SpruceCore
+import ServiceLifecycle
 import SpruceStore
 
 /// The HTTP service: profile pages and the connect flow in a browser, QR images, and the JSON API.
@@ -113,13 +114,17 @@ public enum SpruceServer {
         let openAPI = try Data(contentsOf: templatesURL.appendingPathComponent("openapi.json"))
         let stylesheet = try Data(contentsOf: try resourceURL("Static").appendingPathComponent("style.css"))
         _ = MetricsRegistry.shared
+        let directory = LinkDirectory(
+            store: store, settings: LinkDirectory.Settings(syncInterval: .milliseconds(Int64(configuration.linkSyncInterval * 1000))),
+            logger: logger)
+        var urlPrefix = try JSONEncoder.api.encode(configuration.publicURL + "/")
+        urlPrefix.removeLast()
         let site = Site(
             store: store, configuration: configuration, templates: templates,
             csrf: CSRFTokens(secret: configuration.signingSecret),
             cookies: SessionCookies(secure: configuration.isSecure, sessionLifetime: configuration.sessionLifetime),
-            resolveCache: ResolveCache(lifetime: configuration.cacheLifetime), qrCache: QRImageCache(),
-            jsonCache: ExpiringCache(lifetime: configuration.cacheLifetime),
-            pageCache: ExpiringCache(lifetime: configuration.cacheLifetime),
+            directory: directory, qrCache: QRImageCache(), profileJSON: ProfileMemo(), profilePages: ProfileMemo(),
+            linkURLJSONPrefix: ByteBuffer(bytes: urlPrefix),
             metrics: ServerMetrics(), openAPIDocument: ByteBuffer(bytes: openAPI),
             stylesheet: ByteBuffer(bytes: stylesheet), logger: logger)
 
@@ -139,7 +144,17 @@ public enum SpruceServer {
             router: router,
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "SpruceLink"),
+            services: [LinkDirectoryService(directory: directory)],
             logger: logger)
+    }
+}
+
+/// Keeps the link directory loaded and following the change feed while the server runs.
+struct LinkDirectoryService: Service {
+    let directory: LinkDirectory
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await directory.run() }
     }
 }
 

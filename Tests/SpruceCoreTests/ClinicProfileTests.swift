@@ -68,6 +68,9 @@ struct ClinicProfileTests {
                 "website must start with https:// or http://"
             ),
             (ClinicProfile(displayName: "Oak", website: "oak.example"), "website must start with https:// or http://"),
+            (ClinicProfile(displayName: "Oak\u{1}csrf\u{1}"), "name must not contain control characters"),
+            (ClinicProfile(displayName: "Oak", address: "1 Oak St\u{0}"), "address must not contain control characters"),
+            (ClinicProfile(displayName: "Oak", summary: "Care\u{85}for kids"), "description must not contain control characters"),
         ]
     )
     func invalid(profile: ClinicProfile, message: String) {
@@ -84,7 +87,7 @@ struct ClinicProfileTests {
         let profile = ClinicProfile(
             displayName: "  oak street \n",
             specialty: "  ",
-            summary: String(repeating: "d", count: 1_000),
+            summary: String(repeating: "d", count: 499) + "\n" + String(repeating: "d", count: 500),
             website: " HTTPS://oak.example ",
             hours: String(repeating: "h", count: 200)
         )

@@ -38,6 +38,38 @@ struct APITests {
         }
     }
 
+    @Test("the resolve body put together from the organization's encoded profile is byte for byte what the encoder writes")
+    func resolvedLinkBytes() async throws {
+        try await withLiveServer(publicURL: "https://spruce.care/") { server in
+            for code in ["4827163", "oak-street-pediatrics", "5093318", "6150472"] {
+                let page = try await get(server, "/api/v1/links/\(code)")
+                let link = try #require(try await server.store.link(code: try LinkCode(code)))
+                let organization = try #require(try await server.store.organization(id: link.organizationID))
+                let expected = try JSONEncoder.api.encode(
+                    API.ResolvedLink(code: code, url: "https://spruce.care/\(code)", profile: organization.profile))
+                #expect(page.text == String(decoding: expected, as: UTF8.self))
+            }
+        }
+    }
+
+    @Test("a link disabled on another instance (straight in the database) stops resolving within a sync interval")
+    func disabledElsewhere() async throws {
+        try await withLiveServer { server in
+            #expect(try await get(server, "/api/v1/links/2386619").status == .ok)
+            #expect(try await server.browser().get("/2386619").status == .ok)
+            try await server.store.disableLink(code: try LinkCode("2386619"))
+            var status = HTTPResponse.Status.ok
+            let deadline = ContinuousClock.now + .seconds(5)
+            while status == .ok, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(100))
+                status = try await get(server, "/api/v1/links/2386619").status
+            }
+            #expect(status == .gone)
+            #expect(try await server.browser().get("/2386619").status == .gone)
+            #expect(try await server.browser().get("/2386619/qr.png").status == .gone)
+        }
+    }
+
     @Test("public: resolve a code to its profile, 404 and 410 as problems; resolve scanned text")
     func publicRoutes() async throws {
         try await withLiveServer { server in

@@ -38,7 +38,7 @@ func withLiveServer<T: Sendable>(
         var logger = Logger(label: "test.server")
         logger.logLevel = .warning
         let configuration = ServerConfiguration(
-            host: "127.0.0.1", port: 0, publicURL: publicURL, signingSecret: secret, limits: limits, cacheLifetime: 5)
+            host: "127.0.0.1", port: 0, publicURL: publicURL, signingSecret: secret, limits: limits, linkSyncInterval: 1)
         let app = try await SpruceServer.makeApplication(store: store, configuration: configuration, logger: logger)
         let result = try await app.test(.live) { client in
             try await body(LiveServer(client: client, store: store, port: client.port ?? 0))

@@ -109,6 +109,13 @@ extension ClinicProfile {
         if let summary, summary.count > ProfileLimits.summary.upperBound {
             throw .tooLong(field: "description", maximum: ProfileLimits.summary.upperBound)
         }
+        let fields: [(String, String?)] = [
+            ("name", copy.displayName), ("specialty", copy.specialty), ("description", copy.summary),
+            ("address", copy.address), ("phone", copy.phone), ("website", copy.website), ("hours", copy.hours),
+        ]
+        for case let (field, value?) in fields where value.unicodeScalars.contains(where: Self.isForbiddenControl) {
+            throw .invalid(field: field, rule: "must not contain control characters")
+        }
         if let website = copy.website {
             let lowered = website.lowercased()
             guard lowered.hasPrefix("https://") || lowered.hasPrefix("http://") else {
@@ -117,6 +124,12 @@ extension ClinicProfile {
         }
         copy.monogram = Self.monogram(for: copy.displayName)
         return copy
+    }
+
+    /// Control characters other than tab and line breaks: never part of a name or an address, and the server's
+    /// page skeletons use them as markers.
+    static func isForbiddenControl(_ scalar: Unicode.Scalar) -> Bool {
+        (scalar.value < 0x20 && !["\t", "\n", "\r"].contains(scalar)) || (0x7F...0x9F).contains(scalar.value)
     }
 }
 

@@ -73,19 +73,15 @@ extension Site {
         guard let code = try? LinkCode(context.parameters.get("code") ?? "") else {
             return Problem(MappedError.unavailable(.notFound), instance: context.endpointPath).response()
         }
-        let headers: HTTPFields = [.contentType: "application/json", .cacheControl: "public, max-age=5"]
-        // The encoded body lives as long as the resolution it came from (`--cache-seconds`).
-        if let body = jsonCache.get(code) {
-            metrics.resolved(outcome: "found")
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
-        }
-        let resolution = try await resolve(code)
-        guard case .found(_, let profile, _) = resolution else {
+        switch try await resolve(code) {
+        case .active(_, let organizationID, let profile):
+            let profileJSON = try profileJSON.value(for: organizationID, profile) { try encodeJSON($0) }
+            return Response(
+                status: .ok, headers: [.contentType: "application/json", .cacheControl: "public, max-age=5"],
+                body: .init(byteBuffer: resolvedLinkJSON(code: code, profileJSON: profileJSON)))
+        case .unavailable(let resolution):
             return Problem(MappedError.unavailable(resolution), instance: context.endpointPath).response()
         }
-        let body = try encodeJSON(API.ResolvedLink(code: code.rawValue, url: linkURL(code), profile: profile))
-        jsonCache.put(body, for: code)
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
     }
 
     /// `POST /api/v1/resolve`: reads scanned text and says what it leads to.
@@ -97,7 +93,8 @@ extension Site {
         let target: String
         switch scanned.target {
         case .practice(let linkCode):
-            resolution = try await resolve(linkCode)
+            resolution = try await store.resolve(code: linkCode)
+            metrics.resolved(resolution)
             code = linkCode.rawValue
             target = "practice"
         case .invitation(let token):
@@ -151,9 +148,7 @@ extension Site {
             let link = try await store.link(code: code), link.organizationID == organizationID
         else { throw StoreError.linkNotFound }
         let disabled = try await store.disableLink(code: code)
-        resolveCache.remove(code)
-        jsonCache.remove(code)
-        pageCache.remove(code)
+        directory.forget(code)
         return try json(API.Link(disabled, site: self))
     }
 

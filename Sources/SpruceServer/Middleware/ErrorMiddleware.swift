@@ -87,9 +87,7 @@ struct Problem: Codable, Sendable {
     }
 
     func response(headers: HTTPFields = [:]) -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(self)) ?? Data("{}".utf8)
+        let data = (try? JSONEncoder.api.encode(self)) ?? Data("{}".utf8)
         var fields = headers
         fields[.contentType] = "application/problem+json"
         fields[.cacheControl] = "no-store"

@@ -10,27 +10,24 @@ extension Site {
         guard let code = try? LinkCode(context.parameters.get("code") ?? "") else {
             return unavailablePage(.notFound, context: context)
         }
-        // A logged-out visitor without a query string sees the same page as every other but for the CSRF token:
-        // served from the page cache, split around the token.
-        let cacheable = context.session == nil && (request.uri.query ?? "").isEmpty
-        if cacheable, let parts = pageCache.get(code) {
-            metrics.resolved(outcome: "found")
-            return htmlResponse(parts.joined(separator: csrfToken(context)))
+        let organizationID: OrganizationID
+        let profile: ClinicProfile
+        switch try await resolve(code) {
+        case .active(_, let id, let found):
+            (organizationID, profile) = (id, found)
+        case .unavailable(let resolution):
+            return unavailablePage(resolution, context: context)
         }
-        let resolution = try await resolve(code)
-        guard case .found(_, let profile, _) = resolution else { return unavailablePage(resolution, context: context) }
+        // A logged-out visitor without a query string sees the organization's page with the link's code and their
+        // own CSRF token: copied from the organization's skeleton instead of rendered.
+        if context.session == nil, (request.uri.query ?? "").isEmpty,
+            let skeleton = profilePages.value(for: organizationID, profile, make: profileSkeleton)
+        {
+            return htmlResponse(skeleton.filled([code.rawValue, csrfToken(context)]))
+        }
         let visitor = try await visitor(context)
-        if cacheable {
-            var values = profileValues(
-                profile, code: code, connectAction: "/\(code.rawValue)/connect", invitation: nil, attribution: nil,
-                context: context, visitor: .anonymous)
-            values["csrf"] = Self.csrfMarker
-            let parts = render("profile", values).components(separatedBy: Self.csrfMarker)
-            pageCache.put(parts, for: code)
-            return htmlResponse(parts.joined(separator: csrfToken(context)))
-        }
         return renderProfile(
-            profile, code: code, connectAction: "/\(code.rawValue)/connect", invitation: nil,
+            profile, code: code.rawValue, connectAction: "/\(code.rawValue)/connect", invitation: nil,
             attribution: request.uri.query, context: context, visitor: visitor)
     }
 
@@ -46,13 +43,13 @@ extension Site {
         }
         let visitor = try await visitor(context)
         return renderProfile(
-            profile, code: link.code, connectAction: "/i/\(token.rawValue)/connect", invitation: invitation,
+            profile, code: link.code.rawValue, connectAction: "/i/\(token.rawValue)/connect", invitation: invitation,
             attribution: request.uri.query, context: context, visitor: visitor)
     }
 
     func renderProfile(
         _ profile: ClinicProfile,
-        code: LinkCode,
+        code: String,
         connectAction: String,
         invitation: Invitation?,
         attribution: String?,
@@ -61,19 +58,19 @@ extension Site {
     ) -> Response {
         page("profile", profileValues(
             profile, code: code, connectAction: connectAction, invitation: invitation, attribution: attribution,
-            context: context, visitor: visitor))
+            csrf: csrfToken(context), visitor: visitor))
     }
 
     func profileValues(
         _ profile: ClinicProfile,
-        code: LinkCode,
+        code: String,
         connectAction: String,
         invitation: Invitation?,
         attribution: String?,
-        context: SpruceRequestContext,
+        csrf: String,
         visitor: Visitor
     ) -> [String: Any] {
-        var values = pageValues(profile.displayName, context: context, visitor: visitor)
+        var values = pageValues(profile.displayName, csrf: csrf, visitor: visitor)
         var profileValues: [String: Any] = [
             "displayName": profile.displayName, "monogram": profile.monogram,
             "acceptsNewPatients": profile.acceptsNewPatients,
@@ -88,16 +85,23 @@ extension Site {
         }
         profileValues["hours"] = profile.hours
         values["profile"] = profileValues
-        values["code"] = code.rawValue
-        values["linkURL"] = linkURL(code)
+        values["code"] = code
+        values["linkURL"] = configuration.publicURL + "/" + code
         values["connectAction"] = connectAction
         if let attribution, !attribution.isEmpty, attribution.utf8.count <= 512 { values["attribution"] = attribution }
         if let invitation { values["invitation"] = ["name": invitation.recipient.name as Any] as [String: Any] }
         return values
     }
 
-    /// Stands for the CSRF token in a cached page; base64url tokens never contain it.
-    static let csrfMarker = "\u{1}csrf\u{1}"
+    /// The page a logged-out visitor sees for any of the organization's links, with slots 0 (the code) and 1 (the
+    /// visitor's CSRF token).
+    @Sendable func profileSkeleton(_ profile: ClinicProfile) -> Skeleton? {
+        let code = Skeleton.marker("code")
+        let values = profileValues(
+            profile, code: code, connectAction: "/\(code)/connect", invitation: nil, attribution: nil,
+            csrf: Skeleton.marker("csrf"), visitor: .anonymous)
+        return Skeleton(render("profile", values), slots: ["code", "csrf"])
+    }
 
     /// The 404 or 410 page of a link that does not lead anywhere (DESIGN §2.5), with the resolution's message.
     func unavailablePage(_ resolution: Resolution, context: SpruceRequestContext) -> Response {

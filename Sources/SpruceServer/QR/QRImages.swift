@@ -41,8 +41,7 @@ extension Site {
         let query = FormData(query: request.uri.query)
         let size = try QRImages.bounded(query, "size", QRImages.sizes, default: QRImages.defaultSize)
         let margin = try QRImages.bounded(query, "margin", QRImages.margins, default: QRImages.defaultMargin)
-        let resolution = try await resolve(code)
-        guard case .found = resolution else {
+        if case .unavailable(let resolution) = try await resolve(code) {
             throw resolution.httpStatus == 404 ? ServerError(.notFound) : HTTPError(.gone, message: resolution.message)
         }
         let key = "\(format.rawValue)|\(size)|\(margin)|\(code.rawValue)"

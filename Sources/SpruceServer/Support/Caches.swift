@@ -3,10 +3,6 @@ import NIOCore
 import Synchronization
 import SpruceCore
 
-/// Resolved links kept in memory for a short time, so a popular link is not looked up on every view.
-/// A link disabled through this instance is dropped at once.
-typealias ResolveCache = ExpiringCache<Resolution>
-
 /// Rendered QR images by their request shape (format, size, margin, code), each with its ETag: the same shape
 /// always renders the same bytes, so a hit costs one dictionary look-up and no hashing or rendering.
 final class QRImageCache: Sendable {
@@ -30,42 +26,74 @@ final class QRImageCache: Sendable {
     }
 }
 
-/// Values kept for a short time by link code (`--cache-seconds`): resolutions, encoded profile JSON and rendered
-/// anonymous profile pages. At most `capacity` entries; emptied when full (simple, and no entry outlives its time).
-final class ExpiringCache<Value: Sendable>: Sendable {
+/// A value made from an organization's public profile (its profile JSON, its page skeleton), kept per
+/// organization and made again when the profile the directory hands out is no longer the one it was made from.
+final class ProfileMemo<Value: Sendable>: Sendable {
     private struct Entry {
+        let profile: ClinicProfile
         let value: Value
-        let expiresAt: ContinuousClock.Instant
     }
 
-    private let entries = Mutex<[String: Entry]>([:])
-    private let lifetime: Duration
+    private let entries = Mutex<[OrganizationID: Entry]>([:])
     private let capacity: Int
 
-    init(lifetime: TimeInterval, capacity: Int = 200_000) {
-        self.lifetime = .milliseconds(Int64(lifetime * 1000))
-        self.capacity = capacity
-    }
+    init(capacity: Int = 50_000) { self.capacity = capacity }
 
-    func get(_ code: LinkCode) -> Value? {
-        guard lifetime > .zero else { return nil }
-        let now = ContinuousClock.now
-        return entries.withLock { entries in
-            guard let entry = entries[code.rawValue], entry.expiresAt > now else { return nil }
-            return entry.value
-        }
-    }
-
-    func put(_ value: Value, for code: LinkCode) {
-        guard lifetime > .zero else { return }
-        let entry = Entry(value: value, expiresAt: ContinuousClock.now + lifetime)
+    func value(
+        for organizationID: OrganizationID,
+        _ profile: ClinicProfile,
+        make: (ClinicProfile) throws -> Value
+    ) rethrows -> Value {
+        if let entry = entries.withLock({ $0[organizationID] }), entry.profile == profile { return entry.value }
+        let value = try make(profile)
         entries.withLock { entries in
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[code.rawValue] = entry
+            entries[organizationID] = Entry(profile: profile, value: value)
         }
+        return value
+    }
+}
+
+/// Text rendered once with markers standing for the parts that vary per request, split around them, so that
+/// serving it again is copying bytes instead of rendering a template.
+struct Skeleton: Sendable {
+    /// The markers: control characters around a name, which no rendered value can contain (profile fields with
+    /// control characters are refused by ``ClinicProfile/validated()``, and ``init(_:slots:)`` checks anyway).
+    static func marker(_ name: String) -> String { "\u{1}" + name + "\u{1}" }
+
+    private let pieces: [[UInt8]]
+    /// The slot between `pieces[i]` and `pieces[i + 1]`.
+    private let slots: [Int]
+    private let fixedLength: Int
+
+    /// Splits `text` around the markers of `slots`; nil if a stray marker character is left in the text.
+    init?(_ text: String, slots names: [String]) {
+        var pieces: [[UInt8]] = []
+        var slots: [Int] = []
+        var rest = Substring(text)
+        while let start = rest.firstIndex(of: "\u{1}") {
+            let afterStart = rest.index(after: start)
+            guard let end = rest[afterStart...].firstIndex(of: "\u{1}"),
+                let slot = names.firstIndex(of: String(rest[afterStart..<end]))
+            else { return nil }
+            pieces.append(Array(rest[..<start].utf8))
+            slots.append(slot)
+            rest = rest[rest.index(after: end)...]
+        }
+        pieces.append(Array(rest.utf8))
+        self.pieces = pieces
+        self.slots = slots
+        self.fixedLength = pieces.reduce(0) { $0 + $1.count }
     }
 
-    func remove(_ code: LinkCode) {
-        _ = entries.withLock { $0.removeValue(forKey: code.rawValue) }
+    /// The text with `values[i]` in place of every marker of slot `i`.
+    func filled(_ values: [String]) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(fixedLength + values.reduce(0) { $0 + $1.utf8.count } * 2)
+        for (index, piece) in pieces.enumerated() {
+            buffer.writeBytes(piece)
+            if index < slots.count { buffer.writeString(values[slots[index]]) }
+        }
+        return buffer
     }
 }

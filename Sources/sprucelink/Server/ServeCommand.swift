@@ -39,8 +39,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Lowest log level: trace, debug, info, notice, warning, error or critical.", valueName: "level"))
     var logLevel = "info"
 
-    @Option(help: ArgumentHelp("Seconds a resolved link is served from memory (0 turns the cache off).", valueName: "seconds"))
-    var cacheSeconds = 5.0
+    @Option(help: ArgumentHelp(
+        "Seconds between reads of the link change feed: the longest a change made on another instance takes to show here (0: no links in memory).",
+        valueName: "seconds"))
+    var cacheSeconds = 1.0
 
     @Option(help: ArgumentHelp("Login attempts per client address per 15 minutes.", valueName: "n"))
     var loginLimit = 30
@@ -86,7 +88,7 @@ struct ServeCommand: AsyncParsableCommand {
         limits.signupPerAddress = signupLimit
         let configuration = ServerConfiguration(
             host: host, port: port, publicURL: publicURL, signingSecret: secret, limits: limits,
-            cacheLifetime: cacheSeconds)
+            linkSyncInterval: cacheSeconds)
         var storeLogger = Logger(label: "sprucelink.store")
         storeLogger.logLevel = .warning
         let store = try await SpruceStore.open(
