@@ -21,6 +21,9 @@ public struct ServerConfiguration: Sendable {
     /// once. Zero keeps no links in memory: every request reads the database.
     public var linkSyncInterval: TimeInterval
     public var sessionLifetime: TimeInterval
+    /// Whether a practice link's profile JSON, logged-out page and rendered QR images are answered from memory on
+    /// the connection's event loop (``HotReads``) instead of through the router. Off only to compare both ways.
+    public var answersHotReadsFromMemory = true
     /// Hosts the Add Clinic form and the resolve API accept besides the public URL's host.
     public var extraHosts: [String]
 

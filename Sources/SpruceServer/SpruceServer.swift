@@ -71,6 +71,9 @@ public enum SpruceServer {
         Route(.get, "/{code}/qr.svg", { try await $0.qrImage($1, context: $2, format: .svg) }),
     ]
 
+    /// The `Server` header of every response.
+    static let serverName = "SpruceLink"
+
     /// Method and path template of every route, for tests and documentation.
     public static var routeTable: [(method: String, path: String)] { routes.map { ($0.method.rawValue, $0.path) } }
 
@@ -109,25 +112,7 @@ public enum SpruceServer {
         configuration: ServerConfiguration,
         logger: Logger
     ) async throws -> some ApplicationProtocol {
-        let templatesURL = try resourceURL("Templates")
-        let templates = try await MustacheLibrary(directory: templatesURL.path)
-        let openAPI = try Data(contentsOf: templatesURL.appendingPathComponent("openapi.json"))
-        let stylesheet = try Data(contentsOf: try resourceURL("Static").appendingPathComponent("style.css"))
-        _ = MetricsRegistry.shared
-        let directory = LinkDirectory(
-            store: store, settings: LinkDirectory.Settings(syncInterval: .milliseconds(Int64(configuration.linkSyncInterval * 1000))),
-            logger: logger)
-        var urlPrefix = try JSONEncoder.api.encode(configuration.publicURL + "/")
-        urlPrefix.removeLast()
-        let site = Site(
-            store: store, configuration: configuration, templates: templates,
-            csrf: CSRFTokens(secret: configuration.signingSecret),
-            cookies: SessionCookies(secure: configuration.isSecure, sessionLifetime: configuration.sessionLifetime),
-            directory: directory, qrCache: QRImageCache(), profileJSON: ProfileMemo(), profilePages: ProfileMemo(),
-            linkURLJSONPrefix: ByteBuffer(bytes: urlPrefix),
-            metrics: ServerMetrics(), openAPIDocument: ByteBuffer(bytes: openAPI),
-            stylesheet: ByteBuffer(bytes: stylesheet), logger: logger)
-
+        let site = try await makeSite(store: store, configuration: configuration, logger: logger)
         let router = Router(context: SpruceRequestContext.self, options: [.autoGenerateHeadEndpoints])
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: MetricsMiddleware())
@@ -140,12 +125,37 @@ public enum SpruceServer {
                 try await route.handler(site, request, context)
             }
         }
+        let hotReads = configuration.answersHotReadsFromMemory ? HotReads(site: site) : nil
         return Application(
             router: router,
+            server: .http1(configuration: .init(additionalChannelHandlers: hotReads.map { [HotReadHandler(reads: $0)] } ?? [])),
             configuration: .init(
-                address: .hostname(configuration.host, port: configuration.port), serverName: "SpruceLink"),
-            services: [LinkDirectoryService(directory: directory)],
+                address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
+            services: [LinkDirectoryService(directory: site.directory)],
             logger: logger)
+    }
+
+    /// What every handler shares: templates, static files, the link directory (not yet loaded) and the caches.
+    static func makeSite(store: SpruceStore, configuration: ServerConfiguration, logger: Logger) async throws -> Site {
+        let templatesURL = try resourceURL("Templates")
+        let templates = try await MustacheLibrary(directory: templatesURL.path)
+        let openAPI = try Data(contentsOf: templatesURL.appendingPathComponent("openapi.json"))
+        let stylesheet = try Data(contentsOf: try resourceURL("Static").appendingPathComponent("style.css"))
+        _ = MetricsRegistry.shared
+        let directory = LinkDirectory(
+            store: store,
+            settings: LinkDirectory.Settings(syncInterval: .milliseconds(Int64(configuration.linkSyncInterval * 1000))),
+            logger: logger)
+        var urlPrefix = try JSONEncoder.api.encode(configuration.publicURL + "/")
+        urlPrefix.removeLast()
+        return Site(
+            store: store, configuration: configuration, templates: templates,
+            csrf: CSRFTokens(secret: configuration.signingSecret),
+            cookies: SessionCookies(secure: configuration.isSecure, sessionLifetime: configuration.sessionLifetime),
+            directory: directory, qrCache: QRImageCache(), profileJSON: ProfileMemo(), profilePages: ProfileMemo(),
+            linkURLJSONPrefix: ByteBuffer(bytes: urlPrefix),
+            metrics: ServerMetrics(), openAPIDocument: ByteBuffer(bytes: openAPI),
+            stylesheet: ByteBuffer(bytes: stylesheet), logger: logger)
     }
 }
 

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -21,12 +24,13 @@ let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
 func withLiveServer<T: Sendable>(
     limits: RateLimits = RateLimits(loginPerAddress: 10_000, loginPerAccount: 10_000, signupPerAddress: 10_000),
     publicURL: String = "https://spruce.care",
+    secret: ServerSecret = .random(),
+    answersHotReadsFromMemory: Bool = true,
     _ body: @Sendable (LiveServer) async throws -> T
 ) async throws -> T {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sprucelink-http-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
-    let secret = ServerSecret.random()
     let store = try await SpruceStore.open(
         .sqlite(path: folder.appendingPathComponent("test.sqlite").path),
         settings: StoreSettings(
@@ -37,8 +41,9 @@ func withLiveServer<T: Sendable>(
             memberPassword: staffPassword)
         var logger = Logger(label: "test.server")
         logger.logLevel = .warning
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: "127.0.0.1", port: 0, publicURL: publicURL, signingSecret: secret, limits: limits, linkSyncInterval: 1)
+        configuration.answersHotReadsFromMemory = answersHotReadsFromMemory
         let app = try await SpruceServer.makeApplication(store: store, configuration: configuration, logger: logger)
         let result = try await app.test(.live) { client in
             try await body(LiveServer(client: client, store: store, port: client.port ?? 0))
@@ -171,4 +176,37 @@ func jsonObject(_ page: Page) throws -> [String: Any] {
         throw FixtureError(description: "not a JSON object: \(page.text)")
     }
     return object
+}
+
+/// HTTP/1.1 over a plain socket, for what a client library hides: several requests written at once (pipelining).
+enum RawHTTP {
+    /// Writes `requests` in one go on one connection and reads until the server closes it (the last request
+    /// should carry `Connection: close`).
+    static func exchange(port: Int, _ requests: String) throws -> String {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { throw FixtureError(description: "socket() failed") }
+        defer { close(socket) }
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw FixtureError(description: "connect() to port \(port) failed") }
+        let bytes = Array(requests.utf8)
+        guard bytes.withUnsafeBytes({ send(socket, $0.baseAddress, $0.count, 0) }) == bytes.count else {
+            throw FixtureError(description: "send() wrote less than the requests")
+        }
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+            if count <= 0 { break }
+            received.append(contentsOf: buffer[..<count])
+        }
+        return String(decoding: received, as: UTF8.self)
+    }
 }

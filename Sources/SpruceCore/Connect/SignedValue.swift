@@ -111,15 +111,10 @@ public enum SigningKeyError: Error, Equatable, Sendable, CustomStringConvertible
 }
 
 extension Data {
-    var base64URLEncoded: String {
-        base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
+    var base64URLEncoded: String { Base64URL.encode(self) }
 
     init?(base64URLEncoded text: String) {
-        guard text.utf8.allSatisfy({ ASCII.isDigit($0) || ASCII.isLowercaseLetter($0) || ASCII.isUppercaseLetter($0)
-            || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") })
-        else { return nil }
+        guard text.utf8.allSatisfy(Base64URL.isLetter) else { return nil }
         var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
         self.init(base64Encoded: base64)

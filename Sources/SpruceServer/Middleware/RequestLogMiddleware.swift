@@ -1,3 +1,5 @@
+import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 
@@ -11,17 +13,29 @@ struct RequestLogMiddleware: RouterMiddleware {
     {
         let start = ContinuousClock.now
         let response = try await next(request, context)
-        let elapsed = ContinuousClock.now - start
-        let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
-        context.logger.info(
+        Self.log(
+            context.logger, method: request.method, route: context.endpointPath, status: response.status,
+            elapsed: ContinuousClock.now - start, client: context.clientAddress)
+        return response
+    }
+
+    /// The one request line, shared with ``HotReadHandler``.
+    static func log(
+        _ logger: Logger,
+        method: HTTPRequest.Method,
+        route: String?,
+        status: HTTPResponse.Status,
+        elapsed: Duration,
+        client: @autoclosure () -> String
+    ) {
+        logger.info(
             "request",
             metadata: [
-                "http.method": "\(request.method.rawValue)",
-                "http.route": "\(context.endpointPath ?? "unmatched")",
-                "http.status": "\(response.status.code)",
-                "duration_ms": "\(String(format: "%.2f", milliseconds))",
-                "client": "\(context.clientAddress)",
+                "http.method": "\(method.rawValue)",
+                "http.route": "\(route ?? "unmatched")",
+                "http.status": "\(status.code)",
+                "duration_ms": "\(String(format: "%.2f", Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000))",
+                "client": "\(client())",
             ])
-        return response
     }
 }

@@ -1,10 +1,15 @@
+import HTTPTypes
 import Hummingbird
+import SpruceCore
 import SpruceStore
 
 /// Finds the request's session from its cookie, and gives anonymous visitors of pages a random visitor cookie
 /// that their forms' CSRF tokens are bound to. The JSON API uses neither.
 struct SessionMiddleware: RouterMiddleware {
     typealias Context = SpruceRequestContext
+
+    /// The length of a visitor cookie: 32 random bytes in base64url.
+    static let visitorCookieLength = 43
 
     let site: Site
 
@@ -25,15 +30,15 @@ struct SessionMiddleware: RouterMiddleware {
             context.session = session
             context.sessionToken = token
         }
-        if let visitor = cookies[SessionCookies.visitor]?.value, visitor.utf8.count == 43 {
+        if let visitor = cookies[SessionCookies.visitor]?.value, visitor.utf8.count == Self.visitorCookieLength {
             context.visitorCookie = visitor
         } else if context.session == nil {
-            context.visitorCookie = RandomToken.make()
+            context.visitorCookie = Base64URL.random(bytes: 32)
             context.issuedVisitorCookie = true
         }
         var response = try await next(request, context)
         if context.issuedVisitorCookie, let visitor = context.visitorCookie {
-            response.setCookie(site.cookies.visitorCookie(visitor))
+            response.headers.append(HTTPField(name: .setCookie, value: site.cookies.visitorCookieHeader(visitor)))
         }
         return response
     }

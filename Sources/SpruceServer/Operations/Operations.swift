@@ -16,18 +16,26 @@ enum MetricsRegistry {
 }
 
 extension Site {
-    /// `GET /healthz`: 200 when the database answers, 503 when it does not.
+    /// `GET /healthz`: 200 when the database answers, 503 when it does not; says whether links are served from
+    /// memory (`current`) or from the database (`loading`, or `stale` when the change feed cannot be read).
     func health(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         struct Health: Encodable {
             let status: String
             let database: String
+            let linkDirectory: String
+            let linksInMemory: Int
         }
+        let directoryState = directory.isCurrent ? "current" : directory.count == 0 ? "loading" : "stale"
         do {
             _ = try await store.appliedMigrations()
-            return try json(Health(status: "ok", database: "ok"))
+            return try json(Health(
+                status: "ok", database: "ok", linkDirectory: directoryState, linksInMemory: directory.count))
         } catch {
             context.logger.error("health check: database unavailable", metadata: ["error.type": "\(type(of: error))"])
-            return try json(Health(status: "unavailable", database: "unavailable"), status: .serviceUnavailable)
+            return try json(
+                Health(status: "unavailable", database: "unavailable", linkDirectory: directoryState,
+                       linksInMemory: directory.count),
+                status: .serviceUnavailable)
         }
     }
 

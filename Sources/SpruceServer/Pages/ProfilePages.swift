@@ -21,9 +21,9 @@ extension Site {
         // A logged-out visitor without a query string sees the organization's page with the link's code and their
         // own CSRF token: copied from the organization's skeleton instead of rendered.
         if context.session == nil, (request.uri.query ?? "").isEmpty,
-            let skeleton = profilePages.value(for: organizationID, profile, make: profileSkeleton)
+            let page = anonymousProfilePage(code, organizationID: organizationID, profile: profile, csrf: csrfToken(context))
         {
-            return htmlResponse(skeleton.filled([code.rawValue, csrfToken(context)]))
+            return htmlResponse(page)
         }
         let visitor = try await visitor(context)
         return renderProfile(
@@ -91,6 +91,16 @@ extension Site {
         if let attribution, !attribution.isEmpty, attribution.utf8.count <= 512 { values["attribution"] = attribution }
         if let invitation { values["invitation"] = ["name": invitation.recipient.name as Any] as [String: Any] }
         return values
+    }
+
+    /// The profile page a logged-out visitor sees, from the organization's skeleton; nil when it has none.
+    func anonymousProfilePage(
+        _ code: LinkCode,
+        organizationID: OrganizationID,
+        profile: ClinicProfile,
+        csrf: String
+    ) -> ByteBuffer? {
+        profilePages.value(for: organizationID, profile, make: profileSkeleton)?.filled([code.rawValue, csrf])
     }
 
     /// The page a logged-out visitor sees for any of the organization's links, with slots 0 (the code) and 1 (the

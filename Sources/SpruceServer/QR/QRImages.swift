@@ -35,43 +35,74 @@ enum QRImages {
     }
 }
 
+extension QRImages {
+    /// What a QR request asks for: the format, and size and margin from the query within bounds.
+    struct Shape: Sendable {
+        let format: Format
+        let size: Int
+        let margin: Int
+
+        /// - Throws: a 400 naming `size` or `margin` and its range.
+        init(format: Format, query: String?) throws {
+            let query = FormData(query: query)
+            self.format = format
+            self.size = try QRImages.bounded(query, "size", QRImages.sizes, default: QRImages.defaultSize)
+            self.margin = try QRImages.bounded(query, "margin", QRImages.margins, default: QRImages.defaultMargin)
+        }
+
+        func cacheKey(_ code: LinkCode) -> String { "\(format.rawValue)|\(size)|\(margin)|\(code.rawValue)" }
+    }
+
+    /// The response for a rendered image: 304 without a body when `If-None-Match` names its ETag (or `*`).
+    static func response(
+        _ image: QRImageCache.Image,
+        format: Format,
+        ifNoneMatch: String?
+    ) -> (status: HTTPResponse.Status, headers: HTTPFields, body: ByteBuffer?) {
+        var headers: HTTPFields = [.eTag: image.etag, .cacheControl: cacheControl]
+        if let ifNoneMatch, ifNoneMatch.split(separator: ",").contains(where: {
+            let candidate = $0.trimmingCharacters(in: .whitespaces)
+            return candidate == image.etag || candidate == "*"
+        }) {
+            return (.notModified, headers, nil)
+        }
+        headers[.contentType] = format.contentType
+        return (.ok, headers, image.body)
+    }
+}
+
 extension Site {
     func qrImage(_ request: Request, context: SpruceRequestContext, format: QRImages.Format) async throws -> Response {
         guard let code = try? LinkCode(context.parameters.get("code") ?? "") else { throw ServerError(.notFound) }
-        let query = FormData(query: request.uri.query)
-        let size = try QRImages.bounded(query, "size", QRImages.sizes, default: QRImages.defaultSize)
-        let margin = try QRImages.bounded(query, "margin", QRImages.margins, default: QRImages.defaultMargin)
+        let shape = try QRImages.Shape(format: format, query: request.uri.query)
         if case .unavailable(let resolution) = try await resolve(code) {
             throw resolution.httpStatus == 404 ? ServerError(.notFound) : HTTPError(.gone, message: resolution.message)
         }
-        let key = "\(format.rawValue)|\(size)|\(margin)|\(code.rawValue)"
+        let key = shape.cacheKey(code)
         let image: QRImageCache.Image
         if let cached = qrCache.get(key) {
             image = cached
         } else {
-            let text = linkURL(code)
-            // The ETag is a digest of everything the bytes depend on: render version, format, size, margin,
-            // colors and the encoded URL.
-            let identity = "\(QRImages.renderVersion)|\(format.rawValue)|\(size)|\(margin)|000000|ffffff|\(text)"
-            let etag = "\"" + Data(SHA256.hash(data: Data(identity.utf8)).prefix(16)).map { String(format: "%02x", $0) }.joined() + "\""
-            let qr = try QRCode(text: text)
-            let options = RenderOptions(scale: size, margin: margin)
-            let bytes: [UInt8]
-            switch format {
-            case .png: bytes = try PNGRenderer(options: options).render(qr)
-            case .svg: bytes = Array(try SVGRenderer(options: options).render(qr).utf8)
-            }
-            image = QRImageCache.Image(etag: etag, body: ByteBuffer(bytes: bytes))
+            image = try renderQR(code, shape: shape)
             qrCache.put(image, for: key)
         }
-        var headers: HTTPFields = [.eTag: image.etag, .cacheControl: QRImages.cacheControl]
-        if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: {
-            let candidate = $0.trimmingCharacters(in: .whitespaces)
-            return candidate == image.etag || candidate == "*"
-        }) {
-            return Response(status: .notModified, headers: headers)
+        let (status, headers, body) = QRImages.response(image, format: format, ifNoneMatch: request.headers[.ifNoneMatch])
+        return Response(status: status, headers: headers, body: body.map { .init(byteBuffer: $0) } ?? .init())
+    }
+
+    /// Renders the QR code of `code`'s public URL, with an ETag that digests everything the bytes depend on:
+    /// render version, format, size, margin, colors and the encoded URL.
+    func renderQR(_ code: LinkCode, shape: QRImages.Shape) throws -> QRImageCache.Image {
+        let text = linkURL(code)
+        let identity = "\(QRImages.renderVersion)|\(shape.format.rawValue)|\(shape.size)|\(shape.margin)|000000|ffffff|\(text)"
+        let etag = "\"" + Data(SHA256.hash(data: Data(identity.utf8)).prefix(16)).map { String(format: "%02x", $0) }.joined() + "\""
+        let qr = try QRCode(text: text)
+        let options = RenderOptions(scale: shape.size, margin: shape.margin)
+        let bytes: [UInt8]
+        switch shape.format {
+        case .png: bytes = try PNGRenderer(options: options).render(qr)
+        case .svg: bytes = Array(try SVGRenderer(options: options).render(qr).utf8)
         }
-        headers[.contentType] = format.contentType
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: image.body))
+        return QRImageCache.Image(etag: etag, body: ByteBuffer(bytes: bytes))
     }
 }

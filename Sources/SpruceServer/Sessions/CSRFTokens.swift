@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SpruceCore
 
 /// CSRF tokens: an HMAC of what the visitor's browser holds (the session's secret, or before login the random
 /// visitor cookie) under a key derived from the server secret. A page from another site can neither read the
@@ -16,8 +17,7 @@ struct CSRFTokens: Sendable {
     }
 
     func token(for binding: String) -> String {
-        let key = SymmetricKey(data: keyBytes)
-        return Data(HMAC<SHA256>.authenticationCode(for: Data(binding.utf8), using: key)).base64URL
+        Base64URL.encode(HMAC<SHA256>.authenticationCode(for: Data(binding.utf8), using: SymmetricKey(data: keyBytes)))
     }
 
     /// Whether `token` is the token of `binding`, compared in constant time.
@@ -32,19 +32,3 @@ struct CSRFTokens: Sendable {
     }
 }
 
-extension Data {
-    var base64URL: String {
-        base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-}
-
-/// Random text for cookies, from the system's secure generator.
-enum RandomToken {
-    static func make(bytes count: Int = 32) -> String {
-        var generator = SystemRandomNumberGenerator()
-        var data = Data(capacity: count + 8)
-        while data.count < count { withUnsafeBytes(of: generator.next() as UInt64) { data.append(contentsOf: $0) } }
-        return data.prefix(count).base64URL
-    }
-}

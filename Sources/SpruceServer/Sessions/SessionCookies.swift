@@ -10,6 +10,14 @@ struct SessionCookies: Sendable {
 
     let secure: Bool
     let sessionLifetime: TimeInterval
+    /// What follows `spruce_visitor=VALUE` in the header: the same for every visitor, so written once.
+    private let visitorCookieAttributes: String
+
+    init(secure: Bool, sessionLifetime: TimeInterval) {
+        self.secure = secure
+        self.sessionLifetime = sessionLifetime
+        visitorCookieAttributes = "; Path=/; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : "")
+    }
 
     func sessionCookie(_ token: SessionToken) -> Cookie {
         Cookie(
@@ -17,8 +25,9 @@ struct SessionCookies: Sendable {
             httpOnly: true, sameSite: .lax)
     }
 
-    func visitorCookie(_ value: String) -> Cookie {
-        Cookie(name: Self.visitor, value: value, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
+    /// The `Set-Cookie` value of the visitor cookie `value`.
+    func visitorCookieHeader(_ value: String) -> String {
+        Self.visitor + "=" + value + visitorCookieAttributes
     }
 
     /// An expired session cookie: the browser drops it.

@@ -92,7 +92,7 @@ public final class LinkDirectory: Sendable {
 
     /// What `code` leads to: from memory when the directory is current, else from the database.
     public func resolve(_ code: LinkCode) async throws -> PublicResolution {
-        if let known = lookup(code) { return known }
+        if let known = cached(code) { return known }
         guard let (generation, record, profile) = try await store.publicLink(code: code) else {
             return .unavailable(.notFound)
         }
@@ -177,7 +177,9 @@ public final class LinkDirectory: Sendable {
         return now - syncedAt <= settings.staleAfter
     }
 
-    private func lookup(_ code: LinkCode) -> PublicResolution? {
+    /// What memory says of `code`, without waiting: nil when the code is not held, its profile was forgotten, or
+    /// the directory is not current. For callers that cannot wait for the database (an event loop).
+    public func cached(_ code: LinkCode) -> PublicResolution? {
         let now = ContinuousClock.now
         return state.withLock { state in
             guard isFresh(state, at: now), let entry = state.links[code] else { return nil }

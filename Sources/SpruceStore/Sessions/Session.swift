@@ -29,14 +29,14 @@ public struct SessionToken: Hashable, Sendable, CustomStringConvertible {
 
     /// Reads a token that came back in a cookie: 43 characters of base64url (256 bits).
     public init?(_ text: String) {
-        guard text.utf8.count == 43, text.utf8.allSatisfy(RandomText.isBase64URL) else { return nil }
+        guard text.utf8.count == 43, text.utf8.allSatisfy(Base64URL.isLetter) else { return nil }
         self.rawValue = text
     }
 
     init(generated: String) { self.rawValue = generated }
 
     /// A new random token of 256 bits from the system's secure generator.
-    public static func generate() -> SessionToken { SessionToken(generated: RandomText.base64URL(bytes: 32)) }
+    public static func generate() -> SessionToken { SessionToken(generated: Base64URL.random(bytes: 32)) }
 
     public var digest: TokenDigest { TokenDigest(hashing: rawValue) }
     public var description: String { "SessionToken(redacted)" }
@@ -67,7 +67,7 @@ public struct APIKey: Equatable, Sendable {
     }
 
     /// A new random key: `spk_` and 43 characters of base64url (256 bits).
-    public static func generateSecret() -> String { prefix + RandomText.base64URL(bytes: 32) }
+    public static func generateSecret() -> String { prefix + Base64URL.random(bytes: 32) }
 }
 
 /// Too many attempts in a window: a login or signup rate cap was hit.
@@ -88,18 +88,3 @@ public struct RateLimitExceeded: Error, Equatable, Sendable, CustomStringConvert
     }
 }
 
-/// Random text from the system's secure generator.
-enum RandomText {
-    static func base64URL(bytes count: Int) -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
-
-    static func isBase64URL(_ byte: UInt8) -> Bool {
-        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-")
-            || byte == UInt8(ascii: "_")
-    }
-}

@@ -22,7 +22,7 @@ extension SpruceStore {
         }
         let token = SessionToken.generate()
         let session = Session(
-            identity: identity, csrfSecret: RandomText.base64URL(bytes: 32),
+            identity: identity, csrfSecret: Base64URL.random(bytes: 32),
             createdAt: Date(storedMilliseconds: now.storedMilliseconds),
             expiresAt: Date(storedMilliseconds: now.addingTimeInterval(lifetime).storedMilliseconds))
         try await transaction { database in
