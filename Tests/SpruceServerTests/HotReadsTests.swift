@@ -179,3 +179,18 @@ struct HotReadsTests {
         throw FixtureError(description: "the link directory did not load within 10 s")
     }
 }
+
+extension HotReads {
+    func answer(_ request: HTTPRequest) -> Answer? { answer(request, date: HTTPDate.format(0)) }
+}
+
+@Suite("The Date header")
+struct HTTPDateTests {
+    @Test("IMF-fixdate in GMT", arguments: [
+        (0, "Thu, 01 Jan 1970 00:00:00 GMT"), (1_795_622_400, "Wed, 25 Nov 2026 16:00:00 GMT"),
+        (951_782_399, "Tue, 29 Feb 2000 23:59:59 GMT"),
+    ] as [(Int, String)])
+    func format(seconds: Int, expected: String) {
+        #expect(HTTPDate.format(time_t(seconds)) == expected)
+    }
+}

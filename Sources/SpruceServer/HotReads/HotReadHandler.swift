@@ -19,6 +19,7 @@ final class HotReadHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var passedOn = 0
     /// Set after answering a request here, until its `.end`: its body parts (if any) go nowhere.
     private var discardingBody = false
+    private var date = HTTPDate()
 
     init(reads: HotReads) {
         self.reads = reads
@@ -29,7 +30,7 @@ final class HotReadHandler: ChannelDuplexHandler, RemovableChannelHandler {
         switch part {
         case .head(let request):
             let start = ContinuousClock.now
-            guard passedOn == 0, let answer = reads.answer(request) else {
+            guard passedOn == 0, let answer = reads.answer(request, date: date.now()) else {
                 passedOn += 1
                 context.fireChannelRead(data)
                 return

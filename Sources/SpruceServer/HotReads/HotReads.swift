@@ -47,8 +47,10 @@ struct HotReads: Sendable {
 
     private let site: Site
     private let metrics: [String: RouteMetrics]
-    /// The security headers and `Server`, made once: validating their values on every answer costs more than
-    /// finding the answer.
+    /// Each kind of answer's fixed headers with the security headers and `Server`, made once: validating their
+    /// values on every answer costs more than finding the answer.
+    private let jsonHeaders: HTTPFields
+    private let pageHeaders: HTTPFields
     private let commonHeaders: HTTPFields
 
     init(site: Site) {
@@ -56,6 +58,8 @@ struct HotReads: Sendable {
         var common: HTTPFields = [.server: SpruceServer.serverName]
         SecurityHeadersMiddleware.apply(to: &common, isSecure: site.configuration.isSecure)
         self.commonHeaders = common
+        self.jsonHeaders = Self.jsonHeaders + common
+        self.pageHeaders = Self.pageHeaders + common
         var metrics: [String: RouteMetrics] = [:]
         for route in [Self.jsonRoute, Self.pageRoute] + Self.qrRoutes.values {
             for status in [HTTPResponse.Status.ok, .notModified] {
@@ -66,7 +70,8 @@ struct HotReads: Sendable {
     }
 
     /// The answer to `request` from memory, or nil to hand it to the router.
-    func answer(_ request: HTTPRequest) -> Answer? {
+    /// - Parameter date: the `Date` header's value (``HTTPDate``).
+    func answer(_ request: HTTPRequest, date: String) -> Answer? {
         guard request.method == .get, let target = request.path, target.utf8.count <= 256,
             request.headerFields[.connection].map({ !$0.lowercased().contains("close") }) ?? true
         else { return nil }
@@ -81,13 +86,13 @@ struct HotReads: Sendable {
         guard segments.count >= 2, segments[0].isEmpty else { return nil }
         switch segments.count {
         case 2 where query == nil:
-            return page(segments[1], request)
+            return page(segments[1], request, date: date)
         case 3:
             guard segments[2].hasPrefix("qr."), let format = QRImages.Format(rawValue: String(segments[2].dropFirst(3)))
             else { return nil }
-            return qrImage(segments[1], format: format, query: query, request)
+            return qrImage(segments[1], format: format, query: query, request, date: date)
         case 5 where query == nil && segments[1] == "api" && segments[2] == "v1" && segments[3] == "links":
-            return profileJSON(segments[4])
+            return profileJSON(segments[4], date: date)
         default:
             return nil
         }
@@ -113,17 +118,19 @@ struct HotReads: Sendable {
         return (code, organizationID, profile)
     }
 
-    private func profileJSON(_ segment: Substring) -> Answer? {
+    private func profileJSON(_ segment: Substring, date: String) -> Answer? {
         guard let (code, organizationID, profile) = active(segment),
             let profileJSON = try? site.profileJSON.value(for: organizationID, profile, make: { try site.encodeJSON($0) })
         else { return nil }
-        return answer(.ok, Self.jsonHeaders, body: site.resolvedLinkJSON(code: code, profileJSON: profileJSON), route: Self.jsonRoute)
+        return answer(
+            .ok, jsonHeaders, body: site.resolvedLinkJSON(code: code, profileJSON: profileJSON), route: Self.jsonRoute,
+            date: date)
     }
 
-    private func page(_ segment: Substring, _ request: HTTPRequest) -> Answer? {
+    private func page(_ segment: Substring, _ request: HTTPRequest, date: String) -> Answer? {
         let cookies = Cookies(from: request.headerFields[values: .cookie])
         guard cookies[SessionCookies.session] == nil, let (code, organizationID, profile) = active(segment) else { return nil }
-        var headers = Self.pageHeaders
+        var headers = pageHeaders
         let visitor: String
         if let value = cookies[SessionCookies.visitor]?.value, value.utf8.count == SessionMiddleware.visitorCookieLength {
             visitor = value
@@ -134,23 +141,34 @@ struct HotReads: Sendable {
         guard let body = site.anonymousProfilePage(
             code, organizationID: organizationID, profile: profile, csrf: site.csrf.token(for: visitor))
         else { return nil }
-        return answer(.ok, headers, body: body, route: Self.pageRoute)
+        return answer(.ok, headers, body: body, route: Self.pageRoute, date: date)
     }
 
-    private func qrImage(_ segment: Substring, format: QRImages.Format, query: Substring?, _ request: HTTPRequest) -> Answer? {
+    private func qrImage(
+        _ segment: Substring,
+        format: QRImages.Format,
+        query: Substring?,
+        _ request: HTTPRequest,
+        date: String
+    ) -> Answer? {
         guard let shape = try? QRImages.Shape(format: format, query: query.map(String.init)),
             let (code, _, _) = active(segment), let image = site.qrCache.get(shape.cacheKey(code)),
             let route = Self.qrRoutes[format]
         else { return nil }
         let (status, headers, body) = QRImages.response(image, format: format, ifNoneMatch: request.headerFields[.ifNoneMatch])
-        return answer(status, headers, body: body, route: route)
+        return answer(status, headers + commonHeaders, body: body, route: route, date: date)
     }
 
-    private func answer(_ status: HTTPResponse.Status, _ headers: HTTPFields, body: ByteBuffer?, route: String) -> Answer {
+    private func answer(
+        _ status: HTTPResponse.Status,
+        _ headers: HTTPFields,
+        body: ByteBuffer?,
+        route: String,
+        date: String
+    ) -> Answer {
         var fields = headers
-        fields[.contentLength] = String(body?.readableBytes ?? 0)
-        fields.append(contentsOf: commonHeaders)
-        fields[.date] = HTTPDate.now()
+        fields.append(HTTPField(name: .contentLength, value: String(body?.readableBytes ?? 0)))
+        fields.append(HTTPField(name: .date, value: date))
         return Answer(head: HTTPResponse(status: status, headerFields: fields), body: body, route: route)
     }
 }
