@@ -4,7 +4,7 @@
 #   sqlite-1     one instance on the SQLite file (the baseline)
 #   postgres-1   one instance on PostgreSQL
 #   postgres-2   two instances on the same PostgreSQL behind nginx (round robin)
-# Prints req/s, p99 and each ratio to the SQLite baseline. PostgreSQL runs in a throw-away cluster
+# Prints req/s, p99 and each ratio to the SQLite baseline; every request reads the database (no link directory). PostgreSQL runs in a throw-away cluster
 # (scripts/with-postgres.sh). Expects `swift build -c release --product sprucelink` (make bench does it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,8 +38,11 @@ SPRUCELINK_SEED_PASSWORD="bench password only" "$BIN" seed --database "$WORK/ben
 "$BIN" export --database "$WORK/bench.sqlite" 2>/dev/null > "$WORK/dump.jsonl"
 "$BIN" import --database "$PG" < "$WORK/dump.jsonl" | tail -1
 
+# --cache-seconds 0: no link directory, so every request reads the database; this compares the engines, not
+# memory (with the directory on, all three answer from memory; run-http.sh measures that).
 start() { # database port
     "$BIN" serve --database "$1" --host 127.0.0.1 --port "$2" --log-level warning --public-url https://spruce.care \
+        --cache-seconds 0 \
         2>> "$WORK/server.log" &
     PIDS+=($!)
 }

@@ -8,7 +8,9 @@ at the same moment on the empty database, and nginx in front of them; then check
   1. migrations ran once and both instances serve;
   2. a new patient's whole signup-through-link journey, its requests alternating between the instances;
   3. 100 concurrent clinic connects for one pair, spread over both instances, give exactly one conversation;
-  4. PostgreSQL stopped: /healthz reports it and requests fail with 503, the processes stay up;
+     a link disabled by SQL in the database stops resolving on both instances within a few seconds;
+  4. PostgreSQL stopped: /healthz reports it and requests that read the database fail with 503 (links in memory
+     resolve for 5 more seconds, then fail too), the processes stay up;
      PostgreSQL started again: the instances recover without a restart.
 Everything it starts is stopped and removed at the end, also on failure. Exit status 0 when all checks pass.
 """
@@ -216,15 +218,42 @@ http {{
         pairs = cluster.sql("SELECT count(*) FROM conversations WHERE kind = 'clinic'")
         check(pairs == "1", f"exactly one clinic conversation for the pair (found {pairs})")
 
-        # 4. The database goes away, then comes back.
+        # 3b. A link disabled straight in the database (as an operator would) stops resolving on both instances
+        #     within the change feed's interval (1 s), though both held it in memory.
+        for port in ports:
+            before = requests.get(f"http://127.0.0.1:{port}/api/v1/links/2386619", timeout=10)
+            check(before.status_code == 200, f"2386619 resolves on {port} ({before.status_code})")
+        cluster.sql("UPDATE links SET status = 'disabled' WHERE code = '2386619'")
+        deadline = time.monotonic() + 5
+        statuses = {}
+        while time.monotonic() < deadline:
+            statuses = {port: requests.get(f"http://127.0.0.1:{port}/api/v1/links/2386619", timeout=10).status_code
+                        for port in ports}
+            if set(statuses.values()) == {410}:
+                break
+            time.sleep(0.1)
+        check(set(statuses.values()) == {410}, f"the disabled link is gone from both instances within 5 s: {statuses}")
+
+        # 4. The database goes away, then comes back. First each instance reads 6150472 once, which keeps it in
+        #    memory (the instances started on an empty database, so they loaded no links at start).
+        for port in ports:
+            check(requests.get(f"http://127.0.0.1:{port}/api/v1/links/6150472", timeout=10).status_code == 200,
+                  f"6150472 resolves on {port}")
         cluster.stop()
         time.sleep(0.5)
         for port in ports:
             base = f"http://127.0.0.1:{port}"
             health = requests.get(base + "/healthz", timeout=10)
             check(health.status_code == 503, f"/healthz on {port} reports the database down ({health.status_code})")
-            api = requests.get(base + "/api/v1/links/6150472", timeout=10)
-            check(api.status_code == 503, f"a request on {port} fails with 503 ({api.status_code})")
+            api = requests.get(base + "/api/v1/links/1234567", timeout=10)
+            check(api.status_code == 503, f"a request that reads the database on {port} fails with 503 ({api.status_code})")
+            known = requests.get(base + "/api/v1/links/6150472", timeout=10)
+            check(known.status_code == 200, f"a link in memory on {port} still resolves for a few seconds ({known.status_code})")
+        # The link directory stops answering from memory when the change feed has not been read for 5 s.
+        time.sleep(6.5)
+        for port in ports:
+            known = requests.get(f"http://127.0.0.1:{port}/api/v1/links/6150472", timeout=10)
+            check(known.status_code == 503, f"after 5 s without the feed, {port} reads the database: 503 ({known.status_code})")
         check(all(process.poll() is None for process in processes), "no instance crashed")
         cluster.start()
         for port in ports:
