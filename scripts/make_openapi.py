@@ -41,8 +41,10 @@ doc = {
           "specialty": nullable_str, "summary": nullable_str, "address": nullable_str, "phone": nullable_str,
           "website": nullable_str, "hours": nullable_str, "acceptsNewPatients": {"type": "boolean"},
           "monogram": {"type": "string"}}},
-      "Link": {"type": "object", "required": ["code", "url", "label", "tags", "status", "primary", "createdAt"],
+      "Link": {"type": "object", "required": ["code", "url", "label", "tags", "status", "primary", "createdAt",
+                                              "qrColors"],
                "properties": {
+          "qrColors": ref("QRColors"),
           "code": {"type": "string"}, "url": {"type": "string"}, "label": {"type": "string"},
           "tags": {"type": "array", "items": {"type": "string"}},
           "status": {"type": "string", "enum": ["active", "disabled"]}, "primary": {"type": "boolean"},
@@ -78,6 +80,11 @@ doc = {
           "conversations": {"type": "array", "items": ref("Conversation")}, "nextCursor": {"type": "string"}}},
       "ResolveRequest": {"type": "object", "required": ["text"], "properties": {
           "text": {"type": "string", "maxLength": 2048, "description": "What was scanned or typed"}}},
+      "QRColors": {"type": "object", "required": ["foreground", "background"],
+                   "description": "Dark modules on a light background, contrast at least 4.5:1 (WCAG 2)",
+                   "properties": {
+          "foreground": {"type": "string", "maxLength": 7, "description": "#rrggbb (the # may be left out)"},
+          "background": {"type": "string", "maxLength": 7, "description": "#rrggbb (the # may be left out)"}}},
       "MintLinkRequest": {"type": "object", "description": "Absent and null fields mean the same.", "properties": {
           "label": {"type": ["string", "null"], "maxLength": 200},
           "tags": {"type": ["array", "null"], "items": {"type": "string"},
@@ -124,6 +131,12 @@ doc = {
         "parameters": [code_param],
         "responses": {"200": ok("The link, now disabled", ref("Link")), "401": unauthorized,
                       "404": problem("No link of this organization has this code")}}},
+    "/api/v1/links/{code}/qr-colors": {"post": {
+        "operationId": "setQRColors", "summary": "Set the colors of the link's QR code", "security": bearer,
+        "parameters": [code_param],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": ref("QRColors")}}},
+        "responses": {"200": ok("The link, with its new colors", ref("Link")), "401": unauthorized,
+                      "404": problem("No link of this organization has this code"), **json_body_errors}}},
     "/api/v1/invitations": {
         "get": {"operationId": "listInvitations", "summary": "The organization's invitations, newest first",
                 "security": bearer,

@@ -61,6 +61,7 @@ public enum SpruceServer {
         Route(.get, "/api/v1/links", { try await $0.apiListLinks($1, context: $2) }),
         Route(.post, "/api/v1/links", { try await $0.apiMintLink($1, context: $2) }),
         Route(.post, "/api/v1/links/{code}/disable", { try await $0.apiDisableLink($1, context: $2) }),
+        Route(.post, "/api/v1/links/{code}/qr-colors", { try await $0.apiSetQRColors($1, context: $2) }),
         Route(.get, "/api/v1/invitations", { try await $0.apiListInvitations($1, context: $2) }),
         Route(.post, "/api/v1/invitations", { try await $0.apiCreateInvitation($1, context: $2) }),
         Route(.get, "/api/v1/conversations", { try await $0.apiConversations($1, context: $2) }),

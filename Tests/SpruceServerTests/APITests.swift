@@ -70,6 +70,52 @@ struct APITests {
         }
     }
 
+    @Test("QR colors: the owner sets them through the API, images follow with a new ETag, the query cannot")
+    func qrColors() async throws {
+        try await withLiveServer { server in
+            let oak = try await server.organization(named: "Oak Street Pediatrics")
+            let riverbend = try await server.organization(named: "Riverbend Physical Therapy")
+            let (key, _) = try await server.store.createAPIKey(for: oak.id)
+            let (otherKey, _) = try await server.store.createAPIKey(for: riverbend.id)
+            let before = try await server.browser().get("/4827163/qr.png")
+            #expect(before.status == .ok)
+            let beforeTag = try #require(before.headers[.eTag])
+            let ignored = try await server.browser().get("/4827163/qr.png?fg=ff0000&foreground=%23ff0000&color=red")
+            #expect(ignored.headers[.eTag] == beforeTag && ignored.body == before.body)
+
+            let green = ##"{"foreground": "#1A4D2E", "background": "#f5f0e6"}"##
+            try expectProblem(try await post(server, "/api/v1/links/4827163/qr-colors", json: green), 401)
+            try expectProblem(try await post(server, "/api/v1/links/4827163/qr-colors", json: green, key: otherKey), 404)
+            try expectProblem(
+                try await post(server, "/api/v1/links/4827163/qr-colors", json: ##"{"foreground": "#ffffff", "background": "#000000"}"##,
+                               key: key), 422, field: "foreground")
+            try expectProblem(
+                try await post(server, "/api/v1/links/4827163/qr-colors", json: ##"{"foreground": "#000000", "background": "white"}"##,
+                               key: key), 422, field: "background")
+            try expectProblem(
+                try await post(server, "/api/v1/links/4827163/qr-colors", json: ##"{"foreground": "#000000"}"##, key: key),
+                422, field: "background")
+            #expect(try await server.store.link(code: try LinkCode("4827163"))?.qrColors == .standard)
+
+            let set = try await post(server, "/api/v1/links/4827163/qr-colors", json: green, key: key)
+            #expect(set.status == .ok)
+            let colors = try #require(try jsonObject(set)["qrColors"] as? [String: String])
+            #expect(colors == ["foreground": "#1a4d2e", "background": "#f5f0e6"])
+            let after = try await server.browser().get("/4827163/qr.png")
+            #expect(after.status == .ok)
+            #expect(after.headers[.eTag] != beforeTag)
+            // A 1-bit palette PNG: its PLTE chunk holds the background, then the foreground.
+            let bytes = Array(after.body.readableBytesView)
+            let plte = try #require(bytes.firstRange(of: Array("PLTE".utf8)))
+            #expect(Array(bytes[plte.upperBound..<plte.upperBound + 6]) == [0xF5, 0xF0, 0xE6, 0x1A, 0x4D, 0x2E])
+            let svg = try await server.browser().get("/4827163/qr.svg")
+            #expect(svg.text.lowercased().contains("#1a4d2e") && svg.text.lowercased().contains("#f5f0e6"))
+            let listed = try jsonObject(try await get(server, "/api/v1/links", key: key))
+            let links = try #require(listed["links"] as? [[String: Any]])
+            #expect(links.contains { ($0["code"] as? String) == "4827163" && ($0["qrColors"] as? [String: String])?["foreground"] == "#1a4d2e" })
+        }
+    }
+
     @Test("public: resolve a code to its profile, 404 and 410 as problems; resolve scanned text")
     func publicRoutes() async throws {
         try await withLiveServer { server in

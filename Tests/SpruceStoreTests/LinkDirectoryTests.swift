@@ -33,7 +33,9 @@ struct LinkDirectoryTests {
             try await directory.sync()
             #expect(directory.isCurrent)
             #expect(directory.count == 1)
-            let active = PublicResolution.active(code: link.code, organizationID: organization.id, profile: organization.profile)
+            let active = PublicResolution.active(
+                PublicLinkRecord(code: link.code, organizationID: organization.id, isActive: true, qrColors: .standard),
+                profile: organization.profile)
             #expect(try await directory.resolve(link.code) == active)
 
             try await elsewhere.disableLink(code: link.code)
@@ -59,7 +61,7 @@ struct LinkDirectoryTests {
             let changes = try await store.linkChanges(after: 0)
             #expect(changes == [LinkChange(generation: 1, code: nil, organizationID: organization.id)])
             try await directory.sync()
-            guard case .active(_, _, let profile) = try await directory.resolve(link.code) else {
+            guard case .active(_, let profile) = try await directory.resolve(link.code) else {
                 Issue.record("the link should still resolve")
                 return
             }
@@ -95,7 +97,8 @@ struct LinkDirectoryTests {
             _ = try await elsewhere.mintLinks(
                 MintRequest(organizationID: organization.id, kind: .chosen(code)))
             #expect(try await directory.resolve(code) == .active(
-                code: code, organizationID: organization.id, profile: organization.profile))
+                PublicLinkRecord(code: code, organizationID: organization.id, isActive: true, qrColors: .standard),
+                profile: organization.profile))
         }
     }
 
@@ -138,9 +141,44 @@ struct LinkDirectoryTests {
             #expect(directory.count == 4)
             for link in links {
                 #expect(try await directory.resolve(link.code) == .active(
-                    code: link.code, organizationID: organization.id, profile: organization.profile))
+                    PublicLinkRecord(code: link.code, organizationID: organization.id, isActive: true, qrColors: .standard),
+                    profile: organization.profile))
                 #expect(directory.count <= 4)
             }
+        }
+    }
+
+    @Test("QR colors: set by the owning organization only, refused when unreadable, followed by the directory",
+          arguments: TestEngine.all)
+    func qrColors(engine: TestEngine) async throws {
+        try await withTwoInstances(engine) { here, elsewhere in
+            let (organization, link) = try await here.createOrganization(sampleProfile())
+            let (other, _) = try await here.createOrganization(sampleProfile("Riverbend Clinic"))
+            let directory = LinkDirectory(store: here)
+            try await directory.sync()
+            guard case .active(let before, _) = try await directory.resolve(link.code) else {
+                Issue.record("the link should resolve")
+                return
+            }
+            #expect(before.qrColors == .standard)
+
+            let green = try QRColors(foreground: "1A4D2E", background: "#FFFFFF")
+            #expect(green == (try QRColors(foreground: "#1a4d2e", background: "#ffffff")))
+            await #expect(throws: StoreError.linkNotFound) {
+                try await elsewhere.setQRColors(green, code: link.code, of: other.id)
+            }
+            #expect(try await elsewhere.link(code: link.code)?.qrColors == .standard)
+            let updated = try await elsewhere.setQRColors(green, code: link.code, of: organization.id)
+            #expect(updated.qrColors == green)
+            #expect(try await here.link(code: link.code)?.qrColors == green)
+            try await directory.sync()
+            guard case .active(let after, _) = try await directory.resolve(link.code) else {
+                Issue.record("the link should still resolve")
+                return
+            }
+            #expect(after.qrColors == green)
+            try await here.setQRColors(.standard, code: link.code)
+            #expect(try await here.link(code: link.code)?.qrColors == .standard)
         }
     }
 

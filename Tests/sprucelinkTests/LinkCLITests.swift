@@ -103,6 +103,9 @@ struct LinkCLITests {
             let links = try JSONSerialization.jsonObject(with: listed.stdout) as? [[String: Any]]
             #expect(links?.count == 27)
             #expect(links?.first?["isPrimary"] as? Bool == true)
+            let colored = try seeded.run(["link", "colors", "ELAN-PEDIATRIE", "--foreground", "1A4D2E"])
+            #expect(colored.status == 0)
+            #expect(colored.stdoutText == "QR code of https://spruce.care/elan-pediatrie: #1a4d2e on #ffffff\n")
             let disabled = try seeded.run(["link", "disable", "elan-pediatrie"])
             #expect(disabled.status == 0)
             #expect(try seeded.run(["resolve", "spruce.care/elan-pediatrie"]).status == 4)
@@ -128,6 +131,11 @@ struct LinkCLITests {
         (["link", "mint", "--org", "1", "slug"], 64, "a code argument needs --vanity"),
         (["link", "disable", "ab"], 64, "code: vanity code is shorter than 3 characters"),
         (["link", "disable", "1234567"], 1, "no link with that code"),
+        (["link", "colors", "4827163", "--foreground", "#ffffff", "--background", "#000000"], 64,
+         "--foreground: must be darker than the background"),
+        (["link", "colors", "4827163", "--foreground", "red"], 64, "--foreground: must be a color written #rrggbb"),
+        (["link", "colors", "4827163", "--foreground", "#888888"], 64, "--foreground: has a contrast of 3.5:1"),
+        (["link", "colors", "1234567", "--foreground", "#1a4d2e"], 1, "no link with that code"),
         (["connect", "--as", "someone", "4827163"], 64, "--as must be member:EMAIL, patient:EMAIL or anonymous"),
         (["connect", "--as", "member:nobody@example.com", "4827163"], 64, "--as: no member nobody@example.com"),
         (["connect", "--as", "anonymous", "https://evil.example/1"], 64, "link: foreign host"),

@@ -21,6 +21,8 @@ public struct PracticeLink: Equatable, Sendable {
     /// The organization's main link, printed on its flyers.
     public var isPrimary: Bool
     public let createdAt: Date
+    /// The colors of the link's QR code, chosen by its organization.
+    public var qrColors: QRColors
 
     public init(
         id: LinkID,
@@ -30,7 +32,8 @@ public struct PracticeLink: Equatable, Sendable {
         tags: [ConversationTag],
         status: LinkStatus,
         isPrimary: Bool,
-        createdAt: Date
+        createdAt: Date,
+        qrColors: QRColors = .standard
     ) {
         self.id = id
         self.code = code
@@ -40,6 +43,7 @@ public struct PracticeLink: Equatable, Sendable {
         self.status = status
         self.isPrimary = isPrimary
         self.createdAt = createdAt
+        self.qrColors = qrColors
     }
 }
 

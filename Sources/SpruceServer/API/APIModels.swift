@@ -12,6 +12,7 @@ enum API {
         let status: String
         let primary: Bool
         let createdAt: Date
+        let qrColors: QRColorsBody
 
         init(_ link: PracticeLink, site: Site) {
             code = link.code.rawValue
@@ -21,7 +22,14 @@ enum API {
             status = link.status.rawValue
             primary = link.isPrimary
             createdAt = link.createdAt
+            qrColors = QRColorsBody(foreground: link.qrColors.foreground, background: link.qrColors.background)
         }
+    }
+
+    /// A link's QR colors, `#rrggbb` each: in responses, and the body of `POST /api/v1/links/{code}/qr-colors`.
+    struct QRColorsBody: Codable {
+        let foreground: String
+        let background: String
     }
 
     struct LinkList: Encodable { let links: [Link] }

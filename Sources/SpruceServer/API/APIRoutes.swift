@@ -74,8 +74,8 @@ extension Site {
             return Problem(MappedError.unavailable(.notFound), instance: context.endpointPath).response()
         }
         switch try await resolve(code) {
-        case .active(_, let organizationID, let profile):
-            let profileJSON = try profileJSON.value(for: organizationID, profile) { try encodeJSON($0) }
+        case .active(let link, let profile):
+            let profileJSON = try profileJSON.value(for: link.organizationID, profile) { try encodeJSON($0) }
             return Response(
                 status: .ok, headers: [.contentType: "application/json", .cacheControl: "public, max-age=5"],
                 body: .init(byteBuffer: resolvedLinkJSON(code: code, profileJSON: profileJSON)))
@@ -150,6 +150,19 @@ extension Site {
         let disabled = try await store.disableLink(code: code)
         directory.forget(code)
         return try json(API.Link(disabled, site: self))
+    }
+
+    /// `POST /api/v1/links/{code}/qr-colors`: sets the colors of the link's QR code (dark on light, readable).
+    func apiSetQRColors(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        let organizationID = try await requireAPIKey(request)
+        let body = try await decodeJSON(API.QRColorsBody.self, from: request)
+        try Self.checkLength(body.foreground, field: "foreground", maximum: 7)
+        try Self.checkLength(body.background, field: "background", maximum: 7)
+        let colors = try QRColors(foreground: body.foreground, background: body.background)
+        guard let code = try? LinkCode(context.parameters.get("code") ?? "") else { throw StoreError.linkNotFound }
+        let link = try await store.setQRColors(colors, code: code, of: organizationID)
+        directory.forget(code)
+        return try json(API.Link(link, site: self))
     }
 
     /// `GET /api/v1/invitations`: the organization's invitations, newest first (tokens are never shown again).

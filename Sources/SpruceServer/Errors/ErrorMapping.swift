@@ -60,6 +60,8 @@ struct MappedError: Sendable {
             case .phoneTaken: return MappedError(.conflict, "account-exists", "Account exists", error.description, field: "phone", rule: "is taken")
             case .wrongCredentials: return MappedError(.unauthorized, "wrong-credentials", "Login failed", error.description)
             }
+        case let error as QRColorError:
+            return invalid(error.field, error.rule)
         case let error as ProfileError:
             switch error {
             case .empty(let field): return invalid(field, "is empty")

@@ -111,17 +111,17 @@ struct HotReads: Sendable {
 
     // MARK: - The three reads
 
-    private func active(_ segment: Substring) -> (LinkCode, OrganizationID, ClinicProfile)? {
-        guard let code = try? LinkCode(String(segment)),
-            case .active(_, let organizationID, let profile)? = site.directory.cached(code)
+    private func active(_ segment: Substring) -> (PublicLinkRecord, ClinicProfile)? {
+        guard let code = try? LinkCode(String(segment)), case .active(let link, let profile)? = site.directory.cached(code)
         else { return nil }
-        return (code, organizationID, profile)
+        return (link, profile)
     }
 
     private func profileJSON(_ segment: Substring, date: String) -> Answer? {
-        guard let (code, organizationID, profile) = active(segment),
-            let profileJSON = try? site.profileJSON.value(for: organizationID, profile, make: { try site.encodeJSON($0) })
+        guard let (link, profile) = active(segment),
+            let profileJSON = try? site.profileJSON.value(for: link.organizationID, profile, make: { try site.encodeJSON($0) })
         else { return nil }
+        let code = link.code
         return answer(
             .ok, jsonHeaders, body: site.resolvedLinkJSON(code: code, profileJSON: profileJSON), route: Self.jsonRoute,
             date: date)
@@ -129,7 +129,7 @@ struct HotReads: Sendable {
 
     private func page(_ segment: Substring, _ request: HTTPRequest, date: String) -> Answer? {
         let cookies = Cookies(from: request.headerFields[values: .cookie])
-        guard cookies[SessionCookies.session] == nil, let (code, organizationID, profile) = active(segment) else { return nil }
+        guard cookies[SessionCookies.session] == nil, let (link, profile) = active(segment) else { return nil }
         var headers = pageHeaders
         let visitor: String
         if let value = cookies[SessionCookies.visitor]?.value, value.utf8.count == SessionMiddleware.visitorCookieLength {
@@ -139,7 +139,7 @@ struct HotReads: Sendable {
             headers[.setCookie] = site.cookies.visitorCookieHeader(visitor)
         }
         guard let body = site.anonymousProfilePage(
-            code, organizationID: organizationID, profile: profile, csrf: site.csrf.token(for: visitor))
+            link.code, organizationID: link.organizationID, profile: profile, csrf: site.csrf.token(for: visitor))
         else { return nil }
         return answer(.ok, headers, body: body, route: Self.pageRoute, date: date)
     }
@@ -152,7 +152,7 @@ struct HotReads: Sendable {
         date: String
     ) -> Answer? {
         guard let shape = try? QRImages.Shape(format: format, query: query.map(String.init)),
-            let (code, _, _) = active(segment), let image = site.qrCache.get(shape.cacheKey(code)),
+            let (link, _) = active(segment), let image = site.qrCache.get(shape.cacheKey(link)),
             let route = Self.qrRoutes[format]
         else { return nil }
         let (status, headers, body) = QRImages.response(image, format: format, ifNoneMatch: request.headerFields[.ifNoneMatch])

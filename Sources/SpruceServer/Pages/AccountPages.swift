@@ -10,7 +10,7 @@ extension Site {
         guard let text,
             let carried = try? SignedValue<SignupContinuation>.verify(
                 text, purpose: SignupContinuation.purpose, key: store.settings.signingKey),
-            case .active(_, _, let profile)? = try? await resolve(carried.payload.code)
+            case .active(_, let profile)? = try? await resolve(carried.payload.code)
         else { return nil }
         return profile.displayName
     }

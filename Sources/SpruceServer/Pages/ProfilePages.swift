@@ -13,8 +13,8 @@ extension Site {
         let organizationID: OrganizationID
         let profile: ClinicProfile
         switch try await resolve(code) {
-        case .active(_, let id, let found):
-            (organizationID, profile) = (id, found)
+        case .active(let link, let found):
+            (organizationID, profile) = (link.organizationID, found)
         case .unavailable(let resolution):
             return unavailablePage(resolution, context: context)
         }

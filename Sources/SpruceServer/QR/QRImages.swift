@@ -5,6 +5,7 @@ import Hummingbird
 import NIOCore
 import SpruceCore
 import SpruceQR
+import SpruceStore
 
 /// `GET /{code}/qr.png` and `GET /{code}/qr.svg`: the QR code of an existing, active practice link.
 ///
@@ -16,7 +17,7 @@ enum QRImages {
     static let defaultSize = 8
     static let defaultMargin = 4
     /// Bumped when rendering changes, so old ETags stop matching.
-    static let renderVersion = "1"
+    static let renderVersion = "2"
     static let cacheControl = "public, max-age=600"
 
     enum Format: String, Sendable {
@@ -50,7 +51,10 @@ extension QRImages {
             self.margin = try QRImages.bounded(query, "margin", QRImages.margins, default: QRImages.defaultMargin)
         }
 
-        func cacheKey(_ code: LinkCode) -> String { "\(format.rawValue)|\(size)|\(margin)|\(code.rawValue)" }
+        /// Everything the image depends on besides the public URL: a link whose colors change gets a new key.
+        func cacheKey(_ link: PublicLinkRecord) -> String {
+            "\(format.rawValue)|\(size)|\(margin)|\(link.qrColors.foreground)|\(link.qrColors.background)|\(link.code.rawValue)"
+        }
     }
 
     /// The response for a rendered image: 304 without a body when `If-None-Match` names its ETag (or `*`).
@@ -75,29 +79,37 @@ extension Site {
     func qrImage(_ request: Request, context: SpruceRequestContext, format: QRImages.Format) async throws -> Response {
         guard let code = try? LinkCode(context.parameters.get("code") ?? "") else { throw ServerError(.notFound) }
         let shape = try QRImages.Shape(format: format, query: request.uri.query)
-        if case .unavailable(let resolution) = try await resolve(code) {
+        let link: PublicLinkRecord
+        switch try await resolve(code) {
+        case .active(let found, _):
+            link = found
+        case .unavailable(let resolution):
             throw resolution.httpStatus == 404 ? ServerError(.notFound) : HTTPError(.gone, message: resolution.message)
         }
-        let key = shape.cacheKey(code)
+        let key = shape.cacheKey(link)
         let image: QRImageCache.Image
         if let cached = qrCache.get(key) {
             image = cached
         } else {
-            image = try renderQR(code, shape: shape)
+            image = try renderQR(link, shape: shape)
             qrCache.put(image, for: key)
         }
         let (status, headers, body) = QRImages.response(image, format: format, ifNoneMatch: request.headers[.ifNoneMatch])
         return Response(status: status, headers: headers, body: body.map { .init(byteBuffer: $0) } ?? .init())
     }
 
-    /// Renders the QR code of `code`'s public URL, with an ETag that digests everything the bytes depend on:
-    /// render version, format, size, margin, colors and the encoded URL.
-    func renderQR(_ code: LinkCode, shape: QRImages.Shape) throws -> QRImageCache.Image {
-        let text = linkURL(code)
-        let identity = "\(QRImages.renderVersion)|\(shape.format.rawValue)|\(shape.size)|\(shape.margin)|000000|ffffff|\(text)"
+    /// Renders the QR code of the link's public URL in the link's colors, with an ETag that digests everything the
+    /// bytes depend on: render version, format, size, margin, colors and the encoded URL.
+    func renderQR(_ link: PublicLinkRecord, shape: QRImages.Shape) throws -> QRImageCache.Image {
+        let text = linkURL(link.code)
+        let colors = link.qrColors
+        let identity = "\(QRImages.renderVersion)|\(shape.format.rawValue)|\(shape.size)|\(shape.margin)|"
+            + "\(colors.foreground)|\(colors.background)|\(text)"
         let etag = "\"" + Data(SHA256.hash(data: Data(identity.utf8)).prefix(16)).map { String(format: "%02x", $0) }.joined() + "\""
         let qr = try QRCode(text: text)
-        let options = RenderOptions(scale: shape.size, margin: shape.margin)
+        let options = RenderOptions(
+            scale: shape.size, margin: shape.margin, foreground: try RGBAColor(hex: colors.foreground),
+            background: try RGBAColor(hex: colors.background))
         let bytes: [UInt8]
         switch shape.format {
         case .png: bytes = try PNGRenderer(options: options).render(qr)

@@ -5,7 +5,7 @@ import SpruceCore
 
 /// What a practice code leads to, as its public page, profile JSON and QR code need it.
 public enum PublicResolution: Equatable, Sendable {
-    case active(code: LinkCode, organizationID: OrganizationID, profile: ClinicProfile)
+    case active(PublicLinkRecord, profile: ClinicProfile)
     /// ``Resolution/notFound`` or ``Resolution/disabled``.
     case unavailable(Resolution)
 
@@ -22,8 +22,7 @@ public enum PublicResolution: Equatable, Sendable {
             self = .unavailable(.notFound)
             return
         }
-        self = record.isActive
-            ? .active(code: record.code, organizationID: record.organizationID, profile: profile) : .unavailable(.disabled)
+        self = record.isActive ? .active(record, profile: profile) : .unavailable(.disabled)
     }
 }
 
@@ -68,6 +67,13 @@ public final class LinkDirectory: Sendable {
     private struct Entry {
         let organizationID: OrganizationID
         let isActive: Bool
+        let qrColors: QRColors
+
+        init(_ record: PublicLinkRecord) {
+            organizationID = record.organizationID
+            isActive = record.isActive
+            qrColors = record.qrColors
+        }
     }
 
     private struct State {
@@ -164,7 +170,7 @@ public final class LinkDirectory: Sendable {
         var links: [LinkCode: Entry] = [:]
         links.reserveCapacity(snapshot.links.count)
         for record in snapshot.links {
-            links[record.code] = Entry(organizationID: record.organizationID, isActive: record.isActive)
+            links[record.code] = Entry(record)
         }
         state.withLock { state in
             state = State(links: links, profiles: snapshot.profiles, generation: snapshot.generation, syncedAt: startedAt)
@@ -185,7 +191,9 @@ public final class LinkDirectory: Sendable {
             guard isFresh(state, at: now), let entry = state.links[code] else { return nil }
             guard entry.isActive else { return .unavailable(.disabled) }
             guard let profile = state.profiles[entry.organizationID] else { return nil }
-            return .active(code: code, organizationID: entry.organizationID, profile: profile)
+            let record = PublicLinkRecord(
+                code: code, organizationID: entry.organizationID, isActive: true, qrColors: entry.qrColors)
+            return .active(record, profile: profile)
         }
     }
 
@@ -197,7 +205,7 @@ public final class LinkDirectory: Sendable {
             if state.links[record.code] == nil, state.links.count >= settings.capacity {
                 state.links.remove(at: state.links.startIndex)
             }
-            state.links[record.code] = Entry(organizationID: record.organizationID, isActive: record.isActive)
+            state.links[record.code] = Entry(record)
             if let profile { state.profiles[record.organizationID] = profile }
         }
     }

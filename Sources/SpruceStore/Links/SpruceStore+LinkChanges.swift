@@ -17,6 +17,7 @@ public struct PublicLinkRecord: Equatable, Sendable {
     public let code: LinkCode
     public let organizationID: OrganizationID
     public let isActive: Bool
+    public let qrColors: QRColors
 }
 
 /// Every link's public record and every organization's profile, read in one snapshot at one feed generation.
@@ -59,6 +60,7 @@ extension SpruceStore {
             let columns = Self.organizationColumns.map { "o.\($0)" }.joined(separator: ", ")
             let query: SQLQueryString = """
                 SELECT l.code AS link_code, l.organization_id AS link_organization_id, l.status AS link_status, \
+                l.qr_foreground AS link_qr_foreground, l.qr_background AS link_qr_background, \
                 \(unsafeRaw: columns), \
                 (SELECT value FROM counters WHERE name = \(bind: LinkChangeFeed.counter)) AS feed_generation \
                 FROM links l LEFT JOIN organizations o ON o.id = l.organization_id WHERE l.code = \(bind: code.rawValue)
@@ -79,7 +81,8 @@ extension SpruceStore {
             guard let generation = try await database.select().column("value").from("counters")
                 .where("name", .equal, SQLBind(LinkChangeFeed.counter)).first()
             else { throw StoreError.corruptRow(table: "counters", reason: "link change counter missing") }
-            let links = try await database.select().columns("code", "organization_id", "status").from("links")
+            let links = try await database.select()
+                .columns("code", "organization_id", "status", "qr_foreground", "qr_background").from("links")
                 .orderBy("id").limit(limit).all()
                 .map { try Self.decodePublicLink($0, prefix: "") }
             var profiles: [OrganizationID: ClinicProfile] = [:]
@@ -100,6 +103,7 @@ extension SpruceStore {
         return PublicLinkRecord(
             code: try LinkCode(try row.decode(column: prefix + "code", as: String.self)),
             organizationID: OrganizationID(rawValue: try row.decode(column: prefix + "organization_id", as: Int64.self)),
-            isActive: status == .active)
+            isActive: status == .active,
+            qrColors: try decodeQRColors(row, prefix: prefix))
     }
 }

@@ -202,7 +202,9 @@ extension SpruceStore {
         }
     }
 
-    static let linkColumns = ["id", "code", "organization_id", "label", "status", "is_primary", "created_at"]
+    static let linkColumns = [
+        "id", "code", "organization_id", "label", "status", "is_primary", "created_at", "qr_foreground", "qr_background",
+    ]
 
     @Sendable static func decodeLink(_ row: any SQLRow) throws -> PracticeLink {
         let statusText = try row.decode(column: "status", as: String.self)
@@ -217,8 +219,40 @@ extension SpruceStore {
             tags: [],
             status: status,
             isPrimary: try row.decode(column: "is_primary", as: Bool.self),
-            createdAt: Date(storedMilliseconds: try row.decode(column: "created_at", as: Int64.self))
+            createdAt: Date(storedMilliseconds: try row.decode(column: "created_at", as: Int64.self)),
+            qrColors: try decodeQRColors(row, prefix: "")
         )
+    }
+
+    /// The link's QR colors from `qr_foreground` and `qr_background`; NULL is black on white.
+    static func decodeQRColors(_ row: any SQLRow, prefix: String) throws -> QRColors {
+        guard let foreground = try row.decode(column: prefix + "qr_foreground", as: String?.self),
+            let background = try row.decode(column: prefix + "qr_background", as: String?.self)
+        else { return .standard }
+        do {
+            return try QRColors(foreground: foreground, background: background)
+        } catch {
+            throw StoreError.corruptRow(table: "links", reason: "QR colors: \(error.description)")
+        }
+    }
+
+    /// Sets the QR colors of the link with `code`, which must belong to `organizationID` when one is given.
+    /// - Returns: the link as it is now.
+    /// - Throws: ``StoreError/linkNotFound`` when no link has that code (or it belongs to another organization).
+    @discardableResult
+    public func setQRColors(_ colors: QRColors, code: LinkCode, of organizationID: OrganizationID? = nil)
+        async throws -> PracticeLink
+    {
+        try await transaction { database in
+            var update = database.update("links")
+                .set("qr_foreground", to: SQLBind(colors == .standard ? nil : colors.foreground))
+                .set("qr_background", to: SQLBind(colors == .standard ? nil : colors.background))
+                .where("code", .equal, SQLBind(code.rawValue))
+            if let organizationID { update = update.where("organization_id", .equal, SQLBind(organizationID.rawValue)) }
+            guard !(try await update.returning("id").all()).isEmpty, let link = try await Self.link(code: code, in: database)
+            else { throw StoreError.linkNotFound }
+            return link
+        }
     }
 
     static func withTags(_ link: PracticeLink, in database: any SQLDatabase) async throws -> PracticeLink {

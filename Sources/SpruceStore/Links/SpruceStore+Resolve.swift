@@ -30,7 +30,8 @@ extension SpruceStore {
                 tags: tags,
                 status: status,
                 isPrimary: try row.decode(column: "link_is_primary", as: Bool.self),
-                createdAt: Date(storedMilliseconds: try row.decode(column: "link_created_at", as: Int64.self))
+                createdAt: Date(storedMilliseconds: try row.decode(column: "link_created_at", as: Int64.self)),
+                qrColors: try Self.decodeQRColors(row, prefix: "link_")
             )
             let organization = try row.decode(column: "id", as: Int64?.self) == nil ? nil : try Self.decodeOrganization(row)
             return Resolution.decide(link: link, profile: organization?.profile)

@@ -27,6 +27,7 @@ extension SpruceStore {
         Migration(version: 3, name: "invitation delivery, reminders, opt-outs", apply: Schema.version3),
         Migration(version: 4, name: "browser sessions and API keys", apply: Schema.version4),
         Migration(version: 5, name: "link change feed", apply: Schema.version5),
+        Migration(version: 6, name: "QR colors of links", apply: Schema.version6),
     ]
 
     /// Applies the pending migrations in one transaction, holding the engine's lock so that instances starting

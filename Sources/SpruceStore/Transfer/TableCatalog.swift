@@ -20,7 +20,7 @@ enum TableCatalog {
         ], hasIdentity: true),
         Table(name: "links", columns: [
             ("id", .integer), ("code", .text), ("organization_id", .integer), ("label", .text), ("status", .text),
-            ("is_primary", .boolean), ("created_at", .integer),
+            ("is_primary", .boolean), ("created_at", .integer), ("qr_foreground", .text), ("qr_background", .text),
         ], hasIdentity: true),
         Table(name: "link_tags", columns: [("link_id", .integer), ("tag", .text)], hasIdentity: false),
         Table(name: "invitations", columns: [

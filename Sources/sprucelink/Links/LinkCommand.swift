@@ -6,8 +6,8 @@ import SpruceStore
 struct LinkCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "link",
-        abstract: "Mint, list and disable practice links.",
-        subcommands: [Mint.self, List.self, Disable.self]
+        abstract: "Mint, list and disable practice links, and set the colors of their QR codes.",
+        subcommands: [Mint.self, List.self, Disable.self, Colors.self]
     )
 }
 
@@ -131,6 +131,40 @@ extension LinkCommand {
             do { linkCode = try LinkCode(code) } catch { throw UsageError("code: \(error.description)") }
             let link = try await options.withStore { store in try await store.disableLink(code: linkCode) }
             print("Disabled \(LinkText.url(for: link.code))")
+        }
+    }
+
+    struct Colors: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set the colors of a link's QR code, as the server renders it.",
+            discussion: """
+                Dark modules on a light background with a contrast of at least 4.5:1, so that phone cameras \
+                read it. The server's QR images of the link change within a second on every instance.
+                """
+        )
+
+        @OptionGroup var options: DatabaseOptions
+
+        @Argument(help: "The code of the link.")
+        var code: String
+
+        @Option(help: ArgumentHelp("The modules' color.", valueName: "#rrggbb"))
+        var foreground = "#000000"
+
+        @Option(help: ArgumentHelp("The background's color.", valueName: "#rrggbb"))
+        var background = "#ffffff"
+
+        func run() async throws {
+            let linkCode: LinkCode
+            do { linkCode = try LinkCode(code) } catch { throw UsageError("code: \(error.description)") }
+            let colors: QRColors
+            do {
+                colors = try QRColors(foreground: foreground, background: background)
+            } catch {
+                throw UsageError("--\(error.field): \(error.rule)")
+            }
+            let link = try await options.withStore { store in try await store.setQRColors(colors, code: linkCode) }
+            print("QR code of \(LinkText.url(for: link.code)): \(link.qrColors)")
         }
     }
 }
