@@ -14,13 +14,16 @@ struct ServeCLITests {
         return false
     }
 
-    @Test("serve answers, logs JSON lines without secrets, and stops cleanly on SIGTERM")
-    func serveAndStop() throws {
+    /// `--cache-seconds 0` (no links in memory) once stopped the server at start: its directory service returned.
+    @Test("serve answers, logs JSON lines without secrets, and stops cleanly on SIGTERM",
+          arguments: [[], ["--cache-seconds", "0"], ["--cache-seconds", "2.5"]])
+    func serveAndStop(extraArguments: [String]) throws {
         try LinkCLITests.withSeeded { seeded in
             let port = Int.random(in: 20_000...40_000)
             let process = Process()
             process.executableURL = URL(fileURLWithPath: try QRCLI.binary())
             process.arguments = ["serve", "--database", seeded.database, "--port", String(port), "--public-url", "http://127.0.0.1"]
+                + extraArguments
             process.currentDirectoryURL = seeded.folder
             var environment = ProcessInfo.processInfo.environment
             environment["SPRUCELINK_SECRET"] = String(repeating: "s", count: 40)
@@ -35,6 +38,9 @@ struct ServeCLITests {
             #expect(try Self.waitForHealth("http://127.0.0.1:\(port)/healthz"))
             let page = try QRCLI.run("/usr/bin/env", ["curl", "-s", "http://127.0.0.1:\(port)/i/23456789abcdefghjkmnpqrstu"])
             #expect(page.stdoutText.contains("Link not found"))
+            let profile = try QRCLI.run("/usr/bin/env", ["curl", "-s", "http://127.0.0.1:\(port)/api/v1/links/4827163"])
+            #expect(profile.stdoutText.contains("\"displayName\":\"Oak Street Pediatrics\""))
+            #expect(process.isRunning)
             kill(process.processIdentifier, SIGTERM)
             process.waitUntilExit()
             try log.close()

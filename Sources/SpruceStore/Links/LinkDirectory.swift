@@ -119,10 +119,14 @@ public final class LinkDirectory: Sendable {
     /// The number of links held in memory.
     public var count: Int { state.withLock { $0.links.count } }
 
-    /// Loads, then follows the feed every `syncInterval` until the task is cancelled. Failures are logged and
-    /// retried on the next round; answers fall back to the database once the copy is `staleAfter` old.
+    /// Loads, then follows the feed every `syncInterval`; returns when the task is cancelled (a disabled directory
+    /// only waits for that). Failures are logged and retried on the next round; answers fall back to the database
+    /// once the copy is `staleAfter` old.
     public func run() async {
-        guard settings.isEnabled else { return }
+        guard settings.isEnabled else {
+            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3_600)) }
+            return
+        }
         var lastPrune: ContinuousClock.Instant?
         while !Task.isCancelled {
             do {
