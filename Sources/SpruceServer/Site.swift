@@ -37,7 +37,7 @@ struct Site: Sendable {
     /// The public URL of a practice link, as QR codes encode it.
     func linkURL(_ code: LinkCode) -> String { configuration.publicURL + "/" + code.rawValue }
 
-    // MARK: - Resolving, through the cache
+    // MARK: - Resolving, through the link directory
 
     func resolve(_ code: LinkCode) async throws -> PublicResolution {
         let resolution = try await directory.resolve(code)
@@ -88,9 +88,7 @@ struct Site: Sendable {
 
     /// An HTML response from finished bytes.
     func htmlResponse(_ html: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
-        Response(
-            status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-            body: .init(byteBuffer: html))
+        Response(status: status, headers: HotReads.pageHeaders, body: .init(byteBuffer: html))
     }
 
     /// Renders a template into an HTML response.

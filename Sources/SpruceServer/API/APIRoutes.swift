@@ -77,7 +77,7 @@ extension Site {
         case .active(let link, let profile):
             let profileJSON = try profileJSON.value(for: link.organizationID, profile) { try encodeJSON($0) }
             return Response(
-                status: .ok, headers: [.contentType: "application/json", .cacheControl: "public, max-age=5"],
+                status: .ok, headers: HotReads.jsonHeaders,
                 body: .init(byteBuffer: resolvedLinkJSON(code: code, profileJSON: profileJSON)))
         case .unavailable(let resolution):
             return Problem(MappedError.unavailable(resolution), instance: context.endpointPath).response()

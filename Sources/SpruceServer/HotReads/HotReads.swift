@@ -39,6 +39,7 @@ struct HotReads: Sendable {
         }
     }
 
+    /// The fixed headers of a profile JSON answer and of a logged-out page, whichever way they are answered.
     static let jsonHeaders: HTTPFields = [.contentType: "application/json", .cacheControl: "public, max-age=5"]
     static let pageHeaders: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"]
     static let jsonRoute = "/api/v1/links/{code}"
