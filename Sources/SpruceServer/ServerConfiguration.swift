@@ -26,6 +26,9 @@ public struct ServerConfiguration: Sendable {
     public var answersHotReadsFromMemory = true
     /// Hosts the Add Clinic form and the resolve API accept besides the public URL's host.
     public var extraHosts: [String]
+    /// Addresses of reverse proxies whose `X-Forwarded-For` is believed (``ClientAddress``); empty: none, the TCP
+    /// peer is the client.
+    public var trustedProxies: [String] = []
 
     public init(
         host: String = "127.0.0.1",
@@ -46,6 +49,9 @@ public struct ServerConfiguration: Sendable {
         self.sessionLifetime = sessionLifetime
         self.extraHosts = extraHosts
     }
+
+    /// Whether `text` can be a trusted proxy's address: an IPv4 or IPv6 address as the peer's address is written.
+    public static func isProxyAddress(_ text: String) -> Bool { ClientAddress.isIPAddress(text) }
 
     /// Whether cookies get `Secure`: only when the public URL is https.
     public var isSecure: Bool { publicURL.lowercased().hasPrefix("https://") }

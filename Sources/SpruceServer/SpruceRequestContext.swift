@@ -8,8 +8,8 @@ import SpruceStore
 /// and the session the session middleware found.
 public struct SpruceRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    /// The peer's IP address; the server does not trust forwarding headers.
-    public let clientAddress: String
+    /// The client's IP address: the TCP peer, or what a trusted proxy says it forwarded (``ClientAddress``).
+    public internal(set) var clientAddress: String
     /// The logged-in session, when the request carried a live session cookie.
     var session: Session?
     var sessionToken: SessionToken?

@@ -115,6 +115,9 @@ public enum SpruceServer {
     ) async throws -> some ApplicationProtocol {
         let site = try await makeSite(store: store, configuration: configuration, logger: logger)
         let router = Router(context: SpruceRequestContext.self, options: [.autoGenerateHeadEndpoints])
+        if !configuration.trustedProxies.isEmpty {
+            router.add(middleware: ClientAddressMiddleware(trustedProxies: Set(configuration.trustedProxies)))
+        }
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: SecurityHeadersMiddleware(isSecure: configuration.isSecure))

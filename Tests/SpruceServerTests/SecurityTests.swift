@@ -204,6 +204,54 @@ struct SecurityTests {
         }
     }
 
+    /// Signs a new patient up, the request saying it was forwarded for `forwardedFor`; returns the final status.
+    func signUp(_ server: LiveServer, _ index: Int, forwardedFor: String) async throws -> HTTPResponse.Status {
+        let visitor = server.browser()
+        let page = try await visitor.get("/signup")
+        return try await visitor.post(
+            "/signup", form: ["name": "P\(index)", "email": "p\(index)@example.com", "password": "patient password"],
+            from: page, headers: [HTTPField.Name("X-Forwarded-For")!: forwardedFor]).status
+    }
+
+    @Test("behind a trusted proxy the signup cap counts the forwarded client address, not the proxy's")
+    func trustedProxy() async throws {
+        let limits = RateLimits(loginPerAddress: 100, loginPerAccount: 100, signupPerAddress: 2)
+        try await withLiveServer(limits: limits, trustedProxies: ["127.0.0.1"]) { server async throws in
+            #expect(try await signUp(server, 0, forwardedFor: "203.0.113.7") == .seeOther)
+            // A client's own forged entry on the left is ignored: the proxy appended the real address.
+            #expect(try await signUp(server, 1, forwardedFor: "198.51.100.1, 203.0.113.7") == .seeOther)
+            #expect(try await signUp(server, 2, forwardedFor: "203.0.113.7") == .tooManyRequests)
+            #expect(try await signUp(server, 3, forwardedFor: "198.51.100.9") == .seeOther)
+        }
+    }
+
+    @Test("without a trusted proxy X-Forwarded-For is ignored: a client cannot dodge the cap by forging it")
+    func untrustedForwardedFor() async throws {
+        let limits = RateLimits(loginPerAddress: 100, loginPerAccount: 100, signupPerAddress: 2)
+        try await withLiveServer(limits: limits) { server async throws in
+            #expect(try await signUp(server, 0, forwardedFor: "203.0.113.1") == .seeOther)
+            #expect(try await signUp(server, 1, forwardedFor: "203.0.113.2") == .seeOther)
+            #expect(try await signUp(server, 2, forwardedFor: "203.0.113.3") == .tooManyRequests)
+        }
+    }
+
+    @Test("the client address behind trusted proxies", arguments: [
+        ("10.0.0.5", ["203.0.113.7"], "10.0.0.5"),  // the peer is no trusted proxy: the header is ignored
+        ("127.0.0.1", ["203.0.113.7"], "203.0.113.7"),
+        ("127.0.0.1", ["198.51.100.1, 203.0.113.7"], "203.0.113.7"),
+        ("127.0.0.1", ["203.0.113.7, 10.0.0.2"], "203.0.113.7"),  // 10.0.0.2 is a trusted proxy too
+        ("127.0.0.1", ["203.0.113.7", "10.0.0.2"], "203.0.113.7"),  // several header lines
+        ("127.0.0.1", ["2001:db8::1"], "2001:db8::1"),
+        ("127.0.0.1", [], "127.0.0.1"),
+        ("127.0.0.1", ["10.0.0.2"], "127.0.0.1"),
+        ("127.0.0.1", ["<script>"], "127.0.0.1"),  // malformed: the header is worthless
+        ("127.0.0.1", ["203.0.113.7, unknown"], "127.0.0.1"),
+    ] as [(String, [String], String)])
+    func clientAddress(peer: String, forwardedFor: [String], expected: String) {
+        #expect(ClientAddress.resolve(peer: peer, forwardedFor: forwardedFor, trustedProxies: ["127.0.0.1", "10.0.0.2"])
+            == expected)
+    }
+
     @Test("per-address login cap")
     func addressCap() async throws {
         try await withLiveServer(limits: RateLimits(loginPerAddress: 2, loginPerAccount: 100, signupPerAddress: 100)) { server in

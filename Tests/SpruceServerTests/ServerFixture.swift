@@ -26,6 +26,7 @@ func withLiveServer<T: Sendable>(
     publicURL: String = "https://spruce.care",
     secret: ServerSecret = .random(),
     answersHotReadsFromMemory: Bool = true,
+    trustedProxies: [String] = [],
     _ body: @Sendable (LiveServer) async throws -> T
 ) async throws -> T {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sprucelink-http-\(UUID().uuidString)")
@@ -44,6 +45,7 @@ func withLiveServer<T: Sendable>(
         var configuration = ServerConfiguration(
             host: "127.0.0.1", port: 0, publicURL: publicURL, signingSecret: secret, limits: limits, linkSyncInterval: 1)
         configuration.answersHotReadsFromMemory = answersHotReadsFromMemory
+        configuration.trustedProxies = trustedProxies
         let app = try await SpruceServer.makeApplication(store: store, configuration: configuration, logger: logger)
         let result = try await app.test(.live) { client in
             try await body(LiveServer(client: client, store: store, port: client.port ?? 0))
@@ -132,13 +134,19 @@ final class Browser: Sendable {
     }
 
     /// Posts a form; `csrf` defaults to the token on `from`, the page the form is on.
-    func post(_ uri: String, form: [String: String], from page: Page? = nil, csrf: String? = nil) async throws -> Page {
+    func post(
+        _ uri: String,
+        form: [String: String],
+        from page: Page? = nil,
+        csrf: String? = nil,
+        headers: HTTPFields = [:]
+    ) async throws -> Page {
         var fields = form
         if let token = csrf ?? page?.csrfToken { fields["csrf_token"] = token }
         let body = fields.map { "\(Self.encode($0.key))=\(Self.encode($0.value))" }.joined(separator: "&")
-        return try await request(
-            uri, method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
-            body: ByteBuffer(string: body))
+        var headerFields = headers
+        headerFields[.contentType] = "application/x-www-form-urlencoded"
+        return try await request(uri, method: .post, headers: headerFields, body: ByteBuffer(string: body))
     }
 
     static func encode(_ text: String) -> String {

@@ -54,7 +54,7 @@ struct ServeCLITests {
         }
     }
 
-    @Test("a short secret, a bad port and a bad public URL are usage errors (exit 64)")
+    @Test("a short secret, a bad port, a bad public URL and a trusted proxy that is no address are usage errors (exit 64)")
     func badSettings() throws {
         try LinkCLITests.withSeeded { seeded in
             let process = Process()
@@ -76,6 +76,9 @@ struct ServeCLITests {
             #expect(port.stderr == "Error: --port: must be from 0 to 65535\n")
             let url = try seeded.run(["serve", "--public-url", "ftp://x"])
             #expect(url.status == 64)
+            let proxy = try seeded.run(["serve", "--trusted-proxy", "127.0.0.1", "--trusted-proxy", "proxy.local"])
+            #expect(proxy.status == 64)
+            #expect(proxy.stderr == "Error: --trusted-proxy: \"proxy.local\" is not an IP address\n")
         }
     }
 

@@ -41,7 +41,7 @@ final class HotReadHandler: ChannelDuplexHandler, RemovableChannelHandler {
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
             reads.record(
                 answer, elapsed: ContinuousClock.now - start,
-                client: context.channel.remoteAddress?.ipAddress ?? "unknown")
+                client: reads.clientAddress(peer: context.channel.remoteAddress?.ipAddress, request))
         case .body, .end:
             if discardingBody {
                 if case .end = part { discardingBody = false }

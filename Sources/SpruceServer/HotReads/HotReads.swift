@@ -53,9 +53,11 @@ struct HotReads: Sendable {
     private let jsonHeaders: HTTPFields
     private let pageHeaders: HTTPFields
     private let commonHeaders: HTTPFields
+    private let trustedProxies: Set<String>
 
     init(site: Site) {
         self.site = site
+        self.trustedProxies = Set(site.configuration.trustedProxies)
         var common: HTTPFields = [.server: SpruceServer.serverName]
         SecurityHeadersMiddleware.apply(to: &common, isSecure: site.configuration.isSecure)
         self.commonHeaders = common
@@ -97,6 +99,13 @@ struct HotReads: Sendable {
         default:
             return nil
         }
+    }
+
+    /// The address the log line names, as ``ClientAddressMiddleware`` finds it.
+    func clientAddress(peer: String?, _ request: HTTPRequest) -> String {
+        ClientAddress.resolve(
+            peer: peer ?? "unknown", forwardedFor: request.headerFields[values: .xForwardedFor],
+            trustedProxies: trustedProxies)
     }
 
     /// Counts and logs an answer the way the router's middleware does for its own.

@@ -3,6 +3,24 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
+/// Takes the client's address from `X-Forwarded-For` when the peer is a trusted proxy. Outermost, so that the log
+/// line and the rate limits see the same address.
+struct ClientAddressMiddleware: RouterMiddleware {
+    typealias Context = SpruceRequestContext
+
+    let trustedProxies: Set<String>
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        var context = context
+        context.clientAddress = ClientAddress.resolve(
+            peer: context.clientAddress, forwardedFor: request.headers[values: .xForwardedFor],
+            trustedProxies: trustedProxies)
+        return try await next(request, context)
+    }
+}
+
 /// One structured log line per request: method, the route template (never the raw path, which may hold an
 /// invitation token), status, duration and client address. No query strings, cookies or bodies.
 struct RequestLogMiddleware: RouterMiddleware {

@@ -37,4 +37,5 @@ extension HTTPField.Name {
     static let xFrameOptions = HTTPField.Name("X-Frame-Options") ?? .xContentTypeOptions
     static let xCSRFToken = HTTPField.Name("X-CSRF-Token") ?? .xContentTypeOptions
     static let xRequestID = HTTPField.Name("X-Request-ID") ?? .xContentTypeOptions
+    static let xForwardedFor = HTTPField.Name("X-Forwarded-For") ?? .xContentTypeOptions
 }

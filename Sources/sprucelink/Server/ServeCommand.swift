@@ -47,6 +47,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Login attempts per client address per 15 minutes.", valueName: "n"))
     var loginLimit = 30
 
+    @Option(name: .customLong("trusted-proxy"), help: ArgumentHelp(
+        "The address of a reverse proxy whose X-Forwarded-For is believed for rate limits and logs (repeatable).",
+        valueName: "ip"))
+    var trustedProxies: [String] = []
+
     @Option(help: ArgumentHelp("Signups per client address per 15 minutes.", valueName: "n"))
     var signupLimit = 10
 
@@ -61,6 +66,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard cacheSeconds >= 0, cacheSeconds <= 3600 else { throw UsageError("--cache-seconds: must be from 0 to 3600") }
         guard loginLimit > 0, signupLimit > 0 else { throw UsageError("--login-limit and --signup-limit must be positive") }
+        if let bad = trustedProxies.first(where: { !ServerConfiguration.isProxyAddress($0) }) {
+            throw UsageError("--trusted-proxy: \"\(bad)\" is not an IP address")
+        }
         let format = logFormat
         LoggingSystem.bootstrap { label in
             var handler: any LogHandler =
@@ -86,9 +94,10 @@ struct ServeCommand: AsyncParsableCommand {
         var limits = RateLimits()
         limits.loginPerAddress = loginLimit
         limits.signupPerAddress = signupLimit
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: host, port: port, publicURL: publicURL, signingSecret: secret, limits: limits,
             linkSyncInterval: cacheSeconds)
+        configuration.trustedProxies = trustedProxies
         var storeLogger = Logger(label: "sprucelink.store")
         storeLogger.logLevel = .warning
         let store = try await SpruceStore.open(
