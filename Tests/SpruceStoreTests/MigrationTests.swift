@@ -54,6 +54,8 @@ struct MigrationTests {
 
     @Test("a bad PostgreSQL setting is a clear error", arguments: [
         ("postgres://app@db/spruce?pool_size=0", "invalid database setting: pool_size must be between 1 and 200"),
+        ("postgres://app@db/spruce?pool_timeout=0", "invalid database setting: pool_timeout must be between 1 and 600 seconds"),
+        ("postgres://app@db/spruce?pool_timeout=soon", "invalid database setting: pool_timeout must be between 1 and 600 seconds"),
         ("postgres://app@db/spruce?schema=Bad;Drop", "invalid database setting: schema must be lowercase letters, digits and _"),
         ("postgres://db/spruce", "invalid database setting: not a PostgreSQL URL (postgres://user:password@host:5432/database?sslmode=…)"),
     ])

@@ -59,7 +59,7 @@ struct ScratchDatabase: Sendable {
             let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
             try await PostgresAdmin.execute("CREATE SCHEMA \(schema)", on: url)
             let separator = url.contains("?") ? "&" : "?"
-            return ScratchDatabase(location: .postgres(url: url + separator + "schema=\(schema)&pool_size=4"),
+            return ScratchDatabase(location: .postgres(url: url + separator + "schema=\(schema)&pool_size=4&pool_timeout=120"),
                                    folder: nil, schema: schema)
         }
     }

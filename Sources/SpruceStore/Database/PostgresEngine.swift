@@ -7,8 +7,9 @@ import PostgresKit
 /// The server engine: PostgreSQL through postgres-kit, for several service instances on one database.
 ///
 /// The URL is libpq-style: `postgres://user:pass@host:5432/db`, with `sslmode=require` for TLS (or `disable`,
-/// `prefer`), `pool_size=N` for the number of pooled connections (default 8) and `schema=NAME` to work in a
-/// schema other than `public`.
+/// `prefer`), `pool_size=N` for the number of pooled connections (default 8), `pool_timeout=S` for how long a
+/// request waits for a free connection before the store reports the database unavailable (default 10 s) and
+/// `schema=NAME` to work in a schema other than `public`.
 struct PostgresEngine: DatabaseEngine {
     private let pool: SharedPool<PostgresConnectionSource>
     private let logger: Logger
@@ -35,13 +36,20 @@ struct PostgresEngine: DatabaseEngine {
             }
             poolSize = size
         }
+        var poolTimeout: Int64 = 10
+        if let text = query.last(where: { $0.name == "pool_timeout" })?.value {
+            guard let seconds = Int64(text), (1...600).contains(seconds) else {
+                throw .invalidLocation("pool_timeout must be between 1 and 600 seconds")
+            }
+            poolTimeout = seconds
+        }
         let loops = MultiThreadedEventLoopGroup.singleton.makeIterator().reduce(0) { count, _ in count + 1 }
         self.logger = logger
         self.pool = SharedPool(
             EventLoopGroupConnectionPool(
                 source: PostgresConnectionSource(sqlConfiguration: configuration),
                 maxConnectionsPerEventLoop: max(1, poolSize / max(loops, 1)),
-                requestTimeout: .seconds(10),
+                requestTimeout: .seconds(poolTimeout),
                 pruneInterval: .seconds(60),
                 logger: logger,
                 on: MultiThreadedEventLoopGroup.singleton
