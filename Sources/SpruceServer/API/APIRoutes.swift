@@ -144,10 +144,8 @@ extension Site {
     /// `POST /api/v1/links/{code}/disable`: disables one of the organization's links, for good.
     func apiDisableLink(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         let organizationID = try await requireAPIKey(request)
-        guard let code = try? LinkCode(context.parameters.get("code") ?? ""),
-            let link = try await store.link(code: code), link.organizationID == organizationID
-        else { throw StoreError.linkNotFound }
-        let disabled = try await store.disableLink(code: code)
+        guard let code = try? LinkCode(context.parameters.get("code") ?? "") else { throw StoreError.linkNotFound }
+        let disabled = try await store.disableLink(code: code, of: organizationID)
         directory.forget(code)
         return try json(API.Link(disabled, site: self))
     }

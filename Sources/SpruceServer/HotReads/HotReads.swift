@@ -47,7 +47,12 @@ struct HotReads: Sendable {
     static let qrRoutes: [QRImages.Format: String] = [.png: "/{code}/qr.png", .svg: "/{code}/qr.svg"]
 
     private let site: Site
-    private let metrics: [String: RouteMetrics]
+    private struct MetricsKey: Hashable {
+        let status: Int
+        let route: String
+    }
+
+    private let metrics: [MetricsKey: RouteMetrics]
     /// Each kind of answer's fixed headers with the security headers and `Server`, made once: validating their
     /// values on every answer costs more than finding the answer.
     private let jsonHeaders: HTTPFields
@@ -63,10 +68,10 @@ struct HotReads: Sendable {
         self.commonHeaders = common
         self.jsonHeaders = Self.jsonHeaders + common
         self.pageHeaders = Self.pageHeaders + common
-        var metrics: [String: RouteMetrics] = [:]
+        var metrics: [MetricsKey: RouteMetrics] = [:]
         for route in [Self.jsonRoute, Self.pageRoute] + Self.qrRoutes.values {
             for status in [HTTPResponse.Status.ok, .notModified] {
-                metrics["\(status.code) \(route)"] = RouteMetrics(route: route, status: status)
+                metrics[MetricsKey(status: status.code, route: route)] = RouteMetrics(route: route, status: status)
             }
         }
         self.metrics = metrics
@@ -110,7 +115,7 @@ struct HotReads: Sendable {
 
     /// Counts and logs an answer the way the router's middleware does for its own.
     func record(_ answer: Answer, elapsed: Duration, client: @autoclosure () -> String) {
-        if let metrics = metrics["\(answer.head.status.code) \(answer.route)"] {
+        if let metrics = metrics[MetricsKey(status: answer.head.status.code, route: answer.route)] {
             metrics.requests.increment()
             metrics.duration.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
         }

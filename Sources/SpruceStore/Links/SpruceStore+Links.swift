@@ -187,18 +187,14 @@ extension SpruceStore {
         }
     }
 
-    /// Disables the link with `code`. The code stays taken forever, so it never leads to another organization.
+    /// Disables the link with `code`, which must belong to `organizationID` when one is given. The code stays
+    /// taken forever, so it never leads to another organization.
     /// - Returns: the link as it is now.
-    /// - Throws: ``StoreError/linkNotFound`` when no link has that code.
+    /// - Throws: ``StoreError/linkNotFound`` when no link has that code (or it belongs to another organization).
     @discardableResult
-    public func disableLink(code: LinkCode) async throws -> PracticeLink {
-        try await transaction { database in
-            let rows = try await database.update("links").set("status", to: SQLBind(LinkStatus.disabled.rawValue))
-                .where("code", .equal, SQLBind(code.rawValue)).returning("id").all()
-            guard !rows.isEmpty, let link = try await Self.link(code: code, in: database) else {
-                throw StoreError.linkNotFound
-            }
-            return link
+    public func disableLink(code: LinkCode, of organizationID: OrganizationID? = nil) async throws -> PracticeLink {
+        try await updateLink(code: code, of: organizationID) { update in
+            update.set("status", to: SQLBind(LinkStatus.disabled.rawValue))
         }
     }
 
@@ -243,11 +239,20 @@ extension SpruceStore {
     public func setQRColors(_ colors: QRColors, code: LinkCode, of organizationID: OrganizationID? = nil)
         async throws -> PracticeLink
     {
-        try await transaction { database in
-            var update = database.update("links")
-                .set("qr_foreground", to: SQLBind(colors == .standard ? nil : colors.foreground))
+        try await updateLink(code: code, of: organizationID) { update in
+            update.set("qr_foreground", to: SQLBind(colors == .standard ? nil : colors.foreground))
                 .set("qr_background", to: SQLBind(colors == .standard ? nil : colors.background))
-                .where("code", .equal, SQLBind(code.rawValue))
+        }
+    }
+
+    /// One guarded UPDATE of the link with `code` (scoped to `organizationID` when given), then the link as it is.
+    private func updateLink(
+        code: LinkCode,
+        of organizationID: OrganizationID?,
+        _ set: @escaping @Sendable (SQLUpdateBuilder) -> SQLUpdateBuilder
+    ) async throws -> PracticeLink {
+        try await transaction { database in
+            var update = set(database.update("links")).where("code", .equal, SQLBind(code.rawValue))
             if let organizationID { update = update.where("organization_id", .equal, SQLBind(organizationID.rawValue)) }
             guard !(try await update.returning("id").all()).isEmpty, let link = try await Self.link(code: code, in: database)
             else { throw StoreError.linkNotFound }
