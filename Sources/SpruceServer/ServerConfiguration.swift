@@ -1,10 +1,13 @@
 import Foundation
 import SpruceCore
 
-/// Everything `sprucelink serve` configures: where to listen, the public URL links are printed with, the secret
-/// that signs values sent through browsers, and the rate caps on login and signup.
+/// Everything `sprucelink serve` configures: where to listen, the public URL links are printed with, and the rate
+/// caps on login and signup.
+///
+/// The key that signs values sent through browsers is not here: it has one owner, the store's
+/// ``StoreSettings/signingKey``, which the server reads (CSRF tokens use a key derived from it).
 public struct ServerConfiguration: Sendable {
-    /// The environment variable holding the signing secret (at least 32 bytes).
+    /// The environment variable `sprucelink serve` reads the signing secret from (at least 32 bytes).
     public static let secretVariable = "SPRUCELINK_SECRET"
 
     public var host: String
@@ -12,9 +15,6 @@ public struct ServerConfiguration: Sendable {
     /// The site's public origin, e.g. `https://spruce.care`: QR codes encode links on it, and an `https` URL
     /// makes the session cookie `Secure`.
     public var publicURL: String
-    /// Signs signup continuations, clinic prompts and anonymous CSRF tokens. Instances behind one load balancer
-    /// must share it.
-    public var signingSecret: ServerSecret
     public var limits: RateLimits
     /// Seconds between reads of the link change feed: the longest a link disabled (or a profile changed) on
     /// another instance keeps being served from this one's memory. A change made through this instance shows at
@@ -34,7 +34,6 @@ public struct ServerConfiguration: Sendable {
         host: String = "127.0.0.1",
         port: Int = 8080,
         publicURL: String = "https://spruce.care",
-        signingSecret: ServerSecret = .random(),
         limits: RateLimits = RateLimits(),
         linkSyncInterval: TimeInterval = 1,
         sessionLifetime: TimeInterval = 12 * 60 * 60,
@@ -43,7 +42,6 @@ public struct ServerConfiguration: Sendable {
         self.host = host
         self.port = port
         self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
-        self.signingSecret = signingSecret
         self.limits = limits
         self.linkSyncInterval = linkSyncInterval
         self.sessionLifetime = sessionLifetime
@@ -69,39 +67,6 @@ public struct ServerConfiguration: Sendable {
         var hosts = [publicHost]
         for host in extraHosts where !hosts.contains(host) { hosts.append(host) }
         return hosts
-    }
-}
-
-/// The signing secret: configured, or random for this process only.
-public struct ServerSecret: Sendable {
-    public let text: String
-    /// Whether the secret was made up at start: continuations and prompts die with the process.
-    public let isEphemeral: Bool
-
-    /// A configured secret.
-    /// - Throws: ``SigningKeyError/tooShort(minimum:)`` under 32 bytes.
-    public init(configured text: String) throws(SigningKeyError) {
-        guard text.utf8.count >= 32 else { throw .tooShort(minimum: 32) }
-        self.text = text
-        self.isEphemeral = false
-    }
-
-    private init(random text: String) {
-        self.text = text
-        self.isEphemeral = true
-    }
-
-    /// A random 256-bit secret for this process.
-    public static func random() -> ServerSecret {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return ServerSecret(random: bytes.map { String(format: "%02x", $0) }.joined())
-    }
-
-    /// The key the store signs continuations and prompts with.
-    public var signingKey: SigningKey {
-        // 64 hex characters or a configured text of 32+ bytes: never too short.
-        (try? SigningKey(secret: text)) ?? SigningKey.random()
     }
 }
 

@@ -17,7 +17,7 @@ public struct SpruceRequestContext: RequestContext {
     var visitorCookie: String?
     /// Set when the middleware made a new visitor cookie that the response must carry.
     var issuedVisitorCookie: Bool = false
-    /// The API key's organization, for `/api/v1` routes that need one.
+    /// The API key's organization, found by ``APIKeyMiddleware`` on the API routes that need one.
     var apiOrganization: OrganizationID?
     /// The form of an unsafe request, read and CSRF-checked by ``CSRFMiddleware``.
     var form = FormData(urlEncoded: "")

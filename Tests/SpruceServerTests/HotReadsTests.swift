@@ -12,35 +12,14 @@ import Testing
 struct HotReadsTests {
     static let visitor = String(repeating: "v", count: SessionMiddleware.visitorCookieLength)
 
-    /// A site over the seeded fixtures with its directory loaded, as the running server has it.
-    func withSite(_ body: (Site) async throws -> Void) async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sprucelink-hot-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let store = try await SpruceStore.open(.sqlite(path: folder.appendingPathComponent("hot.sqlite").path))
-        do {
-            try await store.seed(
-                try SeedFile.load(from: packageRoot.appendingPathComponent("Fixtures/clinics.json").path),
-                memberPassword: staffPassword)
-            let site = try await SpruceServer.makeSite(
-                store: store, configuration: ServerConfiguration(), logger: Logger(label: "test.hot"))
-            try await site.directory.sync()
-            try await body(site)
-            await store.close()
-        } catch {
-            await store.close()
-            throw error
-        }
-    }
-
     func get(_ path: String, _ headers: HTTPFields = [:], method: HTTPRequest.Method = .get) -> HTTPRequest {
         HTTPRequest(method: method, scheme: nil, authority: "127.0.0.1", path: path, headerFields: headers)
     }
 
     @Test("answered from memory: active links' JSON and logged-out pages, QR images once rendered, 304s")
     func answered() async throws {
-        try await withSite { site in
-            let reads = HotReads(site: site)
+        try await withServerParts { parts in
+            let reads = parts.makeHotReads()
             let json = try #require(reads.answer(get("/api/v1/links/OAK-STREET-PEDIATRICS")))
             #expect(json.head.status == .ok && json.route == "/api/v1/links/{code}")
             #expect(json.head.headerFields[.contentLength] == String(json.body?.readableBytes ?? -1))
@@ -50,16 +29,16 @@ struct HotReadsTests {
             #expect(newVisitor.head.headerFields[.setCookie]?.hasPrefix("spruce_visitor=") == true)
             let returning = try #require(reads.answer(get("/4827163", [.cookie: "spruce_visitor=\(Self.visitor)"])))
             #expect(returning.head.headerFields[.setCookie] == nil)
-            #expect(String(buffer: try #require(returning.body)).contains(site.csrf.token(for: Self.visitor)))
+            #expect(String(buffer: try #require(returning.body)).contains(parts.pages.csrf.token(for: Self.visitor)))
 
             #expect(reads.answer(get("/4827163/qr.png?size=4")) == nil, "not rendered yet: the router renders it")
             let shape = try QRImages.Shape(format: .png, query: "size=4")
-            guard case .active(let link, _)? = site.directory.cached(try LinkCode("4827163")) else {
+            guard case .active(let link, _)? = parts.directory.cached(try LinkCode("4827163")) else {
                 Issue.record("4827163 should be in memory")
                 return
             }
-            let image = try site.renderQR(link, shape: shape)
-            site.qrCache.put(image, for: shape.cacheKey(link))
+            let image = try parts.qrImages.render(link, shape: shape)
+            parts.qrImages.cache.put(image, for: shape.cacheKey(link))
             let png = try #require(reads.answer(get("/4827163/qr.png?size=4")))
             #expect(png.head.status == .ok && png.body == image.body)
             let notModified = try #require(reads.answer(get("/4827163/qr.png?size=4", [.ifNoneMatch: image.etag])))
@@ -82,17 +61,17 @@ struct HotReadsTests {
         ("/" + String(repeating: "9", count: 300), [:]),
     ] as [(String, [String: String])])
     func handedOn(path: String, headers: [String: String]) async throws {
-        try await withSite { site in
+        try await withServerParts { parts in
             var fields = HTTPFields()
             for (name, value) in headers { fields[try #require(HTTPField.Name(name))] = value }
-            #expect(HotReads(site: site).answer(get(path, fields)) == nil)
+            #expect(parts.makeHotReads().answer(get(path, fields)) == nil)
         }
     }
 
     @Test("only GET: HEAD and unsafe methods go to the router")
     func onlyGet() async throws {
-        try await withSite { site in
-            let reads = HotReads(site: site)
+        try await withServerParts { parts in
+            let reads = parts.makeHotReads()
             #expect(reads.answer(get("/api/v1/links/4827163")) != nil)
             for method in [HTTPRequest.Method.head, .post, .put, .delete] {
                 #expect(reads.answer(get("/api/v1/links/4827163", method: method)) == nil)
@@ -102,7 +81,7 @@ struct HotReadsTests {
 
     @Test("a server answering from memory and one answering through the router give the same bytes")
     func sameBytesBothWays() async throws {
-        let secret = ServerSecret.random()
+        let signingKey = SigningKey.random()
         let requests: [(String, HTTPFields)] = [
             ("/api/v1/links/4827163", [:]), ("/api/v1/links/OAK-STREET-PEDIATRICS", [:]), ("/api/v1/links/6150472", [:]),
             ("/4827163", [.cookie: "spruce_visitor=\(Self.visitor)"]), ("/5093318", [.cookie: "spruce_visitor=\(Self.visitor)"]),
@@ -110,9 +89,9 @@ struct HotReadsTests {
             ("/4827163/qr.png", [:]), ("/4827163/qr.svg?size=3&margin=1", [:]), ("/4827163/qr.png", [:]),
             ("/4827163/qr.svg?size=3&margin=1", [:]),
         ]
-        let (hot, routed) = try await withLiveServer(secret: secret, answersHotReadsFromMemory: true) { hot in
+        let (hot, routed) = try await withLiveServer(signingKey: signingKey, answersHotReadsFromMemory: true) { hot in
             try await Self.waitForDirectory(hot)
-            let routed = try await withLiveServer(secret: secret, answersHotReadsFromMemory: false) { routed in
+            let routed = try await withLiveServer(signingKey: signingKey, answersHotReadsFromMemory: false) { routed in
                 try await Self.responses(routed, requests)
             }
             return (try await Self.responses(hot, requests), routed)
@@ -129,7 +108,7 @@ struct HotReadsTests {
             }
         }
         let etag = try #require(hot[6].headers[.eTag])
-        try await withLiveServer(secret: secret) { server in
+        try await withLiveServer(signingKey: signingKey) { server in
             try await Self.waitForDirectory(server)
             _ = try await server.browser().get("/4827163/qr.png")
             let revalidated = try await server.browser().get("/4827163/qr.png", headers: [.ifNoneMatch: etag])

@@ -24,7 +24,7 @@ let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
 func withLiveServer<T: Sendable>(
     limits: RateLimits = RateLimits(loginPerAddress: 10_000, loginPerAccount: 10_000, signupPerAddress: 10_000),
     publicURL: String = "https://spruce.care",
-    secret: ServerSecret = .random(),
+    signingKey: SigningKey = .random(),
     answersHotReadsFromMemory: Bool = true,
     trustedProxies: [String] = [],
     _ body: @Sendable (LiveServer) async throws -> T
@@ -35,7 +35,7 @@ func withLiveServer<T: Sendable>(
     let store = try await SpruceStore.open(
         .sqlite(path: folder.appendingPathComponent("test.sqlite").path),
         settings: StoreSettings(
-            signingKey: secret.signingKey, passwordHasher: PasswordHasher(cost: 16), connectLimits: .unlimited))
+            signingKey: signingKey, passwordHasher: PasswordHasher(cost: 16), connectLimits: .unlimited))
     do {
         try await store.seed(
             try SeedFile.load(from: packageRoot.appendingPathComponent("Fixtures/clinics.json").path),
@@ -43,7 +43,7 @@ func withLiveServer<T: Sendable>(
         var logger = Logger(label: "test.server")
         logger.logLevel = .warning
         var configuration = ServerConfiguration(
-            host: "127.0.0.1", port: 0, publicURL: publicURL, signingSecret: secret, limits: limits, linkSyncInterval: 1)
+            host: "127.0.0.1", port: 0, publicURL: publicURL, limits: limits, linkSyncInterval: 1)
         configuration.answersHotReadsFromMemory = answersHotReadsFromMemory
         configuration.trustedProxies = trustedProxies
         let app = try await SpruceServer.makeApplication(store: store, configuration: configuration, logger: logger)
@@ -52,6 +52,27 @@ func withLiveServer<T: Sendable>(
         }
         await store.close()
         return result
+    } catch {
+        await store.close()
+        throw error
+    }
+}
+
+/// The server's parts over the seeded fixtures with the directory loaded, as the running server has them.
+func withServerParts(_ body: (ServerParts) async throws -> Void) async throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sprucelink-hot-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let store = try await SpruceStore.open(.sqlite(path: folder.appendingPathComponent("hot.sqlite").path))
+    do {
+        try await store.seed(
+            try SeedFile.load(from: packageRoot.appendingPathComponent("Fixtures/clinics.json").path),
+            memberPassword: staffPassword)
+        let parts = try await ServerParts(
+            store: store, configuration: ServerConfiguration(), logger: Logger(label: "test.hot"))
+        try await parts.directory.sync()
+        try await body(parts)
+        await store.close()
     } catch {
         await store.close()
         throw error

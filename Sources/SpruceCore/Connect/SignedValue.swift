@@ -97,7 +97,7 @@ public struct SigningKey: Sendable {
         SigningKey(bytes: SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) })
     }
 
-    private init(bytes: [UInt8]) { self.bytes = bytes }
+    init(bytes: [UInt8]) { self.bytes = bytes }
 }
 
 public enum SigningKeyError: Error, Equatable, Sendable, CustomStringConvertible {

@@ -81,6 +81,25 @@ public enum InboxFilter: String, Codable, Sendable, CaseIterable {
     case clinics
 }
 
+/// How many conversations one page of an inbox holds: ``standard`` unless a client asks, within ``range``.
+public struct InboxPageSize: Equatable, Sendable {
+    /// The sizes a client may ask for.
+    public static let range = 1...100
+    public static let standard = InboxPageSize(checked: 25)
+    /// The rule a refused size broke, for the error that names the field.
+    public static let rule = "must be an integer from \(range.lowerBound) to \(range.upperBound)"
+
+    public let count: Int
+
+    /// The size a client wrote; nil when it is not an integer within ``range``.
+    public init?(_ text: String) {
+        guard let count = Int(text), Self.range.contains(count) else { return nil }
+        self.init(checked: count)
+    }
+
+    private init(checked count: Int) { self.count = count }
+}
+
 /// One page of an inbox, newest activity first, with the cursor of the next page if there is one.
 public struct InboxPage: Equatable, Sendable {
     public let entries: [InboxEntry]
@@ -101,9 +120,13 @@ public struct InboxCursor: Equatable, Sendable, CustomStringConvertible {
 
     public init(activity: Int64) { self.activity = activity }
 
-    /// Reads a cursor that came back from a client.
+    /// Reads a cursor that came back from a client: `a` and 1 to 18 ASCII digits, as ``description`` writes it.
     public init?(_ text: String) {
-        guard text.hasPrefix("a"), let value = Int64(text.dropFirst()), value >= 0 else { return nil }
+        let digits = text.utf8.dropFirst()
+        guard text.utf8.first == UInt8(ascii: "a"), (1...18).contains(digits.count),
+            digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+            let value = Int64(text.dropFirst())
+        else { return nil }
         self.activity = value
     }
 

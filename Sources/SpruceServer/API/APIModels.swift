@@ -14,9 +14,10 @@ enum API {
         let createdAt: Date
         let qrColors: QRColorsBody
 
-        init(_ link: PracticeLink, site: Site) {
+        /// - Parameter publicURL: the site's public origin, which the link's URL is on.
+        init(_ link: PracticeLink, publicURL: String) {
             code = link.code.rawValue
-            url = site.linkURL(link.code)
+            url = publicURL + "/" + link.code.rawValue
             label = link.label
             tags = link.tags.map(\.rawValue)
             status = link.status.rawValue

@@ -5,101 +5,39 @@ import NIOCore
 import SpruceCore
 import SpruceStore
 
-extension Site {
-    static let jsonBodyLimit = 64 * 1024
-
-    /// The organization of the request's API key (`Authorization: Bearer spk_…`).
-    /// - Throws: ``ServerError/Reason/apiKeyRequired`` when the header is missing, malformed, or the key unknown.
-    func requireAPIKey(_ request: Request) async throws -> OrganizationID {
-        guard let header = request.headers[.authorization] else { throw ServerError(.apiKeyRequired) }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer",
-            let key = try await store.apiKey(secret: String(parts[1]).trimmingCharacters(in: .whitespaces))
-        else { throw ServerError(.apiKeyRequired) }
-        return key.organizationID
-    }
-
-    /// Decodes a JSON body, turning decoding failures into 400/422 problems that name the field and the rule.
-    func decodeJSON<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
-        guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
-            throw ServerError(.unsupportedMediaType("application/json"))
-        }
-        var request = request
-        let body = try await request.collectBody(upTo: Self.jsonBodyLimit)
-        do {
-            return try JSONDecoder().decode(T.self, from: Data(buffer: body))
-        } catch let error as DecodingError {
-            switch error {
-            case .keyNotFound(let key, _):
-                throw ServerError(.unprocessable(field: key.stringValue, rule: "is required"))
-            case .typeMismatch(let expected, let context):
-                throw ServerError(.unprocessable(field: Self.fieldName(context.codingPath), rule: "must be \(Self.typeName(expected))"))
-            case .valueNotFound(let expected, let context):
-                throw ServerError(.unprocessable(field: Self.fieldName(context.codingPath), rule: "must be \(Self.typeName(expected)), not null"))
-            case .dataCorrupted(let context):
-                if context.codingPath.isEmpty { throw ServerError.invalid("body", "is not a JSON object") }
-                throw ServerError(.unprocessable(field: Self.fieldName(context.codingPath), rule: "is malformed"))
-            @unknown default:
-                throw ServerError.invalid("body", "is not a JSON object")
-            }
-        }
-    }
-
-    /// Lengths as the OpenAPI schema counts them (code points), checked before the domain's own rules.
-    static func checkLength(_ value: String?, field: String, maximum: Int) throws {
-        if let value, value.unicodeScalars.count > maximum {
-            throw ServerError(.unprocessable(field: field, rule: "is longer than \(maximum) characters"))
-        }
-    }
-
-    static func fieldName(_ path: [any CodingKey]) -> String {
-        path.isEmpty ? "body" : path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
-    }
-
-    static func typeName(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type: "a string"
-        case is Int.Type: "an integer"
-        case is Bool.Type: "a boolean"
-        case is [String].Type: "an array of strings"
-        default: "an object"
-        }
-    }
-
+extension APIController {
     // MARK: - Public
 
     /// `GET /api/v1/links/{code}`: the public profile a practice link resolves to, or a 404/410 problem.
-    func apiResolveLink(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+    @Sendable func apiResolveLink(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         guard let code = try? LinkCode(context.parameters.get("code") ?? "") else {
             return Problem(MappedError.unavailable(.notFound), instance: context.endpointPath).response()
         }
-        switch try await resolve(code) {
+        switch try await links.resolve(code) {
         case .active(let link, let profile):
-            let profileJSON = try profileJSON.value(for: link.organizationID, profile) { try encodeJSON($0) }
-            return Response(
-                status: .ok, headers: HotReads.jsonHeaders,
-                body: .init(byteBuffer: resolvedLinkJSON(code: code, profileJSON: profileJSON)))
+            let body = try profileJSON.body(code, organizationID: link.organizationID, profile: profile)
+            return Response(status: .ok, headers: ProfileJSON.headers, body: .init(byteBuffer: body))
         case .unavailable(let resolution):
             return Problem(MappedError.unavailable(resolution), instance: context.endpointPath).response()
         }
     }
 
     /// `POST /api/v1/resolve`: reads scanned text and says what it leads to.
-    func apiResolveText(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+    @Sendable func apiResolveText(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         let body = try await decodeJSON(API.ResolveRequest.self, from: request)
-        let scanned = try ScannedLink.parse(body.text, hosts: configuration.acceptedHosts)
+        let scanned = try ScannedLink.parse(body.text, hosts: acceptedHosts)
         let resolution: Resolution
         let code: String?
         let target: String
         switch scanned.target {
         case .practice(let linkCode):
             resolution = try await store.resolve(code: linkCode)
-            metrics.resolved(resolution)
+            links.metrics.resolved(resolution)
             code = linkCode.rawValue
             target = "practice"
         case .invitation(let token):
             resolution = try await store.resolve(invitation: token)
-            metrics.resolved(resolution)
+            links.metrics.resolved(resolution)
             code = nil
             target = "invitation"
         }
@@ -113,22 +51,22 @@ extension Site {
     // MARK: - With an API key
 
     /// `GET /api/v1/organization`: the key's organization and its public profile.
-    func apiOrganization(_ request: Request, context: SpruceRequestContext) async throws -> Response {
-        let organizationID = try await requireAPIKey(request)
+    @Sendable func apiOrganization(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        let organizationID = try requireAPIKey(context)
         guard let organization = try await store.organization(id: organizationID) else { throw ServerError(.notFound) }
         return try json(API.OrganizationBody(id: organizationID.rawValue, profile: organization.profile))
     }
 
     /// `GET /api/v1/links`: the organization's links.
-    func apiListLinks(_ request: Request, context: SpruceRequestContext) async throws -> Response {
-        let organizationID = try await requireAPIKey(request)
+    @Sendable func apiListLinks(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        let organizationID = try requireAPIKey(context)
         let links = try await store.links(of: organizationID)
-        return try json(API.LinkList(links: links.map { API.Link($0, site: self) }))
+        return try json(API.LinkList(links: links.map { API.Link($0, publicURL: publicURL) }))
     }
 
     /// `POST /api/v1/links`: mints a link (a random numeric code, or the chosen `code`).
-    func apiMintLink(_ request: Request, context: SpruceRequestContext) async throws -> Response {
-        let organizationID = try await requireAPIKey(request)
+    @Sendable func apiMintLink(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        let organizationID = try requireAPIKey(context)
         let body = try await decodeJSON(API.MintLinkRequest.self, from: request)
         try Self.checkLength(body.label, field: "label", maximum: SpruceStore.labelLimit)
         var tags: [ConversationTag] = []
@@ -138,42 +76,42 @@ extension Site {
         let links = try await store.mintLinks(
             MintRequest(organizationID: organizationID, kind: kind, label: body.label ?? "", tags: tags))
         guard let link = links.first else { throw ServerError(.notFound) }
-        return try json(API.Link(link, site: self), status: .created, headers: [.location: "/api/v1/links/\(link.code.rawValue)"])
+        return try json(API.Link(link, publicURL: publicURL), status: .created, headers: [.location: "/api/v1/links/\(link.code.rawValue)"])
     }
 
     /// `POST /api/v1/links/{code}/disable`: disables one of the organization's links, for good.
-    func apiDisableLink(_ request: Request, context: SpruceRequestContext) async throws -> Response {
-        let organizationID = try await requireAPIKey(request)
+    @Sendable func apiDisableLink(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        let organizationID = try requireAPIKey(context)
         guard let code = try? LinkCode(context.parameters.get("code") ?? "") else { throw StoreError.linkNotFound }
         let disabled = try await store.disableLink(code: code, of: organizationID)
-        directory.forget(code)
-        return try json(API.Link(disabled, site: self))
+        links.directory.forget(code)
+        return try json(API.Link(disabled, publicURL: publicURL))
     }
 
     /// `POST /api/v1/links/{code}/qr-colors`: sets the colors of the link's QR code (dark on light, readable).
-    func apiSetQRColors(_ request: Request, context: SpruceRequestContext) async throws -> Response {
-        let organizationID = try await requireAPIKey(request)
+    @Sendable func apiSetQRColors(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        let organizationID = try requireAPIKey(context)
         let body = try await decodeJSON(API.QRColorsBody.self, from: request)
         try Self.checkLength(body.foreground, field: "foreground", maximum: 7)
         try Self.checkLength(body.background, field: "background", maximum: 7)
         let colors = try QRColors(foreground: body.foreground, background: body.background)
         guard let code = try? LinkCode(context.parameters.get("code") ?? "") else { throw StoreError.linkNotFound }
         let link = try await store.setQRColors(colors, code: code, of: organizationID)
-        directory.forget(code)
-        return try json(API.Link(link, site: self))
+        links.directory.forget(code)
+        return try json(API.Link(link, publicURL: publicURL))
     }
 
     /// `GET /api/v1/invitations`: the organization's invitations, newest first (tokens are never shown again).
-    func apiListInvitations(_ request: Request, context: SpruceRequestContext) async throws -> Response {
-        let organizationID = try await requireAPIKey(request)
+    @Sendable func apiListInvitations(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        let organizationID = try requireAPIKey(context)
         let invitations = try await store.invitations(of: organizationID)
         return try json(API.InvitationList(invitations: invitations.map { API.InvitationBody($0, url: nil) }))
     }
 
     /// `POST /api/v1/invitations`: creates a private invitation on one of the organization's links. The
     /// response carries the invitation link once; sending it is the invitation service's job.
-    func apiCreateInvitation(_ request: Request, context: SpruceRequestContext) async throws -> Response {
-        let organizationID = try await requireAPIKey(request)
+    @Sendable func apiCreateInvitation(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        let organizationID = try requireAPIKey(context)
         let body = try await decodeJSON(API.CreateInvitationRequest.self, from: request)
         try Self.checkLength(body.name, field: "name", maximum: AccountDetails.nameLimit)
         try Self.checkLength(body.email, field: "email", maximum: AccountDetails.emailLimit)
@@ -181,9 +119,8 @@ extension Site {
         guard let code = try? LinkCode(body.code), let link = try await store.link(code: code),
             link.organizationID == organizationID
         else { throw ServerError(.unprocessable(field: "code", rule: "is not a link of this organization")) }
-        let days = body.expiresInDays ?? 30
-        guard (1...365).contains(days) else {
-            throw ServerError(.unprocessable(field: "expiresInDays", rule: "must be from 1 to 365"))
+        guard let lifetime = InvitationLifetime(days: body.expiresInDays) else {
+            throw ServerError(.unprocessable(field: "expiresInDays", rule: InvitationLifetime.rule))
         }
         var recipient = InvitationRecipient(name: body.name, email: body.email, phone: body.phone)
         if recipient.email != nil || recipient.phone != nil {
@@ -197,14 +134,14 @@ extension Site {
             throw ServerError(.unprocessable(field: "name", rule: "is longer than \(AccountDetails.nameLimit) characters"))
         }
         let (invitation, token) = try await store.createInvitation(
-            link: code, recipient: recipient, lifetime: TimeInterval(days) * 24 * 60 * 60)
+            link: code, recipient: recipient, lifetime: lifetime.seconds)
         return try json(
-            API.InvitationBody(invitation, url: configuration.publicURL + "/i/" + token.rawValue), status: .created)
+            API.InvitationBody(invitation, url: publicURL + "/i/" + token.rawValue), status: .created)
     }
 
     /// `GET /api/v1/conversations`: the organization's conversations, newest activity first, by cursor.
-    func apiConversations(_ request: Request, context: SpruceRequestContext) async throws -> Response {
-        let organizationID = try await requireAPIKey(request)
+    @Sendable func apiConversations(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        let organizationID = try requireAPIKey(context)
         let query = FormData(query: request.uri.query)
         var filter = InboxFilter.all
         if let text = query["filter"] {
@@ -215,19 +152,17 @@ extension Site {
         }
         var cursor: InboxCursor?
         if let text = query["after"] {
-            guard text.count >= 2, text.count <= 19, text.hasPrefix("a"), text.dropFirst().allSatisfy({ $0.isASCII && $0.isNumber }),
-                let parsed = InboxCursor(text)
-            else { throw ServerError.invalid("after", "is not a cursor from nextCursor") }
+            guard let parsed = InboxCursor(text) else {
+                throw ServerError.invalid("after", "is not a cursor from nextCursor")
+            }
             cursor = parsed
         }
-        var limit = 25
+        var size = InboxPageSize.standard
         if let text = query["limit"] {
-            guard let parsed = Int(text), (1...100).contains(parsed) else {
-                throw ServerError.invalid("limit", "must be an integer from 1 to 100")
-            }
-            limit = parsed
+            guard let parsed = InboxPageSize(text) else { throw ServerError.invalid("limit", InboxPageSize.rule) }
+            size = parsed
         }
-        let page = try await store.inbox(of: organizationID, filter: filter, after: cursor, limit: limit)
+        let page = try await store.inbox(of: organizationID, filter: filter, after: cursor, limit: size.count)
         return try json(API.ConversationList(
             conversations: page.entries.map(API.Conversation.init), nextCursor: page.nextCursor?.description))
     }

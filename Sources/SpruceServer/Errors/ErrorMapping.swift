@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import SpruceCore
 import SpruceQR
 import SpruceStore
@@ -33,6 +34,13 @@ struct MappedError: Sendable {
 
     /// Whether the error is the server's own fault (logged at error level, detail hidden).
     var isServerFault: Bool { status.code >= 500 }
+
+    /// Logs `error` when it is the server's own fault: its type only, as its description may hold values the
+    /// visitor typed.
+    func log(_ error: any Error, to logger: Logger) {
+        guard isServerFault else { return }
+        logger.error("request failed", metadata: ["error.type": "\(type(of: error))"])
+    }
 
     static func invalid(_ field: String, _ rule: String) -> MappedError {
         MappedError(.unprocessableContent, "invalid-field", "Invalid field", "\(field) \(rule)", field: field, rule: rule)

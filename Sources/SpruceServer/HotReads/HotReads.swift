@@ -24,35 +24,49 @@ struct HotReads: Sendable {
         let route: String
     }
 
-    private struct RouteMetrics: Sendable {
-        let requests: Counter
-        let duration: Timer
+    /// A route template split into segments, with the one `{…}` segment that holds the link's code.
+    private struct Template: Sendable {
+        let path: String
+        private let segments: [Substring]
+        private let codeIndex: Int
 
-        /// The labels of Hummingbird's `MetricsMiddleware`, so that both ways add up in one series.
-        init(route: String, status: HTTPResponse.Status) {
-            let dimensions = [
-                ("http.route", route), ("http.request.method", "GET"),
-                ("http.response.status_code", status.code.description),
-            ]
-            requests = Counter(label: "hb.requests", dimensions: dimensions)
-            duration = Timer(label: "http.server.request.duration", dimensions: dimensions, preferredDisplayUnit: .seconds)
+        init(_ path: String) {
+            self.path = path
+            segments = path.split(separator: "/")
+            codeIndex = segments.firstIndex { $0.hasPrefix("{") } ?? 0
+        }
+
+        /// The code segment of `path` (split, without the leading empty segment) when it matches the template.
+        func code(in path: ArraySlice<Substring>) -> Substring? {
+            guard path.count == segments.count else { return nil }
+            for (index, (pattern, segment)) in zip(segments, path).enumerated() where index != codeIndex {
+                guard pattern == segment else { return nil }
+            }
+            return path[path.startIndex + codeIndex]
         }
     }
 
-    /// The fixed headers of a profile JSON answer and of a logged-out page, whichever way they are answered.
-    static let jsonHeaders: HTTPFields = [.contentType: "application/json", .cacheControl: "public, max-age=5"]
-    static let pageHeaders: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"]
-    static let jsonRoute = "/api/v1/links/{code}"
-    static let pageRoute = "/{code}"
-    static let qrRoutes: [QRImages.Format: String] = [.png: "/{code}/qr.png", .svg: "/{code}/qr.svg"]
+    /// The routes answered here: the same endpoints the controllers register.
+    private static let jsonRoute = Template(APIController.path + APIController.linkProfile.path)
+    private static let pageRoute = Template(PublicLinksController.profilePage.path)
+    private static let qrRoutes: [(QRImages.Format, Template)] = [
+        (.png, Template(PublicLinksController.qrPNG.path)), (.svg, Template(PublicLinksController.qrSVG.path)),
+    ]
 
-    private let site: Site
     private struct MetricsKey: Hashable {
         let status: Int
         let route: String
     }
 
-    private let metrics: [MetricsKey: RouteMetrics]
+    private let directory: LinkDirectory
+    private let profileJSON: ProfileJSON
+    private let profilePages: ProfilePages
+    private let csrf: CSRFTokens
+    private let cookies: SessionCookies
+    private let qrCache: QRImageCache
+    private let linkMetrics: ServerMetrics
+    private let logger: Logger
+    private let metrics: [MetricsKey: RequestMetrics.Series]
     /// Each kind of answer's fixed headers with the security headers and `Server`, made once: validating their
     /// values on every answer costs more than finding the answer.
     private let jsonHeaders: HTTPFields
@@ -60,18 +74,36 @@ struct HotReads: Sendable {
     private let commonHeaders: HTTPFields
     private let trustedProxies: Set<String>
 
-    init(site: Site) {
-        self.site = site
-        self.trustedProxies = Set(site.configuration.trustedProxies)
+    init(
+        directory: LinkDirectory,
+        profileJSON: ProfileJSON,
+        profilePages: ProfilePages,
+        cookies: SessionCookies,
+        qrCache: QRImageCache,
+        linkMetrics: ServerMetrics,
+        requestMetrics: RequestMetrics,
+        configuration: ServerConfiguration,
+        logger: Logger
+    ) {
+        self.directory = directory
+        self.profileJSON = profileJSON
+        self.profilePages = profilePages
+        self.csrf = profilePages.pages.csrf
+        self.cookies = cookies
+        self.qrCache = qrCache
+        self.linkMetrics = linkMetrics
+        self.logger = logger
+        self.trustedProxies = Set(configuration.trustedProxies)
         var common: HTTPFields = [.server: SpruceServer.serverName]
-        SecurityHeadersMiddleware.apply(to: &common, isSecure: site.configuration.isSecure)
+        SecurityHeadersMiddleware.apply(to: &common, isSecure: configuration.isSecure)
         self.commonHeaders = common
-        self.jsonHeaders = Self.jsonHeaders + common
-        self.pageHeaders = Self.pageHeaders + common
-        var metrics: [MetricsKey: RouteMetrics] = [:]
-        for route in [Self.jsonRoute, Self.pageRoute] + Self.qrRoutes.values {
+        self.jsonHeaders = ProfileJSON.headers + common
+        self.pageHeaders = ProfilePages.headers + common
+        var metrics: [MetricsKey: RequestMetrics.Series] = [:]
+        for route in [Self.jsonRoute, Self.pageRoute] + Self.qrRoutes.map(\.1) {
             for status in [HTTPResponse.Status.ok, .notModified] {
-                metrics[MetricsKey(status: status.code, route: route)] = RouteMetrics(route: route, status: status)
+                metrics[MetricsKey(status: status.code, route: route.path)] = requestMetrics.series(
+                    route: route.path, method: .get, status: status)
             }
         }
         self.metrics = metrics
@@ -92,18 +124,19 @@ struct HotReads: Sendable {
         }
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
         guard segments.count >= 2, segments[0].isEmpty else { return nil }
-        switch segments.count {
-        case 2 where query == nil:
-            return page(segments[1], request, date: date)
-        case 3:
-            guard segments[2].hasPrefix("qr."), let format = QRImages.Format(rawValue: String(segments[2].dropFirst(3)))
-            else { return nil }
-            return qrImage(segments[1], format: format, query: query, request, date: date)
-        case 5 where query == nil && segments[1] == "api" && segments[2] == "v1" && segments[3] == "links":
-            return profileJSON(segments[4], date: date)
-        default:
-            return nil
+        let rest = segments.dropFirst()
+        if query == nil, let code = Self.pageRoute.code(in: rest) {
+            return page(code, request, date: date)
         }
+        for (format, route) in Self.qrRoutes {
+            if let code = route.code(in: rest) {
+                return qrImage(code, format: format, route: route.path, query: query, request, date: date)
+            }
+        }
+        if query == nil, let code = Self.jsonRoute.code(in: rest) {
+            return jsonAnswer(code, date: date)
+        }
+        return nil
     }
 
     /// The address the log line names, as ``ClientAddressMiddleware`` finds it.
@@ -117,29 +150,27 @@ struct HotReads: Sendable {
     func record(_ answer: Answer, elapsed: Duration, client: @autoclosure () -> String) {
         if let metrics = metrics[MetricsKey(status: answer.head.status.code, route: answer.route)] {
             metrics.requests.increment()
-            metrics.duration.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+            metrics.duration.recordNanoseconds(
+                elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
         }
-        site.metrics.resolved(outcome: "found")
+        linkMetrics.resolved(outcome: "found")
         RequestLogMiddleware.log(
-            site.logger, method: .get, route: answer.route, status: answer.head.status, elapsed: elapsed, client: client())
+            logger, method: .get, route: answer.route, status: answer.head.status, elapsed: elapsed, client: client())
     }
 
     // MARK: - The three reads
 
     private func active(_ segment: Substring) -> (PublicLinkRecord, ClinicProfile)? {
-        guard let code = try? LinkCode(String(segment)), case .active(let link, let profile)? = site.directory.cached(code)
+        guard let code = try? LinkCode(String(segment)), case .active(let link, let profile)? = directory.cached(code)
         else { return nil }
         return (link, profile)
     }
 
-    private func profileJSON(_ segment: Substring, date: String) -> Answer? {
+    private func jsonAnswer(_ segment: Substring, date: String) -> Answer? {
         guard let (link, profile) = active(segment),
-            let profileJSON = try? site.profileJSON.value(for: link.organizationID, profile, make: { try site.encodeJSON($0) })
+            let body = try? profileJSON.body(link.code, organizationID: link.organizationID, profile: profile)
         else { return nil }
-        let code = link.code
-        return answer(
-            .ok, jsonHeaders, body: site.resolvedLinkJSON(code: code, profileJSON: profileJSON), route: Self.jsonRoute,
-            date: date)
+        return answer(.ok, jsonHeaders, body: body, route: Self.jsonRoute.path, date: date)
     }
 
     private func page(_ segment: Substring, _ request: HTTPRequest, date: String) -> Answer? {
@@ -151,26 +182,27 @@ struct HotReads: Sendable {
             visitor = value
         } else {
             visitor = Base64URL.random(bytes: 32)
-            headers[.setCookie] = site.cookies.visitorCookieHeader(visitor)
+            headers[.setCookie] = self.cookies.visitorCookieHeader(visitor)
         }
-        guard let body = site.anonymousProfilePage(
-            link.code, organizationID: link.organizationID, profile: profile, csrf: site.csrf.token(for: visitor))
+        guard let body = profilePages.anonymousPage(
+            link.code, organizationID: link.organizationID, profile: profile, csrf: csrf.token(for: visitor))
         else { return nil }
-        return answer(.ok, headers, body: body, route: Self.pageRoute, date: date)
+        return answer(.ok, headers, body: body, route: Self.pageRoute.path, date: date)
     }
 
     private func qrImage(
         _ segment: Substring,
         format: QRImages.Format,
+        route: String,
         query: Substring?,
         _ request: HTTPRequest,
         date: String
     ) -> Answer? {
         guard let shape = try? QRImages.Shape(format: format, query: query.map(String.init)),
-            let (link, _) = active(segment), let image = site.qrCache.get(shape.cacheKey(link)),
-            let route = Self.qrRoutes[format]
+            let (link, _) = active(segment), let image = qrCache.get(shape.cacheKey(link))
         else { return nil }
-        let (status, headers, body) = QRImages.response(image, format: format, ifNoneMatch: request.headerFields[.ifNoneMatch])
+        let (status, headers, body) = QRImages.response(
+            image, format: format, ifNoneMatch: request.headerFields[.ifNoneMatch])
         return answer(status, headers + commonHeaders, body: body, route: route, date: date)
     }
 

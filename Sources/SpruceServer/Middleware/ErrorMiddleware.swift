@@ -4,12 +4,15 @@ import Hummingbird
 import Logging
 import NIOCore
 
-/// Turns every error a handler throws into a response through ``MappedError``, the one mapping of domain errors
-/// to statuses: an HTML page for the site, RFC 9457 problem+json under `/api/`.
+/// Turns every error that reaches the router's level into a response through ``MappedError``, the one mapping of
+/// domain errors to statuses: an HTML page for the site's pages, and for requests no route took, a 404 or a 405
+/// with `Allow`. The API's group answers its own errors as problem+json (``ProblemMiddleware``); an unrouted
+/// request under the API's path gets problem+json here too.
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = SpruceRequestContext
 
-    let site: Site
+    let pages: PageRenderer
+    let routes: RouteTable
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
@@ -23,7 +26,7 @@ struct ErrorMiddleware: RouterMiddleware {
             let unrouted = (error as? HTTPError)?.status == .notFound
             if unrouted {
                 // No route took the request: if the path exists under other methods, it is a 405.
-                let allowed = SpruceServer.allowedMethods(for: request.uri.path)
+                let allowed = routes.allowedMethods(for: request.uri.path)
                 if !allowed.isEmpty {
                     mapped = MappedError(
                         .methodNotAllowed, "method-not-allowed", "Method not allowed",
@@ -31,19 +34,18 @@ struct ErrorMiddleware: RouterMiddleware {
                     headers[.allow] = allowed.joined(separator: ", ")
                 }
             }
-            if mapped.isServerFault {
-                // The type of the error only: its description may hold values the visitor typed.
-                context.logger.error("request failed", metadata: ["error.type": "\(type(of: error))"])
-            }
+            mapped.log(error, to: context.logger)
             if let retryAfter = mapped.retryAfter { headers[.retryAfter] = String(retryAfter) }
-            if request.uri.path.hasPrefix("/api/") {
-                return Problem(mapped, instance: unrouted ? nil : context.endpointPath).response(headers: headers)
+            // Only an unrouted request can get here from under the API's path: its routes answer their own errors.
+            if unrouted, request.uri.path.hasPrefix(APIController.path + "/") {
+                return Problem(mapped, instance: nil).response(headers: headers)
             }
             if mapped.status == .unauthorized, request.method == .get {
                 let next = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
-                return site.redirect("/login?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"))
+                return pages.redirect(
+                    "/login?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"))
             }
-            return site.messagePage(
+            return pages.messagePage(
                 status: mapped.status, heading: Self.heading(for: mapped), text: Self.sentence(mapped.detail),
                 link: ("/", "Back to Spruce"), context: context, headers: headers)
         }

@@ -4,28 +4,23 @@ import SpruceCore
 import SpruceStore
 
 /// Finds the request's session from its cookie, and gives anonymous visitors of pages a random visitor cookie
-/// that their forms' CSRF tokens are bound to. The JSON API uses neither.
+/// that their forms' CSRF tokens are bound to. Attached to the group of browser pages only.
 struct SessionMiddleware: RouterMiddleware {
     typealias Context = SpruceRequestContext
 
     /// The length of a visitor cookie: 32 random bytes in base64url.
     static let visitorCookieLength = 43
 
-    let site: Site
+    let store: SpruceStore
+    let cookies: SessionCookies
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        let path = request.uri.path
-        if path.hasPrefix("/api/") || path.hasPrefix("/static/") || path == "/healthz" || path == "/metrics"
-            || path.hasSuffix("/qr.png") || path.hasSuffix("/qr.svg")
-        {
-            return try await next(request, context)
-        }
         var context = context
         let cookies = request.cookies
         if let value = cookies[SessionCookies.session]?.value, let token = SessionToken(value),
-            let session = try await site.store.session(token)
+            let session = try await store.session(token)
         {
             context.session = session
             context.sessionToken = token
@@ -38,26 +33,26 @@ struct SessionMiddleware: RouterMiddleware {
         }
         var response = try await next(request, context)
         if context.issuedVisitorCookie, let visitor = context.visitorCookie {
-            response.headers.append(HTTPField(name: .setCookie, value: site.cookies.visitorCookieHeader(visitor)))
+            response.headers.append(HTTPField(name: .setCookie, value: cookies.visitorCookieHeader(visitor)))
         }
         return response
     }
 }
 
-/// Refuses every unsafe request to the site (POST, PUT, PATCH, DELETE outside `/api/`) whose CSRF token, from
-/// the form field `csrf_token` or the `X-CSRF-Token` header, is missing or wrong. Reads the form once and hands
-/// it to the handler in the context.
+/// Refuses every unsafe request (POST, PUT, PATCH, DELETE) to a browser page whose CSRF token, from the form
+/// field `csrf_token` or the `X-CSRF-Token` header, is missing or wrong. Reads the form once and hands it to the
+/// handler in the context. Attached to the group of browser pages, after ``SessionMiddleware``.
 struct CSRFMiddleware: RouterMiddleware {
     typealias Context = SpruceRequestContext
 
     static let formLimit = 64 * 1024
 
-    let site: Site
+    let csrf: CSRFTokens
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        guard ![.get, .head, .options].contains(request.method), !request.uri.path.hasPrefix("/api/") else {
+        guard ![.get, .head, .options].contains(request.method) else {
             return try await next(request, context)
         }
         var request = request
@@ -67,7 +62,7 @@ struct CSRFMiddleware: RouterMiddleware {
             form = FormData(urlEncoded: Substring(String(buffer: body)))
         }
         let token = form[CSRFTokens.field] ?? request.headers[.xCSRFToken]
-        guard site.csrf.isValid(token, for: context.csrfBinding) else { throw ServerError(.csrfRejected) }
+        guard csrf.isValid(token, for: context.csrfBinding) else { throw ServerError(.csrfRejected) }
         var context = context
         context.form = form
         return try await next(request, context)

@@ -75,37 +75,30 @@ extension QRImages {
     }
 }
 
-extension Site {
-    func qrImage(_ request: Request, context: SpruceRequestContext, format: QRImages.Format) async throws -> Response {
-        guard let code = try? LinkCode(context.parameters.get("code") ?? "") else { throw ServerError(.notFound) }
-        let shape = try QRImages.Shape(format: format, query: request.uri.query)
-        let link: PublicLinkRecord
-        switch try await resolve(code) {
-        case .active(let found, _):
-            link = found
-        case .unavailable(let resolution):
-            throw resolution.httpStatus == 404 ? ServerError(.notFound) : HTTPError(.gone, message: resolution.message)
-        }
+/// The QR images of practice links: rendered on first request in the link's colors, then served from the cache.
+struct QRImageMaker: Sendable {
+    /// The site's public origin: images encode the link's URL on it.
+    let publicURL: String
+    let cache: QRImageCache
+
+    /// The image of `link` in `shape`, from the cache or rendered and cached.
+    func image(for link: PublicLinkRecord, shape: QRImages.Shape) throws -> QRImageCache.Image {
         let key = shape.cacheKey(link)
-        let image: QRImageCache.Image
-        if let cached = qrCache.get(key) {
-            image = cached
-        } else {
-            image = try renderQR(link, shape: shape)
-            qrCache.put(image, for: key)
-        }
-        let (status, headers, body) = QRImages.response(image, format: format, ifNoneMatch: request.headers[.ifNoneMatch])
-        return Response(status: status, headers: headers, body: body.map { .init(byteBuffer: $0) } ?? .init())
+        if let cached = cache.get(key) { return cached }
+        let image = try render(link, shape: shape)
+        cache.put(image, for: key)
+        return image
     }
 
     /// Renders the QR code of the link's public URL in the link's colors, with an ETag that digests everything the
     /// bytes depend on: render version, format, size, margin, colors and the encoded URL.
-    func renderQR(_ link: PublicLinkRecord, shape: QRImages.Shape) throws -> QRImageCache.Image {
-        let text = linkURL(link.code)
+    func render(_ link: PublicLinkRecord, shape: QRImages.Shape) throws -> QRImageCache.Image {
+        let text = publicURL + "/" + link.code.rawValue
         let colors = link.qrColors
         let identity = "\(QRImages.renderVersion)|\(shape.format.rawValue)|\(shape.size)|\(shape.margin)|"
             + "\(colors.foreground)|\(colors.background)|\(text)"
-        let etag = "\"" + Data(SHA256.hash(data: Data(identity.utf8)).prefix(16)).map { String(format: "%02x", $0) }.joined() + "\""
+        let digest = Data(SHA256.hash(data: Data(identity.utf8)).prefix(16))
+        let etag = "\"" + digest.map { String(format: "%02x", $0) }.joined() + "\""
         let qr = try QRCode(text: text)
         let options = RenderOptions(
             scale: shape.size, margin: shape.margin, foreground: try RGBAColor(hex: colors.foreground),

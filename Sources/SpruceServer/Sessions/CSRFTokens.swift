@@ -1,23 +1,22 @@
-import Crypto
 import Foundation
 import SpruceCore
 
 /// CSRF tokens: an HMAC of what the visitor's browser holds (the session's secret, or before login the random
-/// visitor cookie) under a key derived from the server secret. A page from another site can neither read the
+/// visitor cookie) under a key derived from the store's signing key. A page from another site can neither read the
 /// cookie nor compute the token, so a forged form post fails the check.
 struct CSRFTokens: Sendable {
     /// The form field and the header a token may come in.
     static let field = "csrf_token"
     static let header = "X-CSRF-Token"
 
-    private let keyBytes: [UInt8]
+    private let key: SigningKey
 
-    init(secret: ServerSecret) {
-        keyBytes = Array(SHA256.hash(data: Data(("sprucelink csrf v1:" + secret.text).utf8)))
+    init(signingKey: SigningKey) {
+        key = signingKey.derived(for: "sprucelink csrf v1")
     }
 
     func token(for binding: String) -> String {
-        Base64URL.encode(HMAC<SHA256>.authenticationCode(for: Data(binding.utf8), using: SymmetricKey(data: keyBytes)))
+        Base64URL.encode(key.authenticationCode(for: binding))
     }
 
     /// Whether `token` is the token of `binding`, compared in constant time.

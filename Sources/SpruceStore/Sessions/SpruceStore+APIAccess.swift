@@ -10,7 +10,7 @@ extension SpruceStore {
         of organizationID: OrganizationID,
         filter: InboxFilter = .all,
         after cursor: InboxCursor? = nil,
-        limit: Int = 25
+        limit: Int = InboxPageSize.standard.count
     ) async throws -> InboxPage {
         let limit = min(max(limit, 1), 100)
         return try await read { database in

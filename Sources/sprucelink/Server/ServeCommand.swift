@@ -79,15 +79,16 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "sprucelink.server")
         logger.logLevel = level
 
-        let secret: ServerSecret
+        // The one place that decides the signing key: configured, or (for development) random and announced.
+        let signingKey: SigningKey
         if let configured = ProcessInfo.processInfo.environment[ServerConfiguration.secretVariable] {
             do {
-                secret = try ServerSecret(configured: configured)
+                signingKey = try SigningKey(secret: configured)
             } catch {
                 throw UsageError("$\(ServerConfiguration.secretVariable): \(error.description)")
             }
         } else {
-            secret = .random()
+            signingKey = .random()
             logger.warning(
                 "no $SPRUCELINK_SECRET: using a random signing key for this process; signup links and prompts in flight stop working at restart, and several instances cannot share work")
         }
@@ -95,13 +96,13 @@ struct ServeCommand: AsyncParsableCommand {
         limits.loginPerAddress = loginLimit
         limits.signupPerAddress = signupLimit
         var configuration = ServerConfiguration(
-            host: host, port: port, publicURL: publicURL, signingSecret: secret, limits: limits,
+            host: host, port: port, publicURL: publicURL, limits: limits,
             linkSyncInterval: cacheSeconds)
         configuration.trustedProxies = trustedProxies
         var storeLogger = Logger(label: "sprucelink.store")
         storeLogger.logLevel = .warning
         let store = try await SpruceStore.open(
-            try options.location, settings: StoreSettings(signingKey: secret.signingKey), logger: storeLogger)
+            try options.location, settings: StoreSettings(signingKey: signingKey), logger: storeLogger)
         do {
             let app = try await SpruceServer.makeApplication(store: store, configuration: configuration, logger: logger)
             logger.info("serving", metadata: ["address": "http://\(host):\(port)", "public_url": "\(publicURL)"])

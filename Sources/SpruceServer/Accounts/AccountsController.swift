@@ -4,13 +4,39 @@ import Hummingbird
 import SpruceCore
 import SpruceStore
 
-extension Site {
+/// Signup, login and logout, and the home page: the forms and the session cookie.
+struct AccountsController: Sendable {
+    static let home = Endpoint(.get, "/")
+    static let signupForm = Endpoint(.get, "/signup")
+    static let signup = Endpoint(.post, "/signup")
+    static let loginForm = Endpoint(.get, "/login")
+    static let login = Endpoint(.post, "/login")
+    static let logout = Endpoint(.post, "/logout")
+
+    let store: SpruceStore
+    let pages: PageRenderer
+    let visitors: Visitors
+    let links: LinkLookup
+    let connectResponses: ConnectResponses
+    let cookies: SessionCookies
+    let limits: RateLimits
+
+    /// - Parameter browser: the group of browser pages (session and CSRF middleware).
+    func addRoutes(to browser: RouterGroup<SpruceRequestContext>) {
+        browser.on(Self.home, use: homePage)
+        browser.on(Self.signupForm, use: signupPage)
+        browser.on(Self.signup, use: signup)
+        browser.on(Self.loginForm, use: loginPage)
+        browser.on(Self.login, use: login)
+        browser.on(Self.logout, use: logout)
+    }
+
     /// The practice a signup continuation leads to, for display only; `nil` when the continuation does not verify.
     func practiceName(forContinuation text: String?) async -> String? {
         guard let text,
             let carried = try? SignedValue<SignupContinuation>.verify(
                 text, purpose: SignupContinuation.purpose, key: store.settings.signingKey),
-            case .active(_, let profile)? = try? await resolve(carried.payload.code)
+            case .active(_, let profile)? = try? await links.resolve(carried.payload.code)
         else { return nil }
         return profile.displayName
     }
@@ -25,7 +51,7 @@ extension Site {
     // MARK: - Signup
 
     /// `GET /signup`: the patient signup form, carrying the continuation of the link that led here.
-    func signupPage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+    @Sendable func signupPage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         let query = FormData(query: request.uri.query)
         return await renderSignup(
             continuation: query.text("continuation"), error: nil, fields: [:], status: .ok, context: context)
@@ -38,22 +64,22 @@ extension Site {
         status: HTTPResponse.Status,
         context: SpruceRequestContext
     ) async -> Response {
-        var values = pageValues("Sign up", context: context)
+        var values = pages.pageValues("Sign up", context: context)
         let practice = await practiceName(forContinuation: continuation)
         if practice != nil { values["continuation"] = continuation }
         values["practiceName"] = practice
         values["error"] = error
         for (name, value) in fields { values[name] = value }
         values["loginHref"] = "/login" + Self.query([("continuation", practice == nil ? nil : continuation)])
-        return page("signup", values, status: status)
+        return pages.page("signup", values, status: status)
     }
 
     /// `POST /signup`: creates the patient account, logs it in, and finishes the connect the link started.
-    func signup(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+    @Sendable func signup(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         let form = context.form
         try await store.countAttempt(
             "signup:address:\(context.clientAddress)", scope: "signups from this address",
-            limit: configuration.limits.signupPerAddress, window: configuration.limits.window)
+            limit: limits.signupPerAddress, window: limits.window)
         let details = AccountDetails(
             name: form["name"] ?? "", email: form.text("email"), phone: form.text("phone"), password: form["password"] ?? "")
         let continuation = form.text("continuation")
@@ -70,12 +96,12 @@ extension Site {
                 status: mapped.status == .conflict ? .conflict : .unprocessableContent, context: context)
         }
         let (token, _) = try await store.createSession(
-            for: .patient(patient.id), replacing: context.sessionToken, lifetime: configuration.sessionLifetime)
+            for: .patient(patient.id), replacing: context.sessionToken, lifetime: cookies.sessionLifetime)
         var response: Response
         if let outcome {
-            response = outcomeResponse(outcome, context: context, visitor: .patient(patient))
+            response = connectResponses.response(outcome, context: context, visitor: .patient(patient))
         } else {
-            response = redirect("/care")
+            response = pages.redirect("/care")
         }
         response.setCookie(cookies.sessionCookie(token))
         return response
@@ -84,7 +110,7 @@ extension Site {
     // MARK: - Login
 
     /// `GET /login`: the login form; `next` (a path on this site) and a continuation ride along.
-    func loginPage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+    @Sendable func loginPage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         let query = FormData(query: request.uri.query)
         return await renderLogin(
             continuation: query.text("continuation"), next: SafeRedirect.relativePath(query.text("next")), error: nil,
@@ -100,7 +126,7 @@ extension Site {
         context: SpruceRequestContext,
         headers: HTTPFields = [:]
     ) async -> Response {
-        var values = pageValues("Log in", context: context)
+        var values = pages.pageValues("Log in", context: context)
         let practice = await practiceName(forContinuation: continuation)
         if practice != nil { values["continuation"] = continuation }
         values["practiceName"] = practice
@@ -108,17 +134,16 @@ extension Site {
         values["error"] = error
         values["login"] = login
         values["signupHref"] = "/signup" + Self.query([("continuation", practice == nil ? nil : continuation)])
-        return page("login", values, status: status, headers: headers)
+        return pages.page("login", values, status: status, headers: headers)
     }
 
     /// `POST /login`: checks the password (rate-capped per address and per account), starts a new session with a
     /// new id, then finishes a pending connect, or follows `next` when it is a path on this site.
-    func login(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+    @Sendable func login(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         let form = context.form
         let login = (form.text("login") ?? "").lowercased()
         let next = SafeRedirect.relativePath(form.text("next"))
         let continuation = form.text("continuation")
-        let limits = configuration.limits
         try await store.countAttempt(
             "login:address:\(context.clientAddress)", scope: "login attempts from this address",
             limit: limits.loginPerAddress, window: limits.window)
@@ -134,43 +159,36 @@ extension Site {
                 status: .unauthorized, context: context)
         }
         let (token, _) = try await store.createSession(
-            for: visitor.identity, replacing: context.sessionToken, lifetime: configuration.sessionLifetime)
+            for: visitor.identity, replacing: context.sessionToken, lifetime: cookies.sessionLifetime)
         var response: Response
         if let continuation {
             do {
-                response = outcomeResponse(try await store.resume(continuation, as: visitor), context: context, visitor: visitor)
+                response = connectResponses.response(
+                    try await store.resume(continuation, as: visitor), context: context, visitor: visitor)
             } catch let error as SignedValueError {
-                response = messagePage(
+                response = pages.messagePage(
                     status: .badRequest, heading: "Logged in", text: ErrorMiddleware.sentence(error.description),
-                    link: (Self.home(for: visitor), "Continue"), context: context, visitor: visitor)
+                    link: (Visitors.home(for: visitor), "Continue"), context: context, visitor: visitor)
             }
         } else {
-            response = redirect(next ?? Self.home(for: visitor))
+            response = pages.redirect(next ?? Visitors.home(for: visitor))
         }
         response.setCookie(cookies.sessionCookie(token))
         return response
     }
 
-    static func home(for visitor: Visitor) -> String {
-        switch visitor {
-        case .member: "/inbox"
-        case .patient: "/care"
-        case .anonymous: "/"
-        }
-    }
-
     /// `POST /logout`: deletes the session record and the cookie.
-    func logout(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+    @Sendable func logout(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         if let token = context.sessionToken { try await store.deleteSession(token) }
-        var response = redirect("/")
+        var response = pages.redirect("/")
         response.setCookie(cookies.clearedSession())
         return response
     }
 
     /// `GET /`: a short home page.
-    func homePage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
-        let visitor = try await visitor(context)
-        return page("home", pageValues("Spruce", context: context, visitor: visitor))
+    @Sendable func homePage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        let visitor = try await visitors.visitor(context)
+        return pages.page("home", pages.pageValues("Spruce", context: context, visitor: visitor))
     }
 }
 

@@ -1,24 +1,29 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Metrics
 import NIOCore
-import Prometheus
+import SpruceStore
 
-/// The Prometheus registry behind swift-metrics. swift-metrics allows one bootstrap per process, so every
-/// application in the process (tests start several) shares it.
-enum MetricsRegistry {
-    static let shared: PrometheusCollectorRegistry = {
-        let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        return registry
-    }()
-}
+/// What operators and the browser's static fetches use: the health check, the metrics, the stylesheet. No
+/// sessions.
+struct OperationsController: Sendable {
+    static let health = Endpoint(.get, "/healthz")
+    static let metrics = Endpoint(.get, "/metrics")
+    static let stylesheetFile = Endpoint(.get, "/static/style.css")
 
-extension Site {
+    let store: SpruceStore
+    let directory: LinkDirectory
+    let stylesheet: ByteBuffer
+
+    func addRoutes(to operations: RouterGroup<SpruceRequestContext>) {
+        operations.on(Self.health, use: health)
+        operations.on(Self.metrics, use: metricsText)
+        operations.on(Self.stylesheetFile, use: stylesheetResponse)
+    }
+
     /// `GET /healthz`: 200 when the database answers, 503 when it does not; says whether links are served from
     /// memory (`current`) or from the database (`loading`, or `stale` when the change feed cannot be read).
-    func health(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+    @Sendable func health(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         struct Health: Encodable {
             let status: String
             let database: String
@@ -28,11 +33,11 @@ extension Site {
         let directoryState = directory.isCurrent ? "current" : directory.count == 0 ? "loading" : "stale"
         do {
             _ = try await store.appliedMigrations()
-            return try json(Health(
+            return try Response.json(Health(
                 status: "ok", database: "ok", linkDirectory: directoryState, linksInMemory: directory.count))
         } catch {
             context.logger.error("health check: database unavailable", metadata: ["error.type": "\(type(of: error))"])
-            return try json(
+            return try Response.json(
                 Health(status: "unavailable", database: "unavailable", linkDirectory: directoryState,
                        linksInMemory: directory.count),
                 status: .serviceUnavailable)
@@ -40,7 +45,7 @@ extension Site {
     }
 
     /// `GET /metrics`: every metric in the Prometheus text format.
-    func metricsText(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+    @Sendable func metricsText(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         var bytes: [UInt8] = []
         MetricsRegistry.shared.emit(into: &bytes)
         return Response(
@@ -50,16 +55,9 @@ extension Site {
     }
 
     /// `GET /static/style.css`.
-    func stylesheetResponse(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+    @Sendable func stylesheetResponse(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         Response(
             status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
             body: .init(byteBuffer: stylesheet))
-    }
-
-    /// `GET /api/openapi.json`: the OpenAPI 3.1 description of `/api/v1`.
-    func openAPI(_ request: Request, context: SpruceRequestContext) async throws -> Response {
-        Response(
-            status: .ok, headers: [.contentType: "application/json", .cacheControl: "public, max-age=300"],
-            body: .init(byteBuffer: openAPIDocument))
     }
 }

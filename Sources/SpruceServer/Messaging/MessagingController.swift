@@ -4,22 +4,35 @@ import Hummingbird
 import SpruceCore
 import SpruceStore
 
-extension Site {
-    /// The logged-in member, or a redirect to the login page (thrown as ``ServerError``).
-    func requireMember(_ context: SpruceRequestContext) async throws -> Member {
-        guard case .member(let member) = try await visitor(context) else {
-            if case .patient = context.identity { throw ServerError(.forbidden("this page is for clinic staff")) }
-            throw ServerError(.loginRequired)
-        }
-        return member
-    }
+/// The logged-in pages: a member's inbox, the clinic prompt, contacts and **Add Clinic**, conversations, and a
+/// patient's **Get Care**.
+struct MessagingController: Sendable {
+    static let inbox = Endpoint(.get, "/inbox")
+    static let answerPrompt = Endpoint(.post, "/inbox/prompt")
+    static let contacts = Endpoint(.get, "/contacts")
+    static let addClinic = Endpoint(.post, "/add-clinic")
+    static let conversation = Endpoint(.get, "/conversations/{id}")
+    static let sendMessage = Endpoint(.post, "/conversations/{id}/messages")
+    static let care = Endpoint(.get, "/care")
+    /// How many alerts the inbox shows.
+    static let alertsShown = 20
 
-    func requirePatient(_ context: SpruceRequestContext) async throws -> Patient {
-        guard case .patient(let patient) = try await visitor(context) else {
-            if case .member = context.identity { throw ServerError(.forbidden("this page is for patients")) }
-            throw ServerError(.loginRequired)
-        }
-        return patient
+    let store: SpruceStore
+    let pages: PageRenderer
+    let visitors: Visitors
+    let connectResponses: ConnectResponses
+    /// Hosts the **Add Clinic** form accepts links on.
+    let acceptedHosts: [String]
+
+    /// - Parameter browser: the group of browser pages (session and CSRF middleware).
+    func addRoutes(to browser: RouterGroup<SpruceRequestContext>) {
+        browser.on(Self.inbox, use: inboxPage)
+        browser.on(Self.answerPrompt, use: answerPrompt)
+        browser.on(Self.contacts, use: contactsPage)
+        browser.on(Self.addClinic, use: addClinic)
+        browser.on(Self.conversation, use: conversationPage)
+        browser.on(Self.sendMessage, use: sendMessage)
+        browser.on(Self.care, use: carePage)
     }
 
     static func entryValues(_ entry: InboxEntry) -> [String: Any] {
@@ -32,16 +45,16 @@ extension Site {
     }
 
     /// `GET /inbox`: a member's inbox (All / Clinics on Spruce), alerts, and the "Connect with ⟨clinic⟩?" prompt.
-    func inboxPage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
-        let member = try await requireMember(context)
+    @Sendable func inboxPage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        let member = try await visitors.requireMember(context)
         let query = FormData(query: request.uri.query)
         let filter: InboxFilter = query["tab"] == "clinics" ? .clinics : .all
         let cursor = query.text("after").flatMap(InboxCursor.init)
         let identity = Visitor.member(member).identity
         let inbox = try await store.inbox(as: identity, filter: filter, after: cursor)
-        let alerts = try await store.alerts(as: identity, limit: 20)
+        let alerts = try await store.alerts(as: identity, limit: Self.alertsShown)
         let organization = try await store.organization(id: member.organizationID)
-        var values = pageValues("Inbox", context: context, visitor: .member(member))
+        var values = pages.pageValues("Inbox", context: context, visitor: .member(member))
         values["organizationName"] = organization?.profile.displayName ?? ""
         values["entries"] = inbox.entries.map(Self.entryValues)
         values["alerts"] = alerts.map { ["text": $0.text] }
@@ -53,31 +66,31 @@ extension Site {
             let prompt = try? SignedValue<ClinicPrompt>.verify(token, purpose: ClinicPrompt.purpose, key: store.settings.signingKey),
             prompt.payload.memberID == member.id
         {
-            values["prompt"] = ["question": prompt.payload.question, "token": token, "csrf": csrfToken(context)]
+            values["prompt"] = ["question": prompt.payload.question, "token": token, "csrf": pages.csrfToken(context)]
         }
         switch query["notice"] {
         case "declined": values["notice"] = "Nothing was created."
         default: break
         }
-        return page("inbox", values)
+        return pages.page("inbox", values)
     }
 
     /// `POST /inbox/prompt`: **Connect with Clinic** or **Not now**.
-    func answerPrompt(_ request: Request, context: SpruceRequestContext) async throws -> Response {
-        let member = try await requireMember(context)
+    @Sendable func answerPrompt(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        let member = try await visitors.requireMember(context)
         guard let token = context.form.text("prompt") else { throw ServerError.invalid("prompt", "is required") }
         let accept = context.form["answer"] == "connect"
         let outcome = try await store.answerClinicPrompt(token, as: Visitor.member(member).identity, accept: accept)
         if case .declined = outcome {
-            metrics.connected(outcome)
-            return redirect("/inbox?notice=declined")
+            connectResponses.metrics.connected(outcome)
+            return pages.redirect("/inbox?notice=declined")
         }
-        return outcomeResponse(outcome, context: context, visitor: .member(member))
+        return connectResponses.response(outcome, context: context, visitor: .member(member))
     }
 
     /// `GET /contacts`: the clinic's contacts and the **Add Clinic** form.
-    func contactsPage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
-        let member = try await requireMember(context)
+    @Sendable func contactsPage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        let member = try await visitors.requireMember(context)
         return try await renderContacts(member: member, error: nil, link: "", status: .ok, context: context)
     }
 
@@ -87,29 +100,29 @@ extension Site {
         let identity = Visitor.member(member).identity
         let contacts = try await store.contacts(as: identity)
         let organization = try await store.organization(id: member.organizationID)
-        var values = pageValues("Contacts", context: context, visitor: .member(member))
+        var values = pages.pageValues("Contacts", context: context, visitor: .member(member))
         values["organizationName"] = organization?.profile.displayName ?? ""
         values["contacts"] = contacts.map {
             ["name": $0.displayName, "kind": $0.kind.rawValue, "isClinic": $0.kind == .clinic] as [String: Any]
         }
         values["error"] = error
         values["link"] = link
-        return page("contacts", values, status: status)
+        return pages.page("contacts", values, status: status)
     }
 
     /// `POST /add-clinic`: a member enters another clinic's Spruce link and the clinics are connected.
-    func addClinic(_ request: Request, context: SpruceRequestContext) async throws -> Response {
-        let member = try await requireMember(context)
+    @Sendable func addClinic(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        let member = try await visitors.requireMember(context)
         let text = context.form["link"] ?? ""
         do {
-            let outcome = try await store.addClinic(text, as: Visitor.member(member).identity, hosts: configuration.acceptedHosts)
+            let outcome = try await store.addClinic(text, as: Visitor.member(member).identity, hosts: acceptedHosts)
             switch outcome {
             case .unavailable(let resolution):
                 return try await renderContacts(
                     member: member, error: resolution.message, link: text,
                     status: resolution.httpStatus == 404 ? .notFound : .gone, context: context)
             default:
-                return outcomeResponse(outcome, context: context, visitor: .member(member))
+                return connectResponses.response(outcome, context: context, visitor: .member(member))
             }
         } catch let error as ScanError {
             return try await renderContacts(
@@ -119,8 +132,8 @@ extension Site {
     }
 
     /// `GET /conversations/{id}`: a thread and the send form, for a participant only (404 for anyone else).
-    func conversationPage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
-        let visitor = try await visitor(context)
+    @Sendable func conversationPage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        let visitor = try await visitors.visitor(context)
         guard visitor != .anonymous else { throw ServerError(.loginRequired) }
         let id = try conversationID(context)
         return try await renderConversation(id, visitor: visitor, error: nil, status: .ok, context: context)
@@ -135,20 +148,20 @@ extension Site {
         _ id: ConversationID, visitor: Visitor, error: String?, status: HTTPResponse.Status, context: SpruceRequestContext
     ) async throws -> Response {
         let thread = try await store.thread(as: visitor.identity, id: id)
-        var values = pageValues(thread.entry.title, context: context, visitor: visitor)
+        var values = pages.pageValues(thread.entry.title, context: context, visitor: visitor)
         for (key, value) in Self.entryValues(thread.entry) { values[key] = value }
         let formatter = ISO8601DateFormatter()
         values["messages"] = thread.messages.map {
             ["author": $0.authorName, "body": $0.body, "at": formatter.string(from: $0.createdAt)]
         }
         values["error"] = error
-        values["backHref"] = Self.home(for: visitor)
-        return page("conversation", values, status: status)
+        values["backHref"] = Visitors.home(for: visitor)
+        return pages.page("conversation", values, status: status)
     }
 
     /// `POST /conversations/{id}/messages`: sends a message, then shows the thread.
-    func sendMessage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
-        let visitor = try await visitor(context)
+    @Sendable func sendMessage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        let visitor = try await visitors.visitor(context)
         guard visitor != .anonymous else { throw ServerError(.loginRequired) }
         let id = try conversationID(context)
         do {
@@ -158,22 +171,22 @@ extension Site {
                 id, visitor: visitor, error: ErrorMiddleware.sentence("\(field) \(rule)"), status: .unprocessableContent,
                 context: context)
         }
-        return redirect("/conversations/\(id.rawValue)")
+        return pages.redirect("/conversations/\(id.rawValue)")
     }
 
     /// `GET /care`: a patient's **Get Care** list and their conversations.
-    func carePage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
-        let patient = try await requirePatient(context)
+    @Sendable func carePage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        let patient = try await visitors.requirePatient(context)
         let identity = Visitor.patient(patient).identity
         let practices = try await store.getCare(as: identity)
         let entries = try await store.patientConversations(as: identity)
-        var values = pageValues("Get Care", context: context, visitor: .patient(patient))
+        var values = pages.pageValues("Get Care", context: context, visitor: .patient(patient))
         values["practices"] = practices.map {
             var values: [String: Any] = ["name": $0.profile.displayName, "monogram": $0.profile.monogram]
             values["specialty"] = $0.profile.specialty
             return values
         }
         values["entries"] = entries.map(Self.entryValues)
-        return page("care", values)
+        return pages.page("care", values)
     }
 }

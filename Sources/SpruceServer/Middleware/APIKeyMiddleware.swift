@@ -1,0 +1,24 @@
+import HTTPTypes
+import Hummingbird
+import SpruceStore
+
+/// Finds the organization of the request's API key (`Authorization: Bearer spk_…`) for the API routes that need
+/// one, and refuses the request when there is none.
+struct APIKeyMiddleware: RouterMiddleware {
+    typealias Context = SpruceRequestContext
+
+    let store: SpruceStore
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        guard let header = request.headers[.authorization] else { throw ServerError(.apiKeyRequired) }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer",
+            let key = try await store.apiKey(secret: String(parts[1]).trimmingCharacters(in: .whitespaces))
+        else { throw ServerError(.apiKeyRequired) }
+        var context = context
+        context.apiOrganization = key.organizationID
+        return try await next(request, context)
+    }
+}

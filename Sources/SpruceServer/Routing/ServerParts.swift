@@ -1,0 +1,122 @@
+import Foundation
+import Hummingbird
+import Logging
+import Mustache
+import NIOCore
+import SpruceCore
+import SpruceStore
+
+/// The server's controllers and the few things they share, made once at start; and the one place that says which
+/// area of the site is mounted where and with which middleware.
+///
+/// ```text
+/// router: client address → request log → request metrics → security headers → errors (HTML, 404/405)
+/// ├─ browser pages: session → CSRF
+/// │  ├─ PublicLinksController   /{code}, /{code}/connect, /i/{token}, /i/{token}/connect
+/// │  ├─ AccountsController      /, /signup, /login, /logout
+/// │  └─ MessagingController     /inbox, /inbox/prompt, /contacts, /add-clinic, /conversations/…, /care
+/// ├─ images: PublicLinksController /{code}/qr.png, /{code}/qr.svg (no session)
+/// ├─ /api: problem+json errors  → APIController (API key middleware on the routes that need a key)
+/// └─ operations: OperationsController /healthz, /metrics, /static/style.css
+/// ```
+///
+/// A new area (the practice workspace, say) gets its controller here, on a group of its own under the browser
+/// pages' middleware.
+struct ServerParts: Sendable {
+    let store: SpruceStore
+    let configuration: ServerConfiguration
+    let logger: Logger
+    /// Every link's public face in memory, kept current by the store's change feed.
+    let directory: LinkDirectory
+    let pages: PageRenderer
+    let cookies: SessionCookies
+    let profileJSON: ProfileJSON
+    let profilePages: ProfilePages
+    let qrImages: QRImageMaker
+    let linkMetrics: ServerMetrics
+    let requestMetrics: RequestMetrics
+
+    let publicLinks: PublicLinksController
+    let accounts: AccountsController
+    let messaging: MessagingController
+    let api: APIController
+    let operations: OperationsController
+
+    /// Loads templates and static files and makes the controllers; the link directory is not loaded yet.
+    /// - Throws: ``ServerSetupError`` when a resource is missing, or the error of reading it.
+    init(store: SpruceStore, configuration: ServerConfiguration, logger: Logger) async throws {
+        let templatesURL = try SpruceServer.resourceURL("Templates")
+        let templates = try await MustacheLibrary(directory: templatesURL.path)
+        let openAPI = try Data(contentsOf: templatesURL.appendingPathComponent("openapi.json"))
+        let stylesheet = try Data(contentsOf: try SpruceServer.resourceURL("Static").appendingPathComponent("style.css"))
+        _ = MetricsRegistry.shared
+        self.store = store
+        self.configuration = configuration
+        self.logger = logger
+        directory = LinkDirectory(
+            store: store,
+            settings: LinkDirectory.Settings(syncInterval: .milliseconds(Int64(configuration.linkSyncInterval * 1000))),
+            logger: logger)
+        pages = PageRenderer(templates: templates, csrf: CSRFTokens(signingKey: store.settings.signingKey))
+        cookies = SessionCookies(secure: configuration.isSecure, sessionLifetime: configuration.sessionLifetime)
+        profileJSON = try ProfileJSON(publicURL: configuration.publicURL)
+        profilePages = ProfilePages(pages: pages, publicURL: configuration.publicURL, skeletons: ProfileMemo())
+        qrImages = QRImageMaker(publicURL: configuration.publicURL, cache: QRImageCache())
+        linkMetrics = ServerMetrics()
+        requestMetrics = RequestMetrics()
+
+        let links = LinkLookup(directory: directory, metrics: linkMetrics)
+        let visitors = Visitors(store: store)
+        let connectResponses = ConnectResponses(pages: pages, metrics: linkMetrics)
+        publicLinks = PublicLinksController(
+            store: store, links: links, profilePages: profilePages, pages: pages, visitors: visitors,
+            connectResponses: connectResponses, qrImages: qrImages)
+        accounts = AccountsController(
+            store: store, pages: pages, visitors: visitors, links: links, connectResponses: connectResponses,
+            cookies: cookies, limits: configuration.limits)
+        messaging = MessagingController(
+            store: store, pages: pages, visitors: visitors, connectResponses: connectResponses,
+            acceptedHosts: configuration.acceptedHosts)
+        api = APIController(
+            store: store, links: links, profileJSON: profileJSON, publicURL: configuration.publicURL,
+            acceptedHosts: configuration.acceptedHosts, openAPIDocument: ByteBuffer(bytes: openAPI))
+        operations = OperationsController(store: store, directory: directory, stylesheet: ByteBuffer(bytes: stylesheet))
+    }
+
+    /// Mounts every area on `router` with the middleware it needs.
+    func addAreas(to router: some RouterMethods<SpruceRequestContext>) {
+        let browserPages = router.group()
+            .add(middleware: SessionMiddleware(store: store, cookies: cookies))
+            .add(middleware: CSRFMiddleware(csrf: pages.csrf))
+        publicLinks.addRoutes(browser: browserPages, images: router.group())
+        accounts.addRoutes(to: browserPages)
+        messaging.addRoutes(to: browserPages)
+        api.addRoutes(to: router.group(RouterPath(APIController.path)).add(middleware: ProblemMiddleware()))
+        operations.addRoutes(to: router.group())
+    }
+
+    /// Every route ``addAreas(to:)`` mounts, with its full path.
+    var routeTable: RouteTable { RouteTable { addAreas(to: $0) } }
+
+    /// The router: the middleware every request goes through, then the areas.
+    func makeRouter() -> Router<SpruceRequestContext> {
+        let router = Router(context: SpruceRequestContext.self, options: [.autoGenerateHeadEndpoints])
+        if !configuration.trustedProxies.isEmpty {
+            router.add(middleware: ClientAddressMiddleware(trustedProxies: Set(configuration.trustedProxies)))
+        }
+        router.add(middleware: RequestLogMiddleware())
+        router.add(middleware: RequestMetricsMiddleware(metrics: requestMetrics))
+        router.add(middleware: SecurityHeadersMiddleware(isSecure: configuration.isSecure))
+        router.add(middleware: ErrorMiddleware(pages: pages, routes: routeTable))
+        addAreas(to: router)
+        return router
+    }
+
+    /// The hot reads over the same directory, caches, headers and metrics as the routes.
+    func makeHotReads() -> HotReads {
+        HotReads(
+            directory: directory, profileJSON: profileJSON, profilePages: profilePages, cookies: cookies,
+            qrCache: qrImages.cache, linkMetrics: linkMetrics, requestMetrics: requestMetrics,
+            configuration: configuration, logger: logger)
+    }
+}
