@@ -62,12 +62,14 @@ struct RoutingTests {
             try await withLiveServer(signingKey: shared) { second in
                 let other = Browser(client: second.client)
                 for (name, value) in browser.cookies { other.setCookie(name, value) }
-                #expect(try await other.post("/login", form: form, csrf: token).status == .unauthorized)
+                let status = try await other.post("/login", form: form, csrf: token).status
+                #expect(status == .unauthorized, "the same key: the token verifies, the password does not")
             }
             try await withLiveServer(signingKey: .random()) { third in
                 let other = Browser(client: third.client)
                 for (name, value) in browser.cookies { other.setCookie(name, value) }
-                #expect(try await other.post("/login", form: form, csrf: token).status == .forbidden)
+                let status = try await other.post("/login", form: form, csrf: token).status
+                #expect(status == .forbidden, "another key: the token does not verify")
             }
         }
     }

@@ -113,3 +113,4 @@ struct APIController: Sendable {
         default: "an object"
         }
     }
+}

@@ -33,7 +33,7 @@ struct SessionMiddleware: RouterMiddleware {
         }
         var response = try await next(request, context)
         if context.issuedVisitorCookie, let visitor = context.visitorCookie {
-            response.headers.append(HTTPField(name: .setCookie, value: cookies.visitorCookieHeader(visitor)))
+            response.headers.append(HTTPField(name: .setCookie, value: self.cookies.visitorCookieHeader(visitor)))
         }
         return response
     }
