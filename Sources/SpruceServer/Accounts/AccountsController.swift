@@ -33,10 +33,8 @@ struct AccountsController: Sendable {
 
     /// The practice a signup continuation leads to, for display only; `nil` when the continuation does not verify.
     func practiceName(forContinuation text: String?) async -> String? {
-        guard let text,
-            let carried = try? SignedValue<SignupContinuation>.verify(
-                text, purpose: SignupContinuation.purpose, key: store.settings.signingKey),
-            case .active(_, let profile)? = try? await links.resolve(carried.payload.code)
+        guard let text, let continuation = store.verifiedContinuation(text),
+            case .active(_, let profile)? = try? await links.resolve(continuation.code)
         else { return nil }
         return profile.displayName
     }

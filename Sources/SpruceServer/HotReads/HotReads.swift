@@ -178,7 +178,9 @@ struct HotReads: Sendable {
         guard cookies[SessionCookies.session] == nil, let (link, profile) = active(segment) else { return nil }
         var headers = pageHeaders
         let visitor: String
-        if let value = cookies[SessionCookies.visitor]?.value, value.utf8.count == SessionMiddleware.visitorCookieLength {
+        if let value = cookies[SessionCookies.visitor]?.value,
+            value.utf8.count == SessionMiddleware.visitorCookieLength
+        {
             visitor = value
         } else {
             visitor = Base64URL.random(bytes: 32)

@@ -62,11 +62,8 @@ struct MessagingController: Sendable {
         values["clinicsSelected"] = filter == .clinics
         if let next = inbox.nextCursor { values["nextHref"] = "/inbox?tab=\(filter.rawValue)&after=\(next)" }
         // The prompt is shown only when it verifies and was made for this member; answering checks it again.
-        if let token = query.text("prompt"),
-            let prompt = try? SignedValue<ClinicPrompt>.verify(token, purpose: ClinicPrompt.purpose, key: store.settings.signingKey),
-            prompt.payload.memberID == member.id
-        {
-            values["prompt"] = ["question": prompt.payload.question, "token": token, "csrf": pages.csrfToken(context)]
+        if let token = query.text("prompt"), let prompt = store.verifiedPrompt(token, for: member.id) {
+            values["prompt"] = ["question": prompt.question, "token": token, "csrf": pages.csrfToken(context)]
         }
         switch query["notice"] {
         case "declined": values["notice"] = "Nothing was created."

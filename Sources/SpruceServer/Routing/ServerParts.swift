@@ -48,7 +48,8 @@ struct ServerParts: Sendable {
         let templatesURL = try SpruceServer.resourceURL("Templates")
         let templates = try await MustacheLibrary(directory: templatesURL.path)
         let openAPI = try Data(contentsOf: templatesURL.appendingPathComponent("openapi.json"))
-        let stylesheet = try Data(contentsOf: try SpruceServer.resourceURL("Static").appendingPathComponent("style.css"))
+        let stylesheetURL = try SpruceServer.resourceURL("Static").appendingPathComponent("style.css")
+        let stylesheet = try Data(contentsOf: stylesheetURL)
         _ = MetricsRegistry.shared
         self.store = store
         self.configuration = configuration
