@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "SpruceQR", targets: ["SpruceQR"]),
         .library(name: "SpruceCore", targets: ["SpruceCore"]),
         .library(name: "SpruceStore", targets: ["SpruceStore"]),
+        .library(name: "SpruceDelivery", targets: ["SpruceDelivery"]),
         .library(name: "SpruceServer", targets: ["SpruceServer"]),
         .executable(name: "sprucelink", targets: ["sprucelink"]),
     ],
@@ -16,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
@@ -48,8 +50,7 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
                 .product(name: "Mustache", package: "swift-mustache"),
-            ],
-            resources: [.copy("Invitations/Templates")]
+            ]
         ),
         .target(
             name: "SpruceStore",
@@ -60,6 +61,17 @@ let package = Package(
                 .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // Invitation delivery: the outbox, sendmail, template files and the dispatcher. All of the I/O that the
+        // core must not do, on NIO's thread pool for blocking work.
+        .target(
+            name: "SpruceDelivery",
+            dependencies: [
+                "SpruceCore",
+                "SpruceStore",
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            resources: [.copy("Templates/Bundled")]
         ),
         .target(
             name: "SpruceServer",
@@ -83,6 +95,7 @@ let package = Package(
                 "SpruceQR",
                 "SpruceCore",
                 "SpruceStore",
+                "SpruceDelivery",
                 "SpruceServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -108,7 +121,7 @@ let package = Package(
 
         .executableTarget(
             name: "InvitationBenchmark",
-            dependencies: ["SpruceCore", "SpruceQR", "SpruceStore"],
+            dependencies: ["SpruceCore", "SpruceQR", "SpruceStore", "SpruceDelivery"],
             path: "Benchmarks/InvitationBenchmark"
         ),
 
@@ -117,6 +130,10 @@ let package = Package(
         .testTarget(
             name: "SpruceStoreTests",
             dependencies: ["SpruceStore", "SpruceCore", .product(name: "PostgresKit", package: "postgres-kit")]
+        ),
+        .testTarget(
+            name: "SpruceDeliveryTests",
+            dependencies: ["SpruceDelivery", "SpruceStore", "SpruceCore", .product(name: "NIOPosix", package: "swift-nio")]
         ),
         .testTarget(name: "sprucelinkTests", dependencies: ["sprucelink"]),
         .testTarget(

@@ -99,9 +99,7 @@ public struct Outbox: Sendable {
     func write(_ bytes: [UInt8], to descriptor: Int32, path: String) throws(DeliveryError) {
         var written = 0
         while written < bytes.count {
-            let result = bytes.withUnsafeBytes { buffer in
-                systemWrite(descriptor, buffer.baseAddress.map { $0 + written }, bytes.count - written)
-            }
+            let result = SystemCalls.write(descriptor, bytes, from: written)
             if result < 0 {
                 if errno == EINTR { continue }
                 throw .system("cannot write", path, errno)
@@ -118,9 +116,3 @@ public struct Outbox: Sendable {
         guard truncate(textsFile, off_t(keep)) == 0 else { throw .system("cannot repair", textsFile, errno) }
     }
 }
-
-#if canImport(Glibc)
-    private let systemWrite = Glibc.write
-#elseif canImport(Darwin)
-    private let systemWrite = Darwin.write
-#endif
