@@ -148,7 +148,9 @@ let package = Package(
         ),
         .testTarget(
             name: "SpruceDeliveryTests",
-            dependencies: ["SpruceDelivery", "SpruceStore", "SpruceCore", .product(name: "NIOPosix", package: "swift-nio")]
+            dependencies: [
+                "SpruceDelivery", "SpruceStore", "SpruceCore", .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
         .testTarget(name: "sprucelinkTests", dependencies: ["sprucelink"]),
         .testTarget(

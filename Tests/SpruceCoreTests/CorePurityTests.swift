@@ -33,7 +33,8 @@ struct CorePurityTests {
         let files = try Self.coreSources()
         #expect(files.count > 30, "expected the core's sources under \(FixtureFiles.packageRoot.path)")
         let hits = files.flatMap { Self.hits(in: $0.text, path: $0.path) }
-        #expect(hits.isEmpty, "I/O in SpruceCore (move it to SpruceDelivery or SpruceStore):\n\(hits.joined(separator: "\n"))")
+        let listing = hits.joined(separator: "\n")
+        #expect(hits.isEmpty, "I/O in SpruceCore (move it to SpruceDelivery or SpruceStore):\n\(listing)")
     }
 
     @Test("the scan finds each forbidden word", arguments: forbidden)

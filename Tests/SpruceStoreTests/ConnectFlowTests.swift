@@ -4,7 +4,8 @@ import Testing
 
 @testable import SpruceStore
 
-/// One row of the connect table (``ConnectOutcome``, docs/ARCHITECTURE.md "Connect"): who opens the link, in which state the link is, what happens, and which rows appear.
+/// One row of the connect table (``ConnectOutcome``, docs/ARCHITECTURE.md "Connect"): who opens the link, in which
+/// state the link is, what happens, and which rows appear.
 struct ConnectCase: CustomTestStringConvertible, Sendable {
     enum VisitorKind: String, Sendable { case anonymous, newPatient, connectedPatient, otherClinicMember, ownMember }
     enum LinkState: String, Sendable {

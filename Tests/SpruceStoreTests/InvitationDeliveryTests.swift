@@ -38,7 +38,9 @@ struct InvitationDeliveryTests {
         }
     }
 
-    @Test("a link-only invitation (the API's) follows the same rules: opted out and already invited are refused, another organization's link is not found", arguments: TestEngine.all)
+    @Test(
+        "a link-only invitation (the API's) refuses opted out and already invited; others' links are not found",
+        arguments: TestEngine.all)
     func linkOnlyRules(engine: TestEngine) async throws {
         try await withStore(engine) { store, _ in
             let (oak, link) = try await store.createOrganization(sampleProfile())

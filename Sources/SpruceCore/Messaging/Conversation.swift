@@ -156,7 +156,8 @@ public struct ConversationThread: Equatable, Sendable {
     }
 }
 
-/// An alert for a member (its sentence comes from ``AlertMessage``): stored, shown in the inbox, ready for a delivery channel.
+/// An alert for a member (its sentence comes from ``AlertMessage``): stored, shown in the inbox, ready for a
+/// delivery channel.
 public struct Alert: Equatable, Sendable {
     public enum Kind: String, Codable, Sendable {
         case clinicAdded = "clinic_added"

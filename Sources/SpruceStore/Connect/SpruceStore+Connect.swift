@@ -3,7 +3,8 @@ import SQLKit
 import SpruceCore
 
 extension SpruceStore {
-    /// Opens a practice or invitation link as `visitor` (docs/ARCHITECTURE.md, "Connect"): the one entry point of the connect flow.
+    /// Opens a practice or invitation link as `visitor` (docs/ARCHITECTURE.md, "Connect"): the one entry point of
+    /// the connect flow.
     ///
     /// Everything it writes happens in one transaction. Connecting is idempotent: the conversation for a
     /// (patient, practice) or (clinic, clinic) pair is unique in the database, so any number of concurrent
