@@ -130,16 +130,8 @@ extension InvitationDispatcher {
         into plan: inout ChunkPlan
     ) async throws {
         let id = record.invitation.id
-        var remaining: [InvitationChannel] = []
-        for channel in record.undeliveredChannels {
-            let key = OutboxIndex.Key(id, channel)
-            if index.delivered.contains(key) {
-                if let spooled = index.spooled[key] { try await blocking { outbox.discard(spooled) } }
-                plan.marks.append(key)
-            } else {
-                remaining.append(channel)
-            }
-        }
+        let (delivered, remaining) = try await outboxState(of: record)
+        plan.marks += delivered
         let spooled = remaining.compactMap { index.spooled[OutboxIndex.Key(id, $0)] }
         if spooled.count == remaining.count {
             plan.add(slot, record, [], warnings: [])

@@ -171,16 +171,8 @@ public struct InvitationDispatcher: Sendable {
     /// Finishes a recorded invitation from what the outbox holds.
     private func resume(_ record: InvitationRecord, practiceName: String) async throws -> [String] {
         let id = record.invitation.id
-        var remaining: [InvitationChannel] = []
-        for channel in record.undeliveredChannels {
-            let key = OutboxIndex.Key(id, channel)
-            if index.delivered.contains(key) {
-                if let spooled = index.spooled[key] { try await blocking { outbox.discard(spooled) } }
-                try await store.markDelivered(id, channel: channel)
-            } else {
-                remaining.append(channel)
-            }
-        }
+        let (delivered, remaining) = try await outboxState(of: record)
+        try await store.markDelivered(delivered)
         if remaining.allSatisfy({ index.spooled[OutboxIndex.Key(id, $0)] != nil }) {
             for channel in remaining {
                 if let name = index.spooled[OutboxIndex.Key(id, channel)] {
@@ -195,6 +187,22 @@ public struct InvitationDispatcher: Sendable {
             throw DeliveryError("invitation \(id) is no longer pending")
         }
         return try await deliver(record, channels: remaining, token: token, practiceName: practiceName)
+    }
+
+    /// A recorded invitation's undelivered channels sorted by what the outbox holds: those a previous run delivered
+    /// but did not mark (their leftover spool files removed), and those still to deliver.
+    func outboxState(
+        of record: InvitationRecord
+    ) async throws -> (delivered: [OutboxIndex.Key], remaining: [InvitationChannel]) {
+        var delivered: [OutboxIndex.Key] = []
+        var remaining: [InvitationChannel] = []
+        for channel in record.undeliveredChannels {
+            let key = OutboxIndex.Key(record.invitation.id, channel)
+            if index.delivered.contains(key) { delivered.append(key) } else { remaining.append(channel) }
+        }
+        let leftovers = delivered.compactMap { index.spooled[$0] }
+        if !leftovers.isEmpty { try await blocking { [outbox] in for name in leftovers { outbox.discard(name) } } }
+        return (delivered, remaining)
     }
 
     /// Renders and spools every channel's message, then delivers (and marks) each.
