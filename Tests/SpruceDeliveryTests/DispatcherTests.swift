@@ -29,9 +29,9 @@ struct DispatcherTests {
         -> InvitationDispatcher
     {
         try await InvitationDispatcher(
-            store: store, outbox: try Outbox(directory: outbox, syncsToDisk: false),
+            store: store, outbox: try await Outbox.make(directory: outbox, syncsToDisk: false, on: pool),
             from: try MailboxAddress(parsing: "Spruce <invitations@spruce.care>"), publicURL: "https://spruce.care",
-            templates: try InvitationTemplates.load(), invitedBy: "test", threadPool: pool,
+            templates: try await InvitationTemplates.read(on: pool), invitedBy: "test", threadPool: pool,
             renderQR: { _ in [0x89, 0x50, 0x4E, 0x47] })
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import NIOPosix
 
 #if canImport(Glibc)
     import Glibc
@@ -39,6 +40,19 @@ public struct Outbox: Sendable {
             if mkdir(path, 0o700) != 0 && errno != EEXIST { throw .system("cannot create", path, errno) }
         }
         try repairTextsFile()
+    }
+
+    /// ``init(directory:syncsToDisk:chunkFlush:)`` run on `threadPool`: creating the folders and repairing the
+    /// texts file block, so callers on Swift's cooperative pool open an outbox this way.
+    public static func make(
+        directory: String,
+        syncsToDisk: Bool = true,
+        chunkFlush: ChunkFlush = .fileSystem,
+        on threadPool: NIOThreadPool = .singleton
+    ) async throws -> Outbox {
+        try await threadPool.runIfActive {
+            try Outbox(directory: directory, syncsToDisk: syncsToDisk, chunkFlush: chunkFlush)
+        }
     }
 
     /// Writes `bytes` completely to `tmp/<name>`.

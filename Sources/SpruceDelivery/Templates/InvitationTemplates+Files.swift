@@ -1,7 +1,24 @@
 import Foundation
+import NIOPosix
 import SpruceCore
 
 extension InvitationTemplates {
+    /// ``load(overridesIn:)`` run on `threadPool` (its file reads block), for callers on Swift's cooperative pool.
+    /// - Throws: ``InvitationInputError`` as ``load(overridesIn:)``, or with field `template` when the pool is
+    ///   shut down.
+    public static func read(
+        overridesIn directory: String? = nil,
+        on threadPool: NIOThreadPool = .singleton
+    ) async throws(InvitationInputError) -> InvitationTemplates {
+        do {
+            return try await threadPool.runIfActive { try load(overridesIn: directory) }
+        } catch let error as InvitationInputError {
+            throw error
+        } catch {
+            throw InvitationInputError(field: "template", rule: "cannot be read now: \(error)")
+        }
+    }
+
     /// The bundled templates, with files in `directory` (when given) taking the place of those with the same name.
     /// Blocking file reads: call it before serving, or from a thread pool.
     /// - Throws: ``InvitationInputError`` with field `template-dir` or `template` when a folder or file cannot be

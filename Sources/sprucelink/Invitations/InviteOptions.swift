@@ -36,7 +36,7 @@ struct DeliveryOptions: ParsableArguments {
             url.host?.isEmpty == false
         else { throw UsageError("--public-url: \"\(publicURL)\" must be an http(s) URL with a host") }
         let templates: InvitationTemplates
-        do { templates = try InvitationTemplates.load(overridesIn: templateDir) } catch {
+        do { templates = try await InvitationTemplates.read(overridesIn: templateDir) } catch {
             throw UsageError("--template-dir: \(error.rule)")
         }
         var route = InvitationDispatcher.EmailRoute.outbox
@@ -48,7 +48,9 @@ struct DeliveryOptions: ParsableArguments {
             signal(SIGPIPE, SIG_IGN)
         }
         let outbox: Outbox
-        do { outbox = try Outbox(directory: self.outbox) } catch { throw OperationalError("--outbox: \(error)") }
+        do { outbox = try await Outbox.make(directory: self.outbox) } catch {
+            throw OperationalError("--outbox: \(error)")
+        }
         #if DEBUG
             let afterDelivery = CrashHook.fromEnvironment()
         #else
