@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "SpruceQR", targets: ["SpruceQR"]),
         .library(name: "SpruceCore", targets: ["SpruceCore"]),
         .library(name: "SpruceStore", targets: ["SpruceStore"]),
+        .library(name: "SpruceDelivery", targets: ["SpruceDelivery"]),
         .library(name: "SpruceServer", targets: ["SpruceServer"]),
         .executable(name: "sprucelink", targets: ["sprucelink"]),
     ],
@@ -16,6 +17,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
@@ -23,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
         .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
+        .package(url: "https://github.com/vapor/async-kit", from: "1.22.0"),
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
     ],
     targets: [
@@ -48,8 +53,7 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
                 .product(name: "Mustache", package: "swift-mustache"),
-            ],
-            resources: [.copy("Invitations/Templates")]
+            ]
         ),
         .target(
             name: "SpruceStore",
@@ -58,8 +62,22 @@ let package = Package(
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "AsyncKit", package: "async-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // Invitation delivery: the outbox, sendmail, template files and the dispatcher. All of the I/O that the
+        // core must not do, on NIO's thread pool for blocking work.
+        .target(
+            name: "SpruceDelivery",
+            dependencies: [
+                "SpruceCore",
+                "SpruceStore",
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            resources: [.copy("Templates/Bundled")]
         ),
         .target(
             name: "SpruceServer",
@@ -68,6 +86,9 @@ let package = Package(
                 "SpruceStore",
                 "SpruceQR",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -83,8 +104,10 @@ let package = Package(
                 "SpruceQR",
                 "SpruceCore",
                 "SpruceStore",
+                "SpruceDelivery",
                 "SpruceServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -108,7 +131,7 @@ let package = Package(
 
         .executableTarget(
             name: "InvitationBenchmark",
-            dependencies: ["SpruceCore", "SpruceQR", "SpruceStore"],
+            dependencies: ["SpruceCore", "SpruceQR", "SpruceStore", "SpruceDelivery"],
             path: "Benchmarks/InvitationBenchmark"
         ),
 
@@ -116,7 +139,18 @@ let package = Package(
         .testTarget(name: "SpruceCoreTests", dependencies: ["SpruceCore"]),
         .testTarget(
             name: "SpruceStoreTests",
-            dependencies: ["SpruceStore", "SpruceCore", .product(name: "PostgresKit", package: "postgres-kit")]
+            dependencies: [
+                "SpruceStore",
+                "SpruceCore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+            ]
+        ),
+        .testTarget(
+            name: "SpruceDeliveryTests",
+            dependencies: [
+                "SpruceDelivery", "SpruceStore", "SpruceCore", .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
         .testTarget(name: "sprucelinkTests", dependencies: ["sprucelink"]),
         .testTarget(
@@ -125,7 +159,11 @@ let package = Package(
                 "SpruceServer",
                 "SpruceStore",
                 "SpruceCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ]

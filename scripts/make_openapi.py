@@ -55,7 +55,7 @@ doc = {
       "Resolved": {"type": "object", "required": ["target", "outcome", "status", "message"], "properties": {
           "target": {"type": "string", "enum": ["practice", "invitation"]}, "code": {"type": "string"},
           "outcome": {"type": "string", "enum": ["found", "not_found", "disabled", "invitation_expired",
-                                                 "invitation_used", "invitation_revoked"]},
+                                                 "invitation_accepted", "invitation_revoked"]},
           "status": {"type": "integer", "enum": [200, 404, 410]}, "message": {"type": "string"},
           "profile": ref("Profile")}},
       "Organization": {"type": "object", "required": ["id", "profile"], "properties": {
@@ -65,7 +65,7 @@ doc = {
       "Invitation": {"type": "object", "required": ["id", "linkId", "recipient", "state", "createdAt", "expiresAt"],
                      "properties": {
           "id": {"type": "integer"}, "linkId": {"type": "integer"}, "recipient": ref("Recipient"),
-          "state": {"type": "string", "enum": ["pending", "used", "expired", "revoked"]},
+          "state": {"type": "string", "enum": ["pending", "accepted", "expired", "revoked"]},
           "createdAt": {"type": "string", "format": "date-time"}, "expiresAt": {"type": "string", "format": "date-time"},
           "url": {"type": "string", "description": "The invitation link; only in the response that created it"}}},
       "InvitationList": {"type": "object", "required": ["invitations"],
@@ -145,8 +145,18 @@ doc = {
         "post": {"operationId": "createInvitation", "summary": "Create a private invitation link", "security": bearer,
                  "requestBody": {"required": True,
                                  "content": {"application/json": {"schema": ref("CreateInvitationRequest")}}},
+                 "description": "Goes through the same invitation rules as the command line: the recipient is "
+                                "validated (email, phone, name), an address that opted out is never invited, and a "
+                                "recipient with a still-valid invitation to this practice is not invited again.",
                  "responses": {"201": ok("The invitation, with its link (shown once)", ref("Invitation")),
-                               "401": unauthorized, **json_body_errors}}},
+                               "401": unauthorized,
+                               "409": problem("The recipient already holds a still-valid invitation to this practice "
+                                              "(`field` is `recipient`)"),
+                               **json_body_errors,
+                               "422": problem("A field breaks a rule; `field` and `rule` name them: an invalid "
+                                              "`email`, `phone` or `name`, an `email` or `phone` that opted out of "
+                                              "invitations, `code` not a link of this organization, or "
+                                              "`expiresInDays` out of 1 to 365")}}},
     "/api/v1/conversations": {"get": {
         "operationId": "listConversations", "summary": "The organization's conversations, newest activity first",
         "security": bearer,

@@ -4,12 +4,13 @@
 // practice and link), each row is rendered (QR PNG with SpruceQR at the CLI's scale, MIME email), the chunk is
 // spooled into tmp/ with one flush, delivered into new/ with one flush, and marked in one transaction.
 //
-// Each durability scheme (Outbox.ChunkFlush: syncfs of the file system, or fsync of each file batched per chunk;
+// Each durability scheme (ChunkFlush: syncfs of the file system, or fsync of each file batched per chunk;
 // and none, the page cache only) is printed with a baseline measured in the same run: writing the same number of
 // files of the same sizes into a Maildir with the same scheme (spool a chunk, flush, rename into new/, flush),
 // building and recording nothing. Run: swift run -c release InvitationBenchmark [rows]
 import Foundation
 import SpruceCore
+import SpruceDelivery
 import SpruceQR
 import SpruceStore
 import Synchronization
@@ -39,7 +40,7 @@ final class QRClock: Sendable {
     }
 }
 
-let templates = try InvitationTemplates()
+let templates = try InvitationTemplates.load()
 let from = try MailboxAddress(parsing: "Spruce <invitations@spruce.care>")
 let schemes: [(label: String, syncs: Bool, flush: ChunkFlush)] = [
     ("syncfs per chunk", true, .fileSystem),
@@ -56,7 +57,7 @@ for (run, scheme) in schemes.enumerated() {
     let outbox = try Outbox(directory: folder.appendingPathComponent("outbox").path, syncsToDisk: scheme.syncs,
         chunkFlush: scheme.flush)
     let clock = QRClock()
-    let dispatcher = InvitationDispatcher(
+    let dispatcher = try await InvitationDispatcher(
         store: store, outbox: outbox, from: from, publicURL: "https://spruce.care", templates: templates,
         invitedBy: "bench", renderQR: { try clock.render($0) })
 

@@ -5,7 +5,7 @@ import Testing
 
 @Suite("ClinicProfile")
 struct ClinicProfileTests {
-    /// The public fields of DESIGN §2.6 and nothing else. Adding a field means changing this list on purpose.
+    /// The public fields of ``ClinicProfile`` and nothing else. Adding a field means changing this list on purpose.
     static let allowlist: Set<String> = [
         "displayName", "kind", "specialty", "summary", "address", "phone", "website", "hours", "acceptsNewPatients",
         "monogram",

@@ -35,7 +35,7 @@ struct ResolutionTests {
             tags: [],
             createdAt: now.addingTimeInterval(-60),
             expiresAt: now.addingTimeInterval(lifetime),
-            usedAt: used ? now.addingTimeInterval(-30) : nil,
+            acceptedAt: used ? now.addingTimeInterval(-30) : nil,
             revokedAt: revoked ? now.addingTimeInterval(-10) : nil
         )
     }
@@ -67,8 +67,8 @@ struct ResolutionTests {
         arguments: [
             (Optional(invitation()), link(.active), "found", 200, "Connect with Oak Street Pediatrics"),
             (
-                invitation(used: true), link(.active), "invitation_used", 410,
-                "This invitation has already been used. Log in to reach the practice."
+                invitation(used: true), link(.active), "invitation_accepted", 410,
+                "This invitation has already been accepted. Log in to reach the practice."
             ),
             (
                 invitation(expiresIn: 0), link(.active), "invitation_expired", 410,
@@ -87,8 +87,8 @@ struct ResolutionTests {
                 "This invitation was withdrawn by the practice."
             ),
             (
-                invitation(expiresIn: -1, used: true), link(.active), "invitation_used", 410,
-                "This invitation has already been used. Log in to reach the practice."
+                invitation(expiresIn: -1, used: true), link(.active), "invitation_accepted", 410,
+                "This invitation has already been accepted. Log in to reach the practice."
             ),
             (invitation(), link(.disabled), "disabled", 410, "This link is no longer active."),
             (nil, link(.active), "not_found", 404, notFound),
@@ -118,7 +118,7 @@ struct ResolutionTests {
     func distinct() {
         let all: [Resolution] = [
             .found(link: Self.link(.active), profile: Self.profile), .notFound, .disabled, .invitationExpired,
-            .invitationUsed, .invitationRevoked,
+            .invitationAccepted, .invitationRevoked,
         ]
         #expect(Set(all.map(\.outcome)).count == all.count)
         #expect(Set(all.map(\.message)).count == all.count)

@@ -57,7 +57,7 @@ struct APITests {
         try await withLiveServer { server in
             #expect(try await get(server, "/api/v1/links/2386619").status == .ok)
             #expect(try await server.browser().get("/2386619").status == .ok)
-            try await server.store.disableLink(code: try LinkCode("2386619"))
+            try await server.store.disableLink(code: try LinkCode("2386619"), in: .everyOrganization)
             var status = HTTPResponse.Status.ok
             let deadline = ContinuousClock.now + .seconds(5)
             while status == .ok, ContinuousClock.now < deadline {
@@ -237,6 +237,31 @@ struct APITests {
                 try await post(server, "/api/v1/invitations", json: #"{"code":"5093318","email":"a@b.example","expiresInDays":0}"#, key: key),
                 422, field: "expiresInDays")
             try expectProblem(try await post(server, "/api/v1/invitations", json: #"{"email":"a@b.example"}"#, key: key), 422, field: "code")
+        }
+    }
+
+    @Test("invitations: the CLI's rules hold through the API: opted out is 422 naming the field, invited twice 409")
+    func invitationRules() async throws {
+        try await withLiveServer { server in
+            let oak = try await server.organization(named: "Oak Street Pediatrics")
+            let (key, _) = try await server.store.createAPIKey(for: oak.id)
+            try await server.store.optOut(address: "gone@example.com")
+            try await server.store.optOut(address: "+12175550199")
+            let email = try await post(
+                server, "/api/v1/invitations", json: #"{"code":"5093318","email":" Gone@Example.com "}"#, key: key)
+            try expectProblem(email, 422, field: "email")
+            #expect(try jsonObject(email)["rule"] as? String == "opted out of invitations")
+            try expectProblem(
+                try await post(server, "/api/v1/invitations", json: #"{"code":"5093318","phone":"(217) 555-0199"}"#, key: key),
+                422, field: "phone")
+            #expect(try await server.store.invitations(of: oak.id).isEmpty)
+
+            let body = #"{"code":"5093318","email":"fay@example.com"}"#
+            #expect(try await post(server, "/api/v1/invitations", json: body, key: key).status == .created)
+            let again = try await post(server, "/api/v1/invitations", json: body, key: key)
+            try expectProblem(again, 409, field: "recipient")
+            #expect((try jsonObject(again)["type"] as? String)?.hasSuffix("/already-invited") == true)
+            #expect(try await server.store.invitations(of: oak.id).count == 1)
         }
     }
 

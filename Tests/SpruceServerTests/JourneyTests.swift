@@ -6,7 +6,7 @@ import Testing
 
 @testable import SpruceServer
 
-/// The three journeys of DESIGN §4, end to end over HTTP with a cookie jar.
+/// The three journeys of the connect flow (docs/ARCHITECTURE.md, "Connect"), end to end over HTTP with a cookie jar.
 @Suite("Connect journeys over HTTP")
 struct JourneyTests {
     @Test("new patient through a tagged link: signup, connected, conversation on top of the practice's inbox")
@@ -88,7 +88,7 @@ struct JourneyTests {
     @Test("new patient through an invitation; the used invitation then answers 410")
     func newPatientThroughInvitation() async throws {
         try await withLiveServer { server in
-            let (_, token) = try await server.store.createInvitation(
+            let (_, token) = try await server.store.invite(
                 link: try LinkCode("5093318"), recipient: InvitationRecipient(name: "Cy", email: "cy@example.com"))
             let browser = server.browser()
             let profile = try await browser.get("/i/\(token.rawValue)")
@@ -111,7 +111,7 @@ struct JourneyTests {
             #expect(created.location?.hasPrefix("/conversations/") == true)
             let used = try await server.browser().get("/i/\(token.rawValue)")
             #expect(used.status == .gone)
-            #expect(used.text.contains(Resolution.invitationUsed.message))
+            #expect(used.text.contains(Resolution.invitationAccepted.message))
         }
     }
 
@@ -119,10 +119,10 @@ struct JourneyTests {
     func unavailableInvitations() async throws {
         try await withLiveServer { server in
             let code = try LinkCode("4827163")
-            let (_, expired) = try await server.store.createInvitation(
+            let (_, expired) = try await server.store.invite(
                 link: code, recipient: InvitationRecipient(email: "old@example.com"), lifetime: 60,
                 at: Date().addingTimeInterval(-3600))
-            let (revokedInvitation, revoked) = try await server.store.createInvitation(
+            let (revokedInvitation, revoked) = try await server.store.invite(
                 link: code, recipient: InvitationRecipient(email: "gone@example.com"))
             try await server.store.revokeInvitation(id: revokedInvitation.id)
             let browser = server.browser()

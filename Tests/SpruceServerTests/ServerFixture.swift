@@ -239,3 +239,21 @@ enum RawHTTP {
         return String(decoding: received, as: UTF8.self)
     }
 }
+
+extension SpruceStore {
+    /// A link-only invitation (no delivery channels), made through the one invitation operation as the API makes
+    /// one; fails the test unless a new invitation was recorded.
+    func invite(
+        link: LinkCode,
+        recipient: InvitationRecipient,
+        lifetime: TimeInterval = Invitation.defaultLifetime,
+        at now: Date = Date()
+    ) async throws -> (Invitation, InvitationToken) {
+        let preparation = try await prepareInvitation(
+            link: link, recipient: recipient, channels: [], invitedBy: nil, lifetime: lifetime, at: now)
+        guard case .created(let record, let token) = preparation else {
+            throw StoreError.invalidInput(field: "recipient", rule: "was not invited: \(preparation)")
+        }
+        return (record.invitation, token)
+    }
+}

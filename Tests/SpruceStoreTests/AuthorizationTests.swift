@@ -4,7 +4,8 @@ import Testing
 
 @testable import SpruceStore
 
-/// Every read and write of the messaging core × every kind of identity (DESIGN §5, authorization in the core).
+/// Every read and write of the messaging core × every kind of identity (authorization in the store:
+/// docs/ARCHITECTURE.md, "Messaging").
 @Suite("Authorization matrix")
 struct AuthorizationTests {
     enum Who: String, CaseIterable, Sendable {

@@ -4,11 +4,12 @@ import Testing
 
 @testable import SpruceStore
 
-/// One row of DESIGN §4: who opens the link, in which state the link is, what happens, and which rows appear.
+/// One row of the connect table (``ConnectOutcome``, docs/ARCHITECTURE.md "Connect"): who opens the link, in which
+/// state the link is, what happens, and which rows appear.
 struct ConnectCase: CustomTestStringConvertible, Sendable {
     enum VisitorKind: String, Sendable { case anonymous, newPatient, connectedPatient, otherClinicMember, ownMember }
     enum LinkState: String, Sendable {
-        case active, disabled, unknown, invitationPending, invitationExpired, invitationUsed, invitationRevoked
+        case active, disabled, unknown, invitationPending, invitationExpired, invitationAccepted, invitationRevoked
     }
 
     let visitor: VisitorKind
@@ -34,7 +35,7 @@ struct ConnectCase: CustomTestStringConvertible, Sendable {
         ]
         let failures: [(LinkState, String)] = [
             (.disabled, "disabled"), (.unknown, "not_found"), (.invitationExpired, "invitation_expired"),
-            (.invitationUsed, "invitation_used"), (.invitationRevoked, "invitation_revoked"),
+            (.invitationAccepted, "invitation_accepted"), (.invitationRevoked, "invitation_revoked"),
         ]
         for visitor in [VisitorKind.anonymous, .newPatient, .connectedPatient, .otherClinicMember, .ownMember] {
             for (state, outcome) in failures {
@@ -57,7 +58,7 @@ func outcomeName(_ outcome: ConnectOutcome) -> String {
     }
 }
 
-@Suite("Connect with practice: every row of DESIGN §4")
+@Suite("Connect with practice: every row of the connect table")
 struct ConnectFlowTests {
     @Test("visitor × link state", arguments: TestEngine.all, ConnectCase.all)
     func connectTable(engine: TestEngine, _ testCase: ConnectCase) async throws {
@@ -73,16 +74,16 @@ struct ConnectFlowTests {
             case .active: target = .practice(world.practiceLink.code)
             case .disabled:
                 let extra = try await store.mintLinks(MintRequest(organizationID: world.practice.id))[0]
-                try await store.disableLink(code: extra.code)
+                try await store.disableLink(code: extra.code, in: .everyOrganization)
                 target = .practice(extra.code)
             case .unknown: target = .practice(try LinkCode("9999999999"))
-            case .invitationPending, .invitationExpired, .invitationUsed, .invitationRevoked:
+            case .invitationPending, .invitationExpired, .invitationAccepted, .invitationRevoked:
                 let lifetime: TimeInterval = testCase.link == .invitationExpired ? 1 : 3600
                 let created = now.addingTimeInterval(testCase.link == .invitationExpired ? -10 : 0)
-                let (invitation, token) = try await store.createInvitation(
+                let (invitation, token) = try await store.invite(
                     link: world.practiceLink.code, recipient: InvitationRecipient(email: "someone@example.com"),
                     lifetime: lifetime, at: created)
-                if testCase.link == .invitationUsed { try await store.useInvitation(token) }
+                if testCase.link == .invitationAccepted { try await store.acceptInvitation(token) }
                 if testCase.link == .invitationRevoked { try await store.revokeInvitation(id: invitation.id) }
                 target = .invitation(token)
             }
@@ -131,7 +132,7 @@ struct ConnectFlowTests {
     func signupThroughInvitation(engine: TestEngine) async throws {
         try await withStore(engine) { store, _ in
             let world = try await ConnectWorld.make(store)
-            let (_, token) = try await store.createInvitation(
+            let (_, token) = try await store.invite(
                 link: world.practiceLink.code, recipient: InvitationRecipient(name: "Bo", email: "bo@example.com"))
             guard case .signupRequired(let continuation, _) = try await store.connect(visitor: .anonymous, via: .invitation(token))
             else { Issue.record("expected signup"); return }
@@ -143,13 +144,13 @@ struct ConnectFlowTests {
             #expect(try await world.counts() == before)
             let (_, outcome) = try await world.signUp("Bo", email: "BO@example.com", continuation: continuation)
             guard case .connected(_, true)? = outcome else { Issue.record("expected connected"); return }
-            #expect(try await store.resolve(invitation: token) == .invitationUsed)
+            #expect(try await store.resolve(invitation: token) == .invitationAccepted)
 
             guard case .signupRequired(let again, _) = try await store.connect(
                 visitor: .anonymous, via: .practice(world.practiceLink.code))
             else { Issue.record("expected signup"); return }
             _ = again
-            #expect(outcomeName(try await store.connect(visitor: .anonymous, via: .invitation(token))) == "unavailable:invitation_used")
+            #expect(outcomeName(try await store.connect(visitor: .anonymous, via: .invitation(token))) == "unavailable:invitation_accepted")
         }
     }
 

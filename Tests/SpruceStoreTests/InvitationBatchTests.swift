@@ -24,11 +24,17 @@ struct InvitationBatchTests {
             else { throw ScratchError(description: "seed \(email) was not created") }
             if delivered { try await store.markDelivered(record.invitation.id, channel: .email, at: now) }
         }
-        for recipient in [
-            InvitationRecipient(email: "z@example.com", phone: "+12175550102"), InvitationRecipient(email: "o@example.com"),
-        ] {
-            _ = try await store.createInvitation(link: link.code, recipient: recipient, at: now)
+        // A second valid invitation to P2, newer than w@'s, as the API made them before it shared the invitation
+        // rules: written straight into the table, since the one invitation operation refuses it now.
+        try await store.transaction { database in
+            guard let practice = try await SpruceStore.link(code: link.code, in: database) else {
+                throw ScratchError(description: "seed link is missing")
+            }
+            _ = try await SpruceStore.insertInvitations(
+                [InvitationRequest(recipient: InvitationRecipient(email: "z@example.com", phone: "+12175550102"), channels: [])],
+                link: practice, invitedBy: nil, lifetime: Invitation.defaultLifetime, at: now, in: database)
         }
+        _ = try await store.invite(link: link.code, recipient: InvitationRecipient(email: "o@example.com"), at: now)
         try await store.optOut(address: "d@example.com", at: now)
         try await store.optOut(address: "+12175550103", at: now)
         return (organization.id, link.code)
@@ -139,7 +145,7 @@ struct InvitationBatchTests {
             #expect(created.count == 1_200)
             #expect(Set(created.map(\.invitation.id)).count == 1_200)
             #expect(created.map(\.invitation.recipient) == requests.map(\.recipient))
-            try await store.markDelivered(created.map { OutboxIndex.Key($0.invitation.id, .email) }, at: now)
+            try await store.markDelivered(created.map { InvitationDelivery($0.invitation.id, .email) }, at: now)
             let again = try await store.prepareInvitations(link: link.code, requests: requests, invitedBy: nil, at: now)
             let matched = again.compactMap { result -> InvitationID? in
                 guard case .success(.alreadyInvited(let record)) = result else { return nil }

@@ -33,8 +33,42 @@ struct InvitationDeliveryTests {
             guard case .found = try await store.resolve(invitation: token, at: now) else {
                 Issue.record("expected found"); return
             }
-            try await store.useInvitation(token, at: now)
-            #expect(try await store.resolve(invitation: token, at: now) == .invitationUsed)
+            try await store.acceptInvitation(token, at: now)
+            #expect(try await store.resolve(invitation: token, at: now) == .invitationAccepted)
+        }
+    }
+
+    @Test(
+        "a link-only invitation (the API's) refuses opted out and already invited; others' links are not found",
+        arguments: TestEngine.all)
+    func linkOnlyRules(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
+            let (oak, link) = try await store.createOrganization(sampleProfile())
+            let (_, other) = try await store.createOrganization(sampleProfile("Lumen Dermatology"))
+            try await store.optOut(address: "gone@example.com", at: now)
+            let optedOut = try await store.prepareInvitation(
+                link: link.code, recipient: InvitationRecipient(email: "gone@example.com"), channels: [],
+                invitedBy: nil, in: .only(oak.id), at: now)
+            #expect(optedOut.refusal == .optedOut(address: "gone@example.com"))
+            #expect(optedOut.refusal?.field == "email")
+
+            let fay = InvitationRecipient(email: "fay@example.com")
+            guard case .created(let record, _) = try await store.prepareInvitation(
+                link: link.code, recipient: fay, channels: [], invitedBy: nil, in: .only(oak.id), at: now)
+            else { Issue.record("expected created"); return }
+            #expect(record.channels.isEmpty)
+            let twice = try await store.prepareInvitation(
+                link: link.code, recipient: fay, channels: [], invitedBy: nil, in: .only(oak.id), at: now)
+            #expect(twice.refusal == .alreadyInvited(record.invitation.id))
+            // Never due for a reminder: it was not delivered by us.
+            #expect(try await store.invitationsDueForReminder(in: .everyOrganization, createdBefore: now, at: now).isEmpty)
+
+            await #expect(throws: StoreError.linkNotFound) {
+                _ = try await store.prepareInvitation(
+                    link: other.code, recipient: InvitationRecipient(email: "hal@example.com"), channels: [],
+                    invitedBy: nil, in: .only(oak.id), at: now)
+            }
+            #expect(try await store.invitations(of: oak.id).map(\.id) == [record.invitation.id])
         }
     }
 
@@ -48,7 +82,7 @@ struct InvitationDeliveryTests {
             else { Issue.record("expected created"); return }
             try await store.markDelivered(record.invitation.id, channel: .email, at: now)
             let later = now.addingTimeInterval(4 * 86_400)
-            let due = try await store.invitationsDueForReminder(createdBefore: later.addingTimeInterval(-3 * 86_400), at: later)
+            let due = try await store.invitationsDueForReminder(in: .everyOrganization, createdBefore: later.addingTimeInterval(-3 * 86_400), at: later)
             #expect(due.map(\.invitation.id) == [record.invitation.id])
             let fresh = try #require(try await store.rekeyInvitation(id: record.invitation.id, reminder: true, at: later))
             #expect(try await store.rekeyInvitation(id: record.invitation.id, reminder: true, at: later) == nil)
@@ -56,7 +90,7 @@ struct InvitationDeliveryTests {
             guard case .found = try await store.resolve(invitation: fresh, at: later) else {
                 Issue.record("expected found"); return
             }
-            #expect(try await store.invitationsDueForReminder(createdBefore: later, at: later).isEmpty)
+            #expect(try await store.invitationsDueForReminder(in: .everyOrganization, createdBefore: later, at: later).isEmpty)
         }
     }
 
@@ -68,7 +102,6 @@ struct InvitationDeliveryTests {
             _ = try await store.prepareInvitation(
                 link: link.code, recipient: recipient, channels: [.email], invitedBy: nil, at: now)
             #expect(try await store.optOut(address: "+12175550101", at: now) == 1)
-            #expect(try await store.isOptedOut("+12175550101"))
             guard case .optedOut(let address) = try await store.prepareInvitation(
                 link: link.code, recipient: recipient, channels: [.email], invitedBy: nil, resend: true, at: now)
             else { Issue.record("expected optedOut"); return }

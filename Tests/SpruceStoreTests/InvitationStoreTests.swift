@@ -13,7 +13,7 @@ struct InvitationStoreTests {
     func digestOnly(engine: TestEngine) async throws {
         try await withStore(engine) { store, location in
             let (_, primary) = try await store.createOrganization(sampleProfile())
-            let (invitation, token) = try await store.createInvitation(
+            let (invitation, token) = try await store.invite(
                 link: primary.code, recipient: InvitationRecipient(name: "Ana", email: "Ana@Example.com"), at: now)
             #expect(invitation.tokenDigest == token.digest)
             #expect(invitation.recipient.email == "ana@example.com")
@@ -40,7 +40,7 @@ struct InvitationStoreTests {
             let tagged = try await store.mintLinks(
                 MintRequest(organizationID: organization.id, tags: [try ConversationTag("flu-shot")]))[0]
             let recipient = InvitationRecipient(phone: "+12175550100")
-            let (invitation, token) = try await store.createInvitation(
+            let (invitation, token) = try await store.invite(
                 link: tagged.code, recipient: recipient, lifetime: 3600, at: now)
             #expect(invitation.tags == [try ConversationTag("flu-shot")])
 
@@ -52,21 +52,21 @@ struct InvitationStoreTests {
 
             #expect(try await store.resolve(invitation: token, at: now.addingTimeInterval(3600)) == .invitationExpired)
             await #expect(throws: InvitationUnavailable(resolution: .invitationExpired)) {
-                try await store.useInvitation(token, at: now.addingTimeInterval(7200))
+                try await store.acceptInvitation(token, at: now.addingTimeInterval(7200))
             }
 
-            try await store.useInvitation(token, at: now.addingTimeInterval(60))
-            #expect(try await store.resolve(invitation: token, at: now.addingTimeInterval(61)) == .invitationUsed)
-            await #expect(throws: InvitationUnavailable(resolution: .invitationUsed)) {
-                try await store.useInvitation(token, at: now.addingTimeInterval(62))
+            try await store.acceptInvitation(token, at: now.addingTimeInterval(60))
+            #expect(try await store.resolve(invitation: token, at: now.addingTimeInterval(61)) == .invitationAccepted)
+            await #expect(throws: InvitationUnavailable(resolution: .invitationAccepted)) {
+                try await store.acceptInvitation(token, at: now.addingTimeInterval(62))
             }
 
-            let (second, secondToken) = try await store.createInvitation(
+            let (second, secondToken) = try await store.invite(
                 link: primary.code, recipient: recipient, at: now)
             try await store.revokeInvitation(id: second.id, at: now)
             #expect(try await store.resolve(invitation: secondToken, at: now) == .invitationRevoked)
             await #expect(throws: InvitationUnavailable(resolution: .invitationRevoked)) {
-                try await store.useInvitation(secondToken, at: now)
+                try await store.acceptInvitation(secondToken, at: now)
             }
             #expect(try await store.resolve(invitation: InvitationToken.generate(), at: now) == .notFound)
             #expect(try await store.invitations(of: organization.id).map(\.id) == [second.id, invitation.id])
@@ -77,10 +77,10 @@ struct InvitationStoreTests {
     func singleUse(engine: TestEngine) async throws {
         try await withStore(engine) { store, _ in
             let (_, primary) = try await store.createOrganization(sampleProfile())
-            let (_, token) = try await store.createInvitation(
+            let (_, token) = try await store.invite(
                 link: primary.code, recipient: InvitationRecipient(email: "a@example.com"), at: now)
             let successes = await withTaskGroup(of: Bool.self) { group in
-                for _ in 0..<50 { group.addTask { (try? await store.useInvitation(token, at: now)) != nil } }
+                for _ in 0..<50 { group.addTask { (try? await store.acceptInvitation(token, at: now)) != nil } }
                 return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
             }
             #expect(successes == 1)
@@ -91,15 +91,15 @@ struct InvitationStoreTests {
     func disabledLink(engine: TestEngine) async throws {
         try await withStore(engine) { store, _ in
             let (_, primary) = try await store.createOrganization(sampleProfile())
-            let (_, token) = try await store.createInvitation(
+            let (_, token) = try await store.invite(
                 link: primary.code, recipient: InvitationRecipient(email: "a@example.com"), at: now)
-            try await store.disableLink(code: primary.code)
+            try await store.disableLink(code: primary.code, in: .everyOrganization)
             #expect(try await store.resolve(invitation: token, at: now) == .disabled)
             await #expect(throws: StoreError.invalidInput(field: "link", rule: "is disabled; invitations need an active link")) {
-                _ = try await store.createInvitation(link: primary.code, recipient: InvitationRecipient(email: "b@example.com"))
+                _ = try await store.invite(link: primary.code, recipient: InvitationRecipient(email: "b@example.com"))
             }
             await #expect(throws: StoreError.invalidInput(field: "recipient", rule: "needs an email address or a phone number")) {
-                _ = try await store.createInvitation(link: primary.code, recipient: InvitationRecipient(name: "Nobody"))
+                _ = try await store.invite(link: primary.code, recipient: InvitationRecipient(name: "Nobody"))
             }
         }
     }
@@ -114,9 +114,11 @@ struct InvitationStoreTests {
             #expect(link == primary)
             #expect(profile.monogram == "OS")
             #expect(try await store.resolve(code: try LinkCode("9999999")) == .notFound)
-            try await store.disableLink(code: primary.code)
+            try await store.disableLink(code: primary.code, in: .everyOrganization)
             #expect(try await store.resolve(code: primary.code) == .disabled)
-            await #expect(throws: StoreError.linkNotFound) { try await store.disableLink(code: try LinkCode("9999999")) }
+            await #expect(throws: StoreError.linkNotFound) {
+                try await store.disableLink(code: try LinkCode("9999999"), in: .everyOrganization)
+            }
         }
     }
 }

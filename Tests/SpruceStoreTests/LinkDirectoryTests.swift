@@ -38,7 +38,7 @@ struct LinkDirectoryTests {
                 profile: organization.profile)
             #expect(try await directory.resolve(link.code) == active)
 
-            try await elsewhere.disableLink(code: link.code)
+            try await elsewhere.disableLink(code: link.code, in: .everyOrganization)
             // Until the feed is read, memory answers: the change is at most one interval away.
             #expect(try await directory.resolve(link.code) == active)
             try await directory.sync()
@@ -78,7 +78,7 @@ struct LinkDirectoryTests {
             // A read of `link` starts before the disable commits...
             let (readAt, record, profile) = try #require(try await store.publicLink(code: link.code))
             #expect(record.isActive)
-            try await store.disableLink(code: link.code)
+            try await store.disableLink(code: link.code, in: .everyOrganization)
             try await directory.sync()
             // ...and arrives after the feed's change was applied: keeping it would bring the link back to life.
             directory.remember(record, profile: profile, readAt: readAt)
@@ -110,7 +110,7 @@ struct LinkDirectoryTests {
             let directory = LinkDirectory(
                 store: here, settings: .init(syncInterval: .seconds(1), staleAfter: .milliseconds(20)))
             try await directory.sync()
-            try await elsewhere.disableLink(code: link.code)
+            try await elsewhere.disableLink(code: link.code, in: .everyOrganization)
             try await Task.sleep(for: .milliseconds(40))
             #expect(!directory.isCurrent)
             #expect(try await directory.resolve(link.code) == .unavailable(.disabled))
@@ -125,7 +125,7 @@ struct LinkDirectoryTests {
             try await directory.sync()
             #expect(directory.count == 0)
             #expect(try await directory.resolve(link.code) != .unavailable(.disabled))
-            try await elsewhere.disableLink(code: link.code)
+            try await elsewhere.disableLink(code: link.code, in: .everyOrganization)
             #expect(try await directory.resolve(link.code) == .unavailable(.disabled))
             #expect(directory.count == 0)
         }
@@ -165,10 +165,10 @@ struct LinkDirectoryTests {
             let green = try QRColors(foreground: "1A4D2E", background: "#FFFFFF")
             #expect(green == (try QRColors(foreground: "#1a4d2e", background: "#ffffff")))
             await #expect(throws: StoreError.linkNotFound) {
-                try await elsewhere.setQRColors(green, code: link.code, of: other.id)
+                try await elsewhere.setQRColors(green, code: link.code, in: .only(other.id))
             }
             #expect(try await elsewhere.link(code: link.code)?.qrColors == .standard)
-            let updated = try await elsewhere.setQRColors(green, code: link.code, of: organization.id)
+            let updated = try await elsewhere.setQRColors(green, code: link.code, in: .only(organization.id))
             #expect(updated.qrColors == green)
             #expect(try await here.link(code: link.code)?.qrColors == green)
             try await directory.sync()
@@ -177,7 +177,7 @@ struct LinkDirectoryTests {
                 return
             }
             #expect(after.qrColors == green)
-            try await here.setQRColors(.standard, code: link.code)
+            try await here.setQRColors(.standard, code: link.code, in: .everyOrganization)
             #expect(try await here.link(code: link.code)?.qrColors == .standard)
         }
     }
@@ -189,7 +189,7 @@ struct LinkDirectoryTests {
             let links = try await store.mintLinks(MintRequest(organizationID: organization.id), count: 20)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for link in links {
-                    group.addTask { _ = try await store.disableLink(code: link.code) }
+                    group.addTask { _ = try await store.disableLink(code: link.code, in: .everyOrganization) }
                 }
                 try await group.waitForAll()
             }

@@ -94,14 +94,14 @@ struct LinkStoreTests {
             let (second, _) = try await store.createOrganization(sampleProfile("Lumen Dermatology", kind: .clinic))
             let vanity = try LinkCode("oak-kids")
             _ = try await store.mintLinks(MintRequest(organizationID: first.id, kind: .chosen(vanity)))
-            let disabled = try await store.disableLink(code: vanity)
+            let disabled = try await store.disableLink(code: vanity, in: .everyOrganization)
             #expect(disabled.status == .disabled)
             await #expect(throws: StoreError.codeTaken) {
                 _ = try await store.mintLinks(MintRequest(organizationID: second.id, kind: .chosen(vanity)))
             }
             let retried = try await store.mintLinks(
                 MintRequest(organizationID: second.id), codes: try ScriptedCodeSource(["5550001"]))
-            _ = try await store.disableLink(code: retried[0].code)
+            _ = try await store.disableLink(code: retried[0].code, in: .everyOrganization)
             let again = try await store.mintLinks(
                 MintRequest(organizationID: first.id), codes: try ScriptedCodeSource(["5550001", "5550002"]))
             #expect(again.map(\.code.rawValue) == ["5550002"])

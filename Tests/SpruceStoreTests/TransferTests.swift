@@ -20,7 +20,7 @@ struct TransferTests {
         _ = try await store.startGroupConversation(as: desk, with: world.clinic.id, patient: patient.id)
         let conversation = try await store.inbox(as: desk).entries[0].conversationID
         _ = try await store.sendMessage(as: desk, to: conversation, body: "Welcome, Ana")
-        _ = try await store.createInvitation(link: world.practiceLink.code, recipient: InvitationRecipient(email: "bo@example.com"))
+        _ = try await store.invite(link: world.practiceLink.code, recipient: InvitationRecipient(email: "bo@example.com"))
         return world
     }
 

@@ -102,7 +102,12 @@ struct LinkCLITests {
             let listed = try seeded.run(["link", "list", "--org", "6", "--json"])
             let links = try JSONSerialization.jsonObject(with: listed.stdout) as? [[String: Any]]
             #expect(links?.count == 27)
-            #expect(links?.first?["isPrimary"] as? Bool == true)
+            #expect(links?.first?["primary"] as? Bool == true)
+            // The API's Link shape, QR colors included.
+            #expect(Set(links?.first?.keys.map { $0 } ?? []) == [
+                "code", "url", "label", "tags", "status", "primary", "createdAt", "qrColors",
+            ])
+            #expect((links?.first?["qrColors"] as? [String: String])?["foreground"] == "#000000")
             let colored = try seeded.run(["link", "colors", "ELAN-PEDIATRIE", "--foreground", "1A4D2E"])
             #expect(colored.status == 0)
             #expect(colored.stdoutText == "QR code of https://spruce.care/elan-pediatrie: #1a4d2e on #ffffff\n")

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Who opened a practice link (DESIGN §4).
+/// Who opened a practice link (docs/ARCHITECTURE.md, "Connect").
 public enum Visitor: Equatable, Sendable {
     /// Logged out, or no account yet.
     case anonymous
@@ -60,7 +60,7 @@ public struct ClinicPrompt: Codable, Equatable, Sendable {
     public var question: String { "Connect with \(otherOrganizationName)?" }
 }
 
-/// The outcome of opening a link, one per row of DESIGN §4.
+/// The outcome of opening a link, one per row of the connect table (docs/ARCHITECTURE.md, "Connect").
 public enum ConnectOutcome: Equatable, Sendable {
     /// Logged out or new: go to patient signup, carrying this signed continuation.
     case signupRequired(continuation: String, profile: ClinicProfile)
@@ -74,7 +74,7 @@ public enum ConnectOutcome: Equatable, Sendable {
     case declined
     /// A member opened their own organization's link.
     case ownPractice
-    /// The link is unknown, disabled, or the invitation expired, used or revoked (DESIGN §2.5).
+    /// The link is unknown, disabled, or the invitation expired, accepted or revoked (``Resolution``).
     case unavailable(Resolution)
 }
 

@@ -1,15 +1,14 @@
-import Foundation
 import Mustache
 
-/// The Mustache templates of invitation messages: the bundled defaults, each replaceable by a file of the same
-/// name in an operator's folder (`--template-dir`).
+/// The Mustache templates of invitation messages, parsed from their text (reading them from files is the
+/// delivery module's job: `SpruceDelivery`'s `InvitationTemplates.load(overridesIn:)`).
 ///
-/// | file | renders | escaping |
+/// | name | renders | escaping |
 /// |---|---|---|
-/// | `email-subject.mustache` | the subject line | none (encoded later per RFC 2047) |
-/// | `email-text.mustache` | the text/plain alternative | none |
-/// | `email-html.mustache` | the text/html alternative | HTML: every `{{value}}` is escaped |
-/// | `text-message.mustache` | the SMS body | none |
+/// | `email-subject` | the subject line | none (encoded later per RFC 2047) |
+/// | `email-text` | the text/plain alternative | none |
+/// | `email-html` | the text/html alternative | HTML: every `{{value}}` is escaped |
+/// | `text-message` | the SMS body | none |
 ///
 /// Values: `practice`, `name` (absent when the recipient has none), `link`, `expires` (e.g. `April 3, 2026`)
 /// and, in HTML, `qrContentID` for `<img src="cid:{{qrContentID}}">`.
@@ -21,41 +20,37 @@ public struct InvitationTemplates: Sendable {
         case emailHTML = "email-html"
         case textMessage = "text-message"
 
+        /// The file name of the template, e.g. `email-html.mustache`.
+        public var fileName: String { rawValue + ".mustache" }
+
         var isHTML: Bool { self == .emailHTML }
+    }
+
+    /// The text of one template and where it came from (named in parse errors).
+    public struct Source: Sendable {
+        public let text: String
+        public let origin: String
+
+        public init(text: String, origin: String) {
+            self.text = text
+            self.origin = origin
+        }
     }
 
     private let library: MustacheLibrary
 
-    /// The bundled templates, with files in `directory` (when given) taking the place of those with the same name.
-    /// - Throws: ``InvitationInputError`` with field `template-dir` or `template` when a folder or file cannot be
-    ///   read or a template does not parse.
-    public init(overridesIn directory: String? = nil) throws(InvitationInputError) {
+    /// Parses the four templates.
+    /// - Throws: ``InvitationInputError`` with field `template` when one is missing or does not parse.
+    public init(sources: [Name: Source]) throws(InvitationInputError) {
         var library = MustacheLibrary()
-        let bundled = Bundle.module.resourceURL?.appendingPathComponent("Templates")
-        if let directory {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue
-            else { throw InvitationInputError(field: "template-dir", rule: "\(directory) is not a folder") }
-        }
         for name in Name.allCases {
-            let file = name.rawValue + ".mustache"
-            let override = directory.map { URL(fileURLWithPath: $0).appendingPathComponent(file) }
-            let url: URL
-            if let override, FileManager.default.fileExists(atPath: override.path) {
-                url = override
-            } else if let bundled {
-                url = bundled.appendingPathComponent(file)
-            } else {
-                throw InvitationInputError(field: "template", rule: "the bundled templates are missing")
-            }
-            let text: String
-            do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-                throw InvitationInputError(field: "template", rule: "cannot read \(url.path) as UTF-8")
+            guard let source = sources[name] else {
+                throw InvitationInputError(field: "template", rule: "\(name.fileName) is missing")
             }
             // Plain-text templates render values as they are; the HTML one escapes them (the library's default).
-            let source = name.isHTML ? text : "{{% CONTENT_TYPE: TEXT}}" + text
-            do { try library.register(source, named: name.rawValue) } catch {
-                throw InvitationInputError(field: "template", rule: "\(url.path) does not parse: \(error)")
+            let text = name.isHTML ? source.text : "{{% CONTENT_TYPE: TEXT}}" + source.text
+            do { try library.register(text, named: name.rawValue) } catch {
+                throw InvitationInputError(field: "template", rule: "\(source.origin) does not parse: \(error)")
             }
         }
         self.library = library

@@ -16,9 +16,9 @@ public struct InvitationRecipient: Equatable, Sendable, Codable {
     }
 }
 
-/// A private, per-recipient invitation link as stored: its token is kept only as a digest (DESIGN §2.3).
+/// A private, per-recipient invitation link as stored: its token is kept only as a digest (``TokenDigest``).
 public struct Invitation: Equatable, Sendable {
-    /// How long an invitation stays valid unless configured otherwise.
+    /// How long an invitation stays valid unless configured otherwise (the bounds are ``InvitationLifetime``'s).
     public static let defaultLifetime: TimeInterval = 30 * 24 * 60 * 60
 
     public let id: InvitationID
@@ -30,7 +30,7 @@ public struct Invitation: Equatable, Sendable {
     public let tags: [ConversationTag]
     public let createdAt: Date
     public let expiresAt: Date
-    public var usedAt: Date?
+    public var acceptedAt: Date?
     public var revokedAt: Date?
 
     public init(
@@ -42,7 +42,7 @@ public struct Invitation: Equatable, Sendable {
         tags: [ConversationTag],
         createdAt: Date,
         expiresAt: Date,
-        usedAt: Date? = nil,
+        acceptedAt: Date? = nil,
         revokedAt: Date? = nil
     ) {
         self.id = id
@@ -53,14 +53,14 @@ public struct Invitation: Equatable, Sendable {
         self.tags = tags
         self.createdAt = createdAt
         self.expiresAt = expiresAt
-        self.usedAt = usedAt
+        self.acceptedAt = acceptedAt
         self.revokedAt = revokedAt
     }
 
     /// The invitation's state at `now`. Revocation wins over use, and use over expiry.
     public func state(at now: Date) -> InvitationState {
         if revokedAt != nil { return .revoked }
-        if usedAt != nil { return .used }
+        if acceptedAt != nil { return .accepted }
         if now >= expiresAt { return .expired }
         return .pending
     }
@@ -69,7 +69,7 @@ public struct Invitation: Equatable, Sendable {
 /// Where an invitation stands.
 public enum InvitationState: String, Codable, Sendable, CaseIterable {
     case pending
-    case used
+    case accepted
     case expired
     case revoked
 }

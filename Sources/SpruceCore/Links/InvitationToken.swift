@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 
-/// The secret of a private invitation link, `https://spruce.care/i/<token>` (DESIGN §2.3).
+/// The secret of a private invitation link, `https://spruce.care/i/<token>` (docs/ARCHITECTURE.md, "Links").
 ///
 /// 26 characters from a 31-letter alphabet without look-alikes (no `0`, `o`, `1`, `l`, `i`): 128.8 random bits.
 /// Tokens are case-insensitive and only their ``digest`` is ever stored. The token's text never appears in

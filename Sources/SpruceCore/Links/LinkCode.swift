@@ -1,6 +1,6 @@
 /// The code of a practice link: the path segment in `https://spruce.care/<code>`.
 ///
-/// Two forms, both case-insensitive and stored lowercase (DESIGN §2.2):
+/// Two forms, both case-insensitive and stored lowercase (docs/ARCHITECTURE.md, "Links"):
 /// - numeric: 6 to 10 random digits, the first not `0`;
 /// - vanity: 3 to 40 characters of `a-z`, `0-9` and `-`, at least one letter,
 ///   no leading, trailing or double hyphen, and never a ``ReservedWords`` entry.

@@ -9,7 +9,7 @@ public enum LinkStatus: String, Codable, Sendable, CaseIterable {
     case disabled
 }
 
-/// A public, evergreen link that belongs to one organization (DESIGN §2.1).
+/// A public, evergreen link that belongs to one organization (docs/ARCHITECTURE.md, "Links").
 public struct PracticeLink: Equatable, Sendable {
     public let id: LinkID
     public let code: LinkCode

@@ -1,13 +1,13 @@
 import Foundation
 
-/// What a scanned link leads to (DESIGN §2.5): a practice, or one of the distinct reasons it does not.
+/// What a scanned link leads to: a practice, or one of the distinct reasons it does not.
 public enum Resolution: Equatable, Sendable {
     /// The link is active; `invitation` is set when it came through a valid private invitation.
     case found(link: PracticeLink, profile: ClinicProfile, invitation: Invitation? = nil)
     case notFound
     case disabled
     case invitationExpired
-    case invitationUsed
+    case invitationAccepted
     case invitationRevoked
 
     /// Decides the outcome for a practice link looked up by code.
@@ -27,7 +27,7 @@ public enum Resolution: Equatable, Sendable {
         guard let invitation, let link, let profile else { return .notFound }
         switch invitation.state(at: now) {
         case .revoked: return .invitationRevoked
-        case .used: return .invitationUsed
+        case .accepted: return .invitationAccepted
         case .expired: return .invitationExpired
         case .pending: break
         }
@@ -40,7 +40,7 @@ public enum Resolution: Equatable, Sendable {
         switch self {
         case .found: 200
         case .notFound: 404
-        case .disabled, .invitationExpired, .invitationUsed, .invitationRevoked: 410
+        case .disabled, .invitationExpired, .invitationAccepted, .invitationRevoked: 410
         }
     }
 
@@ -51,7 +51,7 @@ public enum Resolution: Equatable, Sendable {
         case .notFound: "No practice uses this link. Check it for typos, or ask the practice for a new one."
         case .disabled: "This link is no longer active."
         case .invitationExpired: "This invitation has expired. Ask the practice to send a new one."
-        case .invitationUsed: "This invitation has already been used. Log in to reach the practice."
+        case .invitationAccepted: "This invitation has already been accepted. Log in to reach the practice."
         case .invitationRevoked: "This invitation was withdrawn by the practice."
         }
     }
@@ -63,7 +63,7 @@ public enum Resolution: Equatable, Sendable {
         case .notFound: "not_found"
         case .disabled: "disabled"
         case .invitationExpired: "invitation_expired"
-        case .invitationUsed: "invitation_used"
+        case .invitationAccepted: "invitation_accepted"
         case .invitationRevoked: "invitation_revoked"
         }
     }

@@ -1,4 +1,4 @@
-/// What a camera or a person handed over, read as a Spruce link (DESIGN §2.4).
+/// What a camera or a person handed over, read as a Spruce link; the rules below, in order.
 ///
 /// ```swift
 /// let scanned = try ScannedLink.parse("  HTTPS://www.Spruce.Care/Oak-Street-Pediatrics/?utm_source=flyer \n")

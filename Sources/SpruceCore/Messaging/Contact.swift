@@ -1,4 +1,4 @@
-/// The kinds of contact an organization keeps (DESIGN §5).
+/// The kinds of contact an organization keeps (docs/ARCHITECTURE.md, "Messaging").
 public enum ContactKind: String, Codable, Sendable, CaseIterable {
     case patient
     case professional

@@ -6,7 +6,7 @@ public typealias ConversationID = StoredID<ConversationEntity>
 /// Names conversation ids; conversations are read as ``InboxEntry`` and ``ConversationThread`` values.
 public enum ConversationEntity {}
 
-/// The three kinds of conversation (DESIGN §5).
+/// The three kinds of conversation (docs/ARCHITECTURE.md, "Messaging").
 public enum ConversationKind: String, Codable, Sendable, CaseIterable {
     /// A practice and one of its patients.
     case secure
@@ -179,7 +179,8 @@ public struct ConversationThread: Equatable, Sendable {
     }
 }
 
-/// An alert for a member (DESIGN §5): stored, shown in the inbox, ready for a delivery channel.
+/// An alert for a member (its sentence comes from ``AlertMessage``): stored, shown in the inbox, ready for a
+/// delivery channel.
 public struct Alert: Equatable, Sendable {
     public enum Kind: String, Codable, Sendable {
         case clinicAdded = "clinic_added"

@@ -4,7 +4,7 @@ public enum OrganizationKind: String, Codable, Sendable, CaseIterable {
     case clinic
 }
 
-/// The public face of an organization, the only thing a link resolves to (DESIGN §2.6).
+/// The public face of an organization, the only thing a link resolves to.
 ///
 /// It holds public fields and nothing else: never members, never patients, never internal ids.
 /// A test pins the exact field list so that nothing private can be added by accident.

@@ -4,28 +4,8 @@ import SpruceStore
 
 /// JSON shapes of `/api/v1`. Each matches a schema of the OpenAPI document (`Templates/openapi.json`).
 enum API {
-    struct Link: Encodable {
-        let code: String
-        let url: String
-        let label: String
-        let tags: [String]
-        let status: String
-        let primary: Bool
-        let createdAt: Date
-        let qrColors: QRColorsBody
-
-        /// - Parameter publicURL: the site's public origin, which the link's URL is on.
-        init(_ link: PracticeLink, publicURL: String) {
-            code = link.code.rawValue
-            url = publicURL + "/" + link.code.rawValue
-            label = link.label
-            tags = link.tags.map(\.rawValue)
-            status = link.status.rawValue
-            primary = link.isPrimary
-            createdAt = link.createdAt
-            qrColors = QRColorsBody(foreground: link.qrColors.foreground, background: link.qrColors.background)
-        }
-    }
+    /// The one JSON shape of a link, shared with the CLI's `--json`.
+    typealias Link = LinkDocument
 
     /// A link's QR colors, `#rrggbb` each: in responses, and the body of `POST /api/v1/links/{code}/qr-colors`.
     struct QRColorsBody: Codable {
@@ -119,5 +99,12 @@ enum API {
         let email: String?
         let phone: String?
         let expiresInDays: Int?
+    }
+}
+
+extension LinkDocument {
+    /// - Parameter publicURL: the site's public origin, which the link's URL is on.
+    init(_ link: PracticeLink, publicURL: String) {
+        self.init(link, url: publicURL + "/" + link.code.rawValue)
     }
 }

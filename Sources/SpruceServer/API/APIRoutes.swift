@@ -83,7 +83,7 @@ extension APIController {
     @Sendable func apiDisableLink(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         let organizationID = try requireAPIKey(context)
         guard let code = try? LinkCode(context.parameters.get("code") ?? "") else { throw StoreError.linkNotFound }
-        let disabled = try await store.disableLink(code: code, of: organizationID)
+        let disabled = try await store.disableLink(code: code, in: .only(organizationID))
         links.directory.forget(code)
         return try json(API.Link(disabled, publicURL: publicURL))
     }
@@ -96,7 +96,7 @@ extension APIController {
         try Self.checkLength(body.background, field: "background", maximum: 7)
         let colors = try QRColors(foreground: body.foreground, background: body.background)
         guard let code = try? LinkCode(context.parameters.get("code") ?? "") else { throw StoreError.linkNotFound }
-        let link = try await store.setQRColors(colors, code: code, of: organizationID)
+        let link = try await store.setQRColors(colors, code: code, in: .only(organizationID))
         links.directory.forget(code)
         return try json(API.Link(link, publicURL: publicURL))
     }
@@ -108,35 +108,29 @@ extension APIController {
         return try json(API.InvitationList(invitations: invitations.map { API.InvitationBody($0, url: nil) }))
     }
 
-    /// `POST /api/v1/invitations`: creates a private invitation on one of the organization's links. The
-    /// response carries the invitation link once; sending it is the invitation service's job.
+    /// `POST /api/v1/invitations`: creates a private invitation on one of the organization's links, through the
+    /// store's one invitation operation (the same recipient validation, opt-out and already-invited rules as the
+    /// CLI). The response carries the invitation link once; sending it is the invitation service's job.
     @Sendable func apiCreateInvitation(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         let organizationID = try requireAPIKey(context)
         let body = try await decodeJSON(API.CreateInvitationRequest.self, from: request)
-        try Self.checkLength(body.name, field: "name", maximum: AccountDetails.nameLimit)
-        try Self.checkLength(body.email, field: "email", maximum: AccountDetails.emailLimit)
-        try Self.checkLength(body.phone, field: "phone", maximum: AccountDetails.phoneLimit)
-        guard let code = try? LinkCode(body.code), let link = try await store.link(code: code),
-            link.organizationID == organizationID
-        else { throw ServerError(.unprocessable(field: "code", rule: "is not a link of this organization")) }
+        let notOurs = ServerError(.unprocessable(field: "code", rule: "is not a link of this organization"))
+        guard let code = try? LinkCode(body.code) else { throw notOurs }
         guard let lifetime = InvitationLifetime(days: body.expiresInDays) else {
             throw ServerError(.unprocessable(field: "expiresInDays", rule: InvitationLifetime.rule))
         }
-        var recipient = InvitationRecipient(name: body.name, email: body.email, phone: body.phone)
-        if recipient.email != nil || recipient.phone != nil {
-            // The account rules check the address and number the invitee will sign up with.
-            let checked = try AccountDetails(
-                name: body.name ?? "Invitee", email: body.email, phone: body.phone, password: String(repeating: "x", count: 10)
-            ).validated()
-            recipient = InvitationRecipient(name: body.name, email: checked.email, phone: checked.phone)
+        let recipient = try InvitationRecipient.validated(name: body.name, email: body.email, phone: body.phone)
+        let preparation: InvitationPreparation
+        do {
+            preparation = try await store.prepareInvitation(
+                link: code, recipient: recipient, channels: [], invitedBy: nil,
+                lifetime: lifetime.seconds, in: .only(organizationID))
+        } catch StoreError.linkNotFound { throw notOurs }
+        guard case .created(let record, let token) = preparation else {
+            throw preparation.refusal ?? notOurs
         }
-        if let name = body.name, name.count > AccountDetails.nameLimit {
-            throw ServerError(.unprocessable(field: "name", rule: "is longer than \(AccountDetails.nameLimit) characters"))
-        }
-        let (invitation, token) = try await store.createInvitation(
-            link: code, recipient: recipient, lifetime: lifetime.seconds)
         return try json(
-            API.InvitationBody(invitation, url: publicURL + "/i/" + token.rawValue), status: .created)
+            API.InvitationBody(record.invitation, url: publicURL + "/i/" + token.rawValue), status: .created)
     }
 
     /// `GET /api/v1/conversations`: the organization's conversations, newest activity first, by cursor.

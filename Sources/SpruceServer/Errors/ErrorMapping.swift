@@ -100,6 +100,16 @@ struct MappedError: Sendable {
             case .invalidLocation, .migrationFailed, .newerSchema, .corruptRow, .seedFailed:
                 return MappedError(.internalServerError, "internal", "Internal error", "the server failed; try again later")
             }
+        case let error as InvitationInputError:
+            return invalid(error.field, error.rule)
+        case let error as InvitationRefusal:
+            switch error {
+            case .optedOut: return invalid(error.field, error.rule)
+            case .alreadyInvited:
+                return MappedError(
+                    .conflict, "already-invited", "Already invited", error.description, field: error.field,
+                    rule: error.rule)
+            }
         case let error as SignedValueError:
             return MappedError(.badRequest, "bad-continuation", "Link no longer valid", error.description)
         case let error as InvitationUnavailable:

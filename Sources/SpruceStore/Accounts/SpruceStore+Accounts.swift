@@ -47,23 +47,6 @@ extension SpruceStore {
         )
     }
 
-    /// Turns a member's alerts on or off.
-    public func setNotifications(_ on: Bool, for memberID: MemberID) async throws {
-        try await transaction { database in
-            try await database.update("members").set("notifications_on", to: SQLBind(on))
-                .where("id", .equal, SQLBind(memberID.rawValue)).run()
-        }
-    }
-
-    /// The members of an organization, oldest first.
-    public func members(of organizationID: OrganizationID) async throws -> [Member] {
-        try await read { database in
-            try await database.select().columns(Self.memberColumns).from("members")
-                .where("organization_id", .equal, SQLBind(organizationID.rawValue)).orderBy("id").all()
-                .map(Self.decodeMember)
-        }
-    }
-
     public func member(id: MemberID) async throws -> Member? {
         try await read { database in try await Self.member(id: id, in: database) }
     }

@@ -3,7 +3,8 @@ import SQLKit
 import SpruceCore
 
 extension SpruceStore {
-    /// Opens a practice or invitation link as `visitor` (DESIGN §4): the one entry point of the connect flow.
+    /// Opens a practice or invitation link as `visitor` (docs/ARCHITECTURE.md, "Connect"): the one entry point of
+    /// the connect flow.
     ///
     /// Everything it writes happens in one transaction. Connecting is idempotent: the conversation for a
     /// (patient, practice) or (clinic, clinic) pair is unique in the database, so any number of concurrent
@@ -174,12 +175,10 @@ extension SpruceStore {
                 in: database)
             if isNew {
                 try await Self.alertMembers(
-                    of: otherOrganizationID, kind: .conversationStarted,
-                    text: "\(mine.profile.displayName) started a group conversation with you and \(patient.name)",
+                    of: otherOrganizationID, .groupStarted(by: mine.profile.displayName, patient: patient.name),
                     conversationID: id, at: now, in: database)
                 try await Self.alertMembers(
-                    of: organizationID, kind: .conversationStarted,
-                    text: "Group conversation with \(other.profile.displayName) and \(patient.name) started",
+                    of: organizationID, .groupStartedWith(clinic: other.profile.displayName, patient: patient.name),
                     conversationID: id, excluding: member.id, at: now, in: database)
             }
             return (id, isNew)
@@ -248,7 +247,7 @@ extension SpruceStore {
             guard case .patient(let patient) = visitor, case .found(let link, let profile, let invitation) = resolution
             else { return .unavailable(resolution) }
             if let invitation, matches(invitation.recipient, email: patient.email, phone: patient.phone) {
-                _ = try await useInvitation(digest: invitation.tokenDigest, at: now, in: database)
+                _ = try await acceptInvitation(digest: invitation.tokenDigest, at: now, in: database)
             }
             return try await connectPatient(patient, link: link, practiceName: profile.displayName, at: now, in: database)
         case .promptClinic:
@@ -280,11 +279,10 @@ extension SpruceStore {
         try await addContact(
             to: link.organizationID, kind: .patient, patient: patient.id, displayName: patient.name, at: now, in: database)
         if isNew {
-            let through = link.label.isEmpty ? "" : " through “\(link.label)”"
             try await alertMembers(
-                of: link.organizationID, kind: .conversationStarted,
-                text: "\(patient.name) connected with \(practiceName)\(through)", conversationID: id, at: now,
-                in: database)
+                of: link.organizationID,
+                .patientConnected(patient: patient.name, practice: practiceName, linkLabel: link.label),
+                conversationID: id, at: now, in: database)
         }
         return .connected(id, isNew: isNew)
     }
@@ -314,13 +312,11 @@ extension SpruceStore {
             displayName: mine.profile.displayName, at: now, in: database)
         if isNew {
             try await alertMembers(
-                of: otherOrganizationID, kind: .clinicAdded,
-                text: "\(mine.profile.displayName) connected with your clinic on Spruce", conversationID: id, at: now,
+                of: otherOrganizationID, .clinicConnected(by: mine.profile.displayName), conversationID: id, at: now,
                 in: database)
             try await alertMembers(
-                of: organizationID, kind: .conversationStarted,
-                text: "New conversation with \(other.profile.displayName)", conversationID: id, excluding: member.id,
-                at: now, in: database)
+                of: organizationID, .clinicConversationStarted(with: other.profile.displayName), conversationID: id,
+                excluding: member.id, at: now, in: database)
         }
         return .clinicsConnected(id, isNew: isNew)
     }
@@ -367,7 +363,7 @@ extension SpruceStore {
 
     static func resolution(for state: InvitationState) -> Resolution {
         switch state {
-        case .pending, .used: .invitationUsed
+        case .pending, .accepted: .invitationAccepted
         case .expired: .invitationExpired
         case .revoked: .invitationRevoked
         }

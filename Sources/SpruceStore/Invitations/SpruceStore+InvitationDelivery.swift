@@ -14,16 +14,8 @@ public struct InvitationRequest: Sendable {
 }
 
 extension SpruceStore {
-    /// Records the invitation of `recipient` through the active link `code`, unless they opted out or already
-    /// hold a still-valid invitation to the same practice (matched by email or phone).
-    ///
-    /// The invitation is recorded **before** it is delivered, and ``markDelivered(_:channel:at:)`` marks it after:
-    /// a run that stops in between finds it again as ``InvitationPreparation/undelivered(_:)``.
-    /// - Parameters:
-    ///   - channels: where it is to be delivered; each must have the matching address in `recipient`.
-    ///   - invitedBy: who is sending it.
-    ///   - resend: revoke a still-valid delivered invitation and make a new one, in the same transaction.
-    /// - Throws: ``StoreError`` when the link is unknown or disabled or the input is incomplete.
+    /// ``prepareInvitations(link:requests:invitedBy:resend:lifetime:in:at:)`` for one recipient.
+    /// - Throws: ``StoreError`` when the link is unknown, out of `scope` or disabled, or the input is incomplete.
     public func prepareInvitation(
         link code: LinkCode,
         recipient: InvitationRecipient,
@@ -31,37 +23,46 @@ extension SpruceStore {
         invitedBy: String?,
         resend: Bool = false,
         lifetime: TimeInterval = Invitation.defaultLifetime,
+        in scope: OrganizationScope = .everyOrganization,
         at now: Date = Date()
     ) async throws -> InvitationPreparation {
-        let request = InvitationRequest(recipient: recipient, channels: channels)
-        try Self.checkRequest(request, lifetime: lifetime)
-        return try await transaction { database in
-            guard let link = try await Self.link(code: code, in: database) else { throw StoreError.linkNotFound }
-            let results = try await Self.prepare(
-                [request], problems: [nil], link: link, invitedBy: invitedBy, resend: resend, lifetime: lifetime,
-                at: now, in: database)
-            guard let result = results.first else { throw StoreError.invalidInput(field: "recipient", rule: "is needed") }
-            return try result.get()
-        }
+        let results = try await prepareInvitations(
+            link: code, requests: [InvitationRequest(recipient: recipient, channels: channels)], invitedBy: invitedBy,
+            resend: resend, lifetime: lifetime, in: scope, at: now)
+        guard let result = results.first else { throw StoreError.invalidInput(field: "recipient", rule: "is needed") }
+        return try result.get()
     }
 
-    /// ``prepareInvitation(link:recipient:channels:invitedBy:resend:lifetime:at:)`` for many recipients in **one**
-    /// transaction (the batch path: one commit per chunk instead of one per recipient).
+    /// The one way to invite: records the invitation of each recipient through the active link `code`, unless
+    /// they opted out or already hold a still-valid invitation to the same practice (matched by email or phone).
+    /// Every front door goes through it: the CLI (one recipient or a batch, then delivered by `SpruceDelivery`)
+    /// and the API (a link-only invitation: no channels, the token handed back to the caller).
+    ///
+    /// The invitation is recorded **before** it is delivered, and ``markDelivered(_:at:)`` marks it after: a run
+    /// that stops in between finds it again as ``InvitationPreparation/undelivered(_:)``.
     ///
     /// The requests are decided in order, each seeing the ones before it: a second request for a recipient recorded
     /// earlier in the same call gets ``InvitationPreparation/undelivered(_:)`` with that invitation. The work is
     /// set-based, so its statement count does not grow with the rows: one query for the opt-outs of every address,
     /// one per address kind for the still-valid invitations (each on its index), one update for the revocations of
     /// `resend`, one multi-row insert — each split only when it would exceed ``maximumInListBinds`` or
-    /// ``maximumRowsPerInsert``.
+    /// ``maximumRowsPerInsert``; so a batch costs one transaction per chunk instead of one per recipient.
+    /// - Parameters:
+    ///   - requests: the recipients (validated with `InvitationRecipient.validated`) and the channels to deliver
+    ///     on; each channel needs the matching address. No channels: the caller hands the token over itself.
+    ///   - invitedBy: who is sending them.
+    ///   - resend: revoke a still-valid delivered invitation and make a new one, in the same transaction.
+    ///   - scope: whose links may be used; a link out of scope is ``StoreError/linkNotFound``.
     /// - Returns: one result per request, in order; a request with incomplete input fails alone.
-    /// - Throws: ``StoreError`` when the link is unknown or disabled (nothing is recorded), or the engine's error.
+    /// - Throws: ``StoreError`` when the link is unknown, out of scope or disabled (nothing is recorded), or the
+    ///   engine's error.
     public func prepareInvitations(
         link code: LinkCode,
         requests: [InvitationRequest],
         invitedBy: String?,
         resend: Bool = false,
         lifetime: TimeInterval = Invitation.defaultLifetime,
+        in scope: OrganizationScope = .everyOrganization,
         at now: Date = Date()
     ) async throws -> [Result<InvitationPreparation, StoreError>] {
         let problems: [StoreError?] = requests.map { request in
@@ -74,7 +75,9 @@ extension SpruceStore {
         }
         guard problems.contains(where: { $0 == nil }) else { return problems.compactMap { $0.map { .failure($0) } } }
         return try await transaction { database in
-            guard let link = try await Self.link(code: code, in: database) else { throw StoreError.linkNotFound }
+            guard let link = try await Self.link(code: code, in: database), scope.contains(link.organizationID) else {
+                throw StoreError.linkNotFound
+            }
             return try await Self.prepare(
                 requests, problems: problems, link: link, invitedBy: invitedBy, resend: resend, lifetime: lifetime,
                 at: now, in: database)
@@ -91,7 +94,9 @@ extension SpruceStore {
 
     static func checkRequest(_ request: InvitationRequest, lifetime: TimeInterval) throws(StoreError) {
         let (recipient, channels) = (request.recipient, request.channels)
-        guard !channels.isEmpty else { throw StoreError.invalidInput(field: "channels", rule: "needs email or text") }
+        guard recipient.email?.isEmpty == false || recipient.phone?.isEmpty == false else {
+            throw StoreError.invalidInput(field: "recipient", rule: "needs an email address or a phone number")
+        }
         if channels.contains(.email), recipient.email?.isEmpty != false {
             throw StoreError.invalidInput(field: "email", rule: "is needed to invite by email")
         }
@@ -162,9 +167,9 @@ extension SpruceStore {
                     }
                     revoked.append(existing.invitation.id.rawValue)
                     book.revoke(entry)
-                case .new:
-                    // Recorded earlier in this call and not delivered yet (its channels are never empty).
-                    decisions.append(.undelivered(entry))
+                case .new(let index):
+                    // Recorded earlier in this call: not delivered yet, unless it is a link-only invitation.
+                    decisions.append(book.newRequests[index].channels.isEmpty ? .alreadyInvited(entry) : .undelivered(entry))
                     continue
                 }
             }
@@ -296,7 +301,7 @@ extension SpruceStore {
 
     /// ``markDelivered(_:channel:at:)`` for many deliveries in **one** transaction (the batch path): one
     /// `UPDATE … WHERE id IN (…)` per channel (split past ``maximumInListBinds`` ids).
-    public func markDelivered(_ deliveries: [OutboxIndex.Key], at now: Date = Date()) async throws {
+    public func markDelivered(_ deliveries: [InvitationDelivery], at now: Date = Date()) async throws {
         guard !deliveries.isEmpty else { return }
         try await transaction { database in
             for channel in InvitationChannel.allCases {
@@ -311,9 +316,9 @@ extension SpruceStore {
         }
     }
 
-    /// Pending, delivered, never-reminded invitations made at or before `createdBefore`, oldest first.
+    /// Pending, delivered, never-reminded invitations in `scope` made at or before `createdBefore`, oldest first.
     public func invitationsDueForReminder(
-        organizationID: OrganizationID? = nil,
+        in scope: OrganizationScope,
         createdBefore: Date,
         at now: Date = Date()
     ) async throws -> [InvitationRecord] {
@@ -323,7 +328,9 @@ extension SpruceStore {
                 .where("reminded_at", .is, SQLLiteral.null).where("channels", .isNot, SQLLiteral.null)
                 .where("expires_at", .greaterThan, SQLBind(now.storedMilliseconds))
                 .where("created_at", .lessThanOrEqual, SQLBind(createdBefore.storedMilliseconds))
-            if let organizationID { query = query.where("organization_id", .equal, SQLBind(organizationID.rawValue)) }
+            if case .only(let organizationID) = scope {
+                query = query.where("organization_id", .equal, SQLBind(organizationID.rawValue))
+            }
             var records: [InvitationRecord] = []
             for row in try await query.orderBy("id").all() {
                 let record = try await Self.decodeRecord(row, in: database)
@@ -356,11 +363,6 @@ extension SpruceStore {
         }
     }
 
-    /// Whether `address` opted out.
-    public func isOptedOut(_ address: String) async throws -> Bool {
-        try await read { database in try await Self.optedOutAddress([address], in: database) != nil }
-    }
-
     /// An organization's invitations with their delivery state, newest first.
     public func invitationRecords(of organizationID: OrganizationID) async throws -> [InvitationRecord] {
         try await read { database in
@@ -374,21 +376,12 @@ extension SpruceStore {
         }
     }
 
-    /// The invitation with `id` and its delivery state, or `nil`.
-    public func invitationRecord(id: InvitationID) async throws -> InvitationRecord? {
-        try await read { database in
-            guard let row = try await database.select().columns(Self.recordColumns).from("invitations")
-                .where("id", .equal, SQLBind(id.rawValue)).first()
-            else { return nil }
-            return try await Self.decodeRecord(row, in: database)
-        }
-    }
-
     static let recordColumns =
         invitationColumns + ["invited_by", "channels", "email_delivered_at", "text_delivered_at", "reminded_at"]
 
-    static func encodeChannels(_ channels: [InvitationChannel]) -> String {
-        Array(Set(channels)).sorted().map(\.rawValue).joined(separator: ",")
+    /// `email,text`; NULL for a link-only invitation (made without delivery), which is never reminded.
+    static func encodeChannels(_ channels: [InvitationChannel]) -> String? {
+        channels.isEmpty ? nil : Array(Set(channels)).sorted().map(\.rawValue).joined(separator: ",")
     }
 
     static func decodeRecord(_ row: any SQLRow, in database: any SQLDatabase) async throws -> InvitationRecord {

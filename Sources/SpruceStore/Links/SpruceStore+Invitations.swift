@@ -3,55 +3,6 @@ import SQLKit
 import SpruceCore
 
 extension SpruceStore {
-    /// Creates a private invitation bound to the active link `code` and to `recipient`.
-    ///
-    /// Only the token's digest is stored; the token itself is returned once, to be sent to the recipient.
-    /// - Throws: ``StoreError`` when the link is unknown or disabled, or the recipient has neither email nor phone.
-    public func createInvitation(
-        link code: LinkCode,
-        recipient: InvitationRecipient,
-        lifetime: TimeInterval = Invitation.defaultLifetime,
-        at now: Date = Date()
-    ) async throws -> (Invitation, InvitationToken) {
-        guard recipient.email?.isEmpty == false || recipient.phone?.isEmpty == false else {
-            throw StoreError.invalidInput(field: "recipient", rule: "needs an email address or a phone number")
-        }
-        guard lifetime > 0 else { throw StoreError.invalidInput(field: "lifetime", rule: "must be positive") }
-        return try await transaction { database in
-            guard let link = try await Self.link(code: code, in: database) else { throw StoreError.linkNotFound }
-            guard link.status == .active else {
-                throw StoreError.invalidInput(field: "link", rule: "is disabled; invitations need an active link")
-            }
-            for _ in 0..<Self.maximumMintAttempts {
-                let token = InvitationToken.generate()
-                let expiresAt = now.addingTimeInterval(lifetime)
-                let row = try await database.insert(into: "invitations")
-                    .columns(
-                        "token_digest", "link_id", "organization_id", "recipient_name", "recipient_email",
-                        "recipient_phone", "created_at", "expires_at"
-                    )
-                    .values(
-                        SQLBind(token.digest.hex), SQLBind(link.id.rawValue), SQLBind(link.organizationID.rawValue),
-                        SQLBind(recipient.name), SQLBind(recipient.email), SQLBind(recipient.phone),
-                        SQLBind(now.storedMilliseconds), SQLBind(expiresAt.storedMilliseconds)
-                    )
-                    .ignoringConflicts(with: "token_digest")
-                    .returning("id")
-                    .first()
-                guard let row else { continue }
-                let invitation = Invitation(
-                    id: InvitationID(rawValue: try row.decode(column: "id", as: Int64.self)),
-                    tokenDigest: token.digest, linkID: link.id, organizationID: link.organizationID,
-                    recipient: recipient, tags: link.tags,
-                    createdAt: Date(storedMilliseconds: now.storedMilliseconds),
-                    expiresAt: Date(storedMilliseconds: expiresAt.storedMilliseconds)
-                )
-                return (invitation, token)
-            }
-            throw StoreError.noFreeCode(attempts: Self.maximumMintAttempts)
-        }
-    }
-
     /// The invitation whose token has `digest`, with its link's tags, or `nil`.
     public func invitation(digest: TokenDigest) async throws -> Invitation? {
         try await read { database in try await Self.invitation(digest: digest, in: database) }
@@ -83,11 +34,11 @@ extension SpruceStore {
     /// - Returns: the consumed invitation.
     /// - Throws: ``InvitationUnavailable`` saying why the invitation cannot be used.
     @discardableResult
-    public func useInvitation(_ token: InvitationToken, at now: Date = Date()) async throws -> Invitation {
-        try await transaction { database in try await Self.useInvitation(digest: token.digest, at: now, in: database) }
+    public func acceptInvitation(_ token: InvitationToken, at now: Date = Date()) async throws -> Invitation {
+        try await transaction { database in try await Self.acceptInvitation(digest: token.digest, at: now, in: database) }
     }
 
-    static func useInvitation(digest: TokenDigest, at now: Date, in database: any SQLDatabase) async throws -> Invitation {
+    static func acceptInvitation(digest: TokenDigest, at now: Date, in database: any SQLDatabase) async throws -> Invitation {
         let updated = try await database.update("invitations").set("used_at", to: SQLBind(now.storedMilliseconds))
             .where("token_digest", .equal, SQLBind(digest.hex))
             .where("used_at", .is, SQLLiteral.null)
@@ -101,7 +52,7 @@ extension SpruceStore {
             switch invitation.state(at: now) {
             case .revoked: throw InvitationUnavailable(resolution: .invitationRevoked)
             case .expired: throw InvitationUnavailable(resolution: .invitationExpired)
-            case .used, .pending: throw InvitationUnavailable(resolution: .invitationUsed)
+            case .accepted, .pending: throw InvitationUnavailable(resolution: .invitationAccepted)
             }
         }
         return invitation
@@ -149,7 +100,7 @@ extension SpruceStore {
             tags: tags,
             createdAt: Date(storedMilliseconds: try row.decode(column: "created_at", as: Int64.self)),
             expiresAt: Date(storedMilliseconds: try row.decode(column: "expires_at", as: Int64.self)),
-            usedAt: try row.decode(column: "used_at", as: Int64?.self).map(Date.init(storedMilliseconds:)),
+            acceptedAt: try row.decode(column: "used_at", as: Int64?.self).map(Date.init(storedMilliseconds:)),
             revokedAt: try row.decode(column: "revoked_at", as: Int64?.self).map(Date.init(storedMilliseconds:))
         )
     }

@@ -187,13 +187,13 @@ extension SpruceStore {
         }
     }
 
-    /// Disables the link with `code`, which must belong to `organizationID` when one is given. The code stays
-    /// taken forever, so it never leads to another organization.
+    /// Disables the link with `code`, which must be in `scope`. The code stays taken forever, so it never leads
+    /// to another organization.
     /// - Returns: the link as it is now.
-    /// - Throws: ``StoreError/linkNotFound`` when no link has that code (or it belongs to another organization).
+    /// - Throws: ``StoreError/linkNotFound`` when no link has that code (or it is out of scope).
     @discardableResult
-    public func disableLink(code: LinkCode, of organizationID: OrganizationID? = nil) async throws -> PracticeLink {
-        try await updateLink(code: code, of: organizationID) { update in
+    public func disableLink(code: LinkCode, in scope: OrganizationScope) async throws -> PracticeLink {
+        try await updateLink(code: code, in: scope) { update in
             update.set("status", to: SQLBind(LinkStatus.disabled.rawValue))
         }
     }
@@ -232,28 +232,28 @@ extension SpruceStore {
         }
     }
 
-    /// Sets the QR colors of the link with `code`, which must belong to `organizationID` when one is given.
+    /// Sets the QR colors of the link with `code`, which must be in `scope`.
     /// - Returns: the link as it is now.
-    /// - Throws: ``StoreError/linkNotFound`` when no link has that code (or it belongs to another organization).
+    /// - Throws: ``StoreError/linkNotFound`` when no link has that code (or it is out of scope).
     @discardableResult
-    public func setQRColors(_ colors: QRColors, code: LinkCode, of organizationID: OrganizationID? = nil)
-        async throws -> PracticeLink
-    {
-        try await updateLink(code: code, of: organizationID) { update in
+    public func setQRColors(_ colors: QRColors, code: LinkCode, in scope: OrganizationScope) async throws -> PracticeLink {
+        try await updateLink(code: code, in: scope) { update in
             update.set("qr_foreground", to: SQLBind(colors == .standard ? nil : colors.foreground))
                 .set("qr_background", to: SQLBind(colors == .standard ? nil : colors.background))
         }
     }
 
-    /// One guarded UPDATE of the link with `code` (scoped to `organizationID` when given), then the link as it is.
+    /// One guarded UPDATE of the link with `code` in `scope`, then the link as it is.
     private func updateLink(
         code: LinkCode,
-        of organizationID: OrganizationID?,
+        in scope: OrganizationScope,
         _ set: @escaping @Sendable (SQLUpdateBuilder) -> SQLUpdateBuilder
     ) async throws -> PracticeLink {
         try await transaction { database in
             var update = set(database.update("links")).where("code", .equal, SQLBind(code.rawValue))
-            if let organizationID { update = update.where("organization_id", .equal, SQLBind(organizationID.rawValue)) }
+            if case .only(let organizationID) = scope {
+                update = update.where("organization_id", .equal, SQLBind(organizationID.rawValue))
+            }
             guard !(try await update.returning("id").all()).isEmpty, let link = try await Self.link(code: code, in: database)
             else { throw StoreError.linkNotFound }
             return link

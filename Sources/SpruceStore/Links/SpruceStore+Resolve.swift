@@ -3,7 +3,7 @@ import SQLKit
 import SpruceCore
 
 extension SpruceStore {
-    /// Resolves a practice code to its link and public profile (DESIGN §2.5).
+    /// Resolves a practice code to its link and public profile (``Resolution``).
     ///
     /// One query: the link joined with its organization and its tags, one row per tag (the HTTP service's hot path).
     public func resolve(code: LinkCode) async throws -> Resolution {

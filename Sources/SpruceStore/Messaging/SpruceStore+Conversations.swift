@@ -88,8 +88,7 @@ extension SpruceStore {
     /// Stores an alert for every member of `organizationID` with notifications on, except `excluding`.
     static func alertMembers(
         of organizationID: OrganizationID,
-        kind: Alert.Kind,
-        text: String,
+        _ message: AlertMessage,
         conversationID: ConversationID?,
         excluding: MemberID? = nil,
         at now: Date,
@@ -104,7 +103,7 @@ extension SpruceStore {
         var insert = database.insert(into: "alerts").columns("member_id", "kind", "text", "conversation_id", "created_at")
         for member in recipients {
             insert = insert.values(
-                SQLBind(member), SQLBind(kind.rawValue), SQLBind(text), SQLBind(conversationID?.rawValue),
+                SQLBind(member), SQLBind(message.kind.rawValue), SQLBind(message.text), SQLBind(conversationID?.rawValue),
                 SQLBind(now.storedMilliseconds)
             )
         }
@@ -186,8 +185,8 @@ extension SpruceStore {
                 guard case .organization(let organizationID) = participant.party, organizationID != author.organization
                 else { continue }
                 try await Self.alertMembers(
-                    of: organizationID, kind: .messageReceived, text: "New message from \(author.name)",
-                    conversationID: conversationID, at: now, in: database
+                    of: organizationID, .messageReceived(from: author.name), conversationID: conversationID, at: now,
+                    in: database
                 )
             }
             return Message(

@@ -63,7 +63,7 @@ public enum TransferError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notEmpty(let table):
-            "the target database is not empty (\(table) has rows); use --merge to add to it"
+            "the target database is not empty (\(table) has rows); an import can only merge into it"
         case .malformed(let line, let reason): "line \(line) of the dump: \(reason)"
         case .newerSchema(let dump, let known):
             "the dump is of schema version \(dump), newer than this build knows (\(known))"

@@ -44,6 +44,8 @@ struct ImportCommand: AsyncParsableCommand {
         let report: TransferReport
         do {
             report = try await options.withStore { store in try await store.importDump(lines: lines, merge: merge) }
+        } catch TransferError.notEmpty(let table) {
+            throw UsageError("the target database is not empty (\(table) has rows); use --merge to add to it")
         } catch let error as TransferError {
             throw UsageError(error.description)
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SpruceCore
+import SpruceDelivery
 import SpruceStore
 
 extension InviteCommand {
@@ -49,7 +50,7 @@ extension InviteCommand {
             var lines: [BatchReportLine] = []
             lines.reserveCapacity(list.rows.count)
             try await database.withStore { store in
-                let dispatcher = try delivery.dispatcher(store: store)
+                let dispatcher = try await delivery.dispatcher(store: store)
                 let practice = try await target.practiceName(code, store: store)
                 let progress = ProgressBar(label: "Inviting")
                 // A chunk of rows at a time: its valid recipients are recorded, flushed and marked together.
@@ -72,7 +73,8 @@ extension InviteCommand {
                                     row: row, status: "sent", invitationID: record.invitation.id,
                                     reason: warnings.joined(separator: "; "))
                             case .skipped(let reason):
-                                line = BatchReportLine(row: row, status: "skipped", invitationID: nil, reason: reason)
+                                line = BatchReportLine(
+                                    row: row, status: "skipped", invitationID: nil, reason: InviteText.skipped(reason))
                             case .failed(let reason):
                                 line = BatchReportLine(row: row, status: "failed", invitationID: nil, reason: reason)
                             case nil:

@@ -7,27 +7,13 @@ extension InviteCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List an organization's invitations, newest first.")
 
-        /// `--status`; `accepted` is an invitation that was used.
-        enum Status: String, ExpressibleByArgument, CaseIterable {
-            case pending, accepted, expired, revoked
-
-            var state: InvitationState {
-                switch self {
-                case .pending: .pending
-                case .accepted: .used
-                case .expired: .expired
-                case .revoked: .revoked
-                }
-            }
-        }
-
         @OptionGroup var database: DatabaseOptions
 
         @Option(help: "The id of the organization.")
         var org: Int64
 
         @Option(help: "Only invitations in this state: pending, accepted, expired or revoked.")
-        var status: Status?
+        var status: InvitationState?
 
         @Flag(help: "Print the invitations as JSON.")
         var json = false
@@ -36,7 +22,7 @@ extension InviteCommand {
             let now = Date()
             let records = try await database.withStore { store in
                 try await store.invitationRecords(of: OrganizationID(rawValue: org))
-            }.filter { status == nil || $0.invitation.state(at: now) == status?.state }
+            }.filter { status == nil || $0.invitation.state(at: now) == status }
             let summaries = records.map { InvitationSummary($0, at: now) }
             if json {
                 try JSONOutput.print(summaries)
@@ -74,7 +60,7 @@ struct InvitationSummary: Encodable {
         let invitation = record.invitation
         self.id = invitation.id.rawValue
         let state = invitation.state(at: now)
-        self.status = state == .used ? "accepted" : state.rawValue
+        self.status = state.rawValue
         self.recipient = InviteText.recipient(invitation.recipient)
         self.name = invitation.recipient.name
         self.email = invitation.recipient.email
@@ -88,3 +74,5 @@ struct InvitationSummary: Encodable {
         self.remindedAt = record.remindedAt
     }
 }
+
+extension InvitationState: ExpressibleByArgument {}

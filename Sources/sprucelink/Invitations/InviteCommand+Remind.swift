@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SpruceCore
+import SpruceDelivery
 import SpruceStore
 
 extension InviteCommand {
@@ -27,9 +28,10 @@ extension InviteCommand {
             let now = Date()
             var counts = (sent: 0, skipped: 0, failed: 0)
             try await database.withStore { store in
-                let dispatcher = try delivery.dispatcher(store: store)
+                let dispatcher = try await delivery.dispatcher(store: store)
                 let due = try await store.invitationsDueForReminder(
-                    organizationID: org.map(OrganizationID.init(rawValue:)), createdBefore: now.addingTimeInterval(-age),
+                    in: org.map { .only(OrganizationID(rawValue: $0)) } ?? .everyOrganization,
+                    createdBefore: now.addingTimeInterval(-age),
                     at: now)
                 var names: [OrganizationID: String] = [:]
                 for record in due {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SpruceCore
+import SpruceDelivery
 import SpruceStore
 
 extension InviteCommand {
@@ -36,7 +37,7 @@ extension InviteCommand {
             if target.via == .email, recipient.email == nil { throw UsageError("--email is required with --via email") }
             if target.via == .text, recipient.phone == nil { throw UsageError("--phone is required with --via text") }
             let outcome = try await database.withStore { store in
-                let dispatcher = try delivery.dispatcher(store: store)
+                let dispatcher = try await delivery.dispatcher(store: store)
                 let practice = try await target.practiceName(code, store: store)
                 return await dispatcher.send(
                     link: code, practiceName: practice, recipient: recipient, requested: target.channels,
@@ -48,7 +49,7 @@ extension InviteCommand {
                 let channels = record.channels.map(\.rawValue).joined(separator: ", ")
                 print("Invited \(InviteText.recipient(record.invitation.recipient)) (invitation \(record.invitation.id)) by \(channels)")
             case .skipped(let reason):
-                Terminal.printError("Skipped: \(reason)")
+                Terminal.printError("Skipped: \(InviteText.skipped(reason))")
             case .failed(let reason):
                 throw OperationalError(reason)
             }
@@ -58,6 +59,12 @@ extension InviteCommand {
 
 /// How the CLI prints invitations.
 enum InviteText {
+    /// Why a recipient was skipped, with the flag that changes it where there is one.
+    static func skipped(_ reason: InvitationDispatcher.SkipReason) -> String {
+        guard case .refused(.alreadyInvited) = reason else { return reason.description }
+        return reason.description + "; --resend sends a new one"
+    }
+
     static func recipient(_ recipient: InvitationRecipient) -> String {
         [recipient.email, recipient.phone].compactMap { $0 }.joined(separator: " / ")
     }

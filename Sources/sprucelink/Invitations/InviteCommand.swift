@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// `sprucelink invite`: private invitations by email and text (DESIGN §6).
+/// `sprucelink invite`: private invitations by email and text (docs/ARCHITECTURE.md, "Invitations").
 struct InviteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "invite",

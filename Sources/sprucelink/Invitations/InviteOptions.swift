@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
 import SpruceCore
+import SpruceDelivery
 import SpruceQR
 import SpruceStore
-import Synchronization
 
 /// Where and how invitation messages are delivered; shared by `send`, `batch` and `remind`.
 struct DeliveryOptions: ParsableArguments {
@@ -29,14 +29,14 @@ struct DeliveryOptions: ParsableArguments {
     var invitedBy: String?
 
     /// Builds the dispatcher, or throws a ``UsageError`` naming the bad option.
-    func dispatcher(store: SpruceStore) throws -> InvitationDispatcher {
+    func dispatcher(store: SpruceStore) async throws -> InvitationDispatcher {
         let sender: MailboxAddress
         do { sender = try MailboxAddress(parsing: from, field: "--from") } catch { throw UsageError(error.description) }
         guard let url = URL(string: publicURL), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
             url.host?.isEmpty == false
         else { throw UsageError("--public-url: \"\(publicURL)\" must be an http(s) URL with a host") }
         let templates: InvitationTemplates
-        do { templates = try InvitationTemplates(overridesIn: templateDir) } catch {
+        do { templates = try await InvitationTemplates.read(overridesIn: templateDir) } catch {
             throw UsageError("--template-dir: \(error.rule)")
         }
         var route = InvitationDispatcher.EmailRoute.outbox
@@ -48,12 +48,19 @@ struct DeliveryOptions: ParsableArguments {
             signal(SIGPIPE, SIG_IGN)
         }
         let outbox: Outbox
-        do { outbox = try Outbox(directory: self.outbox) } catch { throw OperationalError("--outbox: \(error)") }
-        return InvitationDispatcher(
+        do { outbox = try await Outbox.make(directory: self.outbox) } catch {
+            throw OperationalError("--outbox: \(error)")
+        }
+        #if DEBUG
+            let afterDelivery = CrashHook.fromEnvironment()
+        #else
+            let afterDelivery: (@Sendable () -> Void)? = nil
+        #endif
+        return try await InvitationDispatcher(
             store: store, outbox: outbox, emailRoute: route, from: sender, publicURL: publicURL,
             templates: templates,
             invitedBy: invitedBy ?? ProcessInfo.processInfo.environment["USER"] ?? "sprucelink",
-            renderQR: Self.renderQR, afterDelivery: CrashHook.fromEnvironment())
+            renderQR: Self.renderQR, afterDelivery: afterDelivery)
     }
 
     /// The invitation link's QR code as PNG, rendered with SpruceQR.
@@ -104,28 +111,4 @@ struct InvitationTargetOptions: ParsableArguments {
 struct OperationalError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
-}
-
-/// Test hook: with `SPRUCELINK_TEST_CRASH_AFTER=N` in the environment, the process kills itself with SIGKILL right
-/// after the Nth message is delivered and before the store marks it: the worst moment for a crash. Tests use it
-/// to prove that a re-run delivers everyone exactly once. In `invite batch` the kill lands mid-chunk: the chunk's
-/// invitations are recorded and its messages spooled, some delivered, none of its deliveries flushed or marked.
-/// Not for production use.
-enum CrashHook {
-    static func fromEnvironment() -> (@Sendable () -> Void)? {
-        guard let text = ProcessInfo.processInfo.environment["SPRUCELINK_TEST_CRASH_AFTER"], let limit = Int(text),
-            limit > 0
-        else { return nil }
-        let counter = CrashCounter(limit: limit)
-        return { counter.tick() }
-    }
-
-    final class CrashCounter: Sendable {
-        let count = Atomic<Int>(0)
-        let limit: Int
-        init(limit: Int) { self.limit = limit }
-        func tick() {
-            if count.add(1, ordering: .relaxed).newValue >= limit { kill(getpid(), SIGKILL) }
-        }
-    }
 }

@@ -83,7 +83,7 @@ extension LinkCommand {
                 try await store.mintLinks(request, count: count, progress: showsProgress ? progress.update : nil)
             }
             if json {
-                try JSONOutput.print(links.map(LinkSummary.init))
+                try JSONOutput.print(links.map(LinkDocument.init))
             } else {
                 var output = ""
                 output.reserveCapacity(links.count * 9)
@@ -109,7 +109,7 @@ extension LinkCommand {
                 try await store.links(of: OrganizationID(rawValue: org))
             }
             if json {
-                try JSONOutput.print(links.map(LinkSummary.init))
+                try JSONOutput.print(links.map(LinkDocument.init))
             } else {
                 for link in links { print(LinkText.render(link)) }
             }
@@ -129,7 +129,9 @@ extension LinkCommand {
         func run() async throws {
             let linkCode: LinkCode
             do { linkCode = try LinkCode(code) } catch { throw UsageError("code: \(error.description)") }
-            let link = try await options.withStore { store in try await store.disableLink(code: linkCode) }
+            let link = try await options.withStore { store in
+                try await store.disableLink(code: linkCode, in: .everyOrganization)
+            }
             print("Disabled \(LinkText.url(for: link.code))")
         }
     }
@@ -163,7 +165,9 @@ extension LinkCommand {
             } catch {
                 throw UsageError("--\(error.field): \(error.rule)")
             }
-            let link = try await options.withStore { store in try await store.setQRColors(colors, code: linkCode) }
+            let link = try await options.withStore { store in
+                try await store.setQRColors(colors, code: linkCode, in: .everyOrganization)
+            }
             print("QR code of \(LinkText.url(for: link.code)): \(link.qrColors)")
         }
     }

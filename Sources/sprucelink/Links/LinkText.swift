@@ -18,25 +18,9 @@ enum LinkText {
     }
 }
 
-/// A link as the CLI prints it in JSON.
-struct LinkSummary: Encodable {
-    let code: String
-    let url: String
-    let kind: String
-    let label: String
-    let tags: [String]
-    let status: String
-    let isPrimary: Bool
-    let createdAt: Date
-
+extension LinkDocument {
+    /// The link's JSON document with the CLI's address for it.
     init(_ link: PracticeLink) {
-        self.code = link.code.rawValue
-        self.url = LinkText.url(for: link.code)
-        self.kind = link.code.kind.rawValue
-        self.label = link.label
-        self.tags = link.tags.map(\.rawValue)
-        self.status = link.status.rawValue
-        self.isPrimary = link.isPrimary
-        self.createdAt = link.createdAt
+        self.init(link, url: LinkText.url(for: link.code))
     }
 }

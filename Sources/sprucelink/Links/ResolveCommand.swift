@@ -14,7 +14,7 @@ struct ResolveCommand: AsyncParsableCommand {
               3  no link with that code (404)
               4  the link is disabled (410)
               5  the invitation has expired (410)
-              6  the invitation has already been used (410)
+              6  the invitation has already been accepted (410)
               7  the invitation was revoked (410)
               8  the text is not a Spruce link (the reason is printed)
               1  any other failure (for example the database cannot be opened)
@@ -23,7 +23,7 @@ struct ResolveCommand: AsyncParsableCommand {
 
     /// The exit status of each outcome, as documented in the discussion above.
     enum Status: Int32 {
-        case notFound = 3, disabled, invitationExpired, invitationUsed, invitationRevoked, unparseable
+        case notFound = 3, disabled, invitationExpired, invitationAccepted, invitationRevoked, unparseable
 
         init?(_ resolution: Resolution) {
             switch resolution {
@@ -31,7 +31,7 @@ struct ResolveCommand: AsyncParsableCommand {
             case .notFound: self = .notFound
             case .disabled: self = .disabled
             case .invitationExpired: self = .invitationExpired
-            case .invitationUsed: self = .invitationUsed
+            case .invitationAccepted: self = .invitationAccepted
             case .invitationRevoked: self = .invitationRevoked
             }
         }

@@ -5,7 +5,7 @@ import SpruceStore
 struct ConnectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "connect",
-        abstract: "Open a Spruce link as someone and show what happens (DESIGN §4).",
+        abstract: "Open a Spruce link as someone and show what happens.",
         discussion: """
             A member of another clinic is asked "Connect with ⟨clinic⟩?": add --confirm to answer Connect with \
             Clinic, or --decline for Not now. A patient signs up with `sprucelink signup`.
@@ -15,7 +15,7 @@ struct ConnectCommand: AsyncParsableCommand {
     @OptionGroup var options: DatabaseOptions
 
     @Option(name: .customLong("as"), help: "member:EMAIL, patient:EMAIL or anonymous.")
-    var actor: String
+    var persona: String
 
     @Argument(help: "The Spruce link, in any spelling the parser accepts.")
     var link: String
@@ -27,12 +27,12 @@ struct ConnectCommand: AsyncParsableCommand {
     var decline = false
 
     func run() async throws {
-        let actor = try Actor(parsing: self.actor)
+        let persona = try Persona(parsing: self.persona)
         if confirm && decline { throw UsageError("--confirm and --decline exclude each other") }
         let scanned: ScannedLink
         do { scanned = try ScannedLink.parse(link) } catch { throw UsageError("link: \(error.description)") }
         let outcome = try await options.withStore { store in
-            let visitor = try await actor.visitor(in: store)
+            let visitor = try await persona.visitor(in: store)
             let outcome = try await store.connect(visitor: visitor, via: scanned.target)
             if case .confirmClinicConnection(_, let token) = outcome, confirm || decline {
                 return try await store.answerClinicPrompt(token, as: visitor.identity, accept: confirm)

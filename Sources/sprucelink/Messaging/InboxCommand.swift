@@ -12,7 +12,7 @@ struct InboxCommand: AsyncParsableCommand {
     @OptionGroup var options: DatabaseOptions
 
     @Option(name: .customLong("as"), help: "member:EMAIL or patient:EMAIL.")
-    var actor: String
+    var persona: String
 
     @Flag(help: "Only clinic and group conversations with another clinic (Clinics on Spruce).")
     var clinics = false
@@ -27,14 +27,14 @@ struct InboxCommand: AsyncParsableCommand {
     var alerts = false
 
     func run() async throws {
-        let actor = try Actor(parsing: self.actor)
+        let persona = try Persona(parsing: self.persona)
         guard (1...100).contains(limit) else { throw UsageError("--limit must be between 1 and 100") }
         let cursor = try after.map { text throws(UsageError) in
             guard let cursor = InboxCursor(text) else { throw UsageError("--after: not a cursor printed by inbox") }
             return cursor
         }
         let output = try await options.withStore { store in
-            let identity = try await actor.identity(in: store)
+            let identity = try await persona.identity(in: store)
             var lines: [String] = []
             switch identity {
             case .member:
@@ -78,7 +78,7 @@ struct MessageCommand: AsyncParsableCommand {
     @OptionGroup var options: DatabaseOptions
 
     @Option(name: .customLong("as"), help: "member:EMAIL or patient:EMAIL.")
-    var actor: String
+    var persona: String
 
     @Option(help: "The conversation's id, as inbox prints it.")
     var conversation: Int64
@@ -87,10 +87,10 @@ struct MessageCommand: AsyncParsableCommand {
     var text: String
 
     func run() async throws {
-        let actor = try Actor(parsing: self.actor)
+        let persona = try Persona(parsing: self.persona)
         let message = try await options.withStore { store in
             try await store.sendMessage(
-                as: try await actor.identity(in: store), to: ConversationID(rawValue: conversation), body: text)
+                as: try await persona.identity(in: store), to: ConversationID(rawValue: conversation), body: text)
         }
         print("Sent message \(message.id) to conversation \(message.conversationID)")
     }
@@ -105,7 +105,7 @@ struct GroupCommand: AsyncParsableCommand {
     @OptionGroup var options: DatabaseOptions
 
     @Option(name: .customLong("as"), help: "member:EMAIL.")
-    var actor: String
+    var persona: String
 
     @Option(help: "The id of the connected clinic.")
     var clinic: Int64
@@ -114,11 +114,11 @@ struct GroupCommand: AsyncParsableCommand {
     var patient: String
 
     func run() async throws {
-        let actor = try Actor(parsing: self.actor)
+        let persona = try Persona(parsing: self.persona)
         let (id, isNew) = try await options.withStore { store in
             guard let patient = try await store.patient(email: patient) else { throw UsageError("--patient: no patient \(patient)") }
             return try await store.startGroupConversation(
-                as: try await actor.identity(in: store), with: OrganizationID(rawValue: clinic), patient: patient.id)
+                as: try await persona.identity(in: store), with: OrganizationID(rawValue: clinic), patient: patient.id)
         }
         print(isNew ? "Started group conversation \(id)" : "Group conversation \(id) already exists")
     }

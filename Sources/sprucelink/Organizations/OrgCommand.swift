@@ -132,13 +132,13 @@ struct OrganizationSummary: Encodable {
     let id: Int64
     let profile: ClinicProfile
     let createdAt: Date
-    let links: [LinkSummary]?
+    let links: [LinkDocument]?
 
     init(_ organization: Organization, links: [PracticeLink]?) {
         self.id = organization.id.rawValue
         self.profile = organization.profile
         self.createdAt = organization.createdAt
-        self.links = links?.map(LinkSummary.init)
+        self.links = links?.map(LinkDocument.init)
     }
 }
 

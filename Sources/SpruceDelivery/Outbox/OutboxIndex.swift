@@ -1,4 +1,5 @@
 import Foundation
+import SpruceCore
 
 /// What an outbox already holds, read once at the start of a run: which invitations were delivered on which
 /// channel, and which messages sit complete in the spool waiting to be delivered.
@@ -7,15 +8,7 @@ public struct OutboxIndex: Sendable {
     public var spooled: [Key: SpoolName] = [:]
 
     /// An invitation on one channel.
-    public struct Key: Hashable, Sendable {
-        public let invitationID: InvitationID
-        public let channel: InvitationChannel
-
-        public init(_ invitationID: InvitationID, _ channel: InvitationChannel) {
-            self.invitationID = invitationID
-            self.channel = channel
-        }
-    }
+    public typealias Key = InvitationDelivery
 
     public init() {}
 }

@@ -1,11 +1,13 @@
 import Foundation
 import SpruceCore
+import SpruceStore
 
-/// The batch path: recipients go through the same four steps as ``InvitationDispatcher/send(link:practiceName:recipient:requested:resend:at:)``,
+/// The batch path: recipients go through the same four steps as
+/// ``InvitationDispatcher/send(link:practiceName:recipient:requested:resend:at:)``,
 /// a chunk at a time, so that each step costs one transaction or one flush per chunk instead of one per message.
 ///
 /// For a chunk, in this order:
-/// 1. **one** transaction records every recipient's invitation (``SpruceStore/prepareInvitations(link:requests:invitedBy:resend:lifetime:at:)``);
+/// 1. **one** transaction records every recipient's invitation (`SpruceStore.prepareInvitations`);
 /// 2. every message is rendered and spooled into `tmp/` with **one** flush for the chunk (``Outbox/spool(_:)``):
 ///    a spool file has its final name only once its bytes are on disk;
 /// 3. each message is delivered (renamed into `new/`, appended to `texts.jsonl`, or piped to sendmail), then
@@ -56,9 +58,9 @@ extension InvitationDispatcher {
                 case .failure(let error):
                     outcomes[slot] = .failed(reason: error.description)
                 case .success(.optedOut(let address)):
-                    outcomes[slot] = .skipped(reason: "\(address) opted out of invitations")
+                    outcomes[slot] = .skipped(.refused(.optedOut(address: address)))
                 case .success(.alreadyInvited(let record)):
-                    outcomes[slot] = .skipped(reason: Self.alreadyInvited(record))
+                    outcomes[slot] = .skipped(.refused(.alreadyInvited(record.invitation.id)))
                 case .success(.created(let record, let token)):
                     plan.seen.insert(record.invitation.id)
                     do {
@@ -70,7 +72,7 @@ extension InvitationDispatcher {
                     }
                 case .success(.undelivered(let record)):
                     guard plan.seen.insert(record.invitation.id).inserted else {
-                        outcomes[slot] = .skipped(reason: Self.alreadyInvited(record))
+                        outcomes[slot] = .skipped(.refused(.alreadyInvited(record.invitation.id)))
                         continue
                     }
                     do { try await planResume(record, slot: slot, practiceName: practiceName, into: &plan) } catch {
@@ -78,37 +80,39 @@ extension InvitationDispatcher {
                     }
                 }
             }
-            try outbox.spool(plan.spool)
+            let (outbox, spool) = (outbox, plan.spool)
+            try await blocking { try outbox.spool(spool) }
         } catch {
             return Self.finish(outcomes, failingRemaining: error)
         }
 
-        var delivered = plan.marks
-        var textSpools: [SpoolName] = []
-        for delivery in plan.deliveries where plan.failures[delivery.slot] == nil {
-            let name = delivery.name
-            do {
-                switch (name.channel, emailRoute) {
-                case (.email, .outbox):
-                    try outbox.deliverEmail(name)
-                case (.email, .sendmail(let transport)):
-                    try transport.send(try outbox.spooledBytes(name))
-                    outbox.discard(name)
-                case (.text, _):
-                    try outbox.appendText(name)
-                    textSpools.append(name)
-                }
-            } catch {
-                plan.failures[delivery.slot] = String(describing: error)
-                continue
-            }
-            afterDelivery?()
-            delivered.append(OutboxIndex.Key(name.invitationID, name.channel))
-        }
+        // Deliver the chunk and make it durable in one trip to the thread pool; the store marks only what that
+        // trip reports delivered and flushed.
+        let (outbox, route, afterDelivery) = (outbox, emailRoute, afterDelivery)
+        let deliveries = plan.deliveries.filter { plan.failures[$0.slot] == nil }
+        let trip: ChunkDelivery
         do {
-            try outbox.syncDeliveries()
-            for name in textSpools { outbox.discard(name) }
-            try await store.markDelivered(delivered)
+            trip = try await blocking {
+                var trip = ChunkDelivery()
+                var textSpools: [SpoolName] = []
+                for delivery in deliveries {
+                    let name = delivery.name
+                    do {
+                        try Self.deliver(name, from: outbox, route: route, syncsText: false)
+                        if name.channel == .text { textSpools.append(name) }
+                    } catch {
+                        trip.failures[delivery.slot] = String(describing: error)
+                        continue
+                    }
+                    afterDelivery?()
+                    trip.delivered.append(OutboxIndex.Key(name.invitationID, name.channel))
+                }
+                try outbox.syncDeliveries()
+                for name in textSpools { outbox.discard(name) }
+                return trip
+            }
+            plan.failures.merge(trip.failures) { first, _ in first }
+            try await store.markDelivered(plan.marks + trip.delivered)
         } catch {
             return Self.finish(outcomes, failingRemaining: error)
         }
@@ -126,23 +130,15 @@ extension InvitationDispatcher {
         into plan: inout ChunkPlan
     ) async throws {
         let id = record.invitation.id
-        var remaining: [InvitationChannel] = []
-        for channel in record.undeliveredChannels {
-            let key = OutboxIndex.Key(id, channel)
-            if index.delivered.contains(key) {
-                if let spooled = index.spooled[key] { outbox.discard(spooled) }
-                plan.marks.append(key)
-            } else {
-                remaining.append(channel)
-            }
-        }
+        let (delivered, remaining) = try await outboxState(of: record)
+        plan.marks += delivered
         let spooled = remaining.compactMap { index.spooled[OutboxIndex.Key(id, $0)] }
         if spooled.count == remaining.count {
             plan.add(slot, record, [], warnings: [])
             plan.deliveries += spooled.map { (slot, $0) }
             return
         }
-        for name in spooled { outbox.discard(name) }
+        try await blocking { for name in spooled { outbox.discard(name) } }
         guard let token = try await store.rekeyInvitation(id: id) else {
             throw DeliveryError("invitation \(id) is no longer pending")
         }
@@ -150,13 +146,15 @@ extension InvitationDispatcher {
         plan.add(slot, record, rendered.messages, warnings: rendered.warnings)
     }
 
-    static func alreadyInvited(_ record: InvitationRecord) -> String {
-        "already invited (invitation \(record.invitation.id)); --resend sends a new one"
-    }
-
     private static func finish(_ outcomes: [Outcome?], failingRemaining error: any Error) -> [Outcome] {
         outcomes.map { $0 ?? .failed(reason: String(describing: error)) }
     }
+}
+
+/// What the delivery of a chunk did, reported from the thread pool.
+private struct ChunkDelivery: Sendable {
+    var delivered: [OutboxIndex.Key] = []
+    var failures: [Int: String] = [:]
 }
 
 /// What a chunk will do, decided before anything is written.

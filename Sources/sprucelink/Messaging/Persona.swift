@@ -5,7 +5,7 @@ import SpruceStore
 ///
 /// The CLI is an operator's tool with direct access to the database, so it acts without a password; the HTTP
 /// service is where people log in.
-struct Actor: Sendable {
+struct Persona: Sendable {
     enum Kind: Sendable { case member, patient, anonymous }
 
     let kind: Kind
@@ -30,7 +30,7 @@ struct Actor: Sendable {
         self.email = parts[1]
     }
 
-    /// The visitor this actor is, looked up in the store.
+    /// The visitor this persona is, looked up in the store.
     func visitor(in store: SpruceStore) async throws -> Visitor {
         switch kind {
         case .anonymous:
@@ -48,15 +48,5 @@ struct Actor: Sendable {
 
     func identity(in store: SpruceStore) async throws -> Identity {
         try await visitor(in: store).identity
-    }
-}
-
-/// Reads a password from the first line of standard input.
-enum PasswordInput {
-    static func readFromStandardInput() throws -> String {
-        guard let line = readLine(strippingNewline: true), !line.isEmpty else {
-            throw UsageError("--password-stdin: standard input holds no password")
-        }
-        return line
     }
 }

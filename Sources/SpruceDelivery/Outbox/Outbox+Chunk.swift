@@ -101,21 +101,10 @@ extension Outbox {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw .system("cannot open", path, errno) }
         defer { close(descriptor) }
-        #if os(Linux)
-            if let syncfs = linuxSyncfs {
-                guard syncfs(descriptor) == 0 else { throw .system("cannot sync the file system of", path, errno) }
-                return
-            }
-        #endif
+        if let syncfs = SystemCalls.syncfs {
+            guard syncfs(descriptor) == 0 else { throw .system("cannot sync the file system of", path, errno) }
+            return
+        }
         sync()
     }
 }
-
-#if os(Linux)
-    /// `syncfs(2)`: glibc declares it only under `_GNU_SOURCE`, which the Swift Glibc module is not built with, so
-    /// it is looked up once by name (present since glibc 2.14; `nil` falls back to `sync()`).
-    private let linuxSyncfs: (@convention(c) (Int32) -> Int32)? = {
-        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "syncfs") else { return nil }
-        return unsafeBitCast(symbol, to: (@convention(c) (Int32) -> Int32).self)
-    }()
-#endif

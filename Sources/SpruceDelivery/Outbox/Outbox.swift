@@ -1,4 +1,5 @@
 import Foundation
+import NIOPosix
 
 #if canImport(Glibc)
     import Glibc
@@ -39,6 +40,19 @@ public struct Outbox: Sendable {
             if mkdir(path, 0o700) != 0 && errno != EEXIST { throw .system("cannot create", path, errno) }
         }
         try repairTextsFile()
+    }
+
+    /// ``init(directory:syncsToDisk:chunkFlush:)`` run on `threadPool`: creating the folders and repairing the
+    /// texts file block, so callers on Swift's cooperative pool open an outbox this way.
+    public static func make(
+        directory: String,
+        syncsToDisk: Bool = true,
+        chunkFlush: ChunkFlush = .fileSystem,
+        on threadPool: NIOThreadPool = .singleton
+    ) async throws -> Outbox {
+        try await threadPool.runIfActive {
+            try Outbox(directory: directory, syncsToDisk: syncsToDisk, chunkFlush: chunkFlush)
+        }
     }
 
     /// Writes `bytes` completely to `tmp/<name>`.
@@ -99,9 +113,7 @@ public struct Outbox: Sendable {
     func write(_ bytes: [UInt8], to descriptor: Int32, path: String) throws(DeliveryError) {
         var written = 0
         while written < bytes.count {
-            let result = bytes.withUnsafeBytes { buffer in
-                systemWrite(descriptor, buffer.baseAddress.map { $0 + written }, bytes.count - written)
-            }
+            let result = SystemCalls.write(descriptor, bytes, from: written)
             if result < 0 {
                 if errno == EINTR { continue }
                 throw .system("cannot write", path, errno)
@@ -118,9 +130,3 @@ public struct Outbox: Sendable {
         guard truncate(textsFile, off_t(keep)) == 0 else { throw .system("cannot repair", textsFile, errno) }
     }
 }
-
-#if canImport(Glibc)
-    private let systemWrite = Glibc.write
-#elseif canImport(Darwin)
-    private let systemWrite = Darwin.write
-#endif

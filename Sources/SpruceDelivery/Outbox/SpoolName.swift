@@ -1,4 +1,5 @@
 import Foundation
+import SpruceCore
 
 /// File names of spooled and delivered invitation messages.
 ///

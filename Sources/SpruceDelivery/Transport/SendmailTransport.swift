@@ -1,4 +1,5 @@
 import Foundation
+import SpruceCore
 
 /// Delivery through a `sendmail`-compatible command, e.g. `/usr/sbin/sendmail -t -i`: the message goes to its
 /// standard input and the exit status must be 0.

@@ -1,13 +1,18 @@
 import Foundation
+import NIOPosix
 import SpruceCore
+import SpruceStore
 
 /// Sends invitations: records each in the store, renders its messages, and delivers them exactly once into the
-/// ``Outbox`` (or through `sendmail`), resuming cleanly after a crash. Store-level glue: QR codes come from the
-/// caller's `renderQR` closure, so neither Core nor the store depends on SpruceQR.
+/// ``Outbox`` (or through `sendmail`), resuming cleanly after a crash. QR codes come from the caller's `renderQR`
+/// closure, so the delivery module does not depend on SpruceQR.
+///
+/// Every blocking step (file writes, `fsync`/`syncfs`, running `sendmail` and waiting for it) runs on
+/// ``threadPool``, never on Swift's cooperative pool, so a slow disk or MTA does not stall other tasks.
 ///
 /// ## Crash safety (exactly once)
 /// For each recipient, in this order:
-/// 1. one transaction records the invitation (``SpruceStore/prepareInvitation(link:recipient:channels:invitedBy:resend:lifetime:at:)``);
+/// 1. one transaction records the invitation (`SpruceStore.prepareInvitations`, the one invitation operation);
 /// 2. every channel's message is rendered and **spooled** complete into the outbox's `tmp/`;
 /// 3. each message is delivered (renamed into `new/`, or appended to `texts.jsonl`, or piped to sendmail);
 /// 4. the store marks that channel delivered.
@@ -28,8 +33,23 @@ public struct InvitationDispatcher: Sendable {
     /// What happened to one recipient.
     public enum Outcome: Sendable {
         case sent(InvitationRecord, warnings: [String])
-        case skipped(reason: String)
+        case skipped(SkipReason)
         case failed(reason: String)
+    }
+
+    /// Why a recipient was skipped: nothing was sent, and nothing is wrong with the input.
+    public enum SkipReason: Sendable, Equatable, CustomStringConvertible {
+        /// The store's invitation rules refused (opted out, already invited).
+        case refused(InvitationRefusal)
+        /// A reminder for an invitation no longer pending, or already reminded.
+        case notPending
+
+        public var description: String {
+            switch self {
+            case .refused(let refusal): refusal.description
+            case .notPending: "no longer pending, or already reminded"
+            }
+        }
     }
 
     public let store: SpruceStore
@@ -41,11 +61,15 @@ public struct InvitationDispatcher: Sendable {
     public let templates: InvitationTemplates
     public let invitedBy: String?
     public let lifetime: TimeInterval
+    /// The threads that do the blocking work.
+    public let threadPool: NIOThreadPool
     let renderQR: @Sendable (String) throws -> [UInt8]
     let afterDelivery: (@Sendable () -> Void)?
     let index: OutboxIndex
 
+    /// Reads the outbox's index (on `threadPool`) so that a re-run knows what an earlier run delivered.
     /// - Parameters:
+    ///   - threadPool: where blocking work runs; NIO's shared pool for blocking I/O by default.
     ///   - renderQR: the PNG of a QR code for a link.
     ///   - afterDelivery: called after each message is delivered and before it is marked (a test hook: the
     ///     CLI's `SPRUCELINK_TEST_CRASH_AFTER` kills the process here, the worst moment).
@@ -58,9 +82,10 @@ public struct InvitationDispatcher: Sendable {
         templates: InvitationTemplates,
         invitedBy: String?,
         lifetime: TimeInterval = Invitation.defaultLifetime,
+        threadPool: NIOThreadPool = .singleton,
         renderQR: @escaping @Sendable (String) throws -> [UInt8],
         afterDelivery: (@Sendable () -> Void)? = nil
-    ) {
+    ) async throws {
         self.store = store
         self.outbox = outbox
         self.emailRoute = emailRoute
@@ -69,9 +94,10 @@ public struct InvitationDispatcher: Sendable {
         self.templates = templates
         self.invitedBy = invitedBy
         self.lifetime = lifetime
+        self.threadPool = threadPool
         self.renderQR = renderQR
         self.afterDelivery = afterDelivery
-        self.index = outbox.index()
+        self.index = try await threadPool.runIfActive { outbox.index() }
     }
 
     /// Invites `recipient` to the practice of `link` on the `requested` channels that the recipient has an
@@ -95,9 +121,9 @@ public struct InvitationDispatcher: Sendable {
                 lifetime: lifetime, at: now)
             switch preparation {
             case .optedOut(let address):
-                return .skipped(reason: "\(address) opted out of invitations")
+                return .skipped(.refused(.optedOut(address: address)))
             case .alreadyInvited(let record):
-                return .skipped(reason: "already invited (invitation \(record.invitation.id)); --resend sends a new one")
+                return .skipped(.refused(.alreadyInvited(record.invitation.id)))
             case .created(let record, let token):
                 let warnings = try await deliver(record, channels: record.channels, token: token, practiceName: practiceName)
                 return .sent(record, warnings: warnings)
@@ -132,7 +158,7 @@ public struct InvitationDispatcher: Sendable {
     public func remind(_ record: InvitationRecord, practiceName: String, at now: Date = Date()) async -> Outcome {
         do {
             guard let token = try await store.rekeyInvitation(id: record.invitation.id, reminder: true, at: now) else {
-                return .skipped(reason: "no longer pending, or already reminded")
+                return .skipped(.notPending)
             }
             let warnings = try await deliver(
                 record, channels: record.channels, token: token, practiceName: practiceName, marks: false)
@@ -145,16 +171,8 @@ public struct InvitationDispatcher: Sendable {
     /// Finishes a recorded invitation from what the outbox holds.
     private func resume(_ record: InvitationRecord, practiceName: String) async throws -> [String] {
         let id = record.invitation.id
-        var remaining: [InvitationChannel] = []
-        for channel in record.undeliveredChannels {
-            let key = OutboxIndex.Key(id, channel)
-            if index.delivered.contains(key) {
-                if let spooled = index.spooled[key] { outbox.discard(spooled) }
-                try await store.markDelivered(id, channel: channel)
-            } else {
-                remaining.append(channel)
-            }
-        }
+        let (delivered, remaining) = try await outboxState(of: record)
+        try await store.markDelivered(delivered)
         if remaining.allSatisfy({ index.spooled[OutboxIndex.Key(id, $0)] != nil }) {
             for channel in remaining {
                 if let name = index.spooled[OutboxIndex.Key(id, channel)] {
@@ -163,13 +181,28 @@ public struct InvitationDispatcher: Sendable {
             }
             return []
         }
-        for channel in remaining {
-            if let name = index.spooled[OutboxIndex.Key(id, channel)] { outbox.discard(name) }
-        }
+        let stale = remaining.compactMap { index.spooled[OutboxIndex.Key(id, $0)] }
+        try await blocking { for name in stale { outbox.discard(name) } }
         guard let token = try await store.rekeyInvitation(id: id) else {
             throw DeliveryError("invitation \(id) is no longer pending")
         }
         return try await deliver(record, channels: remaining, token: token, practiceName: practiceName)
+    }
+
+    /// A recorded invitation's undelivered channels sorted by what the outbox holds: those a previous run delivered
+    /// but did not mark (their leftover spool files removed), and those still to deliver.
+    func outboxState(
+        of record: InvitationRecord
+    ) async throws -> (delivered: [OutboxIndex.Key], remaining: [InvitationChannel]) {
+        var delivered: [OutboxIndex.Key] = []
+        var remaining: [InvitationChannel] = []
+        for channel in record.undeliveredChannels {
+            let key = OutboxIndex.Key(record.invitation.id, channel)
+            if index.delivered.contains(key) { delivered.append(key) } else { remaining.append(channel) }
+        }
+        let leftovers = delivered.compactMap { index.spooled[$0] }
+        if !leftovers.isEmpty { try await blocking { [outbox] in for name in leftovers { outbox.discard(name) } } }
+        return (delivered, remaining)
     }
 
     /// Renders and spools every channel's message, then delivers (and marks) each.
@@ -181,7 +214,8 @@ public struct InvitationDispatcher: Sendable {
         marks: Bool = true
     ) async throws -> [String] {
         let rendered = try render(record, channels: channels, token: token, practiceName: practiceName)
-        for message in rendered.messages { try outbox.spool(message.bytes, as: message.name) }
+        let messages = rendered.messages
+        try await blocking { for message in messages { try outbox.spool(message.bytes, as: message.name) } }
         for message in rendered.messages { try await deliverSpooled(message.name, marks: marks) }
         return rendered.warnings
     }
@@ -223,16 +257,29 @@ public struct InvitationDispatcher: Sendable {
     }
 
     private func deliverSpooled(_ name: SpoolName, marks: Bool) async throws {
-        switch (name.channel, emailRoute) {
+        let (outbox, route) = (outbox, emailRoute)
+        try await blocking { try Self.deliver(name, from: outbox, route: route, syncsText: true) }
+        afterDelivery?()
+        if marks { try await store.markDelivered(name.invitationID, channel: name.channel) }
+    }
+
+    /// Delivers one spooled message (blocking: call it on ``threadPool``): an email renamed into `new/` or piped
+    /// to sendmail, a text appended to `texts.jsonl`. With `syncsText` the text's line is synced and its spool
+    /// file removed; without, both are left to the caller's one flush for a chunk.
+    static func deliver(_ name: SpoolName, from outbox: Outbox, route: EmailRoute, syncsText: Bool) throws {
+        switch (name.channel, route) {
         case (.email, .outbox):
             try outbox.deliverEmail(name)
         case (.email, .sendmail(let transport)):
             try transport.send(try outbox.spooledBytes(name))
             outbox.discard(name)
         case (.text, _):
-            try outbox.deliverText(name)
+            if syncsText { try outbox.deliverText(name) } else { try outbox.appendText(name) }
         }
-        afterDelivery?()
-        if marks { try await store.markDelivered(name.invitationID, channel: name.channel) }
+    }
+
+    /// Runs blocking `work` on ``threadPool`` and waits for it without holding a cooperative thread.
+    func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await threadPool.runIfActive(work)
     }
 }

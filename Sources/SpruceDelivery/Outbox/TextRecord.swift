@@ -1,4 +1,5 @@
 import Foundation
+import SpruceCore
 
 /// One line of `texts.jsonl`: a text message as it would be handed to an SMS gateway.
 public struct TextRecord: Codable, Equatable, Sendable {

@@ -1,0 +1,70 @@
+import Foundation
+import NIOPosix
+import SpruceCore
+import SpruceDelivery
+import SpruceStore
+import Testing
+
+@Suite("The dispatcher delivers through the outbox on its thread pool")
+struct DispatcherTests {
+    /// A fresh folder with an SQLite store holding one practice, and the outbox folder in it.
+    static func withPractice(
+        _ body: (SpruceStore, LinkCode, String) async throws -> Void
+    ) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("delivery-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try await SpruceStore.open(.sqlite(path: folder.appendingPathComponent("s.sqlite").path))
+        do {
+            let (_, link) = try await store.createOrganization(ClinicProfile(displayName: "Oak Street Pediatrics"))
+            try await body(store, link.code, folder.appendingPathComponent("outbox").path)
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
+    }
+
+    static func dispatcher(_ store: SpruceStore, _ outbox: String, pool: NIOThreadPool) async throws
+        -> InvitationDispatcher
+    {
+        try await InvitationDispatcher(
+            store: store, outbox: try await Outbox.make(directory: outbox, syncsToDisk: false, on: pool),
+            from: try MailboxAddress(parsing: "Spruce <invitations@spruce.care>"), publicURL: "https://spruce.care",
+            templates: try await InvitationTemplates.read(on: pool), invitedBy: "test", threadPool: pool,
+            renderQR: { _ in [0x89, 0x50, 0x4E, 0x47] })
+    }
+
+    @Test("one recipient: the email lands in new/ and the store marks it delivered")
+    func sendsOne() async throws {
+        try await Self.withPractice { store, code, outbox in
+            let dispatcher = try await Self.dispatcher(store, outbox, pool: .singleton)
+            let outcome = await dispatcher.send(
+                link: code, practiceName: "Oak Street Pediatrics",
+                recipient: InvitationRecipient(name: "Ana", email: "ana@example.com"), requested: [.email])
+            guard case .sent(let record, _) = outcome else { Issue.record("expected sent, got \(outcome)"); return }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: outbox + "/new").count == 1)
+            let stored = try await store.invitationRecords(of: record.invitation.organizationID)
+            #expect(stored.first?.emailDeliveredAt != nil)
+        }
+    }
+
+    @Test("the blocking work goes through the thread pool: with the pool stopped nothing is delivered")
+    func usesThePool() async throws {
+        try await Self.withPractice { store, code, outbox in
+            let pool = NIOThreadPool(numberOfThreads: 1)
+            pool.start()
+            let dispatcher = try await Self.dispatcher(store, outbox, pool: pool)
+            try await pool.shutdownGracefully()
+            let one = await dispatcher.send(
+                link: code, practiceName: "Oak Street Pediatrics",
+                recipient: InvitationRecipient(email: "ana@example.com"), requested: [.email])
+            guard case .failed = one else { Issue.record("expected failed, got \(one)"); return }
+            let batch = await dispatcher.send(
+                link: code, practiceName: "Oak Street Pediatrics",
+                recipients: [InvitationRecipient(email: "bo@example.com")], requested: [.email])
+            guard case .failed = batch.first else { Issue.record("expected failed, got \(batch)"); return }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: outbox + "/new").isEmpty)
+        }
+    }
+}
