@@ -18,8 +18,12 @@ public struct InvitationRecipient: Equatable, Sendable, Codable {
 
 /// A private, per-recipient invitation link as stored: its token is kept only as a digest (``TokenDigest``).
 public struct Invitation: Equatable, Sendable {
-    /// How long an invitation stays valid unless configured otherwise (the bounds are ``InvitationLifetime``'s).
-    public static let defaultLifetime: TimeInterval = 30 * 24 * 60 * 60
+    /// How long an invitation stays valid unless configured otherwise, in days.
+    public static let defaultLifetimeDays = 30
+    /// How long an invitation stays valid unless configured otherwise.
+    public static let defaultLifetime = TimeInterval(defaultLifetimeDays) * 24 * 60 * 60
+    /// The lifetimes a caller may ask for, in days.
+    public static let lifetimeDays = 1...365
 
     public let id: InvitationID
     public let tokenDigest: TokenDigest

@@ -49,7 +49,7 @@ struct APIController: Sendable {
     }
 
     /// `GET /api/openapi.json`: the OpenAPI 3.1 description of `/api/v1`.
-    @Sendable func openAPI(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+    func openAPI(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         Response(
             status: .ok, headers: [.contentType: "application/json", .cacheControl: "public, max-age=300"],
             body: .init(byteBuffer: openAPIDocument))

@@ -9,7 +9,7 @@ extension APIController {
     // MARK: - Public
 
     /// `GET /api/v1/links/{code}`: the public profile a practice link resolves to, or a 404/410 problem.
-    @Sendable func apiResolveLink(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+    func apiResolveLink(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         guard let code = try? LinkCode(context.parameters.get("code") ?? "") else {
             return Problem(MappedError.unavailable(.notFound), instance: context.endpointPath).response()
         }
@@ -23,7 +23,7 @@ extension APIController {
     }
 
     /// `POST /api/v1/resolve`: reads scanned text and says what it leads to.
-    @Sendable func apiResolveText(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+    func apiResolveText(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         let body = try await decodeJSON(API.ResolveRequest.self, from: request)
         let scanned = try ScannedLink.parse(body.text, hosts: acceptedHosts)
         let resolution: Resolution
@@ -51,21 +51,21 @@ extension APIController {
     // MARK: - With an API key
 
     /// `GET /api/v1/organization`: the key's organization and its public profile.
-    @Sendable func apiOrganization(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+    func apiOrganization(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         let organizationID = try requireAPIKey(context)
         guard let organization = try await store.organization(id: organizationID) else { throw ServerError(.notFound) }
         return try json(API.OrganizationBody(id: organizationID.rawValue, profile: organization.profile))
     }
 
     /// `GET /api/v1/links`: the organization's links.
-    @Sendable func apiListLinks(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+    func apiListLinks(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         let organizationID = try requireAPIKey(context)
         let links = try await store.links(of: organizationID)
         return try json(API.LinkList(links: links.map { API.Link($0, publicURL: publicURL) }))
     }
 
     /// `POST /api/v1/links`: mints a link (a random numeric code, or the chosen `code`).
-    @Sendable func apiMintLink(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+    func apiMintLink(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         let organizationID = try requireAPIKey(context)
         let body = try await decodeJSON(API.MintLinkRequest.self, from: request)
         try Self.checkLength(body.label, field: "label", maximum: SpruceStore.labelLimit)
@@ -80,7 +80,7 @@ extension APIController {
     }
 
     /// `POST /api/v1/links/{code}/disable`: disables one of the organization's links, for good.
-    @Sendable func apiDisableLink(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+    func apiDisableLink(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         let organizationID = try requireAPIKey(context)
         guard let code = try? LinkCode(context.parameters.get("code") ?? "") else { throw StoreError.linkNotFound }
         let disabled = try await store.disableLink(code: code, in: .only(organizationID))
@@ -89,7 +89,7 @@ extension APIController {
     }
 
     /// `POST /api/v1/links/{code}/qr-colors`: sets the colors of the link's QR code (dark on light, readable).
-    @Sendable func apiSetQRColors(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+    func apiSetQRColors(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         let organizationID = try requireAPIKey(context)
         let body = try await decodeJSON(API.QRColorsBody.self, from: request)
         try Self.checkLength(body.foreground, field: "foreground", maximum: 7)
@@ -102,7 +102,7 @@ extension APIController {
     }
 
     /// `GET /api/v1/invitations`: the organization's invitations, newest first (tokens are never shown again).
-    @Sendable func apiListInvitations(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+    func apiListInvitations(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         let organizationID = try requireAPIKey(context)
         let invitations = try await store.invitations(of: organizationID)
         return try json(API.InvitationList(invitations: invitations.map { API.InvitationBody($0, url: nil) }))
@@ -111,20 +111,23 @@ extension APIController {
     /// `POST /api/v1/invitations`: creates a private invitation on one of the organization's links, through the
     /// store's one invitation operation (the same recipient validation, opt-out and already-invited rules as the
     /// CLI). The response carries the invitation link once; sending it is the invitation service's job.
-    @Sendable func apiCreateInvitation(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+    func apiCreateInvitation(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         let organizationID = try requireAPIKey(context)
         let body = try await decodeJSON(API.CreateInvitationRequest.self, from: request)
         let notOurs = ServerError(.unprocessable(field: "code", rule: "is not a link of this organization"))
         guard let code = try? LinkCode(body.code) else { throw notOurs }
-        guard let lifetime = InvitationLifetime(days: body.expiresInDays) else {
-            throw ServerError(.unprocessable(field: "expiresInDays", rule: InvitationLifetime.rule))
+        let days = body.expiresInDays ?? Invitation.defaultLifetimeDays
+        guard Invitation.lifetimeDays.contains(days) else {
+            throw ServerError(.unprocessable(
+                field: "expiresInDays",
+                rule: "must be from \(Invitation.lifetimeDays.lowerBound) to \(Invitation.lifetimeDays.upperBound)"))
         }
         let recipient = try InvitationRecipient.validated(name: body.name, email: body.email, phone: body.phone)
         let preparation: InvitationPreparation
         do {
             preparation = try await store.prepareInvitation(
                 link: code, recipient: recipient, channels: [], invitedBy: nil,
-                lifetime: lifetime.seconds, in: .only(organizationID))
+                lifetime: TimeInterval(days) * 24 * 60 * 60, in: .only(organizationID))
         } catch StoreError.linkNotFound { throw notOurs }
         guard case .created(let record, let token) = preparation else {
             throw preparation.refusal ?? notOurs
@@ -134,7 +137,7 @@ extension APIController {
     }
 
     /// `GET /api/v1/conversations`: the organization's conversations, newest activity first, by cursor.
-    @Sendable func apiConversations(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+    func apiConversations(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         let organizationID = try requireAPIKey(context)
         let query = FormData(query: request.uri.query)
         var filter = InboxFilter.all

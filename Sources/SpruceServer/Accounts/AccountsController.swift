@@ -49,7 +49,7 @@ struct AccountsController: Sendable {
     // MARK: - Signup
 
     /// `GET /signup`: the patient signup form, carrying the continuation of the link that led here.
-    @Sendable func signupPage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+    func signupPage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         let query = FormData(query: request.uri.query)
         return await renderSignup(
             continuation: query.text("continuation"), error: nil, fields: [:], status: .ok, context: context)
@@ -73,7 +73,7 @@ struct AccountsController: Sendable {
     }
 
     /// `POST /signup`: creates the patient account, logs it in, and finishes the connect the link started.
-    @Sendable func signup(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+    func signup(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         let form = context.form
         try await store.countAttempt(
             "signup:address:\(context.clientAddress)", scope: "signups from this address",
@@ -108,7 +108,7 @@ struct AccountsController: Sendable {
     // MARK: - Login
 
     /// `GET /login`: the login form; `next` (a path on this site) and a continuation ride along.
-    @Sendable func loginPage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+    func loginPage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         let query = FormData(query: request.uri.query)
         return await renderLogin(
             continuation: query.text("continuation"), next: SafeRedirect.relativePath(query.text("next")), error: nil,
@@ -137,7 +137,7 @@ struct AccountsController: Sendable {
 
     /// `POST /login`: checks the password (rate-capped per address and per account), starts a new session with a
     /// new id, then finishes a pending connect, or follows `next` when it is a path on this site.
-    @Sendable func login(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+    func login(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         let form = context.form
         let login = (form.text("login") ?? "").lowercased()
         let next = SafeRedirect.relativePath(form.text("next"))
@@ -176,7 +176,7 @@ struct AccountsController: Sendable {
     }
 
     /// `POST /logout`: deletes the session record and the cookie.
-    @Sendable func logout(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+    func logout(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         if let token = context.sessionToken { try await store.deleteSession(token) }
         var response = pages.redirect("/")
         response.setCookie(cookies.clearedSession())
@@ -184,7 +184,7 @@ struct AccountsController: Sendable {
     }
 
     /// `GET /`: a short home page.
-    @Sendable func homePage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+    func homePage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         let visitor = try await visitors.visitor(context)
         return pages.page("home", pages.pageValues("Spruce", context: context, visitor: visitor))
     }

@@ -45,7 +45,7 @@ struct MessagingController: Sendable {
     }
 
     /// `GET /inbox`: a member's inbox (All / Clinics on Spruce), alerts, and the "Connect with ⟨clinic⟩?" prompt.
-    @Sendable func inboxPage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+    func inboxPage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         let member = try await visitors.requireMember(context)
         let query = FormData(query: request.uri.query)
         let filter: InboxFilter = query["tab"] == "clinics" ? .clinics : .all
@@ -73,7 +73,7 @@ struct MessagingController: Sendable {
     }
 
     /// `POST /inbox/prompt`: **Connect with Clinic** or **Not now**.
-    @Sendable func answerPrompt(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+    func answerPrompt(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         let member = try await visitors.requireMember(context)
         guard let token = context.form.text("prompt") else { throw ServerError.invalid("prompt", "is required") }
         let accept = context.form["answer"] == "connect"
@@ -86,7 +86,7 @@ struct MessagingController: Sendable {
     }
 
     /// `GET /contacts`: the clinic's contacts and the **Add Clinic** form.
-    @Sendable func contactsPage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+    func contactsPage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         let member = try await visitors.requireMember(context)
         return try await renderContacts(member: member, error: nil, link: "", status: .ok, context: context)
     }
@@ -108,7 +108,7 @@ struct MessagingController: Sendable {
     }
 
     /// `POST /add-clinic`: a member enters another clinic's Spruce link and the clinics are connected.
-    @Sendable func addClinic(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+    func addClinic(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         let member = try await visitors.requireMember(context)
         let text = context.form["link"] ?? ""
         do {
@@ -129,7 +129,7 @@ struct MessagingController: Sendable {
     }
 
     /// `GET /conversations/{id}`: a thread and the send form, for a participant only (404 for anyone else).
-    @Sendable func conversationPage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+    func conversationPage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         let visitor = try await visitors.visitor(context)
         guard visitor != .anonymous else { throw ServerError(.loginRequired) }
         let id = try conversationID(context)
@@ -157,7 +157,7 @@ struct MessagingController: Sendable {
     }
 
     /// `POST /conversations/{id}/messages`: sends a message, then shows the thread.
-    @Sendable func sendMessage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+    func sendMessage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         let visitor = try await visitors.visitor(context)
         guard visitor != .anonymous else { throw ServerError(.loginRequired) }
         let id = try conversationID(context)
@@ -172,7 +172,7 @@ struct MessagingController: Sendable {
     }
 
     /// `GET /care`: a patient's **Get Care** list and their conversations.
-    @Sendable func carePage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+    func carePage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         let patient = try await visitors.requirePatient(context)
         let identity = Visitor.patient(patient).identity
         let practices = try await store.getCare(as: identity)

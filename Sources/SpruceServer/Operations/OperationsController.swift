@@ -23,7 +23,7 @@ struct OperationsController: Sendable {
 
     /// `GET /healthz`: 200 when the database answers, 503 when it does not; says whether links are served from
     /// memory (`current`) or from the database (`loading`, or `stale` when the change feed cannot be read).
-    @Sendable func health(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+    func health(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         struct Health: Encodable {
             let status: String
             let database: String
@@ -45,7 +45,7 @@ struct OperationsController: Sendable {
     }
 
     /// `GET /metrics`: every metric in the Prometheus text format.
-    @Sendable func metricsText(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+    func metricsText(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         var bytes: [UInt8] = []
         MetricsRegistry.shared.emit(into: &bytes)
         return Response(
@@ -55,7 +55,7 @@ struct OperationsController: Sendable {
     }
 
     /// `GET /static/style.css`.
-    @Sendable func stylesheetResponse(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+    func stylesheetResponse(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         Response(
             status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
             body: .init(byteBuffer: stylesheet))

@@ -37,7 +37,7 @@ struct PublicLinksController: Sendable {
     }
 
     /// `GET /{code}`: the clinic profile with its QR code and **Connect with ⟨practice⟩**, or the 404/410 page.
-    @Sendable func profilePage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+    func profilePage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         guard let code = try? LinkCode(context.parameters.get("code") ?? "") else {
             return pages.unavailablePage(.notFound, context: context)
         }
@@ -64,7 +64,7 @@ struct PublicLinksController: Sendable {
     }
 
     /// `GET /i/{token}`: the profile reached through a private invitation, or why the invitation no longer works.
-    @Sendable func invitationPage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+    func invitationPage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         guard let token = try? InvitationToken(context.parameters.get("token") ?? "") else {
             return pages.unavailablePage(.notFound, context: context)
         }
@@ -80,7 +80,7 @@ struct PublicLinksController: Sendable {
     }
 
     /// `POST /{code}/connect` and `POST /i/{token}/connect`: the connect flow for whoever is visiting.
-    @Sendable func connect(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+    func connect(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         let target: ScannedLink.Target
         if let tokenText = context.parameters.get("token") {
             guard let token = try? InvitationToken(tokenText) else {

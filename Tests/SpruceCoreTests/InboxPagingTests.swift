@@ -3,21 +3,8 @@ import Testing
 
 @testable import SpruceCore
 
-@Suite("Defaults and bounds the front doors share")
-struct PagingAndLifetimeTests {
-    @Test("an invitation lives 30 days unless asked, from 1 to 365", arguments: [
-        (nil, 30), (1, 1), (365, 365), (0, nil), (366, nil), (-5, nil),
-    ] as [(Int?, Int?)])
-    func invitationLifetime(asked: Int?, expected: Int?) {
-        #expect(InvitationLifetime(days: asked)?.dayCount == expected)
-    }
-
-    @Test("the standard lifetime is the invitation's default lifetime, and the rule names the bounds")
-    func standardLifetime() {
-        #expect(InvitationLifetime.standard.seconds == Invitation.defaultLifetime)
-        #expect(InvitationLifetime.rule == "must be from 1 to 365")
-    }
-
+@Suite("Inbox paging: page sizes and cursors as clients write them")
+struct InboxPagingTests {
     @Test("an inbox page holds 25 unless asked, from 1 to 100", arguments: [
         ("1", 1), ("100", 100), ("25", 25), ("0", nil), ("101", nil), ("ten", nil), ("", nil), ("+5", 5),
     ] as [(String, Int?)])
