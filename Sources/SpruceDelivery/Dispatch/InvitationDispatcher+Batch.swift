@@ -41,12 +41,12 @@ extension InvitationDispatcher {
         var slots: [Int] = []
         var requests: [InvitationRequest] = []
         for (slot, recipient) in recipients.enumerated() {
-            switch Self.channels(for: recipient, requested: requested) {
-            case .success(let channels):
+            do {
+                let channels = try recipient.deliveryChannels(for: requested)
                 slots.append(slot)
                 requests.append(InvitationRequest(recipient: recipient, channels: channels))
-            case .failure(let reason):
-                outcomes[slot] = .failed(reason: reason.description)
+            } catch {
+                outcomes[slot] = .failed(reason: error.description)
             }
         }
         var plan = ChunkPlan()

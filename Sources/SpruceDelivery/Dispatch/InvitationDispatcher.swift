@@ -111,10 +111,7 @@ public struct InvitationDispatcher: Sendable {
         at now: Date = Date()
     ) async -> Outcome {
         let channels: [InvitationChannel]
-        switch Self.channels(for: recipient, requested: requested) {
-        case .success(let chosen): channels = chosen
-        case .failure(let reason): return .failed(reason: reason.description)
-        }
+        do { channels = try recipient.deliveryChannels(for: requested) } catch { return .failed(reason: error.description) }
         do {
             let preparation = try await store.prepareInvitation(
                 link: link, recipient: recipient, channels: channels, invitedBy: invitedBy, resend: resend,
@@ -134,22 +131,6 @@ public struct InvitationDispatcher: Sendable {
         } catch {
             return .failed(reason: String(describing: error))
         }
-    }
-
-    /// The `requested` channels that `recipient` has an address for, or why there are none.
-    static func channels(
-        for recipient: InvitationRecipient,
-        requested: [InvitationChannel]
-    ) -> Result<[InvitationChannel], DeliveryError> {
-        let channels = requested.filter { channel in
-            channel == .email ? recipient.email != nil : recipient.phone != nil
-        }
-        if requested.count == 1, channels.isEmpty {
-            return .failure(DeliveryError(
-                requested[0] == .email ? "email: is needed to invite by email" : "phone: is needed to invite by text"))
-        }
-        guard !channels.isEmpty else { return .failure(DeliveryError("recipient: has no address for the chosen channels")) }
-        return .success(Array(Set(channels)).sorted())
     }
 
     /// Sends one reminder for a delivered, pending invitation, with a fresh token (the first link stops working:

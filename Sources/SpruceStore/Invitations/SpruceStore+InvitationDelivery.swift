@@ -97,11 +97,8 @@ extension SpruceStore {
         guard recipient.email?.isEmpty == false || recipient.phone?.isEmpty == false else {
             throw StoreError.invalidInput(field: "recipient", rule: "needs an email address or a phone number")
         }
-        if channels.contains(.email), recipient.email?.isEmpty != false {
-            throw StoreError.invalidInput(field: "email", rule: "is needed to invite by email")
-        }
-        if channels.contains(.text), recipient.phone?.isEmpty != false {
-            throw StoreError.invalidInput(field: "phone", rule: "is needed to invite by text")
+        do { try recipient.checkAddresses(for: channels) } catch {
+            throw StoreError.invalidInput(field: error.field, rule: error.rule)
         }
         guard lifetime > 0 else { throw StoreError.invalidInput(field: "lifetime", rule: "must be positive") }
     }

@@ -34,8 +34,9 @@ extension InviteCommand {
             } catch {
                 throw UsageError("--\(error.field == "recipient" ? "email" : error.field): \(error.rule)")
             }
-            if target.via == .email, recipient.email == nil { throw UsageError("--email is required with --via email") }
-            if target.via == .text, recipient.phone == nil { throw UsageError("--phone is required with --via text") }
+            do { _ = try recipient.deliveryChannels(for: target.channels) } catch {
+                throw UsageError("--\(error.field) is required with --via \(target.via.rawValue)")
+            }
             let outcome = try await database.withStore { store in
                 let dispatcher = try await delivery.dispatcher(store: store)
                 let practice = try await target.practiceName(code, store: store)
