@@ -201,7 +201,7 @@ final class Browser: Sendable {
 
 /// JSON helpers for the API tests.
 func jsonObject(_ page: Page) throws -> [String: Any] {
-    guard let object = try JSONSerialization.jsonObject(with: Data(buffer: page.body)) as? [String: Any] else {
+    guard let object = try JSONSerialization.jsonObject(with: Data(page.body.readableBytesView)) as? [String: Any] else {
         throw FixtureError(description: "not a JSON object: \(page.text)")
     }
     return object

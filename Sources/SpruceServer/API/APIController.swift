@@ -75,7 +75,7 @@ struct APIController: Sendable {
         var request = request
         let body = try await request.collectBody(upTo: Self.jsonBodyLimit)
         do {
-            return try JSONDecoder().decode(T.self, from: Data(buffer: body))
+            return try JSONDecoder().decode(T.self, from: Data(body.readableBytesView))
         } catch let error as DecodingError {
             switch error {
             case .keyNotFound(let key, _):

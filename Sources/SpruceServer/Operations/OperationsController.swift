@@ -1,7 +1,9 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import NIOCore
+import Prometheus
 import SpruceStore
 
 /// What operators and the browser's static fetches use: the health check, the metrics, the stylesheet. No
