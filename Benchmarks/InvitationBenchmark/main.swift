@@ -52,7 +52,7 @@ for (run, scheme) in schemes.enumerated() {
     print("== \(scheme.label), chunks of \(chunkSize)")
     let folder = root.appendingPathComponent("run-\(run)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    let store = try await SpruceStore.open(.sqlite(path: folder.appendingPathComponent("store.sqlite").path))
+    let store = try await SpruceStore.open(.sqlite(path: folder.appendingPathComponent("store.sqlite").path), settings: StoreSettings(signingKey: .random()))
     let (_, link) = try await store.createOrganization(ClinicProfile(displayName: "Oak Street Pediatrics"))
     let outbox = try Outbox(directory: folder.appendingPathComponent("outbox").path, syncsToDisk: scheme.syncs,
         chunkFlush: scheme.flush)

@@ -63,7 +63,7 @@ func plainInsertSeconds(count: Int) async throws -> Double {
     return elapsed
 }
 
-let mintStore = try await SpruceStore.open(.sqlite(path: try temporaryDatabase("mint")))
+let mintStore = try await SpruceStore.open(.sqlite(path: try temporaryDatabase("mint")), settings: StoreSettings(signingKey: .random()))
 let (mintOrganization, _) = try await mintStore.createOrganization(ClinicProfile(displayName: "Bench Clinic"))
 // Without tags, so that both sides write the same rows (a tagged link also writes a `link_tags` row).
 let request = MintRequest(organizationID: mintOrganization.id, label: "Flyers")
@@ -80,7 +80,7 @@ print("mint ratio (mint / baseline): \(format(mintRate / baselineRate, 2))x")
 
 var latencies: [Int: Double] = [:]
 for size in sizes {
-    let store = try await SpruceStore.open(.sqlite(path: try temporaryDatabase("resolve-\(size)")))
+    let store = try await SpruceStore.open(.sqlite(path: try temporaryDatabase("resolve-\(size)")), settings: StoreSettings(signingKey: .random()))
     let (organization, _) = try await store.createOrganization(ClinicProfile(displayName: "Bench Clinic \(size)"))
     var codes: [LinkCode] = []
     var remaining = size

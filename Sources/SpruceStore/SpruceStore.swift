@@ -9,7 +9,8 @@ import SpruceCore
 /// ``transaction(_:)``, so a failure leaves nothing half-made.
 ///
 /// ```swift
-/// let store = try await SpruceStore.open(.sqlite(path: "./sprucelink.sqlite"))
+/// let key = try SigningKey(secret: secret)  // shared by every instance
+/// let store = try await SpruceStore.open(.sqlite(path: "./sprucelink.sqlite"), settings: StoreSettings(signingKey: key))
 /// defer { Task { await store.close() } }
 /// let (org, primary) = try await store.createOrganization(ClinicProfile(displayName: "Oak Street Pediatrics"))
 /// ```
@@ -23,7 +24,7 @@ public struct SpruceStore: Sendable {
     /// - Throws: ``StoreError`` for a bad location or a failed migration, or the engine's error.
     public static func open(
         _ location: DatabaseLocation,
-        settings: StoreSettings = StoreSettings(),
+        settings: StoreSettings,
         logger: Logger = Logger(label: "sprucelink.store")
     ) async throws -> SpruceStore {
         try await open(location, settings: settings, logger: logger, runMigrations: true)
@@ -31,7 +32,7 @@ public struct SpruceStore: Sendable {
 
     static func open(
         _ location: DatabaseLocation,
-        settings: StoreSettings = StoreSettings(),
+        settings: StoreSettings,
         logger: Logger = Logger(label: "sprucelink.store"),
         runMigrations: Bool
     ) async throws -> SpruceStore {
@@ -94,13 +95,14 @@ public struct SpruceStore: Sendable {
 /// What the flows need besides the database: the key that signs values sent through browsers, the password
 /// hasher, and the limits on connect requests.
 public struct StoreSettings: Sendable {
-    /// Signs signup continuations and clinic prompts. Instances behind one load balancer must share it.
+    /// Signs signup continuations and clinic prompts. Instances behind one load balancer must share it; the caller
+    /// chooses it (there is no default), so two instances never end up with different keys by omission.
     public var signingKey: SigningKey
     public var passwordHasher: PasswordHasher
     public var connectLimits: ConnectLimits
 
     public init(
-        signingKey: SigningKey = .random(),
+        signingKey: SigningKey,
         passwordHasher: PasswordHasher = PasswordHasher(),
         connectLimits: ConnectLimits = ConnectLimits()
     ) {

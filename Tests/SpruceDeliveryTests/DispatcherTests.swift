@@ -14,7 +14,7 @@ struct DispatcherTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("delivery-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let store = try await SpruceStore.open(.sqlite(path: folder.appendingPathComponent("s.sqlite").path))
+        let store = try await SpruceStore.open(.sqlite(path: folder.appendingPathComponent("s.sqlite").path), settings: StoreSettings(signingKey: .random()))
         do {
             let (_, link) = try await store.createOrganization(ClinicProfile(displayName: "Oak Street Pediatrics"))
             try await body(store, link.code, folder.appendingPathComponent("outbox").path)

@@ -63,7 +63,7 @@ func withServerParts(_ body: (ServerParts) async throws -> Void) async throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sprucelink-hot-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
-    let store = try await SpruceStore.open(.sqlite(path: folder.appendingPathComponent("hot.sqlite").path))
+    let store = try await SpruceStore.open(.sqlite(path: folder.appendingPathComponent("hot.sqlite").path), settings: StoreSettings(signingKey: .random()))
     do {
         try await store.seed(
             try SeedFile.load(from: packageRoot.appendingPathComponent("Fixtures/clinics.json").path),

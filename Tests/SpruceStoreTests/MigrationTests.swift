@@ -12,7 +12,7 @@ struct MigrationTests {
             let latest = SpruceStore.migrations.map(\.version)
             #expect(try await store.appliedMigrations() == latest)
             let (organization, _) = try await store.createOrganization(sampleProfile())
-            let reopened = try await SpruceStore.open(location)
+            let reopened = try await SpruceStore.open(location, settings: StoreSettings(signingKey: .random()))
             #expect(try await reopened.appliedMigrations() == latest)
             #expect(try await reopened.organization(id: organization.id)?.profile.displayName == "Oak Street Pediatrics")
             await reopened.close()
@@ -31,7 +31,7 @@ struct MigrationTests {
     @Test("a missing folder is a clear error, not a crash")
     func missingFolder() async throws {
         await #expect(throws: StoreError.invalidLocation("folder /nonexistent-sprucelink does not exist")) {
-            _ = try await SpruceStore.open(.sqlite(path: "/nonexistent-sprucelink/db.sqlite"))
+            _ = try await SpruceStore.open(.sqlite(path: "/nonexistent-sprucelink/db.sqlite"), settings: StoreSettings(signingKey: .random()))
         }
     }
 
@@ -61,7 +61,7 @@ struct MigrationTests {
     ])
     func rejectsPostgresSettings(setting: String, message: String) async throws {
         do {
-            let store = try await SpruceStore.open(try DatabaseLocation(parsing: setting))
+            let store = try await SpruceStore.open(try DatabaseLocation(parsing: setting), settings: StoreSettings(signingKey: .random()))
             await store.close()
             Issue.record("expected an error")
         } catch {

@@ -1,5 +1,6 @@
 import Foundation
 import SQLKit
+import SpruceCore
 
 /// One versioned step of the schema. Versions are applied in order, each once, and recorded in `schema_migrations`.
 struct Migration: Sendable {
@@ -68,7 +69,8 @@ extension SpruceStore {
 
     /// The versions applied to the database at `location`, without migrating it: empty for a new database.
     public static func appliedMigrations(at location: DatabaseLocation) async throws -> [Int] {
-        let store = try await open(location, runMigrations: false)
+        // Nothing is signed here: a key that no value ever uses.
+        let store = try await open(location, settings: StoreSettings(signingKey: .random()), runMigrations: false)
         do {
             let tables = try await store.read { [engine = store.engine] database in
                 try await database.raw(SQLQueryString(stringLiteral: engine.listTables)).all()

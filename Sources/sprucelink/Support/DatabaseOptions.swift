@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import SpruceCore
 import SpruceStore
 
 /// `--database`, shared by every command that reads or writes the store.
@@ -32,7 +33,10 @@ struct DatabaseOptions: ParsableArguments {
     func withStore<T>(_ body: (SpruceStore) async throws -> T) async throws -> T {
         var logger = Logger(label: "sprucelink.store")
         logger.logLevel = .critical
-        let store = try await SpruceStore.open(try location, logger: logger)
+        // A command signs only what it verifies itself in the same process (the signup continuation of
+        // `sprucelink signup`), so a key of its own is right here; `serve` takes the shared one.
+        let store = try await SpruceStore.open(
+            try location, settings: StoreSettings(signingKey: .random()), logger: logger)
         do {
             let result = try await body(store)
             await store.close()
