@@ -19,7 +19,7 @@ struct ServeCLITests {
           arguments: [[], ["--cache-seconds", "0"], ["--cache-seconds", "2.5"]])
     func serveAndStop(extraArguments: [String]) throws {
         try LinkCLITests.withSeeded { seeded in
-            let port = Int.random(in: 20_000...40_000)
+            let port = try freeLoopbackPort()
             let process = Process()
             process.executableURL = URL(fileURLWithPath: try QRCLI.binary())
             process.arguments = ["serve", "--database", seeded.database, "--port", String(port), "--public-url", "http://127.0.0.1"]
