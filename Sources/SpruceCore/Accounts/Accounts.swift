@@ -89,7 +89,9 @@ public struct AccountDetails: Equatable, Sendable {
                 copy.email = nil
             }
             if let phone, !phone.trimmingWhitespace().isEmpty {
-                copy.phone = try PhoneNumber(parsing: phone).e164
+                let number = try PhoneNumber(parsing: phone)
+                try number.requireTexts()
+                copy.phone = number.e164
             } else {
                 copy.phone = nil
             }
