@@ -2,7 +2,7 @@ import Foundation
 import SpruceCore
 
 /// Everything `sprucelink serve` configures: where to listen, the public URL links are printed with, the secret
-/// that signs values sent through browsers, and the rate caps on login and signup.
+/// that signs values sent through browsers. Rate limits are the store's (``Throttles`` in its settings).
 public struct ServerConfiguration: Sendable {
     /// The environment variable holding the signing secret (at least 32 bytes).
     public static let secretVariable = "SPRUCELINK_SECRET"
@@ -15,7 +15,6 @@ public struct ServerConfiguration: Sendable {
     /// Signs signup continuations, clinic prompts and anonymous CSRF tokens. Instances behind one load balancer
     /// must share it.
     public var signingSecret: ServerSecret
-    public var limits: RateLimits
     /// Seconds between reads of the link change feed: the longest a link disabled (or a profile changed) on
     /// another instance keeps being served from this one's memory. A change made through this instance shows at
     /// once. Zero keeps no links in memory: every request reads the database.
@@ -29,13 +28,16 @@ public struct ServerConfiguration: Sendable {
     /// Addresses of reverse proxies whose `X-Forwarded-For` is believed (``ClientAddress``); empty: none, the TCP
     /// peer is the client.
     public var trustedProxies: [String] = []
+    /// Idle timeout, request deadlines and the cap on open connections.
+    public var connectionLimits = ConnectionLimits()
+    /// The separate listener of `/metrics`; `nil` serves no metrics at all.
+    public var metrics: MetricsListener? = MetricsListener()
 
     public init(
         host: String = "127.0.0.1",
         port: Int = 8080,
         publicURL: String = "https://spruce.care",
         signingSecret: ServerSecret = .random(),
-        limits: RateLimits = RateLimits(),
         linkSyncInterval: TimeInterval = 1,
         sessionLifetime: TimeInterval = 12 * 60 * 60,
         extraHosts: [String] = ScannedLink.defaultHosts
@@ -44,7 +46,6 @@ public struct ServerConfiguration: Sendable {
         self.port = port
         self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
         self.signingSecret = signingSecret
-        self.limits = limits
         self.linkSyncInterval = linkSyncInterval
         self.sessionLifetime = sessionLifetime
         self.extraHosts = extraHosts
@@ -102,20 +103,5 @@ public struct ServerSecret: Sendable {
     public var signingKey: SigningKey {
         // 64 hex characters or a configured text of 32+ bytes: never too short.
         (try? SigningKey(secret: text)) ?? SigningKey.random()
-    }
-}
-
-/// Fixed-window caps on login and signup, per client address and per account, kept in the database.
-public struct RateLimits: Sendable {
-    public var loginPerAddress: Int
-    public var loginPerAccount: Int
-    public var signupPerAddress: Int
-    public var window: TimeInterval
-
-    public init(loginPerAddress: Int = 30, loginPerAccount: Int = 10, signupPerAddress: Int = 10, window: TimeInterval = 15 * 60) {
-        self.loginPerAddress = loginPerAddress
-        self.loginPerAccount = loginPerAccount
-        self.signupPerAddress = signupPerAddress
-        self.window = window
     }
 }

@@ -38,7 +38,6 @@ public enum SpruceServer {
     static let routes: [Route] = [
         Route(.get, "/", { try await $0.homePage($1, context: $2) }),
         Route(.get, "/healthz", { try await $0.health($1, context: $2) }),
-        Route(.get, "/metrics", { try await $0.metricsText($1, context: $2) }),
         Route(.get, "/static/style.css", { try await $0.stylesheetResponse($1, context: $2) }),
         Route(.get, "/signup", { try await $0.signupPage($1, context: $2) }),
         Route(.post, "/signup", { try await $0.signup($1, context: $2) }),
@@ -130,12 +129,19 @@ public enum SpruceServer {
             }
         }
         let hotReads = configuration.answersHotReadsFromMemory ? HotReads(site: site) : nil
+        var services: [any Service] = [
+            LinkDirectoryService(directory: site.directory), RateCounterSweep(store: store, logger: logger),
+        ]
+        if let metrics = configuration.metrics { services.append(metrics.makeApplication(site: site, logger: logger)) }
+        let limits = configuration.connectionLimits
         return Application(
             router: router,
-            server: .http1(configuration: .init(additionalChannelHandlers: hotReads.map { [HotReadHandler(reads: $0)] } ?? [])),
+            server: .guardedHTTP1(
+                configuration: .init(additionalChannelHandlers: hotReads.map { [HotReadHandler(reads: $0)] } ?? []),
+                limits: limits, counter: ConnectionCounter(maximum: limits.maximumConnections)),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
-            services: [LinkDirectoryService(directory: site.directory)],
+            services: services,
             logger: logger)
     }
 
