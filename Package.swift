@@ -75,6 +75,7 @@ let package = Package(
                 "SpruceStore",
                 "SpruceQR",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -126,7 +127,10 @@ let package = Package(
         .testTarget(name: "SpruceCoreTests", dependencies: ["SpruceCore"]),
         .testTarget(
             name: "SpruceStoreTests",
-            dependencies: ["SpruceStore", "SpruceCore", .product(name: "PostgresKit", package: "postgres-kit")]
+            dependencies: [
+                "SpruceStore", "SpruceCore", .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(name: "sprucelinkTests", dependencies: ["sprucelink"]),
         .testTarget(

@@ -176,7 +176,9 @@ struct HotReadsTests {
     static func waitForDirectory(_ server: LiveServer) async throws {
         let deadline = ContinuousClock.now + .seconds(10)
         while ContinuousClock.now < deadline {
-            if try await server.browser().get("/healthz").text.contains("\"linkDirectory\":\"current\"") { return }
+            let health = try RawHTTP.exchange(
+                port: server.metricsPort, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            if health.contains("\"linkDirectory\":\"current\"") { return }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw FixtureError(description: "the link directory did not load within 10 s")

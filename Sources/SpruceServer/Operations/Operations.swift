@@ -16,9 +16,22 @@ enum MetricsRegistry {
 }
 
 extension Site {
-    /// `GET /healthz`: 200 when the database answers, 503 when it does not; says whether links are served from
-    /// memory (`current`) or from the database (`loading`, or `stale` when the change feed cannot be read).
+    /// `GET /healthz` on the public port: `{"status":"ok"}` (200) when the database answers,
+    /// `{"status":"unavailable"}` (503) when it does not, and nothing more.
     func health(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        struct Health: Encodable { let status: String }
+        do {
+            _ = try await store.appliedMigrations()
+            return try json(Health(status: "ok"))
+        } catch {
+            context.logger.error("health check: database unavailable", metadata: ["error.type": "\(type(of: error))"])
+            return try json(Health(status: "unavailable"), status: .serviceUnavailable)
+        }
+    }
+
+    /// `GET /healthz` on the metrics listener: as the public one, and whether links are served from memory
+    /// (`current`) or from the database (`loading`, or `stale` when the change feed cannot be read).
+    func detailedHealth(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         struct Health: Encodable {
             let status: String
             let database: String
