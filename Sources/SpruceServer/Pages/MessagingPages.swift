@@ -123,7 +123,8 @@ extension Site {
         let visitor = try await visitor(context)
         guard visitor != .anonymous else { throw ServerError(.loginRequired) }
         let id = try conversationID(context)
-        return try await renderConversation(id, visitor: visitor, error: nil, status: .ok, context: context)
+        let before = FormData(query: request.uri.query).text("before").flatMap { Int64($0) }.flatMap { $0 > 0 ? $0 : nil }
+        return try await renderConversation(id, visitor: visitor, error: nil, status: .ok, before: before, context: context)
     }
 
     func conversationID(_ context: SpruceRequestContext) throws -> ConversationID {
@@ -132,9 +133,10 @@ extension Site {
     }
 
     func renderConversation(
-        _ id: ConversationID, visitor: Visitor, error: String?, status: HTTPResponse.Status, context: SpruceRequestContext
+        _ id: ConversationID, visitor: Visitor, error: String?, status: HTTPResponse.Status, before: Int64? = nil,
+        context: SpruceRequestContext
     ) async throws -> Response {
-        let thread = try await store.thread(as: visitor.identity, id: id)
+        let thread = try await store.thread(as: visitor.identity, id: id, before: before)
         var values = pageValues(thread.entry.title, context: context, visitor: visitor)
         for (key, value) in Self.entryValues(thread.entry) { values[key] = value }
         let formatter = ISO8601DateFormatter()
@@ -143,6 +145,7 @@ extension Site {
         }
         values["error"] = error
         values["backHref"] = Self.home(for: visitor)
+        values["earlierHref"] = thread.earlierCursor.map { "/conversations/\(id.rawValue)?before=\($0)" }
         return page("conversation", values, status: status)
     }
 
