@@ -3,10 +3,18 @@ import Foundation
 import Glibc
 #endif
 
+/// Runs blocking socket work on a Dispatch thread, never on the cooperative pool the server under test needs:
+/// a `recv` that waits there can starve the server on a two-core machine until the receive timeout.
+func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+    }
+}
+
 /// A TCP connection to the test server from a chosen loopback address (every 127.x.y.z is this machine on
 /// Linux), so that several clients can be told apart by address, and so that a test can send half a request or
 /// hold a connection idle.
-final class ClientSocket {
+final class ClientSocket: @unchecked Sendable {
     let descriptor: Int32
 
     /// Connects to `127.0.0.1:port`, leaving from `source`.
@@ -65,7 +73,7 @@ final class ClientSocket {
 
 /// A browser over plain sockets from one loopback address: one request per connection (`Connection: close`),
 /// cookies kept, for tests where the client's address matters.
-final class AddressedBrowser {
+final class AddressedBrowser: @unchecked Sendable {
     let port: Int
     let source: String
     private(set) var cookies: [String: String] = [:]
@@ -75,7 +83,7 @@ final class AddressedBrowser {
         self.source = source
     }
 
-    struct Reply {
+    struct Reply: Sendable {
         let status: Int
         let headers: [(String, String)]
         let body: String
@@ -119,11 +127,20 @@ final class AddressedBrowser {
         return Reply(status: status, headers: headers, body: String(text[split.upperBound...]))
     }
 
-    /// Logs in through the form; returns the status of the POST.
-    func logIn(_ login: String, password: String) throws -> Reply {
-        let page = try request("GET", "/login")
-        return try request("POST", "/login", form: [
-            "login": login, "password": password, "csrf_token": page.csrfToken ?? "",
-        ])
+    /// Logs in through the form, off the cooperative pool; returns the reply to the POST.
+    func logIn(_ login: String, password: String) async throws -> Reply {
+        try await offPool {
+            let page = try self.request("GET", "/login")
+            return try self.request("POST", "/login", form: [
+                "login": login, "password": password, "csrf_token": page.csrfToken ?? "",
+            ])
+        }
+    }
+}
+
+extension RawHTTP {
+    /// ``exchange(port:_:)`` on a Dispatch thread (see ``offPool(_:)``).
+    static func exchangeOffPool(port: Int, _ requests: String) async throws -> String {
+        try await offPool { try exchange(port: port, requests) }
     }
 }

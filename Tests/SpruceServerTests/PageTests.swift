@@ -109,7 +109,7 @@ struct PageTests {
             // /metrics is not on the public port (a practice link cannot be named `metrics` either)...
             #expect(try await browser.get("/metrics").status == .notFound)
             // ...but on the metrics listener, with the traffic figures and the detailed health.
-            let metrics = try RawHTTP.exchange(
+            let metrics = try await RawHTTP.exchangeOffPool(
                 port: server.metricsPort, "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             #expect(metrics.hasPrefix("HTTP/1.1 200"))
             #expect(metrics.contains("text/plain; version=0.0.4"))
@@ -117,7 +117,7 @@ struct PageTests {
             #expect(metrics.contains("sprucelink_resolve_total{outcome=\"not_found\"}"))
             #expect(metrics.contains("hb_requests"))
             #expect(metrics.contains("http_server_request_duration"))
-            let detailed = try RawHTTP.exchange(
+            let detailed = try await RawHTTP.exchangeOffPool(
                 port: server.metricsPort, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             #expect(detailed.contains("\"database\":\"ok\""))
             #expect(detailed.contains("\"linkDirectory\""))

@@ -16,7 +16,7 @@ struct ServerAbuseTests {
             let socket = try ClientSocket(port: server.port, receiveTimeout: 10)
             let start = ContinuousClock.now
             try socket.send("GET /4827163 HTTP/1.1\r\nHost: x\r\n")
-            let (bytes, closed) = socket.receiveAll()
+            let (bytes, closed) = try await offPool { socket.receiveAll() }
             let elapsed = ContinuousClock.now - start
             #expect(closed, "the connection was still open after 10 s")
             #expect(elapsed < .seconds(3), "closed after \(elapsed)")
@@ -39,7 +39,8 @@ struct ServerAbuseTests {
             }
             let sent = try #require(refusedAfter, "the server let the whole trickled head in")
             #expect(sent < 54)
-            #expect(String(decoding: socket.receiveAll().bytes, as: UTF8.self).hasPrefix("HTTP/1.1 408"))
+            let reply = try await offPool { socket.receiveAll().bytes }
+            #expect(String(decoding: reply, as: UTF8.self).hasPrefix("HTTP/1.1 408"))
         }
     }
 
@@ -51,7 +52,7 @@ struct ServerAbuseTests {
             try socket.send(
                 "POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
                     + "Content-Length: 1000\r\n\r\nlogin=a")
-            let (_, closed) = socket.receiveAll()
+            let (_, closed) = try await offPool { socket.receiveAll() }
             let elapsed = ContinuousClock.now - start
             #expect(closed)
             #expect(elapsed < .seconds(3), "closed after \(elapsed)")
@@ -63,7 +64,7 @@ struct ServerAbuseTests {
         try await withLiveServer(connectionLimits: Self.tight) { server in
             let socket = try ClientSocket(port: server.port, receiveTimeout: 10)
             let start = ContinuousClock.now
-            let (bytes, closed) = socket.receiveAll()
+            let (bytes, closed) = try await offPool { socket.receiveAll() }
             #expect(closed)
             #expect(bytes.isEmpty)
             #expect(ContinuousClock.now - start < .seconds(4))
@@ -80,9 +81,9 @@ struct ServerAbuseTests {
                 idle.append(try ClientSocket(port: server.port, from: "127.0.1.\(1 + index % 200)"))
             }
             // A fresh connection (the test client's own may have gone idle meanwhile) is served at once.
-            let answer = try RawHTTP.exchange(port: server.port, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            let answer = try await RawHTTP.exchangeOffPool(port: server.port, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             #expect(answer.hasPrefix("HTTP/1.1 200"))
-            let page = try RawHTTP.exchange(port: server.port, "GET /4827163 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            let page = try await RawHTTP.exchangeOffPool(port: server.port, "GET /4827163 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             #expect(page.hasPrefix("HTTP/1.1 200"))
             #expect(page.contains("Oak Street Pediatrics"))
             #expect(idle.count == 2_000)
@@ -97,7 +98,7 @@ struct ServerAbuseTests {
             for _ in 0..<20 { idle.append(try ClientSocket(port: server.port)) }
             // Let the server accept them all before the one too many.
             try await Task.sleep(for: .milliseconds(300))
-            let refused = try RawHTTP.exchange(port: server.port, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            let refused = try await RawHTTP.exchangeOffPool(port: server.port, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             #expect(refused.hasPrefix("HTTP/1.1 503 Service Unavailable"))
             #expect(refused.contains("Retry-After: 5"))
             #expect(refused.contains("too many open connections"))
@@ -105,7 +106,7 @@ struct ServerAbuseTests {
             var served = ""
             for _ in 0..<50 {
                 try await Task.sleep(for: .milliseconds(100))
-                served = try RawHTTP.exchange(port: server.port, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                served = try await RawHTTP.exchangeOffPool(port: server.port, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
                 if served.hasPrefix("HTTP/1.1 200") { break }
             }
             #expect(served.hasPrefix("HTTP/1.1 200"))
@@ -116,8 +117,8 @@ struct ServerAbuseTests {
     func metricsListener() async throws {
         try await withLiveServer { server in
             let request = "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-            #expect(try RawHTTP.exchange(port: server.port, request).hasPrefix("HTTP/1.1 404"))
-            let metrics = try RawHTTP.exchange(port: server.metricsPort, request)
+            #expect(try await RawHTTP.exchangeOffPool(port: server.port, request).hasPrefix("HTTP/1.1 404"))
+            let metrics = try await RawHTTP.exchangeOffPool(port: server.metricsPort, request)
             #expect(metrics.hasPrefix("HTTP/1.1 200"))
             #expect(metrics.contains("hb_requests"))
             #expect(metrics.contains("text/plain; version=0.0.4"))
