@@ -233,6 +233,30 @@ struct SecurityTests {
         }
     }
 
+    @Test("a flood of anonymous Connect clicks does not spend the practice's cap: a real patient still connects")
+    func anonymousClicksSpareThePracticeCap() async throws {
+        var throttles = Throttles.unlimited
+        throttles.connectsPerOrganization = RatePolicy(limit: 2, window: 900)
+        throttles.connectsPerVisitor = RatePolicy(limit: 100, window: 900)
+        try await withLiveServer(throttles: throttles) { server in
+            let flooder = server.browser()
+            for _ in 0..<10 {
+                let click = try await flooder.connect(via: "/5093318")
+                #expect(click.status == .seeOther)
+                #expect(click.location?.hasPrefix("/signup?continuation=") == true)
+            }
+            let patient = server.browser()
+            let signup = try await patient.get(try #require(try await patient.connect(via: "/5093318").location))
+            let created = try await patient.post(
+                "/signup",
+                form: ["name": "Ada Lovelace", "email": "ada@example.com", "password": "patient password",
+                       "continuation": try #require(signup.hiddenValue("continuation"))],
+                from: signup)
+            #expect(created.status == .seeOther)
+            #expect(created.location?.hasPrefix("/conversations/") == true)
+        }
+    }
+
     @Test("+15551234567, +1 555 123 4567 and +1-555-123-4567 share one budget over HTTP")
     func phoneSpellingsOverHTTP() async throws {
         try await withLiveServer(throttles: Self.throttles(loginPerClient: 30, loginPerAccountAndClient: 3)) { server in
