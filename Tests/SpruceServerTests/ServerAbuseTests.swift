@@ -8,6 +8,7 @@ import Testing
 /// Slow, idle and too many connections against a live server (real sockets).
 @Suite("The server under abuse: deadlines, idle connections, the connection cap", .serialized)
 struct ServerAbuseTests {
+    static let healthz = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
     static let tight = ConnectionLimits(idleTimeout: 2, headTimeout: 1, bodyTimeout: 1, maximumConnections: 10_000)
 
     @Test("a half-sent request head is answered 408 and closed within the head deadline")
@@ -30,7 +31,8 @@ struct ServerAbuseTests {
             let socket = try ClientSocket(port: server.port, receiveTimeout: 1)
             // 54 bytes, one per 100 ms: at least 5.4 s to send, against a 1 s head deadline.
             var refusedAfter: Int?
-            for (index, character) in "GET /4827163 HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".enumerated() {
+            let head = "GET /4827163 HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+            for (index, character) in head.enumerated() {
                 if (try? socket.send(String(character))) == nil {
                     refusedAfter = index
                     break
@@ -81,9 +83,10 @@ struct ServerAbuseTests {
                 idle.append(try ClientSocket(port: server.port, from: "127.0.1.\(1 + index % 200)"))
             }
             // A fresh connection (the test client's own may have gone idle meanwhile) is served at once.
-            let answer = try await RawHTTP.exchangeOffPool(port: server.port, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            let answer = try await RawHTTP.exchangeOffPool(port: server.port, Self.healthz)
             #expect(answer.hasPrefix("HTTP/1.1 200"))
-            let page = try await RawHTTP.exchangeOffPool(port: server.port, "GET /4827163 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            let page = try await RawHTTP.exchangeOffPool(
+                port: server.port, "GET /4827163 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             #expect(page.hasPrefix("HTTP/1.1 200"))
             #expect(page.contains("Oak Street Pediatrics"))
             #expect(idle.count == 2_000)
@@ -98,7 +101,7 @@ struct ServerAbuseTests {
             for _ in 0..<20 { idle.append(try ClientSocket(port: server.port)) }
             // Let the server accept them all before the one too many.
             try await Task.sleep(for: .milliseconds(300))
-            let refused = try await RawHTTP.exchangeOffPool(port: server.port, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            let refused = try await RawHTTP.exchangeOffPool(port: server.port, Self.healthz)
             #expect(refused.hasPrefix("HTTP/1.1 503 Service Unavailable"))
             #expect(refused.contains("Retry-After: 5"))
             #expect(refused.contains("too many open connections"))
@@ -106,7 +109,7 @@ struct ServerAbuseTests {
             var served = ""
             for _ in 0..<50 {
                 try await Task.sleep(for: .milliseconds(100))
-                served = try await RawHTTP.exchangeOffPool(port: server.port, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                served = try await RawHTTP.exchangeOffPool(port: server.port, Self.healthz)
                 if served.hasPrefix("HTTP/1.1 200") { break }
             }
             #expect(served.hasPrefix("HTTP/1.1 200"))

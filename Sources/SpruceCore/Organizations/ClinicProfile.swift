@@ -110,12 +110,14 @@ extension ClinicProfile {
             throw .tooLong(field: "description", maximum: ProfileLimits.summary.upperBound)
         }
         let fields: [(String, String?, multiline: Bool)] = [
-            ("name", copy.displayName, false), ("specialty", copy.specialty, false), ("description", copy.summary, true),
-            ("address", copy.address, true), ("phone", copy.phone, false), ("website", copy.website, false),
-            ("hours", copy.hours, true),
+            ("name", copy.displayName, false), ("specialty", copy.specialty, false),
+            ("description", copy.summary, true), ("address", copy.address, true), ("phone", copy.phone, false),
+            ("website", copy.website, false), ("hours", copy.hours, true),
         ]
         for case let (field, value?, multiline) in fields {
-            if let rule = FreeText.violation(in: value, multiline: multiline) { throw .invalid(field: field, rule: rule) }
+            if let rule = FreeText.violation(in: value, multiline: multiline) {
+                throw .invalid(field: field, rule: rule)
+            }
         }
         if let website = copy.website {
             let lowered = website.lowercased()

@@ -26,7 +26,8 @@ struct GuardedHTTP1Channel: HTTPChannelHandler {
         }
         let inner = HTTP1Channel(responder: responder, configuration: configuration)
         do {
-            try channel.pipeline.syncOperations.addHandler(ConnectionGuardHandler(counter: counter, deadlines: deadlines))
+            try channel.pipeline.syncOperations.addHandler(
+                ConnectionGuardHandler(counter: counter, deadlines: deadlines))
         } catch {
             return channel.eventLoop.makeFailedFuture(error)
         }

@@ -123,8 +123,10 @@ extension Site {
         let visitor = try await visitor(context)
         guard visitor != .anonymous else { throw ServerError(.loginRequired) }
         let id = try conversationID(context)
-        let before = FormData(query: request.uri.query).text("before").flatMap { Int64($0) }.flatMap { $0 > 0 ? $0 : nil }
-        return try await renderConversation(id, visitor: visitor, error: nil, status: .ok, before: before, context: context)
+        let before = FormData(query: request.uri.query).text("before").flatMap { Int64($0) }
+            .flatMap { $0 > 0 ? $0 : nil }
+        return try await renderConversation(
+            id, visitor: visitor, error: nil, status: .ok, before: before, context: context)
     }
 
     func conversationID(_ context: SpruceRequestContext) throws -> ConversationID {

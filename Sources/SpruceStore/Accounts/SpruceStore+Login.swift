@@ -13,9 +13,11 @@ extension SpruceStore {
     /// that client. So under any burst exactly the budget's worth of guesses reach the password check.
     /// - Parameters:
     ///   - client: who is asking, e.g. the client's IP address.
-    /// - Throws: ``TooManyAttempts`` past a budget (the password is then not checked), ``AccountError/wrongCredentials``
-    ///   for an unknown account or a wrong password alike.
-    public func logIn(_ login: String, password: String, client: String, at now: Date = Date()) async throws -> Visitor {
+    /// - Throws: ``TooManyAttempts`` past a budget (the password is then not checked),
+    ///   ``AccountError/wrongCredentials`` for an unknown account or a wrong password alike.
+    public func logIn(_ login: String, password: String, client: String, at now: Date = Date()) async throws
+        -> Visitor
+    {
         let name = LoginName(login)
         let throttles = settings.throttles
         let account = TokenDigest(hashing: name.normalized).hex

@@ -92,7 +92,8 @@ extension SpruceStore {
         return try await transaction { database in
             try await database.raw("""
                 DELETE FROM rate_counters WHERE scope_key IN (
-                  SELECT scope_key FROM rate_counters WHERE updated_at < \(bind: cutoff) LIMIT \(literal: max(1, limit)))
+                  SELECT scope_key FROM rate_counters WHERE updated_at < \(bind: cutoff)
+                  LIMIT \(literal: max(1, limit)))
                 RETURNING scope_key
                 """).all().count
         }

@@ -108,7 +108,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw UsageError("\(name): must be positive")
         }
         guard (0...65535).contains(metricsPort) else { throw UsageError("--metrics-port: must be from 0 to 65535") }
-        let timeouts = [("--idle-timeout", idleTimeout), ("--head-timeout", headTimeout), ("--body-timeout", bodyTimeout)]
+        let timeouts = [
+            ("--idle-timeout", idleTimeout), ("--head-timeout", headTimeout), ("--body-timeout", bodyTimeout),
+        ]
         for (name, value) in timeouts where !(value > 0 && value <= 3600) {
             throw UsageError("\(name): must be more than 0 and at most 3600 seconds")
         }
