@@ -16,7 +16,7 @@ SWIFT ?= swift
 PYTHON ?= python3
 
 APT_PACKAGES := libqrencode-dev libpng-dev qrencode zbar-tools librsvg2-bin pngcheck postgresql chromium chromium-driver \
-                nginx wrk
+                nginx wrk libphonenumber-dev valgrind
 PIP_MODULES := zxingcpp:zxing-cpp PIL:pillow selenium:selenium schemathesis:schemathesis requests:requests
 SERVE_DATABASE ?= ./sprucelink.sqlite
 SERVE_PORT ?= 8080

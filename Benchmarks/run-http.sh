@@ -15,6 +15,7 @@ SECONDS_PER_RUN=${HTTP_BENCH_SECONDS:-10}
 LINKS=${HTTP_BENCH_LINKS:-100000}
 PORT=${HTTP_BENCH_PORT:-18080}
 NGINX_PORT=${HTTP_BENCH_NGINX_PORT:-18081}
+METRICS_PORT=${HTTP_BENCH_METRICS_PORT:-18082}
 [ -x "$BIN" ] || { echo "missing $BIN: run swift build -c release --product sprucelink" >&2; exit 1; }
 command -v wrk >/dev/null && command -v nginx >/dev/null || { echo "wrk and nginx are needed: make deps" >&2; exit 1; }
 
@@ -61,7 +62,7 @@ nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" &
 NGINX_PID=$!
 
 "$BIN" serve --database "$WORK/bench.sqlite" --host 127.0.0.1 --port "$PORT" --log-level warning \
-    --public-url https://spruce.care 2> "$WORK/server.log" &
+    --public-url https://spruce.care --metrics-port "$METRICS_PORT" 2> "$WORK/server.log" &
 SERVER_PID=$!
 for _ in $(seq 100); do
     curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && curl -sf "http://127.0.0.1:$NGINX_PORT/profile.json" >/dev/null && break
@@ -79,10 +80,10 @@ PY
 BASE="http://127.0.0.1:$PORT"
 # The link directory loads in the background at start; measure the service as it runs, with it loaded.
 for _ in $(seq 300); do
-    curl -sf "$BASE/healthz" | grep -q '"linkDirectory":"current"' && break
+    curl -sf "http://127.0.0.1:$METRICS_PORT/healthz" | grep -q '"linkDirectory":"current"' && break
     sleep 0.1
 done
-curl -sf "$BASE/healthz"; echo
+curl -sf "http://127.0.0.1:$METRICS_PORT/healthz"; echo
 echo "warming up ..."
 HTTP_BENCH_CODES=$WORK/codes.txt HTTP_BENCH_PREFIX=/api/v1/links/ HTTP_BENCH_SUFFIX="" \
     wrk -t2 -c64 -d3s -s Benchmarks/http_codes.lua "$BASE" >/dev/null

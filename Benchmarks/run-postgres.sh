@@ -42,7 +42,7 @@ SPRUCELINK_SEED_PASSWORD="bench password only" "$BIN" seed --database "$WORK/ben
 # memory (with the directory on, all three answer from memory; run-http.sh measures that).
 start() { # database port
     "$BIN" serve --database "$1" --host 127.0.0.1 --port "$2" --log-level warning --public-url https://spruce.care \
-        --cache-seconds 0 \
+        --cache-seconds 0 --metrics-port 0 \
         2>> "$WORK/server.log" &
     PIDS+=($!)
 }

@@ -128,7 +128,7 @@ def main():
             logs.append(log)
             processes.append(subprocess.Popen(
                 [binary, "serve", "--database", cluster.url, "--host", "127.0.0.1", "--port", str(port),
-                 "--public-url", f"http://127.0.0.1:{proxy_port}", "--log-format", "text"],
+                 "--public-url", f"http://127.0.0.1:{proxy_port}", "--log-format", "text", "--metrics-port", "0"],
                 env=env, stdout=log, stderr=log))
         for port in ports:
             check(wait_healthy(f"http://127.0.0.1:{port}"), f"instance on port {port} serves")

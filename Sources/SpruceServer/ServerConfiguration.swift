@@ -1,8 +1,8 @@
 import Foundation
 import SpruceCore
 
-/// Everything `sprucelink serve` configures: where to listen, the public URL links are printed with, and the rate
-/// caps on login and signup.
+/// Everything `sprucelink serve` configures: where to listen, the public URL links are printed with, the limits on
+/// connections, and the metrics listener. Rate limits are the store's (``Throttles`` in its settings).
 ///
 /// The key that signs values sent through browsers is not here: it has one owner, the store's
 /// ``StoreSettings/signingKey``, which the server reads (CSRF tokens use a key derived from it).
@@ -15,7 +15,6 @@ public struct ServerConfiguration: Sendable {
     /// The site's public origin, e.g. `https://spruce.care`: QR codes encode links on it, and an `https` URL
     /// makes the session cookie `Secure`.
     public var publicURL: String
-    public var limits: RateLimits
     /// Seconds between reads of the link change feed: the longest a link disabled (or a profile changed) on
     /// another instance keeps being served from this one's memory. A change made through this instance shows at
     /// once. Zero keeps no links in memory: every request reads the database.
@@ -29,12 +28,15 @@ public struct ServerConfiguration: Sendable {
     /// Addresses of reverse proxies whose `X-Forwarded-For` is believed (``ClientAddress``); empty: none, the TCP
     /// peer is the client.
     public var trustedProxies: [String] = []
+    /// Idle timeout, request deadlines and the cap on open connections.
+    public var connectionLimits = ConnectionLimits()
+    /// The separate listener of `/metrics`; `nil` serves no metrics at all.
+    public var metrics: MetricsListener? = MetricsListener()
 
     public init(
         host: String = "127.0.0.1",
         port: Int = 8080,
         publicURL: String = "https://spruce.care",
-        limits: RateLimits = RateLimits(),
         linkSyncInterval: TimeInterval = 1,
         sessionLifetime: TimeInterval = 12 * 60 * 60,
         extraHosts: [String] = ScannedLink.defaultHosts
@@ -42,7 +44,6 @@ public struct ServerConfiguration: Sendable {
         self.host = host
         self.port = port
         self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
-        self.limits = limits
         self.linkSyncInterval = linkSyncInterval
         self.sessionLifetime = sessionLifetime
         self.extraHosts = extraHosts
@@ -67,20 +68,5 @@ public struct ServerConfiguration: Sendable {
         var hosts = [publicHost]
         for host in extraHosts where !hosts.contains(host) { hosts.append(host) }
         return hosts
-    }
-}
-
-/// Fixed-window caps on login and signup, per client address and per account, kept in the database.
-public struct RateLimits: Sendable {
-    public var loginPerAddress: Int
-    public var loginPerAccount: Int
-    public var signupPerAddress: Int
-    public var window: TimeInterval
-
-    public init(loginPerAddress: Int = 30, loginPerAccount: Int = 10, signupPerAddress: Int = 10, window: TimeInterval = 15 * 60) {
-        self.loginPerAddress = loginPerAddress
-        self.loginPerAccount = loginPerAccount
-        self.signupPerAddress = signupPerAddress
-        self.window = window
     }
 }

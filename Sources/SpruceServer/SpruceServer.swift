@@ -40,13 +40,21 @@ public enum SpruceServer {
     ) async throws -> some ApplicationProtocol {
         let parts = try await ServerParts(store: store, configuration: configuration, logger: logger)
         let hotReads = configuration.answersHotReadsFromMemory ? parts.makeHotReads() : nil
+        var services: [any Service] = [
+            LinkDirectoryService(directory: parts.directory), RateCounterSweep(store: store, logger: logger),
+        ]
+        if let metrics = configuration.metrics {
+            services.append(metrics.makeApplication(operations: parts.operations, logger: logger))
+        }
+        let limits = configuration.connectionLimits
         return Application(
             router: parts.makeRouter(),
-            server: .http1(
-                configuration: .init(additionalChannelHandlers: hotReads.map { [HotReadHandler(reads: $0)] } ?? [])),
+            server: .guardedHTTP1(
+                configuration: .init(additionalChannelHandlers: hotReads.map { [HotReadHandler(reads: $0)] } ?? []),
+                limits: limits, counter: ConnectionCounter(maximum: limits.maximumConnections)),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
-            services: [LinkDirectoryService(directory: parts.directory)],
+            services: services,
             logger: logger)
     }
 }

@@ -19,6 +19,8 @@ public struct SpruceStore: Sendable {
     public let settings: StoreSettings
     let engine: any DatabaseEngine
     let logger: Logger
+    /// Password hashing and checking, off the threads that serve requests.
+    let passwords: PasswordPool
 
     /// Opens (creating if needed) the database at `location` and brings its schema up to date.
     /// - Throws: ``StoreError`` for a bad location or a failed migration, or the engine's error.
@@ -43,7 +45,9 @@ public struct SpruceStore: Sendable {
         case .postgres(let url):
             engine = try PostgresEngine(url: url, logger: logger)
         }
-        let store = SpruceStore(location: location, settings: settings, engine: engine, logger: logger)
+        let store = SpruceStore(
+            location: location, settings: settings, engine: engine, logger: logger,
+            passwords: PasswordPool(threads: settings.passwordThreads))
         do {
             if runMigrations { try await store.migrate() }
         } catch {
@@ -93,22 +97,26 @@ public struct SpruceStore: Sendable {
 }
 
 /// What the flows need besides the database: the key that signs values sent through browsers, the password
-/// hasher, and the limits on connect requests.
+/// hasher, and the rate limits (``Throttles``).
 public struct StoreSettings: Sendable {
     /// Signs signup continuations and clinic prompts. Instances behind one load balancer must share it; the caller
     /// chooses it (there is no default), so two instances never end up with different keys by omission.
     public var signingKey: SigningKey
     public var passwordHasher: PasswordHasher
-    public var connectLimits: ConnectLimits
+    public var throttles: Throttles
+    /// Threads that hash and check passwords (scrypt), apart from every thread that serves requests.
+    public var passwordThreads: Int
 
     public init(
         signingKey: SigningKey,
         passwordHasher: PasswordHasher = PasswordHasher(),
-        connectLimits: ConnectLimits = ConnectLimits()
+        throttles: Throttles = Throttles(),
+        passwordThreads: Int? = nil
     ) {
         self.signingKey = signingKey
         self.passwordHasher = passwordHasher
-        self.connectLimits = connectLimits
+        self.throttles = throttles
+        self.passwordThreads = max(1, passwordThreads ?? PasswordPool.defaultThreads)
     }
 }
 

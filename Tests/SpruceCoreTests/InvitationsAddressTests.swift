@@ -13,7 +13,8 @@ struct InvitationsAddressTests {
             ("+1 416 555 0199", "US", "+14165550199"),
             ("020 7946 0018", "GB", "+442079460018"),
             ("+44 20 7946 0018", "US", "+442079460018"),
-            ("0044 20 7946 0018", "US", "+442079460018"),
+            ("0044 20 7946 0018", "FR", "+442079460018"),
+            ("011 44 20 7946 0018", "US", "+442079460018"),
             ("030 1234567", "DE", "+49301234567"),
             ("06 12 34 56 78", "FR", "+33612345678"),
             ("+33 6 12 34 56 78", "US", "+33612345678"),
@@ -29,13 +30,13 @@ struct InvitationsAddressTests {
         "invalid phone numbers are refused with the rule that failed",
         arguments: [
             ("", "is empty"),
-            ("12345", "+1 numbers have 10 digits"),
-            ("(117) 555-0100", "area codes and exchanges start with 2 to 9"),
-            ("(217) 155-0100", "area codes and exchanges start with 2 to 9"),
+            ("12345", "\"12345\" is too short for a +1 number"),
+            ("(117) 555-0100", "is not a valid +1 number: no such range is assigned"),
+            ("(217) 155-0100", "is not a valid +1 number: no such range is assigned"),
             ("+999 1234 5678", "known country calling code"),
-            ("555-CALL-NOW", "not a digit or a separator"),
-            ("+44 20 7946", "+44 numbers have 9 to 10 digits"),
-            ("217 555 0100 x12", "not a digit or a separator"),
+            ("555-CALL-NOW", "is not a valid +1 number"),
+            ("+44 20 7946", "is a local number: add the area code"),
+            ("217 555 0100 x12", "has an extension: give the number alone"),
         ])
     func refuses(input: String, rule: String) {
         #expect {
@@ -93,6 +94,10 @@ struct InvitationsAddressTests {
         #expect(recipient == InvitationRecipient(name: "Zoë", email: "zoe@example.com", phone: "+12175550100"))
         #expect(throws: InvitationInputError(field: "recipient", rule: "needs an email address or a phone number")) {
             try InvitationRecipient.validated(name: "x", email: " ", phone: "")
+        }
+        #expect(throws: InvitationInputError(
+            field: "phone", rule: "+442079460018 is a fixed-line number, which cannot receive texts")) {
+            try InvitationRecipient.validated(name: "x", email: nil, phone: "+44 20 7946 0018")
         }
         #expect(throws: InvitationInputError(field: "name", rule: "may not hold control characters or line breaks")) {
             try InvitationRecipient.validated(name: "Eve\r\nBcc: all@example.com", email: "e@example.com", phone: nil)

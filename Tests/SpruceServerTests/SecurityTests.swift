@@ -171,10 +171,20 @@ struct SecurityTests {
         }
     }
 
-    @Test("login and signup are rate-limited per address and per account with a 429 page")
+    static func throttles(
+        loginPerClient: Int = 10_000, loginPerAccountAndClient: Int = 10_000, signupsPerClient: Int = 10_000
+    ) -> Throttles {
+        var throttles = Throttles.unlimited
+        throttles.loginFailuresPerClient = RatePolicy(limit: loginPerClient, window: 900)
+        throttles.loginFailuresPerAccountAndClient = RatePolicy(limit: loginPerAccountAndClient, window: 900)
+        throttles.loginFailuresPerAccount = RatePolicy(limit: 20, window: 3600, growingDelay: .init())
+        throttles.signupsPerClient = RatePolicy(limit: signupsPerClient, window: 900)
+        return throttles
+    }
+
+    @Test("failed logins are limited per account and client, signups per client, with a 429 page")
     func rateLimits() async throws {
-        let limits = RateLimits(loginPerAddress: 100, loginPerAccount: 3, signupPerAddress: 2)
-        try await withLiveServer(limits: limits) { server in
+        try await withLiveServer(throttles: Self.throttles(loginPerAccountAndClient: 3, signupsPerClient: 2)) { server in
             let browser = server.browser()
             for _ in 0..<3 {
                 #expect(try await browser.logIn("sam@riverbendpt.example", password: "wrong password").status == .unauthorized)
@@ -182,8 +192,10 @@ struct SecurityTests {
             let limited = try await browser.logIn("sam@riverbendpt.example")
             #expect(limited.status == .tooManyRequests)
             #expect(limited.text.contains("Too many attempts"))
-            #expect(limited.text.contains("login attempts for this account"))
-            #expect(limited.headers[.retryAfter] == "900")
+            #expect(limited.text.contains("failed logins for this account from this address"))
+            // The window started at the first failure: what is left of its 15 minutes.
+            let retryAfter = try #require(limited.headers[.retryAfter].flatMap { Int($0) })
+            #expect((1...900).contains(retryAfter))
             // Another account from the same address is not blocked by this one's cap.
             #expect(try await browser.logIn("priya.raman@lumenderm.example").status == .seeOther)
 
@@ -204,6 +216,59 @@ struct SecurityTests {
         }
     }
 
+    @Test("ten wrong passwords from 127.0.0.2 do not stop the owner logging in from 127.0.0.3")
+    func ownerOnAnotherClient() async throws {
+        try await withLiveServer(throttles: Self.throttles(loginPerClient: 30, loginPerAccountAndClient: 5)) { server in
+            let attacker = AddressedBrowser(port: server.port, from: "127.0.0.2")
+            var statuses: [Int] = []
+            for _ in 0..<10 {
+                statuses.append(try await attacker.logIn("sam@riverbendpt.example", password: "wrong password").status)
+            }
+            #expect(statuses == Array(repeating: 401, count: 5) + Array(repeating: 429, count: 5))
+            #expect(try await attacker.logIn("sam@riverbendpt.example", password: staffPassword).status == 429)
+            let owner = AddressedBrowser(port: server.port, from: "127.0.0.3")
+            let loggedIn = try await owner.logIn("Sam@RiverbendPT.example", password: staffPassword)
+            #expect(loggedIn.status == 303)
+            #expect(loggedIn.header("Location") == "/inbox")
+        }
+    }
+
+    @Test("a flood of anonymous Connect clicks does not spend the practice's cap: a real patient still connects")
+    func anonymousClicksSpareThePracticeCap() async throws {
+        var throttles = Throttles.unlimited
+        throttles.connectsPerOrganization = RatePolicy(limit: 2, window: 900)
+        throttles.connectsPerVisitor = RatePolicy(limit: 100, window: 900)
+        try await withLiveServer(throttles: throttles) { server in
+            let flooder = server.browser()
+            for _ in 0..<10 {
+                let click = try await flooder.connect(via: "/5093318")
+                #expect(click.status == .seeOther)
+                #expect(click.location?.hasPrefix("/signup?continuation=") == true)
+            }
+            let patient = server.browser()
+            let signup = try await patient.get(try #require(try await patient.connect(via: "/5093318").location))
+            let created = try await patient.post(
+                "/signup",
+                form: ["name": "Ada Lovelace", "email": "ada@example.com", "password": "patient password",
+                       "continuation": try #require(signup.hiddenValue("continuation"))],
+                from: signup)
+            #expect(created.status == .seeOther)
+            #expect(created.location?.hasPrefix("/conversations/") == true)
+        }
+    }
+
+    @Test("+15551234567, +1 555 123 4567 and +1-555-123-4567 share one budget over HTTP")
+    func phoneSpellingsOverHTTP() async throws {
+        try await withLiveServer(throttles: Self.throttles(loginPerClient: 30, loginPerAccountAndClient: 3)) { server in
+            let client = AddressedBrowser(port: server.port, from: "127.0.0.4")
+            var statuses: [Int] = []
+            for spelling in ["+15551234567", "+1 555 123 4567", "+1-555-123-4567", "+1 (555) 123-4567"] {
+                statuses.append(try await client.logIn(spelling, password: "wrong password").status)
+            }
+            #expect(statuses == [401, 401, 401, 429])
+        }
+    }
+
     /// Signs a new patient up, the request saying it was forwarded for `forwardedFor`; returns the final status.
     func signUp(_ server: LiveServer, _ index: Int, forwardedFor: String) async throws -> HTTPResponse.Status {
         let visitor = server.browser()
@@ -215,8 +280,8 @@ struct SecurityTests {
 
     @Test("behind a trusted proxy the signup cap counts the forwarded client address, not the proxy's")
     func trustedProxy() async throws {
-        let limits = RateLimits(loginPerAddress: 100, loginPerAccount: 100, signupPerAddress: 2)
-        try await withLiveServer(limits: limits, trustedProxies: ["127.0.0.1"]) { server async throws in
+        try await withLiveServer(throttles: Self.throttles(signupsPerClient: 2), trustedProxies: ["127.0.0.1"]) {
+            server async throws in
             #expect(try await signUp(server, 0, forwardedFor: "203.0.113.7") == .seeOther)
             // A client's own forged entry on the left is ignored: the proxy appended the real address.
             #expect(try await signUp(server, 1, forwardedFor: "198.51.100.1, 203.0.113.7") == .seeOther)
@@ -227,8 +292,7 @@ struct SecurityTests {
 
     @Test("without a trusted proxy X-Forwarded-For is ignored: a client cannot dodge the cap by forging it")
     func untrustedForwardedFor() async throws {
-        let limits = RateLimits(loginPerAddress: 100, loginPerAccount: 100, signupPerAddress: 2)
-        try await withLiveServer(limits: limits) { server async throws in
+        try await withLiveServer(throttles: Self.throttles(signupsPerClient: 2)) { server async throws in
             #expect(try await signUp(server, 0, forwardedFor: "203.0.113.1") == .seeOther)
             #expect(try await signUp(server, 1, forwardedFor: "203.0.113.2") == .seeOther)
             #expect(try await signUp(server, 2, forwardedFor: "203.0.113.3") == .tooManyRequests)
@@ -252,15 +316,15 @@ struct SecurityTests {
             == expected)
     }
 
-    @Test("per-address login cap")
+    @Test("per-address cap on failed logins, whatever the account")
     func addressCap() async throws {
-        try await withLiveServer(limits: RateLimits(loginPerAddress: 2, loginPerAccount: 100, signupPerAddress: 100)) { server in
+        try await withLiveServer(throttles: Self.throttles(loginPerClient: 2)) { server in
             let browser = server.browser()
             _ = try await browser.logIn("a@example.com", password: "wrong password")
             _ = try await browser.logIn("b@example.com", password: "wrong password")
             let blocked = try await browser.logIn("c@example.com", password: "wrong password")
             #expect(blocked.status == .tooManyRequests)
-            #expect(blocked.text.contains("login attempts from this address"))
+            #expect(blocked.text.contains("failed logins from this address"))
         }
     }
 }

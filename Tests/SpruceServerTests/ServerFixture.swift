@@ -22,11 +22,12 @@ let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
 /// A live server (HummingbirdTesting `.live`, a real socket on a free port) over a fresh SQLite file seeded
 /// from Fixtures/clinics.json. `body` gets the store and a client factory.
 func withLiveServer<T: Sendable>(
-    limits: RateLimits = RateLimits(loginPerAddress: 10_000, loginPerAccount: 10_000, signupPerAddress: 10_000),
+    throttles: Throttles = .unlimited,
     publicURL: String = "https://spruce.care",
     signingKey: SigningKey = .random(),
     answersHotReadsFromMemory: Bool = true,
     trustedProxies: [String] = [],
+    connectionLimits: ConnectionLimits = ConnectionLimits(),
     _ body: @Sendable (LiveServer) async throws -> T
 ) async throws -> T {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sprucelink-http-\(UUID().uuidString)")
@@ -35,7 +36,7 @@ func withLiveServer<T: Sendable>(
     let store = try await SpruceStore.open(
         .sqlite(path: folder.appendingPathComponent("test.sqlite").path),
         settings: StoreSettings(
-            signingKey: signingKey, passwordHasher: PasswordHasher(cost: 16), connectLimits: .unlimited))
+            signingKey: signingKey, passwordHasher: PasswordHasher(cost: 16), throttles: throttles))
     do {
         try await store.seed(
             try SeedFile.load(from: packageRoot.appendingPathComponent("Fixtures/clinics.json").path),
@@ -43,12 +44,16 @@ func withLiveServer<T: Sendable>(
         var logger = Logger(label: "test.server")
         logger.logLevel = .warning
         var configuration = ServerConfiguration(
-            host: "127.0.0.1", port: 0, publicURL: publicURL, limits: limits, linkSyncInterval: 1)
+            host: "127.0.0.1", port: 0, publicURL: publicURL, linkSyncInterval: 1)
         configuration.answersHotReadsFromMemory = answersHotReadsFromMemory
         configuration.trustedProxies = trustedProxies
+        configuration.connectionLimits = connectionLimits
+        let metricsPort = PortBox()
+        configuration.metrics = MetricsListener(host: "127.0.0.1", port: 0) { port in metricsPort.set(port) }
         let app = try await SpruceServer.makeApplication(store: store, configuration: configuration, logger: logger)
         let result = try await app.test(.live) { client in
-            try await body(LiveServer(client: client, store: store, port: client.port ?? 0))
+            try await body(LiveServer(
+                client: client, store: store, port: client.port ?? 0, metricsPort: try await metricsPort.wait()))
         }
         await store.close()
         return result
@@ -79,10 +84,28 @@ func withServerParts(_ body: (ServerParts) async throws -> Void) async throws {
     }
 }
 
+/// The port the metrics listener reports once it is up.
+final class PortBox: Sendable {
+    private let port = Atomic<Int>(0)
+
+    func set(_ value: Int) { port.store(value, ordering: .releasing) }
+
+    func wait() async throws -> Int {
+        for _ in 0..<200 {
+            let value = port.load(ordering: .acquiring)
+            if value != 0 { return value }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        throw FixtureError(description: "the metrics listener did not start within 5 s")
+    }
+}
+
 struct LiveServer: Sendable {
     let client: any TestClientProtocol
     let store: SpruceStore
     let port: Int
+    /// The separate `/metrics` listener's port.
+    let metricsPort: Int
 
     /// A new browser with an empty cookie jar.
     func browser() -> Browser { Browser(client: client) }

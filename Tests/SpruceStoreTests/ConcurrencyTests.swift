@@ -84,28 +84,46 @@ struct ConcurrencyTests {
         }
     }
 
-    @Test("connect requests are capped per visitor and per organization, with a clear error", arguments: TestEngine.all)
+    @Test(
+        "connect requests are capped per visitor and, for visitors who create something, per organization",
+        arguments: TestEngine.all)
     func rateCaps(engine: TestEngine) async throws {
-        let limits = ConnectLimits(perVisitor: 3, perOrganization: 5, window: 60)
-        try await withStore(engine, settings: testSettings(limits: limits)) { store, _ in
+        var throttles = Throttles.unlimited
+        throttles.connectsPerVisitor = RatePolicy(limit: 3, window: 60)
+        throttles.connectsPerOrganization = RatePolicy(limit: 5, window: 60)
+        try await withStore(engine, settings: testSettings(throttles: throttles)) { store, _ in
             let world = try await ConnectWorld.make(store)
+            let code = world.practiceLink.code
             let now = Date()
             for _ in 0..<3 {
-                _ = try await store.connect(visitor: .anonymous, via: .practice(world.practiceLink.code), rateKey: "10.0.0.1", at: now)
+                _ = try await store.connect(visitor: .anonymous, via: .practice(code), rateKey: "10.0.0.1", at: now)
             }
-            await #expect(throws: MessagingError.rateLimited(scope: "visitor", limit: 3, window: 60)) {
-                _ = try await store.connect(visitor: .anonymous, via: .practice(world.practiceLink.code), rateKey: "10.0.0.1", at: now)
+            await #expect(throws: TooManyAttempts.self) {
+                _ = try await store.connect(visitor: .anonymous, via: .practice(code), rateKey: "10.0.0.1", at: now)
             }
-            for _ in 0..<2 {
-                _ = try await store.connect(visitor: .anonymous, via: .practice(world.practiceLink.code), rateKey: "10.0.0.2", at: now)
+            // Anonymous clicks create nothing, so 30 of them from ten clients leave the practice's cap untouched.
+            for client in 2...11 {
+                for _ in 0..<3 {
+                    _ = try await store.connect(visitor: .anonymous, via: .practice(code), rateKey: "10.0.0.\(client)", at: now)
+                }
             }
-            await #expect(throws: MessagingError.rateLimited(scope: "organization", limit: 5, window: 60)) {
-                _ = try await store.connect(visitor: .anonymous, via: .practice(world.practiceLink.code), rateKey: "10.0.0.3", at: now)
+            var patients: [Patient] = []
+            for index in 0..<6 {
+                patients.append(try await world.signUp("P\(index)", email: "p\(index)@example.com").0)
             }
-            #expect(MessagingError.rateLimited(scope: "organization", limit: 5, window: 60).description
-                == "too many connect requests for this organization: at most 5 per 1 minutes")
+            for patient in patients.prefix(5) {
+                _ = try await store.connect(visitor: .patient(patient), via: .practice(code), at: now)
+            }
+            do {
+                _ = try await store.connect(visitor: .patient(patients[5]), via: .practice(code), at: now)
+                Issue.record("the sixth patient passed the organization's cap")
+            } catch let error as TooManyAttempts {
+                #expect(error.description
+                    == "too many connect requests for this organization: at most 5 per minute; try again in 1 minute")
+                #expect(error.retryAfter == 60)
+            }
             _ = try await store.connect(
-                visitor: .anonymous, via: .practice(world.practiceLink.code), rateKey: "10.0.0.1", at: now.addingTimeInterval(61))
+                visitor: .anonymous, via: .practice(code), rateKey: "10.0.0.1", at: now.addingTimeInterval(61))
         }
     }
 }

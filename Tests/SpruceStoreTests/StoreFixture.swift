@@ -121,8 +121,8 @@ func sampleProfile(_ name: String = "Oak Street Pediatrics", kind: OrganizationK
 }
 
 /// Settings for tests: a cheap password hash (the real cost is exercised once, in its own test) and no rate caps.
-func testSettings(limits: ConnectLimits = .unlimited) -> StoreSettings {
-    StoreSettings(signingKey: .random(), passwordHasher: PasswordHasher(cost: 16), connectLimits: limits)
+func testSettings(throttles: Throttles = .unlimited) -> StoreSettings {
+    StoreSettings(signingKey: .random(), passwordHasher: PasswordHasher(cost: 16), throttles: throttles)
 }
 
 extension SpruceStore {

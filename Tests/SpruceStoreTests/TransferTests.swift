@@ -37,7 +37,7 @@ struct TransferTests {
             let (lines, exported) = try await Self.dump(store)
             #expect(exported.rows["organizations"] == 2)
             #expect(exported.rows.values.allSatisfy { $0 >= 0 })
-            #expect(exported.rows.filter { $0.value == 0 }.keys.sorted() == ["api_keys", "invitation_opt_outs", "rate_events", "sessions"])
+            #expect(exported.rows.filter { $0.value == 0 }.keys.sorted() == ["api_keys", "invitation_opt_outs", "rate_counters", "sessions"])
             try await withStore(target) { copy, _ async throws in
                 let imported = try await copy.importDump(lines: lines, merge: false)
                 #expect(imported.rows == exported.rows)

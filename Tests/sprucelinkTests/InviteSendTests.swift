@@ -73,7 +73,7 @@ struct InviteSendTests {
             let (database2, code2) = try InviteCLI.setUp(
                 in: directory.appendingPathComponent("x", isDirectory: true).creatingDirectory(), practice: "Клиника Солнышко")
             let wide = try QRCLI.sprucelink([
-                "invite", "send", "--database", database2, "--link", code2, "--phone", "+44 20 7946 0018", "--via", "text",
+                "invite", "send", "--database", database2, "--link", code2, "--phone", "+44 7400 123456", "--via", "text",
                 "--outbox", outbox,
             ])
             #expect(wide.status == 0, "\(wide.stderr)")
@@ -84,7 +84,7 @@ struct InviteSendTests {
             #expect(lines[0]["encoding"] as? String == "gsm7")
             #expect(lines[0]["segments"] as? Int == 1)
             #expect((lines[0]["body"] as? String)?.contains("Oak Street Pediatrics") == true)
-            #expect(lines[1]["to"] as? String == "+442079460018")
+            #expect(lines[1]["to"] as? String == "+447400123456")
             #expect(lines[1]["encoding"] as? String == "ucs2")
             #expect(lines[1]["segments"] as? Int == 2)
         }
@@ -94,7 +94,11 @@ struct InviteSendTests {
         "bad inputs are one line naming the option, exit 64",
         arguments: [
             (["--email", "nope"], "Error: --email: \"nope\" has no @"),
-            (["--phone", "12345", "--via", "text"], "Error: --phone: +1 numbers have 10 digits"),
+            (["--phone", "12345", "--via", "text"], "Error: --phone: \"12345\" is too short for a +1 number"),
+            (
+                ["--phone", "+44 20 7946 0018", "--via", "text"],
+                "Error: --phone: +442079460018 is a fixed-line number, which cannot receive texts"
+            ),
             (["--email", "a@example.com", "--link", "x!"], "Error: --link:"),
             (["--email", "a@example.com", "--from", "Desk <broken"], "Error: --from:"),
             (["--email", "a@example.com", "--public-url", "ftp://x"], "Error: --public-url:"),

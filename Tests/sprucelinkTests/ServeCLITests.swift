@@ -22,8 +22,10 @@ struct ServeCLITests {
             let port = try freeLoopbackPort()
             let process = Process()
             process.executableURL = URL(fileURLWithPath: try QRCLI.binary())
-            process.arguments = ["serve", "--database", seeded.database, "--port", String(port), "--public-url", "http://127.0.0.1"]
-                + extraArguments
+            process.arguments = [
+                "serve", "--database", seeded.database, "--port", String(port), "--public-url", "http://127.0.0.1",
+                "--metrics-port", "0",
+            ] + extraArguments
             process.currentDirectoryURL = seeded.folder
             var environment = ProcessInfo.processInfo.environment
             environment["SPRUCELINK_SECRET"] = String(repeating: "s", count: 40)
@@ -78,6 +80,15 @@ struct ServeCLITests {
             #expect(url.status == 64)
             let proxy = try seeded.run(["serve", "--trusted-proxy", "127.0.0.1", "--trusted-proxy", "proxy.local"])
             #expect(proxy.status == 64)
+            let head = try seeded.run(["serve", "--head-timeout", "0"])
+            #expect(head.status == 64)
+            #expect(head.stderr == "Error: --head-timeout: must be more than 0 and at most 3600 seconds\n")
+            let cap = try seeded.run(["serve", "--max-connections", "0"])
+            #expect(cap.stderr == "Error: --max-connections: must be from 1 to 1000000\n")
+            let metrics = try seeded.run(["serve", "--metrics-port", "65536"])
+            #expect(metrics.stderr == "Error: --metrics-port: must be from 0 to 65535\n")
+            let budget = try seeded.run(["serve", "--login-account-budget", "0"])
+            #expect(budget.stderr == "Error: --login-account-budget: must be positive\n")
             #expect(proxy.stderr == "Error: --trusted-proxy: \"proxy.local\" is not an IP address\n")
         }
     }

@@ -76,6 +76,7 @@ public struct AccountDetails: Equatable, Sendable {
         guard copy.name.count <= Self.nameLimit else {
             throw .invalid(field: "name", rule: "is longer than \(Self.nameLimit) characters")
         }
+        if let rule = FreeText.violation(in: copy.name) { throw .invalid(field: "name", rule: rule) }
         if let email, email.count > Self.emailLimit {
             throw .invalid(field: "email", rule: "is longer than \(Self.emailLimit) characters")
         }
@@ -89,7 +90,9 @@ public struct AccountDetails: Equatable, Sendable {
                 copy.email = nil
             }
             if let phone, !phone.trimmingWhitespace().isEmpty {
-                copy.phone = try PhoneNumber(parsing: phone).e164
+                let number = try PhoneNumber(parsing: phone)
+                try number.requireTexts()
+                copy.phone = number.e164
             } else {
                 copy.phone = nil
             }

@@ -96,19 +96,3 @@ public enum ConnectDecision: Equatable, Sendable {
         }
     }
 }
-
-/// Limits on connect requests, so that neither one visitor nor one organization can flood the others.
-public struct ConnectLimits: Equatable, Sendable {
-    public var perVisitor: Int
-    public var perOrganization: Int
-    public var window: TimeInterval
-
-    public init(perVisitor: Int = 30, perOrganization: Int = 1_000, window: TimeInterval = 15 * 60) {
-        self.perVisitor = perVisitor
-        self.perOrganization = perOrganization
-        self.window = window
-    }
-
-    /// No limits: for tests and imports.
-    public static let unlimited = ConnectLimits(perVisitor: .max, perOrganization: .max, window: 60)
-}

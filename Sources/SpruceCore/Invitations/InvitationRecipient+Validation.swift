@@ -3,7 +3,7 @@ extension InvitationRecipient {
     public static let nameLimit = 120
 
     /// A recipient from what a user typed: the name trimmed, the email checked (``EmailAddress``), the phone
-    /// normalized to E.164 (``PhoneNumber``). Empty strings count as absent.
+    /// normalized to E.164 (``PhoneNumber``) and able to receive texts. Empty strings count as absent.
     /// - Parameters:
     ///   - defaultRegion: the region for phone numbers written without a country code.
     /// - Throws: ``InvitationInputError`` naming the field: `email`, `phone`, `name`, or `recipient` when both
@@ -32,6 +32,7 @@ extension InvitationRecipient {
         let number = try phone.flatMap { text throws(InvitationInputError) in
             text.isEmpty ? nil : try PhoneNumber(parsing: text, defaultRegion: defaultRegion)
         }
+        try number?.requireTexts()
         return InvitationRecipient(
             name: name?.isEmpty == false ? name : nil, email: address?.address, phone: number?.e164)
     }

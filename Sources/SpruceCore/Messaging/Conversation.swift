@@ -159,8 +159,9 @@ public struct Message: Equatable, Sendable {
 
     /// Trims a message body and checks it is neither empty nor too long.
     public static func validatedBody(_ body: String) throws(MessagingError) -> String {
-        let trimmed = body.trimmingWhitespace()
+        let trimmed = FreeText.normalizingLineBreaks(body).trimmingWhitespace()
         guard !trimmed.isEmpty else { throw .invalid(field: "message", rule: "is empty") }
+        if let rule = FreeText.violation(in: trimmed, multiline: true) { throw .invalid(field: "message", rule: rule) }
         guard trimmed.count <= bodyLimit else {
             throw .invalid(field: "message", rule: "is longer than \(bodyLimit) characters")
         }
@@ -170,12 +171,19 @@ public struct Message: Equatable, Sendable {
 
 /// A conversation opened by a participant: who is in it and its messages, oldest first.
 public struct ConversationThread: Equatable, Sendable {
-    public let entry: InboxEntry
-    public let messages: [Message]
+    /// Messages per page unless asked otherwise.
+    public static let pageSize = 50
 
-    public init(entry: InboxEntry, messages: [Message]) {
+    public let entry: InboxEntry
+    /// One page of messages, oldest first: the newest ones, or those before the cursor asked for.
+    public let messages: [Message]
+    /// Where the next (older) page starts: pass it as `before`; `nil` when this page reaches the first message.
+    public let earlierCursor: Int64?
+
+    public init(entry: InboxEntry, messages: [Message], earlierCursor: Int64? = nil) {
         self.entry = entry
         self.messages = messages
+        self.earlierCursor = earlierCursor
     }
 }
 
@@ -215,7 +223,6 @@ public enum MessagingError: Error, Equatable, Sendable, CustomStringConvertible 
     case invalid(field: String, rule: String)
     case patientWithoutSecureAccount
     case notConnected
-    case rateLimited(scope: String, limit: Int, window: TimeInterval)
 
     public var description: String {
         switch self {
@@ -224,8 +231,6 @@ public enum MessagingError: Error, Equatable, Sendable, CustomStringConvertible 
         case .invalid(let field, let rule): "\(field) \(rule)"
         case .patientWithoutSecureAccount: "the patient has no secure account, so they cannot join a group conversation"
         case .notConnected: "the two clinics are not connected yet; connect with the clinic first"
-        case .rateLimited(let scope, let limit, let window):
-            "too many connect requests for this \(scope): at most \(limit) per \(Int(window / 60)) minutes"
         }
     }
 }

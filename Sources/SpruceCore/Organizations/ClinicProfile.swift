@@ -109,12 +109,15 @@ extension ClinicProfile {
         if let summary, summary.count > ProfileLimits.summary.upperBound {
             throw .tooLong(field: "description", maximum: ProfileLimits.summary.upperBound)
         }
-        let fields: [(String, String?)] = [
-            ("name", copy.displayName), ("specialty", copy.specialty), ("description", copy.summary),
-            ("address", copy.address), ("phone", copy.phone), ("website", copy.website), ("hours", copy.hours),
+        let fields: [(String, String?, multiline: Bool)] = [
+            ("name", copy.displayName, false), ("specialty", copy.specialty, false),
+            ("description", copy.summary, true), ("address", copy.address, true), ("phone", copy.phone, false),
+            ("website", copy.website, false), ("hours", copy.hours, true),
         ]
-        for case let (field, value?) in fields where value.unicodeScalars.contains(where: Self.isForbiddenControl) {
-            throw .invalid(field: field, rule: "must not contain control characters")
+        for case let (field, value?, multiline) in fields {
+            if let rule = FreeText.violation(in: value, multiline: multiline) {
+                throw .invalid(field: field, rule: rule)
+            }
         }
         if let website = copy.website {
             let lowered = website.lowercased()
@@ -124,12 +127,6 @@ extension ClinicProfile {
         }
         copy.monogram = Self.monogram(for: copy.displayName)
         return copy
-    }
-
-    /// Control characters other than tab and line breaks: never part of a name or an address, and the server's
-    /// page skeletons use them as markers.
-    static func isForbiddenControl(_ scalar: Unicode.Scalar) -> Bool {
-        (scalar.value < 0x20 && !["\t", "\n", "\r"].contains(scalar)) || (0x7F...0x9F).contains(scalar.value)
     }
 }
 

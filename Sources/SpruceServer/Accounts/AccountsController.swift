@@ -19,7 +19,6 @@ struct AccountsController: Sendable {
     let links: LinkLookup
     let connectResponses: ConnectResponses
     let cookies: SessionCookies
-    let limits: RateLimits
 
     /// - Parameter browser: the group of browser pages (session and CSRF middleware).
     func addRoutes(to browser: RouterGroup<SpruceRequestContext>) {
@@ -75,17 +74,15 @@ struct AccountsController: Sendable {
     /// `POST /signup`: creates the patient account, logs it in, and finishes the connect the link started.
     func signup(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         let form = context.form
-        try await store.countAttempt(
-            "signup:address:\(context.clientAddress)", scope: "signups from this address",
-            limit: limits.signupPerAddress, window: limits.window)
         let details = AccountDetails(
             name: form["name"] ?? "", email: form.text("email"), phone: form.text("phone"), password: form["password"] ?? "")
         let continuation = form.text("continuation")
         let patient: Patient
         let outcome: ConnectOutcome?
         do {
-            (patient, outcome) = try await store.signUpPatient(details, continuation: continuation)
-        } catch let error where !(error is RateLimitExceeded) && MappedError.from(error).status.code < 500 {
+            (patient, outcome) = try await store.signUpPatient(
+                details, continuation: continuation, client: context.clientAddress)
+        } catch let error where !(error is TooManyAttempts) && MappedError.from(error).status.code < 500 {
             let mapped = MappedError.from(error)
             let fields = ["name": form["name"] ?? "", "email": form["email"] ?? "", "phone": form["phone"] ?? ""]
             let keep = (error is SignedValueError || error is InvitationUnavailable) ? nil : continuation
@@ -135,22 +132,17 @@ struct AccountsController: Sendable {
         return pages.page("login", values, status: status, headers: headers)
     }
 
-    /// `POST /login`: checks the password (rate-capped per address and per account), starts a new session with a
-    /// new id, then finishes a pending connect, or follows `next` when it is a path on this site.
+    /// `POST /login`: checks the password (failures throttled by the store per account and client, per client, and
+    /// per account), starts a new session with a new id, then finishes a pending connect, or follows `next` when it
+    /// is a path on this site.
     func login(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         let form = context.form
         let login = (form.text("login") ?? "").lowercased()
         let next = SafeRedirect.relativePath(form.text("next"))
         let continuation = form.text("continuation")
-        try await store.countAttempt(
-            "login:address:\(context.clientAddress)", scope: "login attempts from this address",
-            limit: limits.loginPerAddress, window: limits.window)
-        try await store.countAttempt(
-            "login:account:\(TokenDigest(hashing: login).hex)", scope: "login attempts for this account",
-            limit: limits.loginPerAccount, window: limits.window)
         let visitor: Visitor
         do {
-            visitor = try await store.authenticate(login: login, password: form["password"] ?? "")
+            visitor = try await store.logIn(login, password: form["password"] ?? "", client: context.clientAddress)
         } catch let error as AccountError {
             return await renderLogin(
                 continuation: continuation, next: next, error: ErrorMiddleware.sentence(error.description), login: login,

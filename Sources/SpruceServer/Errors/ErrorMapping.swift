@@ -83,11 +83,10 @@ struct MappedError: Sendable {
             case .invalid(let field, let rule): return invalid(field, rule)
             case .patientWithoutSecureAccount: return invalid("patient", "has no secure account")
             case .notConnected: return MappedError(.conflict, "not-connected", "Clinics not connected", error.description)
-            case .rateLimited(_, _, let window):
-                return MappedError(.tooManyRequests, "rate-limited", "Too many requests", error.description, retryAfter: Int(window))
             }
-        case let error as RateLimitExceeded:
-            return MappedError(.tooManyRequests, "rate-limited", "Too many requests", error.description, retryAfter: Int(error.window))
+        case let error as TooManyAttempts:
+            return MappedError(
+                .tooManyRequests, "rate-limited", "Too many requests", error.description, retryAfter: Int(error.retryAfter))
         case let error as StoreError:
             switch error {
             case .organizationNotFound, .linkNotFound, .invitationNotFound:

@@ -133,7 +133,10 @@ struct MessagingController: Sendable {
         let visitor = try await visitors.visitor(context)
         guard visitor != .anonymous else { throw ServerError(.loginRequired) }
         let id = try conversationID(context)
-        return try await renderConversation(id, visitor: visitor, error: nil, status: .ok, context: context)
+        let before = FormData(query: request.uri.query).text("before").flatMap { Int64($0) }
+            .flatMap { $0 > 0 ? $0 : nil }
+        return try await renderConversation(
+            id, visitor: visitor, error: nil, status: .ok, before: before, context: context)
     }
 
     func conversationID(_ context: SpruceRequestContext) throws -> ConversationID {
@@ -142,9 +145,10 @@ struct MessagingController: Sendable {
     }
 
     func renderConversation(
-        _ id: ConversationID, visitor: Visitor, error: String?, status: HTTPResponse.Status, context: SpruceRequestContext
+        _ id: ConversationID, visitor: Visitor, error: String?, status: HTTPResponse.Status, before: Int64? = nil,
+        context: SpruceRequestContext
     ) async throws -> Response {
-        let thread = try await store.thread(as: visitor.identity, id: id)
+        let thread = try await store.thread(as: visitor.identity, id: id, before: before)
         var values = pages.pageValues(thread.entry.title, context: context, visitor: visitor)
         for (key, value) in Self.entryValues(thread.entry) { values[key] = value }
         let formatter = ISO8601DateFormatter()
@@ -153,6 +157,7 @@ struct MessagingController: Sendable {
         }
         values["error"] = error
         values["backHref"] = Visitors.home(for: visitor)
+        values["earlierHref"] = thread.earlierCursor.map { "/conversations/\(id.rawValue)?before=\($0)" }
         return pages.page("conversation", values, status: status)
     }
 

@@ -6,8 +6,8 @@ import NIOCore
 import Prometheus
 import SpruceStore
 
-/// What operators and the browser's static fetches use: the health check, the metrics, the stylesheet. No
-/// sessions.
+/// What operators and the browser's static fetches use: the health check and the stylesheet on the public port;
+/// the metrics and a detailed health check on the private metrics listener (``MetricsListener``). No sessions.
 struct OperationsController: Sendable {
     static let health = Endpoint(.get, "/healthz")
     static let metrics = Endpoint(.get, "/metrics")
@@ -19,13 +19,31 @@ struct OperationsController: Sendable {
 
     func addRoutes(to operations: RouterGroup<SpruceRequestContext>) {
         operations.on(Self.health, use: health)
-        operations.on(Self.metrics, use: metricsText)
         operations.on(Self.stylesheetFile, use: stylesheetResponse)
     }
 
-    /// `GET /healthz`: 200 when the database answers, 503 when it does not; says whether links are served from
-    /// memory (`current`) or from the database (`loading`, or `stale` when the change feed cannot be read).
+    /// The metrics listener's routes: never on the public port.
+    func addPrivateRoutes(to listener: RouterGroup<SpruceRequestContext>) {
+        listener.on(Self.health, use: detailedHealth)
+        listener.on(Self.metrics, use: metricsText)
+    }
+
+    /// `GET /healthz` on the public port: `{"status":"ok"}` (200) when the database answers,
+    /// `{"status":"unavailable"}` (503) when it does not, and nothing more.
     func health(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        struct Health: Encodable { let status: String }
+        do {
+            _ = try await store.appliedMigrations()
+            return try Response.json(Health(status: "ok"))
+        } catch {
+            context.logger.error("health check: database unavailable", metadata: ["error.type": "\(type(of: error))"])
+            return try Response.json(Health(status: "unavailable"), status: .serviceUnavailable)
+        }
+    }
+
+    /// `GET /healthz` on the metrics listener: as the public one, and whether links are served from memory
+    /// (`current`) or from the database (`loading`, or `stale` when the change feed cannot be read).
+    func detailedHealth(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         struct Health: Encodable {
             let status: String
             let database: String

@@ -17,7 +17,7 @@ import SpruceStore
 /// │  └─ MessagingController     /inbox, /inbox/prompt, /contacts, /add-clinic, /conversations/…, /care
 /// ├─ images: PublicLinksController /{code}/qr.png, /{code}/qr.svg (no session)
 /// ├─ /api: problem+json errors  → APIController (API key middleware on the routes that need a key)
-/// └─ operations: OperationsController /healthz, /metrics, /static/style.css
+/// └─ operations: OperationsController /healthz, /static/style.css (/metrics: the metrics listener's own router)
 /// ```
 ///
 /// A new area (the practice workspace, say) gets its controller here, on a group of its own under the browser
@@ -74,7 +74,7 @@ struct ServerParts: Sendable {
             connectResponses: connectResponses, qrImages: qrImages)
         accounts = AccountsController(
             store: store, pages: pages, visitors: visitors, links: links, connectResponses: connectResponses,
-            cookies: cookies, limits: configuration.limits)
+            cookies: cookies)
         messaging = MessagingController(
             store: store, pages: pages, visitors: visitors, connectResponses: connectResponses,
             acceptedHosts: configuration.acceptedHosts)

@@ -13,7 +13,7 @@ extension SpruceStore {
     ) async throws -> Member {
         let details = try details.validated(requireEmail: true)
         let email = details.email ?? ""
-        let hash = try settings.passwordHasher.hash(details.password)
+        let hash = try await passwords.hash(details.password, with: settings.passwordHasher)
         return try await transaction { database in
             try await Self.insertMember(
                 organizationID: organizationID, name: details.name, email: email, passwordHash: hash,
@@ -69,34 +69,53 @@ extension SpruceStore {
         }
     }
 
-    /// Checks a login: a member or a patient whose email (or, for patients, phone) and password match.
+    /// Checks a login without throttling (the CLI, tests); pages go through ``logIn(_:password:client:at:)``.
+    /// A member or a patient whose email (or, for patients, phone in any spelling) and password match.
     /// - Throws: ``AccountError/wrongCredentials``, the same for an unknown account and a wrong password.
     public func authenticate(login: String, password: String) async throws -> Visitor {
-        let login = login.trimmingCharacters(in: .whitespaces).lowercased()
-        guard !login.isEmpty, password.utf8.count <= PasswordPolicy.lengths.upperBound else {
+        try await authenticate(login: LoginName(login), password: password)
+    }
+
+    func authenticate(login name: LoginName, password: String) async throws -> Visitor {
+        guard !name.isEmpty, password.utf8.count <= PasswordPolicy.lengths.upperBound else {
             throw AccountError.wrongCredentials
         }
-        let phone = (login.hasPrefix("+") ? "+" : "") + login.filter { $0.isNumber && $0.isASCII }
+        let login = name.normalized
+        let byEmail = name.kind == .email ? login : nil
+        let byPhone = name.kind == .phone ? login : nil
         let (member, patient) = try await read { database in
-            let member = try await database.select().columns(Self.memberColumns + ["password_hash"]).from("members")
-                .where("email", .equal, SQLBind(login)).first()
-                .map { (try Self.decodeMember($0), try $0.decode(column: "password_hash", as: String.self)) }
-            let patient = try await database.select().columns(Self.patientColumns + ["password_hash"]).from("patients")
-                .where("email", .equal, SQLBind(login)).orWhere("phone", .equal, SQLBind(phone)).first()
-                .map { (try Self.decodePatient($0), try $0.decode(column: "password_hash", as: String.self)) }
+            var member: (Member, String)?
+            var patient: (Patient, String)?
+            if let byEmail {
+                member = try await database.select().columns(Self.memberColumns + ["password_hash"]).from("members")
+                    .where("email", .equal, SQLBind(byEmail)).first()
+                    .map { (try Self.decodeMember($0), try $0.decode(column: "password_hash", as: String.self)) }
+            }
+            if let value = byEmail ?? byPhone {
+                patient = try await database.select().columns(Self.patientColumns + ["password_hash"]).from("patients")
+                    .where(byEmail == nil ? "phone" : "email", .equal, SQLBind(value)).first()
+                    .map { (try Self.decodePatient($0), try $0.decode(column: "password_hash", as: String.self)) }
+            }
             return (member, patient)
         }
         let hasher = settings.passwordHasher
-        if let (member, hash) = member, hasher.verify(password, against: hash) { return .member(member) }
-        if let (patient, hash) = patient, hasher.verify(password, against: hash) { return .patient(patient) }
-        if member == nil && patient == nil {
-            // Spend the same work on an unknown login, so timing does not tell which accounts exist.
-            _ = hasher.verify(password, against: Self.decoyHash)
+        let visitor: Visitor? = try await passwords.run {
+            if let (member, hash) = member, hasher.verify(password, against: hash) { return .member(member) }
+            if let (patient, hash) = patient, hasher.verify(password, against: hash) { return .patient(patient) }
+            if member == nil && patient == nil {
+                // Spend the same work on an unknown login, so timing does not tell which accounts exist.
+                _ = hasher.verify(password, against: Self.decoyHash(cost: hasher.cost))
+            }
+            return nil
         }
-        throw AccountError.wrongCredentials
+        guard let visitor else { throw AccountError.wrongCredentials }
+        return visitor
     }
 
-    private static let decoyHash = "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+    /// A hash no password matches, at the cost real hashes are made with, so checking it takes as long.
+    private static func decoyHash(cost: Int) -> String {
+        "scrypt$\(cost)$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+    }
 
     /// Creates a patient account inside a running transaction.
     static func insertPatient(

@@ -10,7 +10,7 @@ extension SpruceStore {
     /// (patient, practice) or (clinic, clinic) pair is unique in the database, so any number of concurrent
     /// calls yield one conversation, which every caller gets.
     /// - Parameter rateKey: who to count the request against when the visitor is anonymous (e.g. the client IP).
-    /// - Throws: ``MessagingError/rateLimited(scope:limit:window:)`` past the configured caps.
+    /// - Throws: ``TooManyAttempts`` past the configured caps (``Throttles``).
     public func connect(
         visitor: Visitor,
         via target: ScannedLink.Target,
@@ -21,7 +21,7 @@ extension SpruceStore {
         return try await transaction { database in
             let (resolution, digest) = try await Self.resolve(target, at: now, in: database)
             try await Self.countConnectRequest(visitor: visitor, rateKey: rateKey, resolution: resolution,
-                                               limits: settings.connectLimits, at: now, in: database)
+                                               throttles: settings.throttles, at: now, in: database)
             return try await Self.carryOut(
                 visitor: visitor, resolution: resolution, invitationDigest: digest, settings: settings, at: now,
                 in: database
@@ -31,19 +31,24 @@ extension SpruceStore {
 
     /// Creates a patient account and, when a signup continuation came along, connects the patient to its practice
     /// (consuming the invitation it carries, exactly once) in the same transaction.
-    /// - Throws: ``AccountError`` for bad fields or a taken email/phone, ``SignedValueError`` for a tampered,
-    ///   expired or replayed continuation, ``InvitationUnavailable`` for an invitation no longer usable.
+    /// - Parameter client: who is signing up (the client's address), counted against
+    ///   ``Throttles/signupsPerClient`` first; `nil` counts nothing (the command line).
+    /// - Throws: ``TooManyAttempts``; ``AccountError`` for bad fields or a taken email/phone; ``SignedValueError``
+    ///   for a tampered, expired or replayed continuation; ``InvitationUnavailable`` for an invitation no longer
+    ///   usable.
     public func signUpPatient(
         _ details: AccountDetails,
         continuation: String? = nil,
+        client: String? = nil,
         at now: Date = Date()
     ) async throws -> (Patient, ConnectOutcome?) {
+        if let client { try await countSignup(client: client, at: now) }
         let details = try details.validated()
         let settings = self.settings
         let carried = try continuation.map { text throws(SignedValueError) in
             try SignedValue<SignupContinuation>.verify(text, purpose: SignupContinuation.purpose, key: settings.signingKey, at: now)
         }
-        let passwordHash = try settings.passwordHasher.hash(details.password)
+        let passwordHash = try await passwords.hash(details.password, with: settings.passwordHasher)
         return try await transaction { database in
             if let carried {
                 try await Self.spend(nonce: carried.nonce, at: now, in: database)
@@ -105,7 +110,7 @@ extension SpruceStore {
             }
             guard accept else { return .declined }
             try await Self.countConnectRequest(
-                visitor: .member(member), rateKey: "", resolution: nil, limits: settings.connectLimits, at: now,
+                visitor: .member(member), rateKey: "", resolution: nil, throttles: settings.throttles, at: now,
                 in: database)
             let link = try await Self.link(code: prompt.code, in: database)
             guard let link, link.status == .active else { return .unavailable(link == nil ? .notFound : .disabled) }
@@ -129,7 +134,7 @@ extension SpruceStore {
             let member = try await Self.actingMember(identity, in: database)
             let (resolution, _) = try await Self.resolve(scanned.target, at: now, in: database)
             try await Self.countConnectRequest(
-                visitor: .member(member), rateKey: "", resolution: resolution, limits: settings.connectLimits, at: now,
+                visitor: .member(member), rateKey: "", resolution: resolution, throttles: settings.throttles, at: now,
                 in: database)
             guard case .found(let link, _, _) = resolution else { return .unavailable(resolution) }
             guard link.organizationID != member.organizationID else { return .ownPractice }
@@ -329,27 +334,30 @@ extension SpruceStore {
         guard !rows.isEmpty else { throw SignedValueError.alreadyUsed }
     }
 
-    /// Counts a connect request against the visitor's and the organization's caps.
+    /// Counts a connect request against the visitor's cap and, when it can create something (a logged-in
+    /// visitor), the organization's. An anonymous click only leads to the signup form, so it never spends the
+    /// practice's cap: a visitor flooding clicks cannot stop real patients from connecting.
     static func countConnectRequest(
         visitor: Visitor,
         rateKey: String,
         resolution: Resolution?,
-        limits: ConnectLimits,
+        throttles: Throttles,
         at now: Date,
         in database: any SQLDatabase
     ) async throws {
-        let visitorScope: String
+        let visitorKey: String
         switch visitor {
-        case .anonymous: visitorScope = "connect:anonymous:\(rateKey)"
-        case .patient(let patient): visitorScope = "connect:patient:\(patient.id)"
-        case .member(let member): visitorScope = "connect:member:\(member.id)"
+        case .anonymous: visitorKey = "connect:anonymous:\(rateKey)"
+        case .patient(let patient): visitorKey = "connect:patient:\(patient.id)"
+        case .member(let member): visitorKey = "connect:member:\(member.id)"
         }
-        try await RateCounter.count(visitorScope, limit: limits.perVisitor, window: limits.window, scopeName: "visitor",
-                                    at: now, in: database)
-        if case .found(let link, _, _)? = resolution {
-            try await RateCounter.count(
-                "connect:organization:\(link.organizationID)", limit: limits.perOrganization, window: limits.window,
-                scopeName: "organization", at: now, in: database)
+        try await RateCounter.take(
+            visitorKey, policy: throttles.connectsPerVisitor, scope: "connect requests from this visitor", at: now,
+            in: database)
+        if case .found(let link, _, _)? = resolution, visitor != .anonymous {
+            try await RateCounter.take(
+                "connect:organization:\(link.organizationID)", policy: throttles.connectsPerOrganization,
+                scope: "connect requests for this organization", at: now, in: database)
         }
     }
 
@@ -367,28 +375,5 @@ extension SpruceStore {
         case .expired: .invitationExpired
         case .revoked: .invitationRevoked
         }
-    }
-}
-
-/// Fixed-window request counters kept in the database, so every service instance sees the same counts.
-enum RateCounter {
-    static func count(
-        _ scope: String,
-        limit: Int,
-        window: TimeInterval,
-        scopeName: String,
-        at now: Date,
-        in database: any SQLDatabase
-    ) async throws {
-        guard limit < Int.max else { return }
-        let since = now.addingTimeInterval(-window).storedMilliseconds
-        try await database.delete(from: "rate_events").where("scope_key", .equal, SQLBind(scope))
-            .where("at", .lessThanOrEqual, SQLBind(since)).run()
-        let row = try await database.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "count")
-            .from("rate_events").where("scope_key", .equal, SQLBind(scope)).first()
-        let count = try row?.decode(column: "count", as: Int.self) ?? 0
-        guard count < limit else { throw MessagingError.rateLimited(scope: scopeName, limit: limit, window: window) }
-        try await database.insert(into: "rate_events").columns("scope_key", "at")
-            .values(SQLBind(scope), SQLBind(now.storedMilliseconds)).run()
     }
 }

@@ -35,6 +35,7 @@ extension SpruceStore {
         guard request.label.count <= Self.labelLimit else {
             throw StoreError.invalidInput(field: "label", rule: "longer than \(Self.labelLimit) characters")
         }
+        if let rule = FreeText.violation(in: request.label) { throw StoreError.invalidInput(field: "label", rule: rule) }
         if case .numeric(let length) = request.kind, !LinkCode.numericLengths.contains(length) {
             throw StoreError.invalidInput(field: "length", rule: "numeric codes have 6 to 10 digits")
         }

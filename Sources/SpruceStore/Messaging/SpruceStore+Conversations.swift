@@ -151,13 +151,24 @@ extension SpruceStore {
     }
 
     /// Sends a message and moves the conversation to the top of every participant's inbox.
-    /// - Throws: ``MessagingError`` for an empty or too long body, or a conversation the identity is not in.
+    /// Each sender may send ``Throttles/messagesPerSender`` messages per window, across all conversations.
+    /// - Throws: ``MessagingError`` for an empty or too long body, control characters, or a conversation the
+    ///   identity is not in; ``TooManyAttempts`` past the sender's rate.
     public func sendMessage(as identity: Identity, to conversationID: ConversationID, body: String, at now: Date = Date())
         async throws -> Message
     {
         let body = try Message.validatedBody(body)
+        let policy = settings.throttles.messagesPerSender
         return try await transaction { database in
             try await Self.checkParticipant(identity, in: conversationID, database: database)
+            let sender: String
+            switch identity {
+            case .member(let memberID, _): sender = "member:\(memberID)"
+            case .patient(let patientID): sender = "patient:\(patientID)"
+            case .anonymous: throw MessagingError.notFound
+            }
+            try await RateCounter.take(
+                "message:\(sender)", policy: policy, scope: "messages from this account", at: now, in: database)
             let author: (name: String, organization: OrganizationID?, member: MemberID?, patient: PatientID?)
             switch identity {
             case .member(let memberID, let organizationID):
@@ -254,10 +265,18 @@ extension SpruceStore {
         return InboxPage(entries: entries, nextCursor: rows.count > limit ? InboxCursor(activity: lastActivity) : nil)
     }
 
-    /// A conversation with its messages, oldest first, for a participant.
+    /// A conversation and one page of its messages, oldest first, for a participant: the newest `limit`
+    /// messages, or those before `before` (a page's ``ConversationThread/earlierCursor``). The page and every
+    /// message's author come from one query, whatever the number of messages.
     /// - Throws: ``MessagingError/notFound`` for a conversation the identity is not in, existing or not.
-    public func thread(as identity: Identity, id conversationID: ConversationID) async throws -> ConversationThread {
-        try await read { database in
+    public func thread(
+        as identity: Identity,
+        id conversationID: ConversationID,
+        before: Int64? = nil,
+        limit: Int = ConversationThread.pageSize
+    ) async throws -> ConversationThread {
+        let limit = min(max(limit, 1), 200)
+        return try await read { database in
             try await Self.checkParticipant(identity, in: conversationID, database: database)
             let viewer: Participant.Party
             switch identity {
@@ -266,22 +285,20 @@ extension SpruceStore {
             case .anonymous: throw MessagingError.notFound
             }
             let entry = try await Self.entry(for: conversationID, viewer: viewer, in: database)
-            let rows = try await database.select()
-                .columns("id", "author_member_id", "author_patient_id", "body", "created_at").from("messages")
-                .where("conversation_id", .equal, SQLBind(conversationID.rawValue)).orderBy("id").all()
-            var messages: [Message] = []
-            for row in rows {
-                let (name, organization) = try await Self.author(of: row, in: database)
-                messages.append(
-                    Message(
-                        id: try row.decode(column: "id", as: Int64.self), conversationID: conversationID,
-                        authorName: name, authorOrganizationID: organization,
-                        body: try row.decode(column: "body", as: String.self),
-                        createdAt: Date(storedMilliseconds: try row.decode(column: "created_at", as: Int64.self))
-                    )
-                )
+            let rows = try await Self.messagePage(of: conversationID, before: before, limit: limit + 1, in: database)
+            let page = rows.prefix(limit)
+            let messages = try page.reversed().map { row in
+                Message(
+                    id: try row.decode(column: "id", as: Int64.self), conversationID: conversationID,
+                    authorName: try row.decode(column: "member_name", as: String?.self)
+                        ?? row.decode(column: "patient_name", as: String?.self) ?? "Unknown",
+                    authorOrganizationID: try row.decode(column: "member_organization_id", as: Int64?.self)
+                        .map(OrganizationID.init(rawValue:)),
+                    body: try row.decode(column: "body", as: String.self),
+                    createdAt: Date(storedMilliseconds: try row.decode(column: "created_at", as: Int64.self)))
             }
-            return ConversationThread(entry: entry, messages: messages)
+            return ConversationThread(
+                entry: entry, messages: messages, earlierCursor: rows.count > limit ? messages.first?.id : nil)
         }
     }
 
@@ -410,17 +427,24 @@ extension SpruceStore {
         )
     }
 
-    private static func author(of row: any SQLRow, in database: any SQLDatabase) async throws -> (String, OrganizationID?) {
-        if let memberID = try row.decode(column: "author_member_id", as: Int64?.self),
-            let member = try await member(id: MemberID(rawValue: memberID), in: database)
-        {
-            return (member.name, member.organizationID)
-        }
-        if let patientID = try row.decode(column: "author_patient_id", as: Int64?.self),
-            let patient = try await patient(id: PatientID(rawValue: patientID), in: database)
-        {
-            return (patient.name, nil)
-        }
-        return ("Unknown", nil)
+    /// Up to `limit` messages of a conversation, newest first, before the message `before`, each with its author
+    /// (a member's name and organization, or a patient's name) joined in: one statement.
+    static func messagePage(
+        of conversationID: ConversationID, before: Int64?, limit: Int, in database: any SQLDatabase
+    ) async throws -> [any SQLRow] {
+        var query = database.select()
+            .column(SQLColumn("id", table: "messages")).column(SQLColumn("body", table: "messages"))
+            .column(SQLColumn("created_at", table: "messages"))
+            .column(SQLColumn("name", table: "members"), as: "member_name")
+            .column(SQLColumn("organization_id", table: "members"), as: "member_organization_id")
+            .column(SQLColumn("name", table: "patients"), as: "patient_name")
+            .from("messages")
+            .join("members", method: SQLJoinMethod.left, on: SQLColumn("id", table: "members"), .equal,
+                  SQLColumn("author_member_id", table: "messages"))
+            .join("patients", method: SQLJoinMethod.left, on: SQLColumn("id", table: "patients"), .equal,
+                  SQLColumn("author_patient_id", table: "messages"))
+            .where(SQLColumn("conversation_id", table: "messages"), .equal, SQLBind(conversationID.rawValue))
+        if let before { query = query.where(SQLColumn("id", table: "messages"), .lessThan, SQLBind(before)) }
+        return try await query.orderBy(SQLColumn("id", table: "messages"), SQLDirection.descending).limit(limit).all()
     }
 }

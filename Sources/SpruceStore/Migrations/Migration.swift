@@ -29,6 +29,7 @@ extension SpruceStore {
         Migration(version: 4, name: "browser sessions and API keys", apply: Schema.version4),
         Migration(version: 5, name: "link change feed", apply: Schema.version5),
         Migration(version: 6, name: "QR colors of links", apply: Schema.version6),
+        Migration(version: 7, name: "atomic rate counters", apply: Schema.version7),
     ]
 
     /// Applies the pending migrations in one transaction, holding the engine's lock so that instances starting

@@ -19,7 +19,9 @@ extension SpruceStore {
     public func seed(_ file: SeedFile, memberPassword: String, at now: Date = Date()) async throws -> SeedReport {
         try PasswordPolicy.check(memberPassword)
         let memberCount = file.organizations.reduce(0) { $0 + ($1.members?.count ?? 0) }
-        let hashes = try (0..<memberCount).map { _ in try settings.passwordHasher.hash(memberPassword) }
+        var computed: [String] = []
+        for _ in 0..<memberCount { computed.append(try await passwords.hash(memberPassword, with: settings.passwordHasher)) }
+        let hashes = computed
         return try await transaction { database in
             var hashes = hashes[...]
             var report = SeedReport()

@@ -69,22 +69,3 @@ public struct APIKey: Equatable, Sendable {
     /// A new random key: `spk_` and 43 characters of base64url (256 bits).
     public static func generateSecret() -> String { prefix + Base64URL.random(bytes: 32) }
 }
-
-/// Too many attempts in a window: a login or signup rate cap was hit.
-public struct RateLimitExceeded: Error, Equatable, Sendable, CustomStringConvertible {
-    /// What was counted, as the visitor is told: "login attempts from this address".
-    public let scope: String
-    public let limit: Int
-    public let window: TimeInterval
-
-    public init(scope: String, limit: Int, window: TimeInterval) {
-        self.scope = scope
-        self.limit = limit
-        self.window = window
-    }
-
-    public var description: String {
-        "too many \(scope): at most \(limit) per \(max(1, Int(window / 60))) minutes; try again later"
-    }
-}
-

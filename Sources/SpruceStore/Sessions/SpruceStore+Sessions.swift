@@ -84,28 +84,6 @@ extension SpruceStore {
         }
     }
 
-    /// Counts one attempt against a fixed-window cap kept in the database (shared by every server instance),
-    /// in its own transaction so that the count stays even when the attempt itself fails.
-    /// - Parameters:
-    ///   - key: what is counted, e.g. `login:ip:203.0.113.9`.
-    ///   - scope: how the visitor is told what was counted, e.g. "login attempts from this address".
-    /// - Throws: ``RateLimitExceeded`` once `limit` attempts were counted within `window`.
-    public func countAttempt(
-        _ key: String,
-        scope: String,
-        limit: Int,
-        window: TimeInterval,
-        at now: Date = Date()
-    ) async throws {
-        do {
-            try await transaction { database in
-                try await RateCounter.count(key, limit: limit, window: window, scopeName: scope, at: now, in: database)
-            }
-        } catch MessagingError.rateLimited(_, let limit, let window) {
-            throw RateLimitExceeded(scope: scope, limit: limit, window: window)
-        }
-    }
-
     // MARK: - API keys
 
     /// Creates an API key for an organization. The key is returned once; only its digest is stored.
@@ -118,6 +96,7 @@ extension SpruceStore {
         guard label.count <= Self.labelLimit else {
             throw StoreError.invalidInput(field: "label", rule: "longer than \(Self.labelLimit) characters")
         }
+        if let rule = FreeText.violation(in: label) { throw StoreError.invalidInput(field: "label", rule: rule) }
         let secret = APIKey.generateSecret()
         let prefix = String(secret.prefix(APIKey.prefix.count + 6))
         let id = try await transaction { database in

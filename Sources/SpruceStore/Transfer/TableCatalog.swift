@@ -60,7 +60,10 @@ enum TableCatalog {
             ("created_at", .integer), ("read_at", .integer),
         ], hasIdentity: true),
         Table(name: "spent_values", columns: [("nonce", .text), ("spent_at", .integer)], hasIdentity: false),
-        Table(name: "rate_events", columns: [("id", .integer), ("scope_key", .text), ("at", .integer)], hasIdentity: true),
+        Table(name: "rate_counters", columns: [
+            ("scope_key", .text), ("window_start", .integer), ("count", .integer), ("next_at", .integer),
+            ("updated_at", .integer),
+        ], hasIdentity: false),
         Table(name: "sessions", columns: [
             ("id_digest", .text), ("member_id", .integer), ("patient_id", .integer), ("csrf_secret", .text),
             ("created_at", .integer), ("expires_at", .integer),

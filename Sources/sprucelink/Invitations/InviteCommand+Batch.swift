@@ -118,9 +118,19 @@ struct BatchReportLine {
                 String(line.row.number), line.row.name, line.row.email, line.row.phone, line.status,
                 line.invitationID.map { String($0.rawValue) } ?? "", line.reason,
             ]
-            text += fields.map(quoted).joined(separator: ",") + "\r\n"
+            text += fields.map(cell).joined(separator: ",") + "\r\n"
         }
         try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+
+    /// A report cell: a field a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a
+    /// carriage return) gets a leading `'`, so opening the report never runs what a CSV row's author wrote; then
+    /// RFC 4180 quoting.
+    static func cell(_ field: String) -> String {
+        guard let first = field.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else {
+            return quoted(field)
+        }
+        return quoted("'" + field)
     }
 
     /// RFC 4180 quoting: fields with a comma, quote or line break are quoted, quotes doubled.

@@ -90,8 +90,8 @@ struct InvitationTargetOptions: ParsableArguments {
     }
 
     func linkCode() throws -> LinkCode {
-        guard CallingCode.forRegion(defaultCountry) != nil else {
-            throw UsageError("--default-country: \(defaultCountry) is not a region this tool knows (e.g. US, GB, DE)")
+        guard PhoneNumber.isSupportedRegion(defaultCountry) else {
+            throw UsageError("--default-country: \(defaultCountry) is not a region with a numbering plan (e.g. US, GB, DE)")
         }
         do { return try LinkCode(link) } catch { throw UsageError("--link: \(error.description)") }
     }

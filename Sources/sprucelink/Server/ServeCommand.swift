@@ -44,8 +44,20 @@ struct ServeCommand: AsyncParsableCommand {
         valueName: "seconds"))
     var cacheSeconds = 1.0
 
-    @Option(help: ArgumentHelp("Login attempts per client address per 15 minutes.", valueName: "n"))
+    @Option(help: ArgumentHelp("Failed logins per client address per 15 minutes.", valueName: "n"))
     var loginLimit = 30
+
+    @Option(help: ArgumentHelp(
+        "Failed logins for one account from one client address per 15 minutes.", valueName: "n"))
+    var loginAccountLimit = 5
+
+    @Option(help: ArgumentHelp(
+        """
+        Failed logins for one account from all addresses per hour; past it each further try waits a growing delay \
+        (1 s, 4 s, 9 s, … at most 2 minutes), never a lock-out.
+        """,
+        valueName: "n"))
+    var loginAccountBudget = 20
 
     @Option(name: .customLong("trusted-proxy"), help: ArgumentHelp(
         "The address of a reverse proxy whose X-Forwarded-For is believed for rate limits and logs (repeatable).",
@@ -54,6 +66,30 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("Signups per client address per 15 minutes.", valueName: "n"))
     var signupLimit = 10
+
+    @Option(help: ArgumentHelp("The address of the separate /metrics listener (keep it private).", valueName: "host"))
+    var metricsHost = "127.0.0.1"
+
+    @Option(help: ArgumentHelp("The port of the /metrics listener (0 picks a free one).", valueName: "port"))
+    var metricsPort = 9464
+
+    @Option(help: ArgumentHelp(
+        "Seconds before a connection with no request in progress is closed.", valueName: "seconds"))
+    var idleTimeout = 60.0
+
+    @Option(help: ArgumentHelp(
+        "Seconds from a request's first byte until its head must be complete (else 408 and the connection closes).",
+        valueName: "seconds"))
+    var headTimeout = 10.0
+
+    @Option(help: ArgumentHelp(
+        "Seconds after a request's head until its body must be complete (else the connection closes).",
+        valueName: "seconds"))
+    var bodyTimeout = 30.0
+
+    @Option(help: ArgumentHelp(
+        "Open connections at most; past it a new connection gets 503 and is closed.", valueName: "n"))
+    var maxConnections = 10_000
 
     func run() async throws {
         guard let level = Logger.Level(rawValue: logLevel) else {
@@ -65,7 +101,22 @@ struct ServeCommand: AsyncParsableCommand {
             throw UsageError("--public-url: must start with https:// or http://")
         }
         guard cacheSeconds >= 0, cacheSeconds <= 3600 else { throw UsageError("--cache-seconds: must be from 0 to 3600") }
-        guard loginLimit > 0, signupLimit > 0 else { throw UsageError("--login-limit and --signup-limit must be positive") }
+        for (name, value) in [
+            ("--login-limit", loginLimit), ("--login-account-limit", loginAccountLimit),
+            ("--login-account-budget", loginAccountBudget), ("--signup-limit", signupLimit),
+        ] where value <= 0 {
+            throw UsageError("\(name): must be positive")
+        }
+        guard (0...65535).contains(metricsPort) else { throw UsageError("--metrics-port: must be from 0 to 65535") }
+        let timeouts = [
+            ("--idle-timeout", idleTimeout), ("--head-timeout", headTimeout), ("--body-timeout", bodyTimeout),
+        ]
+        for (name, value) in timeouts where !(value > 0 && value <= 3600) {
+            throw UsageError("\(name): must be more than 0 and at most 3600 seconds")
+        }
+        guard (1...1_000_000).contains(maxConnections) else {
+            throw UsageError("--max-connections: must be from 1 to 1000000")
+        }
         if let bad = trustedProxies.first(where: { !ServerConfiguration.isProxyAddress($0) }) {
             throw UsageError("--trusted-proxy: \"\(bad)\" is not an IP address")
         }
@@ -92,17 +143,27 @@ struct ServeCommand: AsyncParsableCommand {
             logger.warning(
                 "no $SPRUCELINK_SECRET: using a random signing key for this process; signup links and prompts in flight stop working at restart, and several instances cannot share work")
         }
-        var limits = RateLimits()
-        limits.loginPerAddress = loginLimit
-        limits.signupPerAddress = signupLimit
+        var throttles = Throttles()
+        throttles.loginFailuresPerClient.limit = loginLimit
+        throttles.loginFailuresPerAccountAndClient.limit = loginAccountLimit
+        throttles.loginFailuresPerAccount.limit = loginAccountBudget
+        throttles.signupsPerClient.limit = signupLimit
         var configuration = ServerConfiguration(
-            host: host, port: port, publicURL: publicURL, limits: limits,
-            linkSyncInterval: cacheSeconds)
+            host: host, port: port, publicURL: publicURL, linkSyncInterval: cacheSeconds)
         configuration.trustedProxies = trustedProxies
+        configuration.connectionLimits = ConnectionLimits(
+            idleTimeout: idleTimeout, headTimeout: headTimeout, bodyTimeout: bodyTimeout,
+            maximumConnections: maxConnections)
+        let metricsLogger = logger
+        let metricsHost = self.metricsHost
+        configuration.metrics = MetricsListener(host: metricsHost, port: metricsPort) { port in
+            metricsLogger.info("metrics listening", metadata: ["address": "http://\(metricsHost):\(port)/metrics"])
+        }
         var storeLogger = Logger(label: "sprucelink.store")
         storeLogger.logLevel = .warning
         let store = try await SpruceStore.open(
-            try options.location, settings: StoreSettings(signingKey: signingKey), logger: storeLogger)
+            try options.location, settings: StoreSettings(signingKey: signingKey, throttles: throttles),
+            logger: storeLogger)
         do {
             let app = try await SpruceServer.makeApplication(store: store, configuration: configuration, logger: logger)
             logger.info("serving", metadata: ["address": "http://\(host):\(port)", "public_url": "\(publicURL)"])

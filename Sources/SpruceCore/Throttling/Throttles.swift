@@ -1,0 +1,45 @@
+import Foundation
+
+/// Every rate limit of the service, each a ``RatePolicy`` kept in the database (so every instance sees the same
+/// counts). Logins count *failures* only, keyed by the normalized account (``LoginName``) and the client, by the
+/// client alone, and by the account across all clients; guesses from one client never stop the owner on another.
+public struct Throttles: Equatable, Sendable {
+    /// Failed logins from one client, whatever the account.
+    public var loginFailuresPerClient: RatePolicy
+    /// Failed logins for one account from one client.
+    public var loginFailuresPerAccountAndClient: RatePolicy
+    /// Failed logins for one account from all clients together: past it, growing delays, never a lock-out.
+    public var loginFailuresPerAccount: RatePolicy
+    /// Signups from one client.
+    public var signupsPerClient: RatePolicy
+    /// Connect requests by one visitor (an anonymous client, a patient, a member).
+    public var connectsPerVisitor: RatePolicy
+    /// Connect requests that create something (logged-in visitors) toward one organization.
+    public var connectsPerOrganization: RatePolicy
+    /// Messages sent by one account.
+    public var messagesPerSender: RatePolicy
+
+    public init(
+        loginFailuresPerClient: RatePolicy = RatePolicy(limit: 30, window: 15 * 60),
+        loginFailuresPerAccountAndClient: RatePolicy = RatePolicy(limit: 5, window: 15 * 60),
+        loginFailuresPerAccount: RatePolicy = RatePolicy(limit: 20, window: 60 * 60, growingDelay: .init()),
+        signupsPerClient: RatePolicy = RatePolicy(limit: 10, window: 15 * 60),
+        connectsPerVisitor: RatePolicy = RatePolicy(limit: 30, window: 15 * 60),
+        connectsPerOrganization: RatePolicy = RatePolicy(limit: 1_000, window: 15 * 60),
+        messagesPerSender: RatePolicy = RatePolicy(limit: 60, window: 60)
+    ) {
+        self.loginFailuresPerClient = loginFailuresPerClient
+        self.loginFailuresPerAccountAndClient = loginFailuresPerAccountAndClient
+        self.loginFailuresPerAccount = loginFailuresPerAccount
+        self.signupsPerClient = signupsPerClient
+        self.connectsPerVisitor = connectsPerVisitor
+        self.connectsPerOrganization = connectsPerOrganization
+        self.messagesPerSender = messagesPerSender
+    }
+
+    /// No limits: for tests and imports.
+    public static let unlimited = Throttles(
+        loginFailuresPerClient: .unlimited, loginFailuresPerAccountAndClient: .unlimited,
+        loginFailuresPerAccount: .unlimited, signupsPerClient: .unlimited, connectsPerVisitor: .unlimited,
+        connectsPerOrganization: .unlimited, messagesPerSender: .unlimited)
+}
