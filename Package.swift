@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "SpruceCore", targets: ["SpruceCore"]),
         .library(name: "SpruceStore", targets: ["SpruceStore"]),
         .library(name: "SpruceServer", targets: ["SpruceServer"]),
+        .library(name: "SprucePrint", targets: ["SprucePrint"]),
         .executable(name: "sprucelink", targets: ["sprucelink"]),
     ],
     dependencies: [
@@ -39,6 +40,16 @@ let package = Package(
         ),
         // libpng reports errors with longjmp; the setjmp and the whole write live in C so no jump crosses Swift.
         .target(name: "CSprucePNG", dependencies: ["CPNG"]),
+        .systemLibrary(
+            name: "CCairo",
+            pkgConfig: "cairo-pdf",
+            providers: [.apt(["libcairo2-dev"])]
+        ),
+        .systemLibrary(
+            name: "CPango",
+            pkgConfig: "pangocairo",
+            providers: [.apt(["libpango1.0-dev"])]
+        ),
 
         .target(name: "SpruceQR", dependencies: ["CQREncode", "CSprucePNG"]),
         .target(
@@ -51,6 +62,7 @@ let package = Package(
             ],
             resources: [.copy("Invitations/Templates")]
         ),
+        .target(name: "SprucePrint", dependencies: ["SpruceQR", "SpruceCore", "CCairo", "CPango"]),
         .target(
             name: "SpruceStore",
             dependencies: [
@@ -67,6 +79,7 @@ let package = Package(
                 "SpruceCore",
                 "SpruceStore",
                 "SpruceQR",
+                "SprucePrint",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -84,6 +97,7 @@ let package = Package(
                 "SpruceCore",
                 "SpruceStore",
                 "SpruceServer",
+                "SprucePrint",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -112,7 +126,14 @@ let package = Package(
             path: "Benchmarks/InvitationBenchmark"
         ),
 
+        .executableTarget(
+            name: "PrintBenchmark",
+            dependencies: ["SprucePrint", "SpruceQR", "SpruceCore", "SpruceStore"],
+            path: "Benchmarks/PrintBenchmark"
+        ),
+
         .testTarget(name: "SpruceQRTests", dependencies: ["SpruceQR"]),
+        .testTarget(name: "SprucePrintTests", dependencies: ["SprucePrint", "SpruceQR", "SpruceCore"]),
         .testTarget(name: "SpruceCoreTests", dependencies: ["SpruceCore"]),
         .testTarget(
             name: "SpruceStoreTests",

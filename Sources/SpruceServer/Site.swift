@@ -32,6 +32,8 @@ struct Site: Sendable {
     let metrics: ServerMetrics
     let openAPIDocument: ByteBuffer
     let stylesheet: ByteBuffer
+    /// The print documents' render pool and cache (``PrintController``).
+    let printing: Printing
     let logger: Logger
 
     /// The public URL of a practice link, as QR codes encode it.

@@ -65,6 +65,7 @@ public enum SpruceServer {
         Route(.get, "/api/v1/invitations", { try await $0.apiListInvitations($1, context: $2) }),
         Route(.post, "/api/v1/invitations", { try await $0.apiCreateInvitation($1, context: $2) }),
         Route(.get, "/api/v1/conversations", { try await $0.apiConversations($1, context: $2) }),
+        Route(.get, PrintController.path, { try await $0.printDocument($1, context: $2) }),
         // Practice links last: every other first segment is a reserved word, never a code.
         Route(.get, "/{code}", { try await $0.profilePage($1, context: $2) }),
         Route(.post, "/{code}/connect", { try await $0.connect($1, context: $2) }),
@@ -159,7 +160,7 @@ public enum SpruceServer {
             directory: directory, qrCache: QRImageCache(), profileJSON: ProfileMemo(), profilePages: ProfileMemo(),
             linkURLJSONPrefix: ByteBuffer(bytes: urlPrefix),
             metrics: ServerMetrics(), openAPIDocument: ByteBuffer(bytes: openAPI),
-            stylesheet: ByteBuffer(bytes: stylesheet), logger: logger)
+            stylesheet: ByteBuffer(bytes: stylesheet), printing: Printing(), logger: logger)
     }
 }
 

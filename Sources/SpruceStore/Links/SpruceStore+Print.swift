@@ -1,0 +1,20 @@
+import SQLKit
+import SpruceCore
+
+extension SpruceStore {
+    /// The link with `code` and its organization, for `identity` to print: only a member of the link's
+    /// organization may.
+    /// - Throws: ``StoreError/linkNotFound`` when no link has the code, and exactly the same when `identity` is not
+    ///   a member of the link's organization, so nobody learns which codes exist elsewhere.
+    public func printableLink(code: LinkCode, as identity: Identity) async throws -> (
+        link: PracticeLink, organization: Organization
+    ) {
+        guard case .member(_, let organizationID) = identity else { throw StoreError.linkNotFound }
+        return try await read { database in
+            guard let link = try await Self.link(code: code, in: database), link.organizationID == organizationID,
+                let organization = try await Self.organization(id: organizationID, in: database)
+            else { throw StoreError.linkNotFound }
+            return (link, organization)
+        }
+    }
+}
