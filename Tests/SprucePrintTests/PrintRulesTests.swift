@@ -29,11 +29,11 @@ struct PrintRulesTests {
         let dense = PrintDocument(
             layout: .cards, paper: .letter, encoding: QRCode.Options(level: .high, minimumVersion: 30))
         let error = try #require(throws: PrintError.self) { try dense.render(content) }
-        // Version 30 is 137 modules, 145 with the quiet zone, in 36 mm: 0.248 mm each.
-        #expect(error == .codeTooDense(layout: .cards, neededModule: 0.5, gotModule: 36.0 / 145, modules: 145))
+        // Version 30 is 137 modules, 145 with the quiet zone, in 40 mm: 0.276 mm each.
+        #expect(error == .codeTooDense(layout: .cards, neededModule: 0.5, gotModule: 40.0 / 145, modules: 145))
         #expect(error.description.hasPrefix("cards: the code is too dense to scan"))
         #expect(error.description.contains("at least 0.50 mm"))
-        #expect(error.description.contains("come out at 0.25 mm"))
+        #expect(error.description.contains("come out at 0.28 mm"))
         #expect(!error.description.contains("\n"))
         // The same code is fine on a poster, whose code square is 200 mm.
         var poster = dense

@@ -93,6 +93,61 @@ final class PDFCanvas {
         cairo_tag_end(context, CAIRO_TAG_LINK)
     }
 
+    /// Records what `draw` draws on a `width` × `height` area once; ``paint(_:x:y:)`` then places it, and the PDF
+    /// holds it once (a form XObject) however often it is painted. Still vector: nothing is rasterized.
+    func record(width: Double, height: Double, _ draw: (PDFCanvas.Recorder) -> Void) -> Recording {
+        var extents = cairo_rectangle_t(x: 0, y: 0, width: width, height: height)
+        let surface = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &extents)
+        let recorder = Recorder(context: cairo_create(surface))
+        draw(recorder)
+        cairo_destroy(recorder.context)
+        return Recording(surface: surface, width: width, height: height)
+    }
+
+    /// Paints a recording with its top left at (`x`, `y`).
+    func paint(_ recording: Recording, x: Double, y: Double) {
+        cairo_save(context)
+        cairo_translate(context, x, y)
+        cairo_set_source_surface(context, recording.surface, 0, 0)
+        cairo_rectangle(context, 0, 0, recording.width, recording.height)
+        cairo_fill(context)
+        cairo_restore(context)
+    }
+
+    /// Rectangles in flat colors on a recording surface.
+    struct Recorder {
+        fileprivate let context: OpaquePointer?
+
+        func setColor(_ color: PrintColor) {
+            cairo_set_source_rgb(context, color.red, color.green, color.blue)
+        }
+
+        func addRectangle(x: Double, y: Double, width: Double, height: Double) {
+            cairo_rectangle(context, x, y, width, height)
+        }
+
+        /// Fills the path (non-zero winding: touching rectangles merge without seams) and clears it.
+        func fill() {
+            cairo_set_fill_rule(context, CAIRO_FILL_RULE_WINDING)
+            cairo_fill(context)
+        }
+    }
+
+    /// A drawing recorded once, to paint at several places.
+    final class Recording {
+        fileprivate let surface: OpaquePointer?
+        let width: Double
+        let height: Double
+
+        fileprivate init(surface: OpaquePointer?, width: Double, height: Double) {
+            self.surface = surface
+            self.width = width
+            self.height = height
+        }
+
+        deinit { cairo_surface_destroy(surface) }
+    }
+
     /// Ends the page and starts the next.
     func showPage() {
         cairo_show_page(context)

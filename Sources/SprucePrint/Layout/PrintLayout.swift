@@ -32,7 +32,7 @@ public enum PrintLayout: String, Sendable, Hashable, CaseIterable {
         switch self {
         case .poster: 200
         case .flyer, .tent: 100
-        case .cards: 36
+        case .cards: 40
         }
     }
 

@@ -5,9 +5,10 @@ extension SheetComposer {
         let cardHeight = Length.mm(55)
         let left = (pageWidth - 2 * cardWidth) / 2
         let top = (pageHeight - 5 * cardHeight) / 2
+        let code = recordCode(placed, side: Length.mm(PrintLayout.cards.codeSide))
         for row in 0..<5 {
             for column in 0..<2 {
-                drawCard(placed, in: Box(
+                drawCard(placed, code: code, in: Box(
                     x: left + Double(column) * cardWidth, y: top + Double(row) * cardHeight, width: cardWidth,
                     height: cardHeight))
             }
@@ -28,12 +29,12 @@ extension SheetComposer {
         }
     }
 
-    /// One card: the name and headline on the left, the code (36 mm) at the top right, the URL under it.
-    func drawCard(_ placed: PlacedCode, in card: Box) {
+    /// One card: the name and headline on the left, the code (40 mm) at the top right, the URL under it.
+    func drawCard(_ placed: PlacedCode, code: PDFCanvas.Recording, in card: Box) {
         let inner = card.inset(by: Length.mm(4))
         let side = Length.mm(PrintLayout.cards.codeSide)
         let codeX = inner.maxX - side
-        drawCode(placed, x: codeX, y: inner.y, side: side)
+        drawCode(code, placed, x: codeX, y: inner.y)
         let urlTop = inner.y + side + Length.mm(1)
         drawURL(
             placed, centerX: codeX + side / 2, top: urlTop,

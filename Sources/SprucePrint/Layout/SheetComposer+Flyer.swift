@@ -2,8 +2,9 @@ extension SheetComposer {
     /// Two flyers, one per half of the sheet, with a dashed cut line between them.
     func drawFlyers(_ placed: PlacedCode) {
         let half = pageHeight / 2
+        let code = recordCode(placed, side: Length.mm(PrintLayout.flyer.codeSide))
         for index in 0..<2 {
-            drawFace(placed, in: Box(x: 0, y: Double(index) * half, width: pageWidth, height: half), margin: Length.mm(9))
+            drawFace(placed, code: code, in: Box(x: 0, y: Double(index) * half, width: pageWidth, height: half), margin: Length.mm(9))
         }
         drawDashedLine(y: half, from: 0, to: pageWidth)
     }
@@ -16,9 +17,10 @@ extension SheetComposer {
         let fold = pageHeight / 2
         let upper = Box(x: trim.x, y: trim.y, width: trim.width, height: fold - trim.y)
         let lower = Box(x: trim.x, y: fold, width: trim.width, height: trim.maxY - fold)
-        drawFace(placed, in: lower, margin: Length.mm(6))
+        let code = recordCode(placed, side: Length.mm(PrintLayout.tent.codeSide))
+        drawFace(placed, code: code, in: lower, margin: Length.mm(6))
         canvas.upsideDown(centerX: upper.midX, centerY: upper.y + upper.height / 2) {
-            drawFace(placed, in: upper, margin: Length.mm(6))
+            drawFace(placed, code: code, in: upper, margin: Length.mm(6))
         }
         drawCropMarks(around: trim)
         drawDashedLine(y: fold, from: trim.x, to: trim.maxX)
@@ -29,11 +31,11 @@ extension SheetComposer {
 
     /// One face of a flyer or tent: name, headline and steps on the left, the code (100 mm) on the right with the
     /// URL under it.
-    func drawFace(_ placed: PlacedCode, in face: Box, margin: Double) {
+    func drawFace(_ placed: PlacedCode, code: PDFCanvas.Recording, in face: Box, margin: Double) {
         let inner = face.inset(by: margin)
         let side = Length.mm(PrintLayout.flyer.codeSide)
         let codeX = inner.maxX - side
-        drawCode(placed, x: codeX, y: inner.y, side: side)
+        drawCode(code, placed, x: codeX, y: inner.y)
         let urlTop = inner.y + side + Length.mm(1.5)
         drawURL(
             placed, centerX: codeX + side / 2, top: urlTop,
@@ -41,7 +43,7 @@ extension SheetComposer {
 
         let column = Box(x: inner.x, y: inner.y + Length.mm(2), width: codeX - Length.mm(6) - inner.x,
             height: inner.height - Length.mm(2))
-        let name = TextStyle(font: .bold, size: 22, minimumSize: 8, color: .text, alignment: .start, maximumLines: 3)
+        let name = TextStyle(font: .bold, size: 22, minimumSize: 8, color: .text, alignment: .start, maximumLines: 4)
         let nameHeight = drawText(placed.content.practiceName, name, in: column.splitTop(column.height * 0.38).top)
 
         var rest = column.splitTop(nameHeight, gap: Length.mm(4)).rest

@@ -11,18 +11,22 @@ extension SheetComposer {
         let textWidth = pageWidth - 2 * margin
         let titles = bottom - top - side - urlBand - stepsBand - 3 * gap
 
-        let headlineBox = Box(x: margin, y: top, width: textWidth, height: titles * 0.5)
+        // Headline and name share the space above the code, centered in it together.
         let headline = TextStyle(
             font: .bold, size: 34, minimumSize: 14, color: placed.foreground, alignment: .center, maximumLines: 1)
-        let headlineHeight = drawText(placed.content.headline, headline, in: headlineBox)
-
-        let nameTop = top + headlineHeight + gap / 2
-        let nameBox = Box(x: margin, y: nameTop, width: textWidth, height: top + titles - nameTop)
         let name = TextStyle(font: .bold, size: 24, minimumSize: 9, color: .text, alignment: .center, maximumLines: 2)
-        drawText(placed.content.practiceName, name, in: nameBox)
+        let headlineBox = Box(x: margin, y: 0, width: textWidth, height: titles * 0.45)
+        let nameBox = Box(x: margin, y: 0, width: textWidth, height: titles * 0.55 - gap / 2)
+        let headlineHeight = textHeight(placed.content.headline, headline, in: headlineBox)
+        let nameHeight = textHeight(placed.content.practiceName, name, in: nameBox)
+        let stackTop = top + max(0, (titles - headlineHeight - gap / 2 - nameHeight) / 2)
+        drawText(placed.content.headline, headline, in: Box(x: margin, y: stackTop, width: textWidth,
+            height: headlineBox.height))
+        drawText(placed.content.practiceName, name, in: Box(x: margin, y: stackTop + headlineHeight + gap / 2,
+            width: textWidth, height: nameBox.height))
 
         let codeY = top + titles + gap
-        drawCode(placed, x: (pageWidth - side) / 2, y: codeY, side: side)
+        drawCode(recordCode(placed, side: side), placed, x: (pageWidth - side) / 2, y: codeY)
 
         let urlTop = codeY + side + gap
         drawURL(
