@@ -43,7 +43,7 @@ struct PrintRulesTests {
 
     @Test("a long public URL (long origin) is too dense for cards but not for a poster")
     func longURLRefusedOnCards() throws {
-        let origin = "https://links." + String(repeating: "regional-health-network-", count: 6) + "example.org"
+        let origin = "https://links." + String(repeating: "regional-health-network-", count: 14) + "example.org"
         let content = try PrintContent(practiceName: "Oak", url: origin + "/riverbend-physical-therapy-and-sports-rx")
         #expect(throws: PrintError.self) { try PrintDocument(layout: .cards, paper: .a4).check(content) }
         #expect(try PrintDocument(layout: .poster, paper: .a4).check(content) > 0.5)

@@ -1,4 +1,5 @@
 import Foundation
+import SprucePrint
 import Testing
 
 /// Runs poppler-utils and the QR decoders on rendered PDFs. Tools run through `/usr/bin/env`, so a missing one
@@ -115,6 +116,20 @@ enum PrintTools {
         let result = try run(["zbarimg", "--raw", "-q", png])
         guard result.status == 0 else { return [] }
         return result.stdoutText.split(separator: "\n").map(String.init)
+    }
+
+    /// Every code zbar finds on a rasterized sheet: on the whole page, or for cards on each card cut out along
+    /// the crop marks (scripts/cut_cards.py), as people scan them.
+    static func zbar(sheet png: String, layout: PrintLayout, paper: Paper, dpi: Int) throws -> [String] {
+        guard layout == .cards else { return try zbar(png) }
+        let script = packageRoot.appendingPathComponent("scripts/cut_cards.py").path
+        let millimetres = (paper.size.width * 25.4 / 72, paper.size.height * 25.4 / 72)
+        let cut = try run([
+            "python3", script, png, "\(dpi)", "\(millimetres.0)", "\(millimetres.1)",
+            String(png.dropLast(".png".count)) + "-card",
+        ])
+        #expect(cut.status == 0)
+        return try cut.stdoutText.split(separator: "\n").flatMap { try zbar(String($0)) }
     }
 
     /// Every code zxing-cpp finds in each image (scripts/decode_all_qr.py, one process for all).

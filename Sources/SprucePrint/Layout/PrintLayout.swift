@@ -21,8 +21,8 @@ public enum PrintLayout: String, Sendable, Hashable, CaseIterable {
     /// How many codes each sheet carries.
     public var codesPerSheet: Int {
         switch self {
-        case .poster, .tent: 1
-        case .flyer: 2
+        case .poster: 1
+        case .flyer, .tent: 2
         case .cards: 10
         }
     }
