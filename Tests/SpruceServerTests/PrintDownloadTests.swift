@@ -78,10 +78,10 @@ struct PrintDownloadTests {
             #expect(try await maya.get("/workspace/links/7718204/print.pdf").status == .gone)
             let badLayout = try await maya.get("/workspace/links/4827163/print.pdf?layout=banner")
             #expect(badLayout.status == .badRequest)
-            #expect(badLayout.text.contains("layout must be one of: poster, flyer, tent, cards"))
+            #expect(badLayout.text.contains("Layout must be one of: poster, flyer, tent, cards."))
             let badHeadline = try await maya.get("/workspace/links/4827163/print.pdf?headline=" + String(repeating: "x", count: 61))
             #expect(badHeadline.status == .badRequest)
-            #expect(badHeadline.text.contains("headline must be at most 60 characters"))
+            #expect(badHeadline.text.contains("Headline must be at most 60 characters."))
         }
     }
 
