@@ -1,5 +1,5 @@
 // Print documents per second per core, release build, rendered to memory: each layout on Letter for a set of
-// links and names in four scripts, timed in process CPU time (so other work on the machine counts less), with
+// links, with a practice name in each of four scripts, timed in process CPU time (so other work on the machine counts less), with
 // the baseline measured in the same run: SpruceQR's encode + SVG of the same URLs (the cheapest vector output of
 // the same code). Then `sprucelink flyer --org ID --all-links` as the CLI runs it for an organization with 1 000
 // links: the store's link list (a real SQLite file), the contents, one PDF of 1 000 sheets, in memory.
@@ -11,12 +11,8 @@ import SprucePrint
 import SpruceQR
 import SpruceStore
 
-let perLayout = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 100
-let names = ["Élan Pédiatrie", "Ορθοπεδική Κλινική", "北京协和诊所", "عيادة النور", "Oak Street Pediatrics"]
+let perLayout = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 40
 let urls = (0..<perLayout).map { "https://spruce.care/\(48_271_630 + $0 * 7_919)" }
-let contents = try urls.enumerated().map { index, url in
-    try PrintContent(practiceName: names[index % names.count], url: url)
-}
 
 func cpuSeconds() -> Double {
     var time = timespec()
@@ -36,7 +32,8 @@ func milliseconds(_ seconds: Double) -> String { String(format: "%.2f ms", secon
 
 // Fonts, fontconfig and cairo's caches load on the first document: timed apart, then left warm.
 let coldStart = cpuSeconds()
-_ = try PrintDocument(layout: .poster, paper: .letter).render(contents[0])
+_ = try PrintDocument(layout: .poster, paper: .letter).render(
+    try PrintContent(practiceName: "北京协和诊所 عيادة النور Ορθοπεδική", url: urls[0]))
 print("first document (fontconfig and font loading): \(milliseconds(cpuSeconds() - coldStart)) CPU")
 
 let baseline = try measure(perLayout) { index in
@@ -44,17 +41,30 @@ let baseline = try measure(perLayout) { index in
 }
 print("baseline: QR encode + SVG of the same URLs: \(String(format: "%.1f µs", baseline.perCall * 1e6)) per code")
 print("")
-print("layout (Letter, \(perLayout) docs)   CPU per PDF   PDFs/s/core   × baseline   size     target")
+print("CPU per PDF, Letter, \(perLayout) documents per cell (different codes), by the script of the practice's name;")
+print("PDFs/s/core and × baseline for the Latin name; target on one core")
+let scripts = ["Latin", "Greek", "CJK", "Arabic"]
+let scriptNames = ["Oak Street Pediatrics", "Ορθοπεδική Κλινική", "北京协和诊所", "عيادة النور"]
+print(
+    "layout   " + scripts.map { $0.padding(toLength: 11, withPad: " ", startingAt: 0) }.joined()
+        + "PDFs/s/core  × baseline  size     target")
 let targets: [PrintLayout: Double] = [.poster: 0.020, .cards: 0.050]
 for layout in PrintLayout.allCases {
     let document = PrintDocument(layout: layout, paper: .letter)
-    let result = try measure(perLayout) { index in try document.render(contents[index]).count }
-    let verdict = targets[layout].map { result.perCall <= $0 ? "≤ \(milliseconds($0)): met" : "≤ \(milliseconds($0)): MISSED" } ?? ""
-    print(
-        layout.rawValue.padding(toLength: 30, withPad: " ", startingAt: 0)
-            + milliseconds(result.perCall).padding(toLength: 14, withPad: " ", startingAt: 0)
-            + String(format: "%-14.0f%-13.0f", 1 / result.perCall, result.perCall / baseline.perCall)
-            + "\(result.bytes / 1024) KiB".padding(toLength: 9, withPad: " ", startingAt: 0) + verdict)
+    var row = layout.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
+    var latin = (perCall: 0.0, bytes: 0)
+    var verdicts: [String] = []
+    for (script, name) in zip(scripts, scriptNames) {
+        let sheets = try urls.map { try PrintContent(practiceName: name, url: $0) }
+        let result = try measure(perLayout) { index in try document.render(sheets[index]).count }
+        if script == "Latin" { latin = result }
+        row += milliseconds(result.perCall).padding(toLength: 11, withPad: " ", startingAt: 0)
+        if let target = targets[layout] { verdicts.append("\(script) \(result.perCall <= target ? "met" : "MISSED")") }
+    }
+    row += String(format: "%-13.0f%-12.0f", 1 / latin.perCall, latin.perCall / baseline.perCall)
+    row += "\(latin.bytes / 1024) KiB".padding(toLength: 9, withPad: " ", startingAt: 0)
+    if let target = targets[layout] { row += "≤ \(milliseconds(target)): " + verdicts.joined(separator: ", ") }
+    print(row)
 }
 
 // --all-links: an organization with 1 000 links in a real SQLite file.
@@ -80,9 +90,10 @@ for layout in [PrintLayout.poster, .cards] {
     let pdf = try document.render(sheets)
     let cpu = cpuSeconds() - start
     let elapsed = ContinuousClock.now - wall
+    let perSheet = milliseconds(cpu / Double(links.count))
+    let rate = String(format: "%.0f", Double(links.count) / cpu)
     print(
         "  \(layout.rawValue): \(links.count) sheets, \(pdf.count / 1024) KiB, \(String(format: "%.2f", cpu)) s CPU "
-            + "(\(milliseconds(cpu / Double(links.count))) per sheet, \(String(format: "%.0f", Double(links.count) / cpu)) sheets/s/core), "
-            + "wall \(elapsed)")
+            + "(\(perSheet) per sheet, \(rate) sheets/s/core), wall \(elapsed)")
 }
 await store.close()

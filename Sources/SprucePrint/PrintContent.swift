@@ -26,11 +26,14 @@ public struct PrintContent: Sendable, Hashable {
     public init(practiceName: String, url: String, headline: String? = nil, colors: QRColors = .standard)
         throws(PrintError)
     {
-        let name = String(String.UnicodeScalarView(practiceName.unicodeScalars.map {
-            PrintRules.isForbidden($0) ? " " : $0
-        })).trimmingSpaces
+        let name = String(
+            String.UnicodeScalarView(
+                practiceName.unicodeScalars.map {
+                    PrintRules.isForbidden($0) ? " " : $0
+                })
+        ).trimmingSpaces
         guard !name.isEmpty else { throw .nameEmpty }
-        try Self.check(url: url)
+        try Self.validate(url: url)
         self.practiceName = name
         self.url = url
         self.headline = try PrintRules.headline(headline)
@@ -50,14 +53,18 @@ public struct PrintContent: Sendable, Hashable {
     /// The URL as printed: without `https://`.
     public var displayURL: String { PrintRules.displayURL(url) }
 
-    private static func check(url: String) throws(PrintError) {
+    /// Checks a URL (or an origin) as it must be to go on paper and into the code.
+    /// - Throws: ``PrintError/invalidURL(_:)`` naming the rule it breaks.
+    public static func validate(url: String) throws(PrintError) {
         guard !url.isEmpty else { throw .invalidURL("is empty") }
         guard url.utf8.count <= urlLimit else { throw .invalidURL("is longer than \(urlLimit) bytes") }
         guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
             throw .invalidURL("must start with https:// or http://")
         }
-        let forbidden: Set<UInt8> = [UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "<"),
-            UInt8(ascii: ">")]
+        let forbidden: Set<UInt8> = [
+            UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "<"),
+            UInt8(ascii: ">"),
+        ]
         guard url.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && !forbidden.contains($0) }) else {
             throw .invalidURL("may hold only printable ASCII without spaces, quotes or angle brackets")
         }

@@ -39,11 +39,13 @@ struct PrintDocumentTests {
         #expect(try PrintTools.zxing(pages) == urls.map { [$0, $0] })
     }
 
-    @Test("a long name wraps or shrinks and never leaves the page; the code still scans", arguments: PrintLayout.allCases)
+    @Test(
+        "a long name wraps or shrinks and never leaves the page; the code still scans", arguments: PrintLayout.allCases)
     func longName(_ layout: PrintLayout) throws {
         let directory = try PrintTools.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let name = "Community Health Center of the Greater Riverbend Valley Pediatric and Adolescent "
+        let name =
+            "Community Health Center of the Greater Riverbend Valley Pediatric and Adolescent "
             + "Supercalifragilisticexpialidocious"
         #expect(name.count <= ProfileLimits.displayName.upperBound)
         let content = try PrintContent(
@@ -66,8 +68,12 @@ struct PrintDocumentTests {
         #expect(zbar == expected, "zbar: \(zbar)")
     }
 
-    @Test("the language tag check", arguments: [("en", true), ("fr-CA", true), ("zh-Hans-CN", true), ("e", false),
-        ("english", false), ("en_US", false), ("12", false)])
+    @Test(
+        "the language tag check",
+        arguments: [
+            ("en", true), ("fr-CA", true), ("zh-Hans-CN", true), ("e", false),
+            ("english", false), ("en_US", false), ("12", false),
+        ])
     func languageTags(_ tag: String, _ valid: Bool) {
         #expect(PrintDocument.isLanguageTag(tag) == valid)
     }

@@ -76,10 +76,14 @@ struct PrintRulesTests {
         arguments: [
             ("", "Oak", "en", "link URL is empty"),
             ("ftp://spruce.care/123456", "Oak", "en", "link URL must start with https:// or http://"),
-            ("https://spruce.care/a b", "Oak", "en",
-                "link URL may hold only printable ASCII without spaces, quotes or angle brackets"),
-            ("https://spruce.care/x'y", "Oak", "en",
-                "link URL may hold only printable ASCII without spaces, quotes or angle brackets"),
+            (
+                "https://spruce.care/a b", "Oak", "en",
+                "link URL may hold only printable ASCII without spaces, quotes or angle brackets"
+            ),
+            (
+                "https://spruce.care/x'y", "Oak", "en",
+                "link URL may hold only printable ASCII without spaces, quotes or angle brackets"
+            ),
             (url, " \u{1} ", "en", "practice name is empty"),
             (url, "Oak", "english language", "language 'english language' is not a language tag such as en or fr-CA"),
         ])

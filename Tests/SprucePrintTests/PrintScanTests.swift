@@ -44,9 +44,10 @@ struct PrintScanTests {
         {
             for (nameIndex, name) in names.enumerated() {
                 let link = links[(pairIndex + nameIndex) % links.count]
-                cases.append(Case(
-                    layout: pair.0, paper: pair.1, name: name, url: link.url, colors: link.colors,
-                    at300DPI: nameIndex == pairIndex % names.count))
+                cases.append(
+                    Case(
+                        layout: pair.0, paper: pair.1, name: name, url: link.url, colors: link.colors,
+                        at300DPI: nameIndex == pairIndex % names.count))
             }
         }
         return cases
@@ -89,7 +90,10 @@ struct PrintScanTests {
         #expect(text.contains(content.displayURL))
         if testCase.name.unicodeScalars.contains(where: { (0x0600...0x06FF).contains($0.value) }) {
             // pdftotext cannot undo Arabic ligatures and joining forms: look for Arabic letters.
-            #expect(text.unicodeScalars.contains { (0x0600...0x06FF).contains($0.value) || (0xFE70...0xFEFF).contains($0.value) })
+            #expect(
+                text.unicodeScalars.contains {
+                    (0x0600...0x06FF).contains($0.value) || (0xFE70...0xFEFF).contains($0.value)
+                })
         } else {
             #expect(text.contains(testCase.name), "pdftotext: \(text)")
         }

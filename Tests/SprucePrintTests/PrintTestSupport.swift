@@ -85,7 +85,9 @@ enum PrintTools {
     }
 
     /// Every word's box (points, origin top left) from `pdftotext -bbox`.
-    static func wordBoxes(_ pdf: String) throws -> [(word: String, xMin: Double, yMin: Double, xMax: Double, yMax: Double)] {
+    static func wordBoxes(_ pdf: String) throws -> [(
+        word: String, xMin: Double, yMin: Double, xMax: Double, yMax: Double
+    )] {
         let result = try run(["pdftotext", "-bbox", pdf, "-"])
         #expect(result.status == 0)
         var boxes: [(String, Double, Double, Double, Double)] = []
@@ -136,7 +138,8 @@ enum PrintTools {
     static func zxing(_ pngs: [String]) throws -> [[String]] {
         let script = packageRoot.appendingPathComponent("scripts/decode_all_qr.py").path
         let result = try run(["python3", script] + pngs)
-        guard result.status == 0, let entries = try JSONSerialization.jsonObject(with: result.stdout) as? [[String: Any]]
+        guard result.status == 0,
+            let entries = try JSONSerialization.jsonObject(with: result.stdout) as? [[String: Any]]
         else {
             Issue.record("decode_all_qr.py failed (\(result.status))")
             return pngs.map { _ in [] }

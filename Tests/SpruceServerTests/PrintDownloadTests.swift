@@ -26,7 +26,8 @@ struct PrintDownloadTests {
             let bytes = Array(page.body.readableBytesView)
             #expect(bytes.starts(with: Array("%PDF-".utf8)))
 
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("print-http-\(UUID().uuidString)")
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "print-http-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: folder) }
             let pdf = folder.appendingPathComponent("cards.pdf")
@@ -79,7 +80,8 @@ struct PrintDownloadTests {
             let badLayout = try await maya.get("/workspace/links/4827163/print.pdf?layout=banner")
             #expect(badLayout.status == .badRequest)
             #expect(badLayout.text.contains("Layout must be one of: poster, flyer, tent, cards."))
-            let badHeadline = try await maya.get("/workspace/links/4827163/print.pdf?headline=" + String(repeating: "x", count: 61))
+            let badHeadline = try await maya.get(
+                "/workspace/links/4827163/print.pdf?headline=" + String(repeating: "x", count: 61))
             #expect(badHeadline.status == .badRequest)
             #expect(badHeadline.text.contains("Headline must be at most 60 characters."))
         }

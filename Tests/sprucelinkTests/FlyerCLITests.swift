@@ -36,7 +36,10 @@ struct FlyerCLITests {
             let pdf = seeded.folder.appendingPathComponent("cards.pdf")
             let info = try QRCLI.run("/usr/bin/env", ["pdfinfo", pdf.path]).stdoutText
             #expect(info.contains("595.276 x 841.89 pts (A4)"))
-            #expect(try Self.codes(in: pdf, folder: seeded.folder) == [Array(repeating: "https://spruce.care/4827163", count: 10)])
+            #expect(
+                try Self.codes(in: pdf, folder: seeded.folder) == [
+                    Array(repeating: "https://spruce.care/4827163", count: 10)
+                ])
             let text = try QRCLI.run("/usr/bin/env", ["pdftotext", pdf.path, "-"]).stdoutText
                 .split(whereSeparator: \.isWhitespace).joined(separator: " ")
             #expect(text.contains("Oak Street Pediatrics"))
@@ -55,10 +58,11 @@ struct FlyerCLITests {
             #expect(result.stdoutText == "Wrote all.pdf: poster, letter, 3 sheets\n")
             let pdf = seeded.folder.appendingPathComponent("all.pdf")
             let codes = try Self.codes(in: pdf, folder: seeded.folder)
-            #expect(codes == [
-                ["http://127.0.0.1:8080/4827163"], ["http://127.0.0.1:8080/oak-street-pediatrics"],
-                ["http://127.0.0.1:8080/5093318"],
-            ])
+            #expect(
+                codes == [
+                    ["http://127.0.0.1:8080/4827163"], ["http://127.0.0.1:8080/oak-street-pediatrics"],
+                    ["http://127.0.0.1:8080/5093318"],
+                ])
         }
     }
 
@@ -70,19 +74,35 @@ struct FlyerCLITests {
             (["9999999"], 3, "Error: no link has the code '9999999'"),
             (["7718204"], 4, "Error: link '7718204' is disabled: disabled links are not printed"),
             (["ab"], 64, "Error: code 'ab': vanity code is shorter than 3 characters"),
-            (["4827163", "--layout", "banner"], 64, "Error: --layout 'banner' is not one of: poster, flyer, tent, cards"),
+            (
+                ["4827163", "--layout", "banner"], 64,
+                "Error: --layout 'banner' is not one of: poster, flyer, tent, cards"
+            ),
             (["4827163", "--paper", "legal"], 64, "Error: --paper 'legal' is not one of: letter, a4"),
-            (["4827163", "--headline", headlineTooLong], 64,
-                "Error: --headline is 61 characters, longer than the limit of 60"),
-            (["4827163", "--headline", "Call\u{7}us"], 64,
-                "Error: --headline contains a control character (U+0007): use plain text on one line"),
-            (["4827163", "--headline", "Line\nbreak"], 64,
-                "Error: --headline contains a control character (U+000A): use plain text on one line"),
-            (["4827163", "--language", "english"], 64,
-                "Error: --language 'english' is not a language tag such as en or fr-CA"),
-            (["4827163", "--public-url", "ftp://spruce.care"], 64,
-                "Error: --public-url 'ftp://spruce.care': link URL must start with https:// or http://"),
-            (["4827163", "--org", "1", "--all-links"], 64, "Error: give a link code or --org ID --all-links, not both"),
+            (
+                ["4827163", "--headline", headlineTooLong], 64,
+                "Error: --headline is 61 characters, longer than the limit of 60"
+            ),
+            (
+                ["4827163", "--headline", "Call\u{7}us"], 64,
+                "Error: --headline contains a control character (U+0007): use plain text on one line"
+            ),
+            (
+                ["4827163", "--headline", "Line\nbreak"], 64,
+                "Error: --headline contains a control character (U+000A): use plain text on one line"
+            ),
+            (
+                ["4827163", "--language", "english"], 64,
+                "Error: --language 'english' is not a language tag such as en or fr-CA"
+            ),
+            (
+                ["4827163", "--public-url", "ftp://spruce.care"], 64,
+                "Error: --public-url 'ftp://spruce.care': link URL must start with https:// or http://"
+            ),
+            (
+                ["4827163", "--org", "1", "--all-links"], 64,
+                "Error: give a link code or --org ID --all-links, not both"
+            ),
             (["--all-links"], 64, "Error: --all-links needs --org ID"),
             (["--org", "1"], 64, "Error: --org needs --all-links (or give a link code instead)"),
             (["--org", "x1", "--all-links"], 64, "Error: --org 'x1' is not an organization id"),
@@ -104,8 +124,10 @@ struct FlyerCLITests {
         arguments: [
             ([], 64, "Error: --output is required: give the PDF file to write"),
             (["--output", "poster.png"], 64, "Error: --output 'poster.png' must end in .pdf"),
-            (["--output", "missing/dir/poster.pdf"], 1,
-                "Error: cannot write missing/dir/poster.pdf: No such file or directory"),
+            (
+                ["--output", "missing/dir/poster.pdf"], 1,
+                "Error: cannot write missing/dir/poster.pdf: No such file or directory"
+            ),
         ] as [([String], Int32, String)])
     func badOutput(_ arguments: [String], _ status: Int32, _ message: String) throws {
         try LinkCLITests.withSeeded { seeded in

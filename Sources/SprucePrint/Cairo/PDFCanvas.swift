@@ -156,7 +156,7 @@ final class PDFCanvas {
     /// Finishes the document and returns its bytes.
     /// - Throws: ``PrintError/renderingFailed(_:)`` when cairo reports an error at any point of the drawing.
     func finish() throws(PrintError) -> [UInt8] {
-        precondition(!isFinished, "a PDF canvas is finished once")
+        guard !isFinished else { throw .renderingFailed("the PDF was already finished") }
         isFinished = true
         let drawing = cairo_status(context)
         cairo_surface_finish(surface)

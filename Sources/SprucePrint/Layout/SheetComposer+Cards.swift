@@ -8,9 +8,11 @@ extension SheetComposer {
         let code = recordCode(placed, side: Length.mm(PrintLayout.cards.codeSide))
         for row in 0..<5 {
             for column in 0..<2 {
-                drawCard(placed, code: code, in: Box(
-                    x: left + Double(column) * cardWidth, y: top + Double(row) * cardHeight, width: cardWidth,
-                    height: cardHeight))
+                drawCard(
+                    placed, code: code,
+                    in: Box(
+                        x: left + Double(column) * cardWidth, y: top + Double(row) * cardHeight, width: cardWidth,
+                        height: cardHeight))
             }
         }
         canvas.setColor(.marks)
@@ -40,7 +42,8 @@ extension SheetComposer {
             placed, centerX: codeX + side / 2, top: urlTop,
             bounds: Box(x: inner.x, y: urlTop, width: inner.width, height: inner.maxY - urlTop), size: 8)
 
-        let column = Box(x: inner.x, y: inner.y + Length.mm(1), width: codeX - Length.mm(3) - inner.x,
+        let column = Box(
+            x: inner.x, y: inner.y + Length.mm(1), width: codeX - Length.mm(3) - inner.x,
             height: side - Length.mm(1))
         let name = TextStyle(font: .bold, size: 13, minimumSize: 6, color: .text, alignment: .start, maximumLines: 3)
         let nameHeight = drawText(placed.content.practiceName, name, in: column.splitTop(column.height * 0.6).top)

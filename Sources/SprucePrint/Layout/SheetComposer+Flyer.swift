@@ -4,7 +4,9 @@ extension SheetComposer {
         let half = pageHeight / 2
         let code = recordCode(placed, side: Length.mm(PrintLayout.flyer.codeSide))
         for index in 0..<2 {
-            drawFace(placed, code: code, in: Box(x: 0, y: Double(index) * half, width: pageWidth, height: half), margin: Length.mm(9))
+            drawFace(
+                placed, code: code, in: Box(x: 0, y: Double(index) * half, width: pageWidth, height: half),
+                margin: Length.mm(9))
         }
         drawDashedLine(y: half, from: 0, to: pageWidth)
     }
@@ -41,7 +43,8 @@ extension SheetComposer {
             placed, centerX: codeX + side / 2, top: urlTop,
             bounds: Box(x: inner.x, y: urlTop, width: inner.width, height: inner.maxY - urlTop), size: 13)
 
-        let column = Box(x: inner.x, y: inner.y + Length.mm(2), width: codeX - Length.mm(6) - inner.x,
+        let column = Box(
+            x: inner.x, y: inner.y + Length.mm(2), width: codeX - Length.mm(6) - inner.x,
             height: inner.height - Length.mm(2))
         let name = TextStyle(font: .bold, size: 22, minimumSize: 8, color: .text, alignment: .start, maximumLines: 4)
         let nameHeight = drawText(placed.content.practiceName, name, in: column.splitTop(column.height * 0.38).top)
@@ -52,7 +55,8 @@ extension SheetComposer {
         let headlineHeight = drawText(placed.content.headline, headline, in: rest.splitTop(rest.height * 0.4).top)
 
         rest = rest.splitTop(headlineHeight, gap: Length.mm(5)).rest
-        let steps = TextStyle(font: .regular, size: 12, minimumSize: 7, color: .text, alignment: .start, maximumLines: 6)
+        let steps = TextStyle(
+            font: .regular, size: 12, minimumSize: 7, color: .text, alignment: .start, maximumLines: 6)
         drawText(PrintRules.steps.joined(separator: "\n"), steps, in: rest)
     }
 }

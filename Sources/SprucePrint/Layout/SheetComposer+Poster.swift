@@ -20,10 +20,16 @@ extension SheetComposer {
         let headlineHeight = textHeight(placed.content.headline, headline, in: headlineBox)
         let nameHeight = textHeight(placed.content.practiceName, name, in: nameBox)
         let stackTop = top + max(0, (titles - headlineHeight - gap / 2 - nameHeight) / 2)
-        drawText(placed.content.headline, headline, in: Box(x: margin, y: stackTop, width: textWidth,
-            height: headlineBox.height))
-        drawText(placed.content.practiceName, name, in: Box(x: margin, y: stackTop + headlineHeight + gap / 2,
-            width: textWidth, height: nameBox.height))
+        drawText(
+            placed.content.headline, headline,
+            in: Box(
+                x: margin, y: stackTop, width: textWidth,
+                height: headlineBox.height))
+        drawText(
+            placed.content.practiceName, name,
+            in: Box(
+                x: margin, y: stackTop + headlineHeight + gap / 2,
+                width: textWidth, height: nameBox.height))
 
         let codeY = top + titles + gap
         drawCode(recordCode(placed, side: side), placed, x: (pageWidth - side) / 2, y: codeY)
@@ -35,9 +41,11 @@ extension SheetComposer {
 
         let stepsTop = urlTop + urlBand + gap
         let column = textWidth / Double(PrintRules.steps.count)
-        let step = TextStyle(font: .regular, size: 11, minimumSize: 7, color: .text, alignment: .center, maximumLines: 2)
+        let step = TextStyle(
+            font: .regular, size: 11, minimumSize: 7, color: .text, alignment: .center, maximumLines: 2)
         for (index, text) in PrintRules.steps.enumerated() {
-            let box = Box(x: margin + Double(index) * column, y: stepsTop, width: column - gap, height: bottom - stepsTop)
+            let box = Box(
+                x: margin + Double(index) * column, y: stepsTop, width: column - gap, height: bottom - stepsTop)
             drawText(text, step, in: box)
         }
     }

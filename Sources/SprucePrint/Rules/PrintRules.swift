@@ -48,7 +48,9 @@ public enum PrintRules {
         }
         let trimmed = text.trimmingSpaces
         guard !trimmed.isEmpty else { throw .headlineEmpty }
-        guard trimmed.count <= headlineLimit else { throw .headlineTooLong(length: trimmed.count, limit: headlineLimit) }
+        guard trimmed.count <= headlineLimit else {
+            throw .headlineTooLong(length: trimmed.count, limit: headlineLimit)
+        }
         return trimmed
     }
 

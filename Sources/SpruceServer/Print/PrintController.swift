@@ -83,7 +83,9 @@ extension Site {
         guard let code = try? LinkCode(context.parameters.get("code") ?? "") else { throw StoreError.linkNotFound }
         let query = try PrintController.Query(request.uri.query)
         let (link, organization) = try await store.printableLink(code: code, as: Visitor.member(member).identity)
-        guard link.status == .active else { throw HTTPError(.gone, message: "this link is disabled: it is not printed") }
+        guard link.status == .active else {
+            throw HTTPError(.gone, message: "this link is disabled: it is not printed")
+        }
         try await store.countAttempt(
             "print:member:\(member.id.rawValue)", scope: "print downloads for this account",
             limit: PrintController.limitPerMember, window: PrintController.window)

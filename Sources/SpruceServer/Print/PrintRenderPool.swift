@@ -25,7 +25,9 @@ final class PrintRenderPool: Sendable {
             return true
         }
         guard admitted else {
-            throw HTTPError(.serviceUnavailable, headers: [.retryAfter: "1"], message: "too many documents are being printed; try again")
+            throw HTTPError(
+                .serviceUnavailable, headers: [.retryAfter: "1"],
+                message: "too many documents are being printed; try again")
         }
         defer { inFlight.withLock { $0 -= 1 } }
         return try await threads.runIfActive { try document.render(content) }

@@ -70,6 +70,7 @@ struct FlyerCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let sheets = contents.count == 1 ? "1 sheet" : "\(contents.count) sheets"
-        print("Wrote \(request.output): \(request.document.layout.rawValue), \(request.document.paper.rawValue), \(sheets)")
+        let document = request.document
+        print("Wrote \(request.output): \(document.layout.rawValue), \(document.paper.rawValue), \(sheets)")
     }
 }

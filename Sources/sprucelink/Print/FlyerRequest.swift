@@ -38,7 +38,7 @@ struct FlyerRequest {
         var origin = command.publicURL ?? "https://spruce.care"
         while origin.hasSuffix("/") { origin.removeLast() }
         do {
-            _ = try PrintContent(practiceName: "-", url: origin + "/check")
+            try PrintContent.validate(url: origin)
         } catch {
             throw UsageError("--public-url '\(command.publicURL ?? "")': \(error.description)")
         }
