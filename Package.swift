@@ -146,6 +146,7 @@ let package = Package(
                 "SpruceServer",
                 "SpruceStore",
                 "SpruceCore",
+                "SprucePrint",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -1,5 +1,8 @@
 import Foundation
 import HTTPTypes
+import Hummingbird
+import NIOCore
+import SprucePrint
 import SpruceStore
 import Testing
 
@@ -103,5 +106,32 @@ struct PrintDownloadTests {
             _ = try await desk.logIn("front.desk@oakstreetpeds.example")
             #expect(try await desk.get("/workspace/links/4827163/print.pdf?layout=flyer").status == .ok)
         }
+    }
+}
+
+@Suite("Print render pool and cache")
+struct PrintRenderPoolTests {
+    @Test("the pool renders off the event loop and refuses with 503 past its capacity")
+    func capacity() async throws {
+        let content = try PrintContent(practiceName: "Oak Street Pediatrics", url: "https://spruce.care/4827163")
+        let document = PrintDocument(layout: .poster, paper: .letter)
+        let bytes = try await PrintRenderPool(capacity: 1).render(document, content)
+        #expect(bytes.starts(with: Array("%PDF-".utf8)))
+        let full = PrintRenderPool(capacity: 0)
+        let error = await #expect(throws: HTTPError.self) { try await full.render(document, content) }
+        #expect(error?.status == .serviceUnavailable)
+        #expect(error?.headers[.retryAfter] == "1")
+    }
+
+    @Test("the cache keeps documents by ETag up to its byte limit, then starts over")
+    func cache() {
+        let cache = PrintCache(byteLimit: 10)
+        cache.put(ByteBuffer(bytes: Array(repeating: 1, count: 6)), for: "\"a\"")
+        #expect(cache.get("\"a\"")?.readableBytes == 6)
+        cache.put(ByteBuffer(bytes: Array(repeating: 2, count: 6)), for: "\"b\"")
+        #expect(cache.get("\"a\"") == nil)
+        #expect(cache.get("\"b\"")?.readableBytes == 6)
+        cache.put(ByteBuffer(bytes: Array(repeating: 3, count: 11)), for: "\"c\"")
+        #expect(cache.get("\"c\"") == nil)
     }
 }
