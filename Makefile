@@ -4,7 +4,8 @@
 #                serve on http://127.0.0.1:8080 (set SPRUCELINK_SECRET for a stable signing key)
 #   make test    install missing system packages and test tools, build, run every test (SQLite and PostgreSQL)
 #   make bench   release build, run every benchmark, print ratios against baselines measured in the same run
-#                (QR engine against C; HTTP service against nginx, with wrk; PostgreSQL against SQLite)
+#                (QR engine against C; HTTP service against nginx, with wrk; PostgreSQL against SQLite;
+#                print PDFs against QR encode + SVG)
 #   make build   debug build of every target
 #   make deps    install missing system packages (Debian) and PyPI test tools
 #   make clean   remove build output
@@ -16,7 +17,8 @@ SWIFT ?= swift
 PYTHON ?= python3
 
 APT_PACKAGES := libqrencode-dev libpng-dev qrencode zbar-tools librsvg2-bin pngcheck postgresql chromium chromium-driver \
-                nginx wrk libphonenumber-dev valgrind
+                nginx wrk libphonenumber-dev valgrind libcairo2-dev libpango1.0-dev fonts-noto-core fonts-noto-cjk \
+                poppler-utils
 PIP_MODULES := zxingcpp:zxing-cpp PIL:pillow selenium:selenium schemathesis:schemathesis requests:requests
 SERVE_DATABASE ?= ./sprucelink.sqlite
 SERVE_PORT ?= 8080
@@ -46,10 +48,12 @@ bench: deps
 	$(SWIFT) build -c release --product ParserBenchmark
 	$(SWIFT) build -c release --product StoreBenchmark
 	$(SWIFT) build -c release --product InvitationBenchmark
+	$(SWIFT) build -c release --product PrintBenchmark
 	bash Benchmarks/run-qr.sh
 	$$($(SWIFT) build -c release --show-bin-path)/ParserBenchmark
 	$$($(SWIFT) build -c release --show-bin-path)/StoreBenchmark
 	$$($(SWIFT) build -c release --show-bin-path)/InvitationBenchmark
+	$$($(SWIFT) build -c release --show-bin-path)/PrintBenchmark
 	$(SWIFT) build -c release --product sprucelink
 	bash Benchmarks/run-http.sh
 	bash Benchmarks/run-postgres.sh

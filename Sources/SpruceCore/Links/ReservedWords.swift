@@ -8,7 +8,7 @@ public enum ReservedWords {
         "about", "account", "add-clinic", "admin", "api", "app", "auth", "care", "clinics", "connect",
         "contacts", "conversations", "docs", "help", "i", "inbox", "invite", "invitations", "login", "logout",
         "messages", "metrics", "healthz", "password", "privacy", "qr", "settings", "signup", "static", "support",
-        "terms", "www",
+        "terms", "workspace", "www",
     ]
 
     /// Files and folders that crawlers, browsers and app platforms request at the root.

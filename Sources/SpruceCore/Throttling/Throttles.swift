@@ -18,6 +18,8 @@ public struct Throttles: Equatable, Sendable {
     public var connectsPerOrganization: RatePolicy
     /// Messages sent by one account.
     public var messagesPerSender: RatePolicy
+    /// Print documents one member downloads (each a PDF rendered on the server).
+    public var printsPerMember: RatePolicy
 
     public init(
         loginFailuresPerClient: RatePolicy = RatePolicy(limit: 30, window: 15 * 60),
@@ -26,7 +28,8 @@ public struct Throttles: Equatable, Sendable {
         signupsPerClient: RatePolicy = RatePolicy(limit: 10, window: 15 * 60),
         connectsPerVisitor: RatePolicy = RatePolicy(limit: 30, window: 15 * 60),
         connectsPerOrganization: RatePolicy = RatePolicy(limit: 1_000, window: 15 * 60),
-        messagesPerSender: RatePolicy = RatePolicy(limit: 60, window: 60)
+        messagesPerSender: RatePolicy = RatePolicy(limit: 60, window: 60),
+        printsPerMember: RatePolicy = RatePolicy(limit: 60, window: 15 * 60)
     ) {
         self.loginFailuresPerClient = loginFailuresPerClient
         self.loginFailuresPerAccountAndClient = loginFailuresPerAccountAndClient
@@ -35,11 +38,12 @@ public struct Throttles: Equatable, Sendable {
         self.connectsPerVisitor = connectsPerVisitor
         self.connectsPerOrganization = connectsPerOrganization
         self.messagesPerSender = messagesPerSender
+        self.printsPerMember = printsPerMember
     }
 
     /// No limits: for tests and imports.
     public static let unlimited = Throttles(
         loginFailuresPerClient: .unlimited, loginFailuresPerAccountAndClient: .unlimited,
         loginFailuresPerAccount: .unlimited, signupsPerClient: .unlimited, connectsPerVisitor: .unlimited,
-        connectsPerOrganization: .unlimited, messagesPerSender: .unlimited)
+        connectsPerOrganization: .unlimited, messagesPerSender: .unlimited, printsPerMember: .unlimited)
 }

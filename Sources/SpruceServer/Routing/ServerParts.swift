@@ -14,7 +14,8 @@ import SpruceStore
 /// ├─ browser pages: session → CSRF
 /// │  ├─ PublicLinksController   /{code}, /{code}/connect, /i/{token}, /i/{token}/connect
 /// │  ├─ AccountsController      /, /signup, /login, /logout
-/// │  └─ MessagingController     /inbox, /inbox/prompt, /contacts, /add-clinic, /conversations/…, /care
+/// │  ├─ MessagingController     /inbox, /inbox/prompt, /contacts, /add-clinic, /conversations/…, /care
+/// │  └─ PrintController         /workspace/links/{code}/print.pdf
 /// ├─ images: PublicLinksController /{code}/qr.png, /{code}/qr.svg (no session)
 /// ├─ /api: problem+json errors  → APIController (API key middleware on the routes that need a key)
 /// └─ operations: OperationsController /healthz, /static/style.css (/metrics: the metrics listener's own router)
@@ -41,6 +42,7 @@ struct ServerParts: Sendable {
     let messaging: MessagingController
     let api: APIController
     let operations: OperationsController
+    let printing: PrintController
 
     /// Loads templates and static files and makes the controllers; the link directory is not loaded yet.
     /// - Throws: ``ServerSetupError`` when a resource is missing, or the error of reading it.
@@ -82,6 +84,8 @@ struct ServerParts: Sendable {
             store: store, links: links, profileJSON: profileJSON, publicURL: configuration.publicURL,
             acceptedHosts: configuration.acceptedHosts, openAPIDocument: ByteBuffer(bytes: openAPI))
         operations = OperationsController(store: store, directory: directory, stylesheet: ByteBuffer(bytes: stylesheet))
+        printing = PrintController(
+            store: store, visitors: visitors, printing: Printing(), publicURL: configuration.publicURL)
     }
 
     /// Mounts every area on `router` with the middleware it needs.
@@ -92,6 +96,7 @@ struct ServerParts: Sendable {
         publicLinks.addRoutes(browser: browserPages, images: router.group())
         accounts.addRoutes(to: browserPages)
         messaging.addRoutes(to: browserPages)
+        printing.addRoutes(to: browserPages)
         api.addRoutes(to: router.group(RouterPath(APIController.path)).add(middleware: ProblemMiddleware()))
         operations.addRoutes(to: router.group())
     }
