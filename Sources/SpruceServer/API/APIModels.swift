@@ -13,6 +13,9 @@ enum API {
         let primary: Bool
         let createdAt: Date
         let qrColors: QRColorsBody
+        /// Only on a freshly minted numeric link: the digits minting used, and why when it moved past the default.
+        var codeLength: Int?
+        var lengthNotice: String?
 
         init(_ link: PracticeLink, site: Site) {
             code = link.code.rawValue
