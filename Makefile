@@ -17,7 +17,7 @@ PYTHON ?= python3
 
 APT_PACKAGES := libqrencode-dev libpng-dev qrencode zbar-tools librsvg2-bin pngcheck postgresql chromium chromium-driver \
                 nginx wrk
-PIP_MODULES := zxingcpp:zxing-cpp PIL:pillow selenium:selenium schemathesis:schemathesis requests:requests
+PIP_MODULES := zxingcpp:zxing-cpp PIL:pillow selenium:selenium schemathesis:schemathesis requests:requests segno:segno
 SERVE_DATABASE ?= ./sprucelink.sqlite
 SERVE_PORT ?= 8080
 
