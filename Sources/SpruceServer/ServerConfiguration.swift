@@ -29,6 +29,10 @@ public struct ServerConfiguration: Sendable {
     /// Addresses of reverse proxies whose `X-Forwarded-For` is believed (``ClientAddress``); empty: none, the TCP
     /// peer is the client.
     public var trustedProxies: [String] = []
+    /// How request lines are laid out.
+    public var requestLogFormat: RequestLog.Format = .json
+    /// Where request lines go (standard error unless told otherwise).
+    public var requestLogSink: any RequestLogSink = FileDescriptorSink.standardError
 
     public init(
         host: String = "127.0.0.1",

@@ -33,6 +33,8 @@ struct Site: Sendable {
     let openAPIDocument: ByteBuffer
     let stylesheet: ByteBuffer
     let logger: Logger
+    /// The request lines, written off the event loops; `nil` when the log level leaves out `info`.
+    var requestLog: RequestLog?
 
     /// The public URL of a practice link, as QR codes encode it.
     func linkURL(_ code: LinkCode) -> String { configuration.publicURL + "/" + code.rawValue }

@@ -118,7 +118,7 @@ public enum SpruceServer {
         if !configuration.trustedProxies.isEmpty {
             router.add(middleware: ClientAddressMiddleware(trustedProxies: Set(configuration.trustedProxies)))
         }
-        router.add(middleware: RequestLogMiddleware())
+        if let requestLog = site.requestLog { router.add(middleware: RequestLogMiddleware(log: requestLog)) }
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: SecurityHeadersMiddleware(isSecure: configuration.isSecure))
         router.add(middleware: ErrorMiddleware(site: site))
@@ -135,7 +135,8 @@ public enum SpruceServer {
             server: .http1(configuration: .init(additionalChannelHandlers: hotReads.map { [HotReadHandler(reads: $0)] } ?? [])),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
-            services: [LinkDirectoryService(directory: site.directory)],
+            services: (site.requestLog.map { [RequestLogService(log: $0)] } ?? [])
+                + [LinkDirectoryService(directory: site.directory)],
             logger: logger)
     }
 
@@ -152,7 +153,7 @@ public enum SpruceServer {
             logger: logger)
         var urlPrefix = try JSONEncoder.api.encode(configuration.publicURL + "/")
         urlPrefix.removeLast()
-        return Site(
+        var site = Site(
             store: store, configuration: configuration, templates: templates,
             csrf: CSRFTokens(secret: configuration.signingSecret),
             cookies: SessionCookies(secure: configuration.isSecure, sessionLifetime: configuration.sessionLifetime),
@@ -160,6 +161,23 @@ public enum SpruceServer {
             linkURLJSONPrefix: ByteBuffer(bytes: urlPrefix),
             metrics: ServerMetrics(), openAPIDocument: ByteBuffer(bytes: openAPI),
             stylesheet: ByteBuffer(bytes: stylesheet), logger: logger)
+        if logger.logLevel <= .info {
+            site.requestLog = RequestLog(
+                settings: RequestLog.Settings(format: configuration.requestLogFormat, label: logger.label),
+                sink: configuration.requestLogSink)
+        }
+        return site
+    }
+}
+
+/// Writes the request lines still queued once the server has stopped (services stop in reverse order, and this
+/// one comes first).
+struct RequestLogService: Service {
+    let log: RequestLog
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await log.finish()
     }
 }
 

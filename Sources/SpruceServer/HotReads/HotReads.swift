@@ -120,8 +120,8 @@ struct HotReads: Sendable {
             metrics.duration.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
         }
         site.metrics.resolved(outcome: "found")
-        RequestLogMiddleware.log(
-            site.logger, method: .get, route: answer.route, status: answer.head.status, elapsed: elapsed, client: client())
+        site.requestLog?.record(
+            method: .get, route: answer.route, status: answer.head.status, elapsed: elapsed, client: client())
     }
 
     // MARK: - The three reads

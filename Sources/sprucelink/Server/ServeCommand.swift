@@ -98,6 +98,7 @@ struct ServeCommand: AsyncParsableCommand {
             host: host, port: port, publicURL: publicURL, signingSecret: secret, limits: limits,
             linkSyncInterval: cacheSeconds)
         configuration.trustedProxies = trustedProxies
+        configuration.requestLogFormat = format == .json ? .json : .text
         var storeLogger = Logger(label: "sprucelink.store")
         storeLogger.logLevel = .warning
         let store = try await SpruceStore.open(
