@@ -1,6 +1,7 @@
 import Foundation
 import SQLKit
 import SpruceCore
+import Synchronization
 
 /// One update or delete of a link or an organization, as the change feed recorded it (migration 5).
 public struct LinkChange: Equatable, Sendable {
@@ -92,6 +93,45 @@ extension SpruceStore {
             }
             return LinkDirectorySnapshot(
                 generation: try generation.decode(column: "value", as: Int64.self), links: links, profiles: profiles)
+        }
+    }
+
+    /// Every link's public record (the oldest `limit`), handed to `each` as the rows are read rather than
+    /// gathered, and every organization's profile, in one snapshot at one feed generation.
+    /// - Parameters:
+    ///   - expecting: called first with an upper bound of the links to come, to size the receiver.
+    ///   - each: called once per link, in id order.
+    /// - Returns: the feed generation the snapshot is valid at, and the profiles.
+    public func streamLinkDirectory(
+        limit: Int,
+        expecting: @escaping @Sendable (Int) -> Void,
+        each: @escaping @Sendable (PublicLinkRecord) -> Void
+    ) async throws -> (generation: Int64, profiles: [OrganizationID: ClinicProfile]) {
+        try await snapshot { database in
+            guard let generation = try await database.select().column("value").from("counters")
+                .where("name", .equal, SQLBind(LinkChangeFeed.counter)).first()
+            else { throw StoreError.corruptRow(table: "counters", reason: "link change counter missing") }
+            let highest = try await database.select().column(SQLFunction("max", args: SQLColumn("id")), as: "highest")
+                .from("links").first()?.decode(column: "highest", as: Int64?.self) ?? 0
+            expecting(min(limit, Int(highest)))
+            let failure = Mutex<(any Error)?>(nil)
+            try await database.select()
+                .columns("code", "organization_id", "status", "qr_foreground", "qr_background").from("links")
+                .orderBy("id").limit(limit)
+                .run { row in
+                    do {
+                        each(try Self.decodePublicLink(row, prefix: ""))
+                    } catch {
+                        failure.withLock { $0 = $0 ?? error }
+                    }
+                }
+            if let error = failure.withLock({ $0 }) { throw error }
+            var profiles: [OrganizationID: ClinicProfile] = [:]
+            for row in try await database.select().columns(Self.organizationColumns).from("organizations").all() {
+                let organization = try Self.decodeOrganization(row)
+                profiles[organization.id] = organization.profile
+            }
+            return (try generation.decode(column: "value", as: Int64.self), profiles)
         }
     }
 
