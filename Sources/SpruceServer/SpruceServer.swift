@@ -130,13 +130,16 @@ public enum SpruceServer {
             }
         }
         let hotReads = configuration.answersHotReadsFromMemory ? HotReads(site: site) : nil
+        // Services stop in reverse order: the request log, first here, writes its last lines after the server stopped.
+        var services: [any Service] = []
+        if let requestLog = site.requestLog { services.append(RequestLogService(log: requestLog)) }
+        services.append(LinkDirectoryService(directory: site.directory))
         return Application(
             router: router,
             server: .http1(configuration: .init(additionalChannelHandlers: hotReads.map { [HotReadHandler(reads: $0)] } ?? [])),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
-            services: (site.requestLog.map { [RequestLogService(log: $0)] } ?? [])
-                + [LinkDirectoryService(directory: site.directory)],
+            services: services,
             logger: logger)
     }
 

@@ -127,10 +127,10 @@ func testSettings(limits: ConnectLimits = .unlimited) -> StoreSettings {
 
 /// Numeric codes drawn at random from `space` consecutive values starting at `first`, so that a test store fills
 /// the space quickly; `capacity` is what the source tells minting its space holds (the real one by default).
-struct SmallSpaceCodeSource: LinkCodeSource {
+final class SmallSpaceCodeSource: LinkCodeSource {
     let first: Int
     let space: Int
-    var reportedCapacity: [Int: Int] = [:]
+    let reportedCapacity: [Int: Int]
     private let drawn = Atomic<Int>(0)
 
     init(first: Int = 1_000_000, space: Int, reportedCapacity: [Int: Int] = [:]) {

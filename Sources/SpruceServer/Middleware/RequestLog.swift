@@ -1,5 +1,10 @@
 import Dispatch
 import Foundation
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 import HTTPTypes
 import Logging
 import Metrics
@@ -171,7 +176,7 @@ public final class RequestLog: Sendable {
                 }
                 if closing { break }
                 wakeUp.wait()
-                if settings.gathering > .zero { Thread.sleep(forTimeInterval: settings.gathering.seconds) }
+                if settings.gathering > .zero { Thread.sleep(forTimeInterval: settings.gathering.timeInterval) }
                 continue
             }
             output.removeAll(keepingCapacity: true)
@@ -212,7 +217,11 @@ public struct FileDescriptorSink: RequestLogSink {
         guard var next = bytes.baseAddress else { return }
         var remaining = bytes.count
         while remaining > 0 {
-            let count = Foundation.write(descriptor, next, remaining)
+            #if canImport(Glibc)
+                let count = Glibc.write(descriptor, next, remaining)
+            #else
+                let count = Darwin.write(descriptor, next, remaining)
+            #endif
             if count < 0 {
                 if errno == EINTR || errno == EAGAIN { continue }
                 return
@@ -224,11 +233,11 @@ public struct FileDescriptorSink: RequestLogSink {
 }
 
 extension Duration {
-    var seconds: Double {
+    var timeInterval: Double {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 
-    var nanoseconds: Int64 {
+    var totalNanoseconds: Int64 {
         components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
     }
 }

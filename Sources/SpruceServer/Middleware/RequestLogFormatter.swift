@@ -129,7 +129,7 @@ struct RequestLogFormatter {
 
     /// Milliseconds with two decimals, rounded: `0.07`, `12.50`.
     static func appendMilliseconds(_ duration: Duration, to out: inout [UInt8]) {
-        let hundredths = max(0, (duration.nanoseconds + 5_000) / 10_000)
+        let hundredths = max(0, (duration.totalNanoseconds + 5_000) / 10_000)
         appendDecimal(Int(hundredths / 100), to: &out)
         out.append(UInt8(ascii: "."))
         let fraction = Int(hundredths % 100)

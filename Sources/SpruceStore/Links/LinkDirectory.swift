@@ -160,14 +160,14 @@ public final class LinkDirectory: Sendable {
 
     /// Reads every link as the rows come into a fresh table (no array of every row in between), then swaps it in.
     private func load(startedAt: ContinuousClock.Instant) async throws {
-        let loading = Mutex(LinkTable())
+        let loading = LoadingTable()
         let (generation, profiles) = try await store.streamLinkDirectory(
             limit: settings.capacity,
-            expecting: { count in loading.withLock { $0 = LinkTable(reservingCapacity: count) } },
-            each: { record in loading.withLock { $0.insert(record) } })
+            expecting: { count in loading.table.withLock { $0 = LinkTable(reservingCapacity: count) } },
+            each: { record in loading.table.withLock { $0.insert(record) } })
         let count = state.withLock { state in
             state = State(profiles: profiles, generation: generation, syncedAt: startedAt)
-            loading.withLock { swap(&state.links, &$0) }
+            loading.table.withLock { swap(&state.links, &$0) }
             return state.links.count
         }
         logger.info("link directory loaded", metadata: ["links": "\(count)", "generation": "\(generation)"])
@@ -204,4 +204,9 @@ public final class LinkDirectory: Sendable {
             if let profile { state.profiles[record.organizationID] = profile }
         }
     }
+}
+
+/// The table a load fills as rows arrive, shared with the store's row callback.
+private final class LoadingTable: Sendable {
+    let table = Mutex(LinkTable())
 }

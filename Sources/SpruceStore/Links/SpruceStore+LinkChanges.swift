@@ -114,7 +114,7 @@ extension SpruceStore {
             let highest = try await database.select().column(SQLFunction("max", args: SQLColumn("id")), as: "highest")
                 .from("links").first()?.decode(column: "highest", as: Int64?.self) ?? 0
             expecting(min(limit, Int(highest)))
-            let failure = Mutex<(any Error)?>(nil)
+            let failure = FirstError()
             try await database.select()
                 .columns("code", "organization_id", "status", "qr_foreground", "qr_background").from("links")
                 .orderBy("id").limit(limit)
@@ -122,10 +122,10 @@ extension SpruceStore {
                     do {
                         each(try Self.decodePublicLink(row, prefix: ""))
                     } catch {
-                        failure.withLock { $0 = $0 ?? error }
+                        failure.error.withLock { $0 = $0 ?? error }
                     }
                 }
-            if let error = failure.withLock({ $0 }) { throw error }
+            if let error = failure.error.withLock({ $0 }) { throw error }
             var profiles: [OrganizationID: ClinicProfile] = [:]
             for row in try await database.select().columns(Self.organizationColumns).from("organizations").all() {
                 let organization = try Self.decodeOrganization(row)
@@ -146,4 +146,9 @@ extension SpruceStore {
             isActive: status == .active,
             qrColors: try decodeQRColors(row, prefix: prefix))
     }
+}
+
+/// The first error a row callback met, kept for after the query.
+private final class FirstError: Sendable {
+    let error = Mutex<(any Error)?>(nil)
 }

@@ -63,27 +63,28 @@ struct QRBatch {
 
     /// Renders and writes `jobs` on up to ``workers`` threads; returns each job's error message, or `nil`, in order.
     private func render(_ jobs: ArraySlice<(number: Int, text: String)>, type: QROutputType) -> [String?] {
-        let failures = Mutex([String?](repeating: nil, count: jobs.count))
-        let settings = settings
-        let directory = directory
         let first = jobs.startIndex
-        let work = { (offset: Int) in
-            let job = jobs[first + offset]
-            let path = (directory as NSString).appendingPathComponent("\(job.number).\(type.rawValue)")
-            do {
-                let code = try QRCode(text: job.text, options: settings.encoding)
-                try QRFiles.writeAtomically(try settings.bytes(for: code, type: type), to: path, option: "--output-dir")
-            } catch {
-                let message = "\(error)"
-                failures.withLock { $0[offset] = message }
+        guard workers > 1 else { return jobs.map { write($0, type: type) } }
+        let failures = Mutex([String?](repeating: nil, count: jobs.count))
+        let next = Atomic(0)
+        DispatchQueue.concurrentPerform(iterations: min(workers, jobs.count)) { _ in
+            while case let offset = next.add(1, ordering: .relaxed).oldValue, offset < jobs.count {
+                if let failure = write(jobs[first + offset], type: type) { failures.withLock { $0[offset] = failure } }
             }
         }
-        if workers <= 1 {
-            for offset in 0..<jobs.count { work(offset) }
-        } else {
-            DispatchQueue.concurrentPerform(iterations: jobs.count, execute: work)
-        }
         return failures.withLock { $0 }
+    }
+
+    /// Encodes one line and writes its file; returns the error message, or `nil` when the file was written.
+    private func write(_ job: (number: Int, text: String), type: QROutputType) -> String? {
+        let path = (directory as NSString).appendingPathComponent("\(job.number).\(type.rawValue)")
+        do {
+            let code = try QRCode(text: job.text, options: settings.encoding)
+            try QRFiles.writeAtomically(try settings.bytes(for: code, type: type), to: path, option: "--output-dir")
+            return nil
+        } catch {
+            return "\(error)"
+        }
     }
 
     private static func drawProgress(done: Int, total: Int) {
