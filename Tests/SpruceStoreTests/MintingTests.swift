@@ -75,7 +75,7 @@ struct MintingTests {
             let error = await #expect(throws: StoreError.self) {
                 _ = try await store.mint(request, count: 10, codes: source)
             }
-            guard case .noFreeCode(let attempts) = error else {
+            guard case .noFreeCode(let attempts)? = error else {
                 Issue.record("expected noFreeCode, got \(String(describing: error))")
                 return
             }

@@ -122,7 +122,6 @@ extension InvitationDispatcher {
         return Self.finish(outcomes, failingRemaining: DeliveryError("not attempted"))
     }
 
-    /// Plans the rest of a recorded invitation from what the outbox holds (the batch form of `resume`).
     /// The QR PNG of every new invitation that goes by email, rendered on every core at once (the costly part of
     /// a chunk). A code that fails here is left out; ``render(_:channels:token:practiceName:qrPNG:)`` then renders
     /// it again and reports the error for that recipient.
@@ -145,6 +144,7 @@ extension InvitationDispatcher {
         return codes
     }
 
+    /// Plans the rest of a recorded invitation from what the outbox holds (the batch form of `resume`).
     private func planResume(
         _ record: InvitationRecord,
         slot: Int,
