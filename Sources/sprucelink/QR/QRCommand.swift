@@ -103,7 +103,7 @@ struct QRCommand: AsyncParsableCommand {
                 workers = count
             }
         } catch {
-            QRConsole.error(error.description)
+            QRConsole.error("\(error)")
             throw ExitCode.validationFailure
         }
         do {
