@@ -87,7 +87,35 @@ static double now_us(void) {
     return t.tv_sec * 1e6 + t.tv_nsec / 1e3;
 }
 
+/// `qr_floor --files FILE DIR`: every line of FILE as DIR/<line number>.png, one thread, plain fopen/fwrite
+/// (no temporary file and rename): the floor for `sprucelink qr --batch FILE --output-dir DIR`.
+static int write_files(const char *list, const char *directory) {
+    FILE *input = fopen(list, "r");
+    if (!input) return 1;
+    char line[4096], path[4200];
+    buffer out = {0};
+    int number = 0;
+    while (fgets(line, sizeof line, input)) {
+        number++;
+        size_t length = strcspn(line, "\r\n");
+        line[length] = 0;
+        if (length == 0) continue;
+        QRcode *code = QRcode_encodeString(line, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+        if (!code) return 1;
+        size_t size = write_png(code, 8, 4, &out);
+        QRcode_free(code);
+        if (!size) return 1;
+        snprintf(path, sizeof path, "%s/%d.png", directory, number);
+        FILE *file = fopen(path, "wb");
+        if (!file || fwrite(out.bytes, 1, size, file) != size || fclose(file) != 0) return 1;
+    }
+    fclose(input);
+    free(out.bytes);
+    return 0;
+}
+
 int main(int argc, char **argv) {
+    if (argc > 3 && strcmp(argv[1], "--files") == 0) return write_files(argv[2], argv[3]);
     int count = argc > 1 ? atoi(argv[1]) : 10000;
     if (argc > 4) {
         level = atoi(argv[2]);

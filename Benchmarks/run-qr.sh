@@ -64,3 +64,54 @@ if command -v valgrind >/dev/null; then
     echo "instructions per code (callgrind, $IR_COUNT codes):"
     printf '  C floor %d, Swift %d, ratio Swift / C %.3f x\n' "$c_ir" "$s_ir" "$(awk -v s="$s_ir" -v c="$c_ir" 'BEGIN {print s / c}')"
 fi
+
+# PNG sizes of the images sent many times (served from the server's cache at scale 8, inlined in emails at scale 6)
+# against segno's for the same text, level M, scale and margin 4; the batch/file path keeps the fast setting.
+texts=$(mktemp)
+trap 'rm -f "$texts"' EXIT
+printf '%s\n' "https://spruce.care/100000" "https://spruce.care/1234567" "https://spruce.care/48271639" \
+    "https://spruce.care/oak-street-pediatrics" "https://spruce.care/i/ABCDEFGHJKLMNPQRSTUVWXYZ23" \
+    "https://spruce.care/elan-pediatrie-and-family-medicine-of-the-valley" >"$texts"
+ours=$("$SWIFT_BIN" --sizes "$texts")
+theirs=$(python3 Benchmarks/segno_sizes.py "$texts")
+echo
+echo "PNG sizes, level M, margin 4 (bytes): SpruceQR served/emailed (zlib 9, Z_FILTERED, no filter, 512-byte window)"
+echo "against segno $(python3 -c 'import segno; print(segno.__version__)') for the same text; fast = batch/file setting"
+printf '  %-70s %7s %7s %7s %7s %7s\n' text served segno emailed segno fast
+worse=0
+while read -r _ served emailed fast text && read -r _ s8 s6 _ <&3; do
+    printf '  %-70s %7d %7d %7d %7d %7d\n' "$text" "$served" "$s8" "$emailed" "$s6" "$fast"
+    (( served <= s8 && emailed <= s6 )) || worse=$((worse + 1))
+done <<<"$ours" 3<<<"$theirs"
+if (( worse == 0 )); then echo "  every served and emailed PNG is no larger than segno's (target met)"
+else echo "  $worse text(s) larger than segno's (target: none)"; fi
+
+# A 10 000-code PNG batch to files: `sprucelink qr --batch` (every core) against the one-thread C floor writing the
+# same files (qr_floor --files: libqrencode + libpng with the same settings, plain fopen/fwrite), wall time of the
+# whole process, median of alternating runs. Needs `swift build -c release --product sprucelink`.
+CLI_BIN=${QR_BENCH_CLI:-$(dirname "$SWIFT_BIN")/sprucelink}
+if [ -x "$CLI_BIN" ]; then
+    batch_dir=$(mktemp -d)
+    trap 'rm -f "$texts"; rm -rf "$batch_dir"' EXIT
+    for i in $(seq 0 $((COUNT - 1))); do printf 'https://spruce.care/1%05d\n' "$i"; done >"$batch_dir/texts.txt"
+    wall() { local start end; start=$(date +%s.%N); "$@" >/dev/null 2>&1; end=$(date +%s.%N); awk -v a="$start" -v b="$end" 'BEGIN {print b - a}'; }
+    c_walls="" swift_walls="" one_walls=""
+    for round in $(seq "${QR_BENCH_BATCH_ROUNDS:-3}"); do
+        rm -rf "$batch_dir/c" "$batch_dir/swift" "$batch_dir/one"; mkdir -p "$batch_dir/c"
+        c_walls+=" $(wall "$C_BIN" --files "$batch_dir/texts.txt" "$batch_dir/c")"
+        swift_walls+=" $(wall "$CLI_BIN" qr --batch "$batch_dir/texts.txt" --output-dir "$batch_dir/swift")"
+        one_walls+=" $(wall "$CLI_BIN" qr --batch "$batch_dir/texts.txt" --output-dir "$batch_dir/one" --jobs 1)"
+    done
+    c_wall=$(median <<<"$c_walls"); swift_wall=$(median <<<"$swift_walls"); one_wall=$(median <<<"$one_walls")
+    echo
+    echo "batch to files: $COUNT PNGs (scale 8, margin 4, fast setting), wall time, median of ${QR_BENCH_BATCH_ROUNDS:-3} rounds, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+    printf '  C floor, one thread               %8.2f s\n' "$c_wall"
+    printf '  sprucelink qr --batch (all cores) %8.2f s   ratio %.2f x C (target <= 0.6)\n' "$swift_wall" \
+        "$(awk -v s="$swift_wall" -v c="$c_wall" 'BEGIN {print s / c}')"
+    printf '  sprucelink qr --batch --jobs 1    %8.2f s   ratio %.2f x C\n' "$one_wall" \
+        "$(awk -v s="$one_wall" -v c="$c_wall" 'BEGIN {print s / c}')"
+    cmp -s <(cd "$batch_dir/swift" && ls | sort) <(cd "$batch_dir/c" && ls | sort) && echo "  same file names as the C floor" \
+        || echo "  file names differ from the C floor"
+else
+    echo "skipping the batch-to-files run: $CLI_BIN missing (swift build -c release --product sprucelink)"
+fi

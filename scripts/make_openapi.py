@@ -48,7 +48,9 @@ doc = {
           "code": {"type": "string"}, "url": {"type": "string"}, "label": {"type": "string"},
           "tags": {"type": "array", "items": {"type": "string"}},
           "status": {"type": "string", "enum": ["active", "disabled"]}, "primary": {"type": "boolean"},
-          "createdAt": {"type": "string", "format": "date-time"}}},
+          "createdAt": {"type": "string", "format": "date-time"},
+          "codeLength": {"type": "integer", "description": "On a freshly minted numeric link: the digits minting used (more than asked for when that length's codes were more than 10 % used)."},
+          "lengthNotice": {"type": "string", "description": "On a freshly minted link, when minting moved to a longer code: why."}}},
       "LinkList": {"type": "object", "required": ["links"], "properties": {"links": {"type": "array", "items": ref("Link")}}},
       "ResolvedLink": {"type": "object", "required": ["code", "url", "profile"], "properties": {
           "code": {"type": "string"}, "url": {"type": "string"}, "profile": ref("Profile")}},

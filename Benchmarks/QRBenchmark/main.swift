@@ -21,6 +21,37 @@ func now() -> Double {
 }
 
 let arguments = CommandLine.arguments
+
+// `QRBenchmark --sizes FILE`: for each text line of FILE, the PNG sizes of the images sent many times (the server's
+// cached image at scale 8 and the emailed one at scale 6, margin 4, level M, `.smallest`) and the batch/file
+// setting (`.fast`, scale 8), as `sizes <served> <emailed> <fast> <text>`; run-qr.sh compares them with segno.
+if arguments.count > 2, arguments[1] == "--sizes" {
+    guard let file = fopen(arguments[2], "r") else {
+        print("error: cannot read \(arguments[2])")
+        exit(1)
+    }
+    defer { fclose(file) }
+    var line: UnsafeMutablePointer<CChar>?
+    var capacity = 0
+    while getline(&line, &capacity, file) > 0, let line {
+        var text = String(cString: line)
+        while text.last == "\n" || text.last == "\r" { text.removeLast() }
+        guard !text.isEmpty else { continue }
+        do {
+            let code = try QRCode(text: text, options: QRCode.Options(level: .medium))
+            let served = try PNGRenderer(options: RenderOptions(scale: 8, margin: 4), compression: .smallest).render(code)
+            let emailed = try PNGRenderer(options: RenderOptions(scale: 6, margin: 4), compression: .smallest).render(code)
+            let fast = try PNGRenderer(options: RenderOptions(scale: 8, margin: 4), compression: .fast).render(code)
+            print("sizes \(served.count) \(emailed.count) \(fast.count) \(text)")
+        } catch {
+            print("error: \(text): \(error)")
+            exit(1)
+        }
+    }
+    free(line)
+    exit(0)
+}
+
 let count = arguments.count > 1 ? Int(arguments[1]) ?? 10_000 : 10_000
 var compression = PNGRenderer.Compression.fast
 if arguments.count > 4 {

@@ -9,8 +9,13 @@ import Foundation
 import SQLiteKit
 import SpruceCore
 import SpruceStore
+import Synchronization
 
 let arguments = CommandLine.arguments
+if arguments.count > 2, arguments[1] == "--directory-child" {
+    try await measureDirectory(path: arguments[2])
+    exit(0)
+}
 let quick = arguments.contains("--quick")
 let mintCount = quick ? 20_000 : 100_000
 let sizes = quick ? [1_000, 20_000] : [1_000, 100_000, 1_000_000]
@@ -76,11 +81,44 @@ print("mint: \(mintCount) links in one transaction: \(format(mintRate, 0)) links
 print("mint baseline: plain multi-row INSERT of the same rows: \(format(baselineRate, 0)) rows/s")
 print("mint ratio (mint / baseline): \(format(mintRate / baselineRate, 2))x")
 
+// MARK: A million links into a store that holds a million
+
+/// The system's codes, counting every draw so that the run can say how many collided.
+final class CountingCodeSource: LinkCodeSource {
+    private let draws = Atomic<Int>(0)
+    var drawCount: Int { draws.load(ordering: .relaxed) }
+    func numericCode(length: Int) -> LinkCode {
+        draws.add(1, ordering: .relaxed)
+        return LinkCode.randomNumeric(length: length)
+    }
+}
+
+let crowdCount = quick ? 100_000 : 1_000_000
+let crowdStore = try await SpruceStore.open(.sqlite(path: try temporaryDatabase("crowd")), settings: StoreSettings(signingKey: .random()))
+let (crowdOrganization, _) = try await crowdStore.createOrganization(ClinicProfile(displayName: "Crowd Clinic"))
+let crowdRequest = MintRequest(organizationID: crowdOrganization.id, label: "Flyers")
+let firstMillion = CountingCodeSource()
+let fillSeconds = try await seconds { _ = try await crowdStore.mint(crowdRequest, count: crowdCount, codes: firstMillion) }
+let secondMillion = CountingCodeSource()
+var crowdResult: MintedLinks?
+let crowdSeconds = try await seconds {
+    crowdResult = try await crowdStore.mint(crowdRequest, count: crowdCount, codes: secondMillion)
+}
+await crowdStore.close()
+let crowdMinted = crowdResult?.links.count ?? 0
+print("mint \(crowdCount) into an empty store: \(format(fillSeconds, 2)) s, \(firstMillion.drawCount - crowdCount) collisions")
+print("mint \(crowdCount) more in one call into the store holding \(crowdCount + 1): \(crowdMinted) minted "
+      + "(\(crowdResult?.codeLength ?? 0)-digit codes) in \(format(crowdSeconds, 2)) s, "
+      + "\(secondMillion.drawCount - crowdCount) collisions redrawn")
+
 // MARK: Resolve latency as the table grows
 
 var latencies: [Int: Double] = [:]
+var databases: [Int: String] = [:]
 for size in sizes {
-    let store = try await SpruceStore.open(.sqlite(path: try temporaryDatabase("resolve-\(size)")), settings: StoreSettings(signingKey: .random()))
+    let path = try temporaryDatabase("resolve-\(size)")
+    databases[size] = path
+    let store = try await SpruceStore.open(.sqlite(path: path), settings: StoreSettings(signingKey: .random()))
     let (organization, _) = try await store.createOrganization(ClinicProfile(displayName: "Bench Clinic \(size)"))
     var codes: [LinkCode] = []
     var remaining = size
@@ -106,3 +144,82 @@ for size in sizes {
 if let smallest = sizes.first.flatMap({ latencies[$0] }), let largest = sizes.last.flatMap({ latencies[$0] }) {
     print("resolve ratio (\(sizes.last ?? 0) / \(sizes.first ?? 0) links): \(format(largest / smallest, 2))x (target <= 1.5)")
 }
+
+// MARK: The link directory: memory per link, load time, look-up time from 1 000 to 10 000 000 links
+
+/// Resident memory of this process in bytes (`/proc/self/statm`, second field, in pages).
+func residentBytes() -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+    let fields = text.split(separator: " ")
+    return fields.count > 1 ? (Int(fields[1]) ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE))) : 0
+}
+
+/// In a fresh process (so that memory freed by minting cannot hide the directory's growth): open the store,
+/// note resident memory, load the directory, note it again; then time `cached(_:)` on random codes.
+func measureDirectory(path: String) async throws {
+    let store = try await SpruceStore.open(.sqlite(path: path), settings: StoreSettings(signingKey: .random()))
+    let directory = LinkDirectory(store: store, settings: LinkDirectory.Settings(syncInterval: .seconds(3_600)))
+    let before = residentBytes()
+    let loadSeconds = try await seconds { try await directory.sync() }
+    let after = residentBytes()
+    let connection = try await SQLiteConnection.open(storage: .file(path: path))
+    let codes = try await connection.sql().select().column("code").from("links").orderBy(SQLFunction("random"))
+        .limit(20_000).all().map { try LinkCode(try $0.decode(column: "code", as: String.self)) }
+    try await connection.close()
+    let rounds = 200_000
+    var found = 0
+    for code in codes.prefix(1_000) where directory.cached(code) != nil { found += 1 }
+    let start = ContinuousClock.now
+    for index in 0..<rounds where directory.cached(codes[index % codes.count]) != nil { found += 1 }
+    let elapsed = ContinuousClock.now - start
+    let lookupNanoseconds = (Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9)
+        / Double(rounds)
+    await store.close()
+    print("links=\(directory.count) grown=\(after - before) load_s=\(loadSeconds) lookup_ns=\(lookupNanoseconds) found=\(found)")
+}
+
+let directorySizes = quick ? [1_000, 100_000, 1_000_000] : [1_000, 1_000_000, 10_000_000]
+var lookupTimes: [Int: Double] = [:]
+for size in directorySizes {
+    let path: String
+    if let existing = databases[size] {
+        path = existing
+    } else {
+        path = try temporaryDatabase("directory-\(size)")
+        let store = try await SpruceStore.open(.sqlite(path: path), settings: StoreSettings(signingKey: .random()))
+        let (organization, _) = try await store.createOrganization(ClinicProfile(displayName: "Directory \(size)"))
+        var remaining = size - 1
+        while remaining > 0 {
+            let batch = min(remaining, SpruceStore.maximumMintCount)
+            _ = try await store.mintLinks(MintRequest(organizationID: organization.id), count: batch)
+            remaining -= batch
+        }
+        await store.close()
+    }
+    let child = Process()
+    child.executableURL = URL(fileURLWithPath: "/proc/self/exe")
+    child.arguments = ["--directory-child", path]
+    let output = Pipe()
+    child.standardOutput = output
+    try child.run()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    child.waitUntilExit()
+    var values: [String: Double] = [:]
+    for field in text.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
+        let parts = field.split(separator: "=")
+        if parts.count == 2 { values[String(parts[0])] = Double(parts[1]) }
+    }
+    let links = values["links"] ?? 0
+    let perLink = links > 0 ? (values["grown"] ?? 0) / links : 0
+    lookupTimes[size] = values["lookup_ns"] ?? 0
+    print("link directory at \(Int(links)) links: resident growth \(format(perLink)) bytes/link (target <= 64 from "
+          + "1 000 000), load \(format(values["load_s"] ?? 0, 2)) s (target <= 1 s at 1 000 000), cached look-up "
+          + "\(format(values["lookup_ns"] ?? 0)) ns")
+}
+if let smallest = directorySizes.first.flatMap({ lookupTimes[$0] }),
+    let largest = directorySizes.last.flatMap({ lookupTimes[$0] }), smallest > 0
+{
+    print("link directory look-up ratio (\(directorySizes.last ?? 0) / \(directorySizes.first ?? 0) links): "
+          + "\(format(largest / smallest, 2))x (target <= 1.5)")
+}
+print("load average: \((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?")")

@@ -150,6 +150,9 @@ int spruce_png_write_matrix(const uint8_t *modules, int32_t width, const spruce_
     if (options->memory_level >= 1 && options->memory_level <= 9) {
         png_set_compression_mem_level(png, options->memory_level);
     }
+    if (options->window_bits >= 9 && options->window_bits <= 15) {
+        png_set_compression_window_bits(png, options->window_bits);
+    }
     if (options->filters != 0) {
         png_set_filter(png, PNG_FILTER_TYPE_BASE, options->filters);
     }

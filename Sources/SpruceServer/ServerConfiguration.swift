@@ -32,6 +32,10 @@ public struct ServerConfiguration: Sendable {
     public var connectionLimits = ConnectionLimits()
     /// The separate listener of `/metrics`; `nil` serves no metrics at all.
     public var metrics: MetricsListener? = MetricsListener()
+    /// How request lines are laid out.
+    public var requestLogFormat: RequestLog.Format = .json
+    /// Where request lines go (standard error unless told otherwise).
+    public var requestLogSink: any RequestLogSink = FileDescriptorSink.standardError
 
     public init(
         host: String = "127.0.0.1",

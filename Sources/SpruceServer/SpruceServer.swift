@@ -40,9 +40,11 @@ public enum SpruceServer {
     ) async throws -> some ApplicationProtocol {
         let parts = try await ServerParts(store: store, configuration: configuration, logger: logger)
         let hotReads = configuration.answersHotReadsFromMemory ? parts.makeHotReads() : nil
-        var services: [any Service] = [
-            LinkDirectoryService(directory: parts.directory), RateCounterSweep(store: store, logger: logger),
-        ]
+        // Services stop in reverse order: the request log, first here, writes its last lines after the server stopped.
+        var services: [any Service] = []
+        if let requestLog = parts.requestLog { services.append(RequestLogService(log: requestLog)) }
+        services.append(LinkDirectoryService(directory: parts.directory))
+        services.append(RateCounterSweep(store: store, logger: logger))
         if let metrics = configuration.metrics {
             services.append(metrics.makeApplication(operations: parts.operations, logger: logger))
         }
@@ -56,6 +58,17 @@ public enum SpruceServer {
                 address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
             services: services,
             logger: logger)
+    }
+}
+
+/// Writes the request lines still queued once the server has stopped (services stop in reverse order, and this
+/// one comes first).
+struct RequestLogService: Service {
+    let log: RequestLog
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await log.finish()
     }
 }
 

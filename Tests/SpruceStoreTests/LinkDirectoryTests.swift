@@ -204,4 +204,61 @@ struct LinkDirectoryTests {
             #expect(try await store.linkChanges(after: 0).isEmpty)
         }
     }
+
+    @Test("the compact table gives back every record: numeric codes at both ends, vanity, colors, disabled links")
+    func compactTableRoundTrip() throws {
+        let colors = try QRColors(foreground: "#1a4d2e", background: "#f5f0e6")
+        let records = try [
+            ("100000", 1, true, QRColors.standard), ("9999999999", 2, false, .standard), ("48271639", 3, true, colors),
+            ("oak-street-pediatrics", 1, true, colors), ("elan-pediatrie-2", 4_000_000, false, .standard),
+            ("1234567", 3, true, .standard),
+        ].map { code, organization, isActive, qrColors in
+            PublicLinkRecord(
+                code: try LinkCode(code), organizationID: OrganizationID(rawValue: Int64(organization)),
+                isActive: isActive, qrColors: qrColors)
+        }
+        var table = LinkTable(reservingCapacity: 8)
+        for record in records { table.insert(record) }
+        #expect(table.count == records.count)
+        for record in records {
+            #expect(table[record.code] == LinkTable.Entry(
+                organizationID: record.organizationID, isActive: record.isActive, qrColors: record.qrColors))
+        }
+        #expect(table[try LinkCode("123456")] == nil)
+        #expect(table[try LinkCode("oak-street")] == nil)
+        let removedNumeric = table.remove(try LinkCode("9999999999"))
+        let removedVanity = table.remove(try LinkCode("oak-street-pediatrics"))
+        let removedAgain = table.remove(try LinkCode("9999999999"))
+        #expect(removedNumeric && removedVanity && !removedAgain)
+        #expect(table.count == records.count - 2)
+        table.insert(PublicLinkRecord(code: records[0].code, organizationID: records[0].organizationID,
+                                      isActive: false, qrColors: colors))
+        #expect(table[records[0].code]?.isActive == false && table[records[0].code]?.qrColors == colors)
+        table.removeAny()
+        #expect(table.count == records.count - 3)
+    }
+
+    @Test("a loaded directory answers for vanity codes, colored and disabled links as the database does",
+          arguments: TestEngine.all)
+    func loadKeepsEveryKind(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ async throws in
+            let (organization, primary) = try await store.createOrganization(sampleProfile())
+            let vanity = try await store.mintLinks(MintRequest(organizationID: organization.id, kind: .vanityFromName))[0]
+            let colors = try QRColors(foreground: "#1a4d2e", background: "#f5f0e6")
+            try await store.setQRColors(colors, code: vanity.code, in: .everyOrganization)
+            let numbers = try await store.mintLinks(MintRequest(organizationID: organization.id), count: 50)
+            try await store.disableLink(code: numbers[7].code, in: .everyOrganization)
+            let directory = LinkDirectory(store: store)
+            try await directory.sync()
+            #expect(directory.count == 52)
+            #expect(directory.cached(vanity.code) == .active(
+                PublicLinkRecord(code: vanity.code, organizationID: organization.id, isActive: true, qrColors: colors),
+                profile: organization.profile))
+            #expect(directory.cached(numbers[7].code) == .unavailable(.disabled))
+            #expect(directory.cached(primary.code) == .active(
+                PublicLinkRecord(code: primary.code, organizationID: organization.id, isActive: true, qrColors: .standard),
+                profile: organization.profile))
+            #expect(directory.cached(try LinkCode("10000001")) == nil)
+        }
+    }
 }

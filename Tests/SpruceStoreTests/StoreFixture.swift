@@ -142,3 +142,31 @@ extension SpruceStore {
         return (record.invitation, token)
     }
 }
+
+/// Numeric codes drawn at random from `space` consecutive values starting at `first`, so that a test store fills
+/// the space quickly; `capacity` is what the source tells minting its space holds (the real one by default).
+final class SmallSpaceCodeSource: LinkCodeSource {
+    let first: Int
+    let space: Int
+    let reportedCapacity: [Int: Int]
+    private let drawn = Atomic<Int>(0)
+
+    init(first: Int = 1_000_000, space: Int, reportedCapacity: [Int: Int] = [:]) {
+        self.first = first
+        self.space = space
+        self.reportedCapacity = reportedCapacity
+    }
+
+    var drawCount: Int { drawn.load(ordering: .relaxed) }
+
+    func numericCode(length: Int) -> LinkCode {
+        drawn.add(1, ordering: .relaxed)
+        let digits = String(first + Int.random(in: 0..<space))
+        guard digits.count == length, let code = try? LinkCode(digits) else { return LinkCode.randomNumeric(length: length) }
+        return code
+    }
+
+    func capacity(length: Int) -> Int {
+        reportedCapacity[length] ?? (1..<length).reduce(9) { value, _ in value * 10 }
+    }
+}

@@ -32,6 +32,8 @@ typedef struct {
     int32_t filters;             ///< PNG_FILTER_* mask (PNG_FILTER_NONE = 0x08, PNG_FILTER_UP = 0x20, ...), or 0 for libpng's
     int32_t memory_level;        ///< zlib memLevel 1...9, or 0 for libpng's (8). Small levels avoid a 256 KiB
                                  ///< buffer (an mmap per image) and a 64 KiB hash clear.
+    int32_t window_bits;         ///< zlib window 9...15, or 0 for libpng's (sized to the image). A QR image
+                                 ///< repeats its rows at short distances, so a small window means shorter codes.
 } spruce_png_options;
 
 /// A growable output buffer owned by C; release it with spruce_png_buffer_free.

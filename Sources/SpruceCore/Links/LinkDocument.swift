@@ -23,6 +23,10 @@ public struct LinkDocument: Encodable, Sendable {
     public let primary: Bool
     public let createdAt: Date
     public let qrColors: Colors
+    /// Only on a freshly minted numeric link: the digits minting used, and why when it moved past the length asked
+    /// for (left out of the JSON otherwise).
+    public var codeLength: Int?
+    public var lengthNotice: String?
 
     /// - Parameter url: the link's public address (the front door knows its host).
     public init(_ link: PracticeLink, url: String) {

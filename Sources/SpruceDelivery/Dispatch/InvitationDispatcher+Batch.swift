@@ -1,6 +1,8 @@
+import Dispatch
 import Foundation
 import SpruceCore
 import SpruceStore
+import Synchronization
 
 /// The batch path: recipients go through the same four steps as
 /// ``InvitationDispatcher/send(link:practiceName:recipient:requested:resend:at:)``,
@@ -53,6 +55,7 @@ extension InvitationDispatcher {
         do {
             let preparations = try await store.prepareInvitations(
                 link: link, requests: requests, invitedBy: invitedBy, resend: resend, lifetime: lifetime, at: now)
+            let qrCodes = renderQRCodes(preparations)
             for (slot, preparation) in zip(slots, preparations) {
                 switch preparation {
                 case .failure(let error):
@@ -65,7 +68,8 @@ extension InvitationDispatcher {
                     plan.seen.insert(record.invitation.id)
                     do {
                         let rendered = try render(
-                            record, channels: record.channels, token: token, practiceName: practiceName)
+                            record, channels: record.channels, token: token, practiceName: practiceName,
+                            qrPNG: qrCodes[record.invitation.id])
                         plan.add(slot, record, rendered.messages, warnings: rendered.warnings)
                     } catch {
                         outcomes[slot] = .failed(reason: String(describing: error))
@@ -120,6 +124,28 @@ extension InvitationDispatcher {
             outcomes[slot] = plan.failures[slot].map { .failed(reason: $0) } ?? .sent(sent.record, warnings: sent.warnings)
         }
         return Self.finish(outcomes, failingRemaining: DeliveryError("not attempted"))
+    }
+
+    /// The QR PNG of every new invitation that goes by email, rendered on every core at once (the costly part of
+    /// a chunk). A code that fails here is left out; ``render(_:channels:token:practiceName:qrPNG:)`` then renders
+    /// it again and reports the error for that recipient.
+    func renderQRCodes(_ preparations: [Result<InvitationPreparation, StoreError>]) -> [InvitationID: [UInt8]] {
+        let links: [(id: InvitationID, link: String)] = preparations.compactMap { preparation in
+            guard case .success(.created(let record, let token)) = preparation, record.channels.contains(.email)
+            else { return nil }
+            return (record.invitation.id, InvitationContent.link(for: token, publicURL: publicURL))
+        }
+        let rendered = Mutex([[UInt8]?](repeating: nil, count: links.count))
+        let renderQR = renderQR
+        DispatchQueue.concurrentPerform(iterations: links.count) { index in
+            let png = try? renderQR(links[index].link)
+            rendered.withLock { $0[index] = png }
+        }
+        var codes: [InvitationID: [UInt8]] = [:]
+        for (index, png) in rendered.withLock({ $0 }).enumerated() {
+            if let png { codes[links[index].id] = png }
+        }
+        return codes
     }
 
     /// Plans the rest of a recorded invitation from what the outbox holds (the batch form of `resume`).

@@ -202,11 +202,13 @@ public struct InvitationDispatcher: Sendable {
     }
 
     /// Every channel's message for `record` with `token`, named for the spool, and the text warnings.
+    /// - Parameter qrPNG: the link's QR code when it was rendered beforehand; rendered here when `nil`.
     func render(
         _ record: InvitationRecord,
         channels: [InvitationChannel],
         token: InvitationToken,
-        practiceName: String
+        practiceName: String,
+        qrPNG: [UInt8]? = nil
     ) throws -> (messages: [(name: SpoolName, bytes: [UInt8])], warnings: [String]) {
         let invitation = record.invitation
         let content = InvitationContent(
@@ -221,7 +223,7 @@ public struct InvitationDispatcher: Sendable {
                 guard let email = invitation.recipient.email else { throw DeliveryError("no email address") }
                 let to = MailboxAddress(
                     displayName: invitation.recipient.name, email: try EmailAddress(parsing: email))
-                let png = try renderQR(content.link)
+                let png = try qrPNG ?? renderQR(content.link)
                 let message = InvitationEmail.build(
                     content: content, from: from, to: to, qrPNG: png, templates: templates,
                     uniqueID: "inv-\(invitation.id)", lineBreak: "\n")

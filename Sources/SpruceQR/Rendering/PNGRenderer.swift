@@ -49,6 +49,7 @@ public struct PNGRenderer: Sendable, Hashable {
         settings.compression_strategy = compression.strategy.rawValue
         settings.filters = compression.filter.rawValue
         settings.memory_level = Int32(compression.memoryLevel)
+        settings.window_bits = Int32(compression.windowBits ?? 0)
 
         let width = Int32(code.width)
         // The message buffer lives on the stack; the PNG bytes are copied once out of the C buffer.

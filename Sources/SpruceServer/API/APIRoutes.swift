@@ -73,10 +73,12 @@ extension APIController {
         for tag in body.tags ?? [] { tags.append(try ConversationTag(tag)) }
         let kind: MintRequest.Kind
         if let code = body.code { kind = .chosen(try LinkCode(code)) } else { kind = .numeric(length: LinkCode.defaultNumericLength) }
-        let links = try await store.mintLinks(
+        let minted = try await store.mint(
             MintRequest(organizationID: organizationID, kind: kind, label: body.label ?? "", tags: tags))
-        guard let link = links.first else { throw ServerError(.notFound) }
-        return try json(API.Link(link, publicURL: publicURL), status: .created, headers: [.location: "/api/v1/links/\(link.code.rawValue)"])
+        guard let link = minted.links.first else { throw ServerError(.notFound) }
+        var created = API.Link(link, publicURL: publicURL)
+        (created.codeLength, created.lengthNotice) = (minted.codeLength, minted.lengthNotice)
+        return try json(created, status: .created, headers: [.location: "/api/v1/links/\(link.code.rawValue)"])
     }
 
     /// `POST /api/v1/links/{code}/disable`: disables one of the organization's links, for good.

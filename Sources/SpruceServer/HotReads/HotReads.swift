@@ -65,7 +65,7 @@ struct HotReads: Sendable {
     private let cookies: SessionCookies
     private let qrCache: QRImageCache
     private let linkMetrics: ServerMetrics
-    private let logger: Logger
+    private let requestLog: RequestLog?
     private let metrics: [MetricsKey: RequestMetrics.Series]
     /// Each kind of answer's fixed headers with the security headers and `Server`, made once: validating their
     /// values on every answer costs more than finding the answer.
@@ -83,7 +83,7 @@ struct HotReads: Sendable {
         linkMetrics: ServerMetrics,
         requestMetrics: RequestMetrics,
         configuration: ServerConfiguration,
-        logger: Logger
+        requestLog: RequestLog?
     ) {
         self.directory = directory
         self.profileJSON = profileJSON
@@ -92,7 +92,7 @@ struct HotReads: Sendable {
         self.cookies = cookies
         self.qrCache = qrCache
         self.linkMetrics = linkMetrics
-        self.logger = logger
+        self.requestLog = requestLog
         self.trustedProxies = Set(configuration.trustedProxies)
         var common: HTTPFields = [.server: SpruceServer.serverName]
         SecurityHeadersMiddleware.apply(to: &common, isSecure: configuration.isSecure)
@@ -154,8 +154,8 @@ struct HotReads: Sendable {
                 elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
         }
         linkMetrics.resolved(outcome: "found")
-        RequestLogMiddleware.log(
-            logger, method: .get, route: answer.route, status: answer.head.status, elapsed: elapsed, client: client())
+        requestLog?.record(
+            method: .get, route: answer.route, status: answer.head.status, elapsed: elapsed, client: client())
     }
 
     // MARK: - The three reads

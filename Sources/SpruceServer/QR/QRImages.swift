@@ -17,7 +17,7 @@ enum QRImages {
     static let defaultSize = 8
     static let defaultMargin = 4
     /// Bumped when rendering changes, so old ETags stop matching.
-    static let renderVersion = "2"
+    static let renderVersion = "3"
     static let cacheControl = "public, max-age=600"
 
     enum Format: String, Sendable {
@@ -105,7 +105,7 @@ struct QRImageMaker: Sendable {
             background: try RGBAColor(hex: colors.background))
         let bytes: [UInt8]
         switch shape.format {
-        case .png: bytes = try PNGRenderer(options: options).render(qr)
+        case .png: bytes = try PNGRenderer(options: options, compression: .smallest).render(qr)
         case .svg: bytes = Array(try SVGRenderer(options: options).render(qr).utf8)
         }
         return QRImageCache.Image(etag: etag, body: ByteBuffer(bytes: bytes))

@@ -43,6 +43,8 @@ struct ServerParts: Sendable {
     let api: APIController
     let operations: OperationsController
     let printing: PrintController
+    /// The request lines, written off the event loops; `nil` when the log level leaves out `info`.
+    let requestLog: RequestLog?
 
     /// Loads templates and static files and makes the controllers; the link directory is not loaded yet.
     /// - Throws: ``ServerSetupError`` when a resource is missing, or the error of reading it.
@@ -84,6 +86,12 @@ struct ServerParts: Sendable {
             store: store, links: links, profileJSON: profileJSON, publicURL: configuration.publicURL,
             acceptedHosts: configuration.acceptedHosts, openAPIDocument: ByteBuffer(bytes: openAPI))
         operations = OperationsController(store: store, directory: directory, stylesheet: ByteBuffer(bytes: stylesheet))
+        requestLog =
+            logger.logLevel <= .info
+            ? RequestLog(
+                settings: RequestLog.Settings(format: configuration.requestLogFormat, label: logger.label),
+                sink: configuration.requestLogSink)
+            : nil
         printing = PrintController(
             store: store, visitors: visitors, printing: Printing(), publicURL: configuration.publicURL)
     }
@@ -110,7 +118,7 @@ struct ServerParts: Sendable {
         if !configuration.trustedProxies.isEmpty {
             router.add(middleware: ClientAddressMiddleware(trustedProxies: Set(configuration.trustedProxies)))
         }
-        router.add(middleware: RequestLogMiddleware())
+        if let requestLog { router.add(middleware: RequestLogMiddleware(log: requestLog)) }
         router.add(middleware: RequestMetricsMiddleware(metrics: requestMetrics))
         router.add(middleware: SecurityHeadersMiddleware(isSecure: configuration.isSecure))
         router.add(middleware: ErrorMiddleware(pages: pages, routes: routeTable))
@@ -123,6 +131,6 @@ struct ServerParts: Sendable {
         HotReads(
             directory: directory, profileJSON: profileJSON, profilePages: profilePages, cookies: cookies,
             qrCache: qrImages.cache, linkMetrics: linkMetrics, requestMetrics: requestMetrics,
-            configuration: configuration, logger: logger)
+            configuration: configuration, requestLog: requestLog)
     }
 }

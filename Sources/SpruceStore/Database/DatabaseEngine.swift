@@ -15,6 +15,10 @@ protocol DatabaseEngine: Sendable {
     var beginTransaction: String { get }
     /// A statement that, run first in the migration transaction, keeps other processes out until it ends.
     var migrationLock: String? { get }
+    /// A statement that, run in a transaction minting many codes, makes other such transactions wait until it ends:
+    /// two multi-row inserts that meet on codes in opposite orders would otherwise wait for each other (a
+    /// deadlock). `nil` when write transactions are serialized anyway.
+    var bulkMintLock: String? { get }
     /// The statement that opens a read-only transaction seeing one consistent snapshot.
     var beginSnapshot: String { get }
     /// A query whose `name` column lists the tables of the store's schema.

@@ -91,6 +91,9 @@ struct PostgresEngine: DatabaseEngine {
     /// A transaction-scoped advisory lock on a fixed key ("SPRU"): released by COMMIT or ROLLBACK.
     var migrationLock: String? { "SELECT pg_advisory_xact_lock(1397772885)" }
 
+    /// A transaction-scoped advisory lock on another fixed key ("SPRM").
+    var bulkMintLock: String? { "SELECT pg_advisory_xact_lock(1397772877)" }
+
     var beginSnapshot: String { "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" }
 
     var listTables: String {

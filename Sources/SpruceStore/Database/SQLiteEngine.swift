@@ -61,6 +61,8 @@ struct SQLiteEngine: DatabaseEngine {
     var migrationLock: String? { nil }
 
     /// A deferred transaction in WAL mode reads one snapshot from its first statement on.
+    var bulkMintLock: String? { nil }
+
     var beginSnapshot: String { "BEGIN" }
 
     var listTables: String { "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'" }

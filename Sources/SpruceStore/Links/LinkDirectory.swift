@@ -30,6 +30,7 @@ public enum PublicResolution: Equatable, Sendable {
 /// organization's profile, kept current by the store's link change feed, so that resolving a code on the hot path
 /// costs a dictionary look-up instead of a database query.
 ///
+/// - Memory: about 16 bytes of table per link (see `LinkTable`); the default bound is 10 million links.
 /// - Loading: ``run()`` reads up to `capacity` links and every profile in one snapshot, together with the feed's
 ///   generation, then reads the feed every `syncInterval` and forgets every link and profile it names. A change
 ///   made on another instance shows here within one interval.
@@ -52,7 +53,7 @@ public final class LinkDirectory: Sendable {
         public init(
             syncInterval: Duration = .seconds(1),
             staleAfter: Duration? = nil,
-            capacity: Int = 1_000_000,
+            capacity: Int = 10_000_000,
             feedRetention: Duration = .seconds(86_400)
         ) {
             self.syncInterval = syncInterval
@@ -64,20 +65,8 @@ public final class LinkDirectory: Sendable {
         var isEnabled: Bool { syncInterval > .zero && capacity > 0 }
     }
 
-    private struct Entry {
-        let organizationID: OrganizationID
-        let isActive: Bool
-        let qrColors: QRColors
-
-        init(_ record: PublicLinkRecord) {
-            organizationID = record.organizationID
-            isActive = record.isActive
-            qrColors = record.qrColors
-        }
-    }
-
     private struct State {
-        var links: [LinkCode: Entry] = [:]
+        var links = LinkTable()
         var profiles: [OrganizationID: ClinicProfile] = [:]
         /// Every feed change up to this generation has been applied.
         var generation: Int64 = 0
@@ -108,7 +97,7 @@ public final class LinkDirectory: Sendable {
 
     /// Forgets `code` at once: for a change made through this instance, before the feed reports it.
     public func forget(_ code: LinkCode) {
-        _ = state.withLock { $0.links.removeValue(forKey: code) }
+        state.withLock { _ = $0.links.remove(code) }
     }
 
     /// Whether answers currently come from memory.
@@ -158,7 +147,7 @@ public final class LinkDirectory: Sendable {
             let changes = try await store.linkChanges(after: applied)
             state.withLock { state in
                 for change in changes {
-                    if let code = change.code { state.links.removeValue(forKey: code) }
+                    if let code = change.code { state.links.remove(code) }
                     if let organizationID = change.organizationID { state.profiles.removeValue(forKey: organizationID) }
                     state.generation = max(state.generation, change.generation)
                 }
@@ -169,17 +158,19 @@ public final class LinkDirectory: Sendable {
         state.withLock { $0.syncedAt = started }
     }
 
+    /// Reads every link as the rows come into a fresh table (no array of every row in between), then swaps it in.
     private func load(startedAt: ContinuousClock.Instant) async throws {
-        let snapshot = try await store.linkDirectorySnapshot(limit: settings.capacity)
-        var links: [LinkCode: Entry] = [:]
-        links.reserveCapacity(snapshot.links.count)
-        for record in snapshot.links {
-            links[record.code] = Entry(record)
+        let loading = LoadingTable()
+        let (generation, profiles) = try await store.streamLinkDirectory(
+            limit: settings.capacity,
+            expecting: { count in loading.table.withLock { $0 = LinkTable(reservingCapacity: count) } },
+            each: { record in loading.table.withLock { $0.insert(record) } })
+        let count = state.withLock { state in
+            state = State(profiles: profiles, generation: generation, syncedAt: startedAt)
+            loading.table.withLock { swap(&state.links, &$0) }
+            return state.links.count
         }
-        state.withLock { state in
-            state = State(links: links, profiles: snapshot.profiles, generation: snapshot.generation, syncedAt: startedAt)
-        }
-        logger.info("link directory loaded", metadata: ["links": "\(links.count)", "generation": "\(snapshot.generation)"])
+        logger.info("link directory loaded", metadata: ["links": "\(count)", "generation": "\(generation)"])
     }
 
     private func isFresh(_ state: State, at now: ContinuousClock.Instant) -> Bool {
@@ -207,10 +198,15 @@ public final class LinkDirectory: Sendable {
         state.withLock { state in
             guard isFresh(state, at: now), generation >= state.generation else { return }
             if state.links[record.code] == nil, state.links.count >= settings.capacity {
-                state.links.remove(at: state.links.startIndex)
+                state.links.removeAny()
             }
-            state.links[record.code] = Entry(record)
+            state.links.insert(record)
             if let profile { state.profiles[record.organizationID] = profile }
         }
     }
+}
+
+/// The table a load fills as rows arrive, shared with the store's row callback.
+private final class LoadingTable: Sendable {
+    let table = Mutex(LinkTable())
 }

@@ -1,6 +1,8 @@
 import Foundation
 import SQLKit
+import SQLiteKit
 import SpruceCore
+import Synchronization
 
 /// One update or delete of a link or an organization, as the change feed recorded it (migration 5).
 public struct LinkChange: Equatable, Sendable {
@@ -95,6 +97,72 @@ extension SpruceStore {
         }
     }
 
+    /// Every link's public record (the oldest `limit`), handed to `each` as the rows are read rather than
+    /// gathered, and every organization's profile, in one snapshot at one feed generation.
+    /// - Parameters:
+    ///   - expecting: called first with an upper bound of the links to come, to size the receiver.
+    ///   - each: called once per link, in id order.
+    /// - Returns: the feed generation the snapshot is valid at, and the profiles.
+    public func streamLinkDirectory(
+        limit: Int,
+        expecting: @escaping @Sendable (Int) -> Void,
+        each: @escaping @Sendable (PublicLinkRecord) -> Void
+    ) async throws -> (generation: Int64, profiles: [OrganizationID: ClinicProfile]) {
+        try await snapshot { database in
+            guard let generation = try await database.select().column("value").from("counters")
+                .where("name", .equal, SQLBind(LinkChangeFeed.counter)).first()
+            else { throw StoreError.corruptRow(table: "counters", reason: "link change counter missing") }
+            let highest = try await database.select().column(SQLFunction("max", args: SQLColumn("id")), as: "highest")
+                .from("links").first()?.decode(column: "highest", as: Int64?.self) ?? 0
+            expecting(min(limit, Int(highest)))
+            let failure = FirstError()
+            try await database.select()
+                .columns("code", "organization_id", "status", "qr_foreground", "qr_background").from("links")
+                .orderBy("id").limit(limit)
+                .run { row in
+                    do {
+                        if let sqliteRow = row as? SQLiteRow, let record = try Self.decodePublicLink(sqliteRow) {
+                            each(record)
+                        } else {
+                            each(try Self.decodePublicLink(row, prefix: ""))
+                        }
+                    } catch {
+                        failure.error.withLock { $0 = $0 ?? error }
+                    }
+                }
+            if let error = failure.error.withLock({ $0 }) { throw error }
+            var profiles: [OrganizationID: ClinicProfile] = [:]
+            for row in try await database.select().columns(Self.organizationColumns).from("organizations").all() {
+                let organization = try Self.decodeOrganization(row)
+                profiles[organization.id] = organization.profile
+            }
+            return (try generation.decode(column: "value", as: Int64.self), profiles)
+        }
+    }
+
+    /// SQLite's rows read straight from their columns, without SQLKit's decoder: most of a directory load's time
+    /// went there. `nil` when a column is not the plain type expected (the general path then decodes the row).
+    static func decodePublicLink(_ row: SQLiteRow) throws -> PublicLinkRecord? {
+        guard let code = row.column("code")?.string, let organization = row.column("organization_id")?.integer,
+            let status = row.column("status")?.string.flatMap(LinkStatus.init(rawValue:))
+        else { return nil }
+        let foreground = row.column("qr_foreground")?.string
+        let background = row.column("qr_background")?.string
+        let colors: QRColors
+        if let foreground, let background {
+            do {
+                colors = try QRColors(foreground: foreground, background: background)
+            } catch {
+                throw StoreError.corruptRow(table: "links", reason: "QR colors: \(error.description)")
+            }
+        } else {
+            colors = .standard
+        }
+        return PublicLinkRecord(
+            code: try LinkCode(code), organizationID: OrganizationID(rawValue: Int64(organization)),
+            isActive: status == .active, qrColors: colors)
+    }
+
     static func decodePublicLink(_ row: any SQLRow, prefix: String) throws -> PublicLinkRecord {
         let statusText = try row.decode(column: prefix + "status", as: String.self)
         guard let status = LinkStatus(rawValue: statusText) else {
@@ -106,4 +174,9 @@ extension SpruceStore {
             isActive: status == .active,
             qrColors: try decodeQRColors(row, prefix: prefix))
     }
+}
+
+/// The first error a row callback met, kept for after the query.
+private final class FirstError: Sendable {
+    let error = Mutex<(any Error)?>(nil)
 }

@@ -3,8 +3,10 @@ import SQLKit
 import SpruceCore
 
 extension SpruceStore {
-    /// How many codes minting may try before it gives up on a crowded code space.
+    /// How many draws in a row may find no free code before minting gives up on a crowded code space.
     static let maximumMintAttempts = 1_000
+    /// The share of a numeric length's codes that may be used before minting moves to the next length.
+    public static let crowdedSpaceFraction = 0.1
     /// Rows per multi-row insert: well under the bind limits of SQLite (32 766) and PostgreSQL (65 535).
     static let mintBatchSize = 2_000
     /// Binds in one statement, under the limits of SQLite (32 766) and PostgreSQL (65 535): 2 000 links × 6 columns
@@ -13,12 +15,7 @@ extension SpruceStore {
     public static let maximumMintCount = 1_000_000
     public static let labelLimit = 200
 
-    /// Mints `count` links in one transaction.
-    ///
-    /// Collisions are settled by the unique index on `code` (`INSERT … ON CONFLICT DO NOTHING`), never by a look-up
-    /// first: a colliding code is simply not returned by the insert and a fresh one is drawn.
-    /// - Parameter progress: called after each batch with (minted, count).
-    /// - Throws: ``StoreError`` for an unknown organization, a bad count or label, a taken vanity code.
+    /// Mints `count` links in one transaction; see ``mint(_:count:codes:at:progress:)``.
     public func mintLinks(
         _ request: MintRequest,
         count: Int = 1,
@@ -26,6 +23,25 @@ extension SpruceStore {
         at now: Date = Date(),
         progress: (@Sendable (Int, Int) -> Void)? = nil
     ) async throws -> [PracticeLink] {
+        try await mint(request, count: count, codes: codes, at: now, progress: progress).links
+    }
+
+    /// Mints `count` links in one transaction and says which code length it used.
+    ///
+    /// Collisions are settled by the unique index on `code` (`INSERT … ON CONFLICT DO NOTHING`), never by a look-up
+    /// first: a colliding code is simply not returned by the insert and only that code is drawn again. Minting
+    /// gives up only after ``maximumMintAttempts`` draws in a row find no free code. With
+    /// ``MintRequest/LengthPolicy/moveUpWhenCrowded`` (the default), numeric codes get the next length while the
+    /// length asked for would be more than ``crowdedSpaceFraction`` used after this mint.
+    /// - Parameter progress: called after each batch with (minted, count).
+    /// - Throws: ``StoreError`` for an unknown organization, a bad count or label, a taken vanity code.
+    public func mint(
+        _ request: MintRequest,
+        count: Int = 1,
+        codes: any LinkCodeSource = SystemCodeSource(),
+        at now: Date = Date(),
+        progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) async throws -> MintedLinks {
         guard (1...Self.maximumMintCount).contains(count) else {
             throw StoreError.invalidInput(field: "count", rule: "must be between 1 and \(Self.maximumMintCount)")
         }
@@ -39,12 +55,52 @@ extension SpruceStore {
         if case .numeric(let length) = request.kind, !LinkCode.numericLengths.contains(length) {
             throw StoreError.invalidInput(field: "length", rule: "numeric codes have 6 to 10 digits")
         }
+        let bulkMintLock = count > 1 ? engine.bulkMintLock : nil
         return try await transaction { database in
+            if let bulkMintLock { try await database.execute(sql: SQLRaw(bulkMintLock)) { _ in } }
             guard try await Self.organization(id: request.organizationID, in: database) != nil else {
                 throw StoreError.organizationNotFound(id: request.organizationID.rawValue)
             }
-            return try await Self.mint(request, count: count, codes: codes, at: now, in: database, progress: progress)
+            guard case .numeric(let asked) = request.kind else {
+                let links = try await Self.mint(request, count: count, codes: codes, at: now, in: database,
+                                                progress: progress)
+                return MintedLinks(links: links, codeLength: nil, crowdedLength: nil)
+            }
+            var length = asked
+            if request.lengthPolicy == .moveUpWhenCrowded {
+                while length < LinkCode.numericLengths.upperBound,
+                    try await Self.isCrowded(length: length, adding: count, codes: codes, in: database)
+                {
+                    length += 1
+                }
+            }
+            var chosen = request
+            chosen.kind = .numeric(length: length)
+            let links = try await Self.mint(chosen, count: count, codes: codes, at: now, in: database, progress: progress)
+            return MintedLinks(links: links, codeLength: length, crowdedLength: length == asked ? nil : asked)
         }
+    }
+
+    /// Whether `count` more codes of `length` digits would leave that space more than ``crowdedSpaceFraction``
+    /// used. The largest link id bounds the number of links, so the exact count runs only near the limit.
+    static func isCrowded(
+        length: Int,
+        adding count: Int,
+        codes: any LinkCodeSource,
+        in database: any SQLDatabase
+    ) async throws -> Bool {
+        let limit = Int(Double(codes.capacity(length: length)) * crowdedSpaceFraction)
+        let highest = try await database.select().column(SQLFunction("max", args: SQLColumn("id")), as: "highest")
+            .from("links").first()?.decode(column: "highest", as: Int64?.self) ?? 0
+        if Int(highest) + count <= limit { return false }
+        let lowest = "1" + String(repeating: "0", count: length - 1)
+        let used = try await database.select().column(SQLFunction("count", args: SQLLiteral.all), as: "used")
+            .from("links")
+            .where("code", .greaterThanOrEqual, SQLBind(lowest))
+            .where("code", .lessThanOrEqual, SQLBind(String(repeating: "9", count: length)))
+            .where(SQLFunction("length", args: SQLColumn("code")), .equal, SQLBind(length))
+            .first()?.decode(column: "used", as: Int.self) ?? 0
+        return used + count > limit
     }
 
     static func mint(
@@ -59,18 +115,20 @@ extension SpruceStore {
         case .numeric(let length):
             var minted: [PracticeLink] = []
             minted.reserveCapacity(count)
-            var fruitlessAttempts = 0
+            var fruitlessInARow = 0
             while minted.count < count {
                 var batch: [LinkCode] = []
                 var seen = Set<LinkCode>()
-                while batch.count < min(mintBatchSize, count - minted.count) {
+                let wanted = min(mintBatchSize, count - minted.count)
+                batch.reserveCapacity(wanted)
+                while batch.count < wanted {
                     let code = codes.numericCode(length: length)
-                    if seen.insert(code).inserted { batch.append(code) } else { fruitlessAttempts += 1 }
-                    if fruitlessAttempts > maximumMintAttempts { throw StoreError.noFreeCode(attempts: fruitlessAttempts) }
+                    if seen.insert(code).inserted { batch.append(code) } else { fruitlessInARow += 1 }
+                    if fruitlessInARow > maximumMintAttempts { throw StoreError.noFreeCode(attempts: fruitlessInARow) }
                 }
                 let inserted = try await insertLinks(batch, request: request, at: now, in: database)
-                fruitlessAttempts += batch.count - inserted.count
-                if fruitlessAttempts > maximumMintAttempts { throw StoreError.noFreeCode(attempts: fruitlessAttempts) }
+                fruitlessInARow = inserted.isEmpty ? fruitlessInARow + batch.count : 0
+                if fruitlessInARow > maximumMintAttempts { throw StoreError.noFreeCode(attempts: fruitlessInARow) }
                 minted += inserted
                 progress?(minted.count, count)
             }

@@ -66,7 +66,7 @@ struct DeliveryOptions: ParsableArguments {
     /// The invitation link's QR code as PNG, rendered with SpruceQR.
     @Sendable static func renderQR(_ link: String) throws -> [UInt8] {
         let code = try QRCode(text: link)
-        return try PNGRenderer(options: RenderOptions(scale: 6, margin: 4)).render(code)
+        return try PNGRenderer(options: RenderOptions(scale: 6, margin: 4), compression: .smallest).render(code)
     }
 }
 

@@ -45,6 +45,9 @@ extension LinkCommand {
         @Option(help: "Digits in each numeric code (6–10).")
         var length = LinkCode.defaultNumericLength
 
+        @Flag(help: "Keep --length even when that length's codes are more than 10 % used (by default minting moves on).")
+        var keepLength = false
+
         @Flag(help: "Print the links as JSON.")
         var json = false
 
@@ -76,12 +79,16 @@ extension LinkCommand {
             } else {
                 kind = .numeric(length: length)
             }
-            let request = MintRequest(organizationID: OrganizationID(rawValue: org), kind: kind, label: label, tags: tags)
+            let request = MintRequest(
+                organizationID: OrganizationID(rawValue: org), kind: kind, label: label, tags: tags,
+                lengthPolicy: keepLength ? .exact : .moveUpWhenCrowded)
             let progress = ProgressBar(label: "Minting")
             let showsProgress = count > 1
-            let links = try await options.withStore { store in
-                try await store.mintLinks(request, count: count, progress: showsProgress ? progress.update : nil)
+            let minted = try await options.withStore { store in
+                try await store.mint(request, count: count, progress: showsProgress ? progress.update : nil)
             }
+            if let notice = minted.lengthNotice { Terminal.printError(notice) }
+            let links = minted.links
             if json {
                 try JSONOutput.print(links.map(LinkDocument.init))
             } else {

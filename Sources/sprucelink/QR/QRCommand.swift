@@ -85,17 +85,31 @@ struct QRCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Directory for --batch output (created if missing).", valueName: "dir"))
     var outputDir: String?
 
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Codes --batch renders at once: 1...256 (default: one per core).", valueName: "n"))
+    var jobs: String?
+
     func run() async throws {
         let settings: QRSettings
+        var workers = ProcessInfo.processInfo.activeProcessorCount
         do {
             settings = try QRSettings(self)
+            if let jobs {
+                guard batch != nil else { throw QRUsageError(description: "--jobs only applies to --batch") }
+                guard let count = Int(jobs), (1...256).contains(count) else {
+                    throw QRUsageError(description: "--jobs must be a whole number from 1 to 256, got '\(jobs)'")
+                }
+                workers = count
+            }
         } catch {
-            QRConsole.error(error.description)
+            QRConsole.error("\(error)")
             throw ExitCode.validationFailure
         }
         do {
             if let batchFile = batch, let directory = outputDir {
-                let failures = try QRBatch(settings: settings, file: batchFile, directory: directory).run()
+                let failures = try QRBatch(settings: settings, file: batchFile, directory: directory, workers: workers)
+                    .run()
                 if failures > 0 { throw ExitCode.failure }
             } else {
                 try settings.renderSingle(text: text ?? "", output: output)

@@ -159,6 +159,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.metrics = MetricsListener(host: metricsHost, port: metricsPort) { port in
             metricsLogger.info("metrics listening", metadata: ["address": "http://\(metricsHost):\(port)/metrics"])
         }
+        configuration.requestLogFormat = format == .json ? .json : .text
         var storeLogger = Logger(label: "sprucelink.store")
         storeLogger.logLevel = .warning
         let store = try await SpruceStore.open(

@@ -1,0 +1,95 @@
+import SpruceCore
+
+/// The link directory's links in little memory: 16 bytes of key and value per numeric link.
+///
+/// A numeric code (6–10 digits, never a leading zero) is its integer value, so it needs no string; vanity codes,
+/// which are few, keep their text. Each value packs an index into the shared organization table, an index into
+/// the shared table of QR color pairs (nearly every link has the standard pair) and the active flag, so nothing
+/// per organization or per color pair is stored per link.
+struct LinkTable {
+    struct Entry: Equatable {
+        let organizationID: OrganizationID
+        let isActive: Bool
+        let qrColors: QRColors
+    }
+
+    private var numeric: [UInt64: UInt64] = [:]
+    private var vanity: [String: UInt64] = [:]
+    private var organizations: [OrganizationID] = []
+    private var organizationIndex: [OrganizationID: UInt32] = [:]
+    private var colors: [QRColors] = [.standard]
+    private var colorIndex: [QRColors: UInt32] = [.standard: 0]
+
+    init(reservingCapacity capacity: Int = 0) {
+        numeric.reserveCapacity(capacity)
+    }
+
+    var count: Int { numeric.count + vanity.count }
+
+    subscript(code: LinkCode) -> Entry? {
+        let packed: UInt64?
+        if let number = Self.number(code) { packed = numeric[number] } else { packed = vanity[code.rawValue] }
+        return packed.map(unpack)
+    }
+
+    /// Adds or replaces the record of `record.code`.
+    mutating func insert(_ record: PublicLinkRecord) {
+        let packed = pack(record)
+        if let number = Self.number(record.code) { numeric[number] = packed } else { vanity[record.code.rawValue] = packed }
+    }
+
+    /// Removes `code`; returns whether it was held.
+    @discardableResult
+    mutating func remove(_ code: LinkCode) -> Bool {
+        if let number = Self.number(code) { return numeric.removeValue(forKey: number) != nil }
+        return vanity.removeValue(forKey: code.rawValue) != nil
+    }
+
+    /// Removes one link, whichever the table finds first, to make room.
+    mutating func removeAny() {
+        if let first = vanity.first {
+            vanity.removeValue(forKey: first.key)
+        } else if let first = numeric.first {
+            numeric.removeValue(forKey: first.key)
+        }
+    }
+
+    private mutating func pack(_ record: PublicLinkRecord) -> UInt64 {
+        let organization: UInt32
+        if let known = organizationIndex[record.organizationID] {
+            organization = known
+        } else {
+            organization = UInt32(organizations.count)
+            organizations.append(record.organizationID)
+            organizationIndex[record.organizationID] = organization
+        }
+        let color: UInt32
+        if let known = colorIndex[record.qrColors] {
+            color = known
+        } else {
+            color = UInt32(colors.count)
+            colors.append(record.qrColors)
+            colorIndex[record.qrColors] = color
+        }
+        return UInt64(organization) | UInt64(color & 0x7FFF_FFFF) << 32 | (record.isActive ? 1 << 63 : 0)
+    }
+
+    private func unpack(_ packed: UInt64) -> Entry {
+        let organization = Int(packed & 0xFFFF_FFFF)
+        let color = Int((packed >> 32) & 0x7FFF_FFFF)
+        return Entry(
+            organizationID: organizations[organization], isActive: packed >> 63 == 1,
+            qrColors: color < colors.count ? colors[color] : .standard)
+    }
+
+    /// The integer value of a numeric code; `nil` for a vanity code.
+    static func number(_ code: LinkCode) -> UInt64? {
+        guard code.kind == .numeric else { return nil }
+        var value: UInt64 = 0
+        for byte in code.rawValue.utf8 {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + UInt64(byte - UInt8(ascii: "0"))
+        }
+        return value
+    }
+}

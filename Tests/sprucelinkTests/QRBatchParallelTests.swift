@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+
+/// `sprucelink qr --batch` renders on every core: the files, the messages and the progress are those of a
+/// one-thread run.
+@Suite("qr --batch on every core")
+struct QRBatchParallelTests {
+    /// 700 lines (several windows of work on any machine), with empty lines and three that cannot be encoded.
+    static func texts() -> [String] {
+        (1...700).map { number in
+            switch number {
+            case 57, 401: ""
+            case 130, 333, 698: String(repeating: "x", count: 3_000 + number)
+            default: "https://spruce.care/\(1_000_000 + number * 7)"
+            }
+        }
+    }
+
+    @Test("the files are byte for byte those of --jobs 1, and failing lines are reported by number, in order",
+          arguments: [["-t", "png"], ["-t", "svg"], ["-t", "png", "--foreground", "#1a4d2e", "--dpi", "300"]])
+    func sameAsSequential(options: [String]) throws {
+        try QRCLI.withTemporaryDirectory { directory in
+            let input = directory.appendingPathComponent("texts.txt")
+            try Data(Self.texts().joined(separator: "\n").utf8).write(to: input)
+            let sequentialDirectory = directory.appendingPathComponent("one")
+            let parallelDirectory = directory.appendingPathComponent("many")
+            let sequential = try QRCLI.sprucelink(
+                ["qr", "--batch", input.path, "--output-dir", sequentialDirectory.path, "--jobs", "1"] + options)
+            let parallel = try QRCLI.sprucelink(
+                ["qr", "--batch", input.path, "--output-dir", parallelDirectory.path, "--jobs", "4"] + options)
+            #expect(sequential.status == 1 && parallel.status == 1)
+            let numbers = parallel.stderrLines.compactMap { line in
+                line.firstMatch(of: /line (\d+):/).flatMap { Int($0.1) }
+            }
+            #expect(numbers == [130, 333, 698])
+            #expect(parallel.stderrLines.count == 3)
+            #expect(parallel.stderr == sequential.stderr)
+            #expect(parallel.stdoutText.replacingOccurrences(of: "/many", with: "/one") == sequential.stdoutText)
+            #expect(parallel.stdoutText.hasSuffix("wrote 695 of 698 codes to \(parallelDirectory.path), 3 failed\n"))
+            let files = try QRCLI.files(in: parallelDirectory)
+            #expect(files == (try QRCLI.files(in: sequentialDirectory)))
+            #expect(files.count == 695)
+            for file in files {
+                let one = try Data(contentsOf: sequentialDirectory.appendingPathComponent(file))
+                let many = try Data(contentsOf: parallelDirectory.appendingPathComponent(file))
+                #expect(one == many, "\(file) differs")
+            }
+        }
+    }
+
+    @Test("on a terminal the progress bar counts up to every line, in steps, never backwards")
+    func progress() throws {
+        try QRCLI.withTemporaryDirectory { directory in
+            let input = directory.appendingPathComponent("texts.txt")
+            try Data(Self.texts().joined(separator: "\n").utf8).write(to: input)
+            let command = try [QRCLI.binary(), "qr", "--batch", input.path, "--output-dir", directory.path, "--jobs", "3"]
+                .map { "'" + $0 + "'" }.joined(separator: " ")
+            let result = try QRCLI.run("/usr/bin/env", ["script", "-qec", command, "/dev/null"])
+            #expect(result.status == 1)
+            let counts = result.stdoutText.matches(of: /\] (\d+)\/698/).compactMap { Int($0.1) }
+            #expect(counts.count > 1)
+            #expect(counts == counts.sorted())
+            #expect(counts.last == 698)
+            #expect(result.stdoutText.contains("line 333:"))
+        }
+    }
+
+    @Test("a bad --jobs is one line and exit 64", arguments: [
+        (["--jobs", "0"], "--jobs must be a whole number from 1 to 256, got '0'"),
+        (["--jobs", "many"], "--jobs must be a whole number from 1 to 256, got 'many'"),
+        (["--jobs", "257"], "--jobs must be a whole number from 1 to 256, got '257'"),
+    ])
+    func badJobs(arguments: [String], message: String) throws {
+        try QRCLI.withTemporaryDirectory { directory in
+            let input = directory.appendingPathComponent("texts.txt")
+            try Data("one\n".utf8).write(to: input)
+            let result = try QRCLI.sprucelink(
+                ["qr", "--batch", input.path, "--output-dir", directory.path] + arguments)
+            #expect(result.status == 64)
+            #expect(result.stderrLines.count == 1)
+            #expect(result.stderr.contains(message))
+        }
+        let alone = try QRCLI.sprucelink(["qr", "text", "--jobs", "2"])
+        #expect(alone.status == 64)
+        #expect(alone.stderr.contains("--jobs only applies to --batch"))
+    }
+}
