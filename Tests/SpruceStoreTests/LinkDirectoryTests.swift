@@ -7,6 +7,11 @@ import Testing
 
 @Suite("The link directory: links in memory, kept current by the change feed")
 struct LinkDirectoryTests {
+    /// Default settings but a long `staleAfter`: a sync of the snapshot can take seconds when the whole suite runs
+    /// on two busy cores, and a copy stale by the clock answers from the database, which is not what these tests
+    /// are about (`staleDirectoryReadsTheDatabase` is).
+    static let patient = LinkDirectory.Settings(staleAfter: .seconds(600))
+
     /// A second store on the same database stands for another instance of the service.
     func withTwoInstances(
         _ engine: TestEngine,
@@ -29,7 +34,7 @@ struct LinkDirectoryTests {
     func disabledElsewhere(engine: TestEngine) async throws {
         try await withTwoInstances(engine) { here, elsewhere in
             let (organization, link) = try await here.createOrganization(sampleProfile())
-            let directory = LinkDirectory(store: here)
+            let directory = LinkDirectory(store: here, settings: Self.patient)
             try await directory.sync()
             #expect(directory.isCurrent)
             #expect(directory.count == 1)
@@ -52,7 +57,7 @@ struct LinkDirectoryTests {
     func profileChangedInSQL(engine: TestEngine) async throws {
         try await withStore(engine) { store, _ async throws in
             let (organization, link) = try await store.createOrganization(sampleProfile("Oak Street Pediatrics"))
-            let directory = LinkDirectory(store: store)
+            let directory = LinkDirectory(store: store, settings: Self.patient)
             try await directory.sync()
             _ = try await store.transaction { database in
                 try await database.update("organizations").set("display_name", to: SQLBind("Oak Street Children's Clinic"))
@@ -73,7 +78,7 @@ struct LinkDirectoryTests {
     func slowReadIsNotKept(engine: TestEngine) async throws {
         try await withStore(engine) { store, _ async throws in
             let (_, link) = try await store.createOrganization(sampleProfile())
-            let directory = LinkDirectory(store: store)
+            let directory = LinkDirectory(store: store, settings: Self.patient)
             try await directory.sync()
             // A read of `link` starts before the disable commits...
             let (readAt, record, profile) = try #require(try await store.publicLink(code: link.code))
@@ -90,7 +95,7 @@ struct LinkDirectoryTests {
     func unknownCodesAreNotKept(engine: TestEngine) async throws {
         try await withTwoInstances(engine) { here, elsewhere in
             let (organization, _) = try await here.createOrganization(sampleProfile())
-            let directory = LinkDirectory(store: here)
+            let directory = LinkDirectory(store: here, settings: Self.patient)
             try await directory.sync()
             let code = try LinkCode("oak-street-kids")
             #expect(try await directory.resolve(code) == .unavailable(.notFound))
@@ -154,7 +159,7 @@ struct LinkDirectoryTests {
         try await withTwoInstances(engine) { here, elsewhere in
             let (organization, link) = try await here.createOrganization(sampleProfile())
             let (other, _) = try await here.createOrganization(sampleProfile("Riverbend Clinic"))
-            let directory = LinkDirectory(store: here)
+            let directory = LinkDirectory(store: here, settings: Self.patient)
             try await directory.sync()
             guard case .active(let before, _) = try await directory.resolve(link.code) else {
                 Issue.record("the link should resolve")
@@ -248,7 +253,7 @@ struct LinkDirectoryTests {
             try await store.setQRColors(colors, code: vanity.code, in: .everyOrganization)
             let numbers = try await store.mintLinks(MintRequest(organizationID: organization.id), count: 50)
             try await store.disableLink(code: numbers[7].code, in: .everyOrganization)
-            let directory = LinkDirectory(store: store)
+            let directory = LinkDirectory(store: store, settings: Self.patient)
             try await directory.sync()
             #expect(directory.count == 52)
             #expect(directory.cached(vanity.code) == .active(
