@@ -6,6 +6,7 @@
 #   make bench   release build, run every benchmark, print ratios against baselines measured in the same run
 #                (QR engine against C; HTTP service against nginx, with wrk; PostgreSQL against SQLite;
 #                print PDFs against QR encode + SVG)
+#   make lint    swift format lint --strict over the sources (make test runs it first); make format fixes the tree
 #   make build   debug build of every target
 #   make deps    install missing system packages (Debian) and PyPI test tools
 #   make clean   remove build output
@@ -23,7 +24,7 @@ PIP_MODULES := zxingcpp:zxing-cpp PIL:pillow selenium:selenium schemathesis:sche
 SERVE_DATABASE ?= ./sprucelink.sqlite
 SERVE_PORT ?= 8080
 
-.PHONY: deps test bench build clean serve
+.PHONY: deps test lint format bench build clean serve
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -38,10 +39,17 @@ deps:
 build: deps
 	$(SWIFT) build
 
-# The store suites run on SQLite and on a throw-away PostgreSQL cluster that the script starts and always stops.
-test: deps
+# The tree must be as swift-format (the toolchain's, with .swift-format) leaves it; then the store suites run on
+# SQLite and on a throw-away PostgreSQL cluster that the script starts and always stops.
+test: deps lint
 	$(SWIFT) build --build-tests
 	bash scripts/with-postgres.sh $(SWIFT) test --skip-build
+
+lint:
+	$(SWIFT) format lint --strict --recursive Sources Tests Benchmarks Package.swift
+
+format:
+	$(SWIFT) format format --in-place --recursive Sources Tests Benchmarks Package.swift
 
 bench: deps
 	$(SWIFT) build -c release --product QRBenchmark

@@ -22,7 +22,9 @@ try FileManager.default.createDirectory(at: root, withIntermediateDirectories: t
 defer { try? FileManager.default.removeItem(at: root) }
 
 var csv = "name,email,phone\n"
-for i in 0..<rows { csv += "\"Patient \(i), Zoë\",patient\(i)@example.com,(217) 555-\(String(format: "%04d", i % 10_000))\n" }
+for i in 0..<rows {
+    csv += "\"Patient \(i), Zoë\",patient\(i)@example.com,(217) 555-\(String(format: "%04d", i % 10_000))\n"
+}
 let csvData = Data(csv.utf8)
 
 func seconds(_ elapsed: Duration) -> Double {
@@ -35,7 +37,10 @@ final class QRClock: Sendable {
     let total = Mutex<Duration>(.zero)
     func render(_ link: String) throws -> [UInt8] {
         let start = ContinuousClock.now
-        defer { let elapsed = ContinuousClock.now - start; total.withLock { $0 += elapsed } }
+        defer {
+            let elapsed = ContinuousClock.now - start
+            total.withLock { $0 += elapsed }
+        }
         let code = try QRCode(text: link)
         return try PNGRenderer(options: RenderOptions(scale: 6, margin: 4), compression: .smallest).render(code)
     }
@@ -53,9 +58,12 @@ for (run, scheme) in schemes.enumerated() {
     print("== \(scheme.label), chunks of \(chunkSize)")
     let folder = root.appendingPathComponent("run-\(run)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    let store = try await SpruceStore.open(.sqlite(path: folder.appendingPathComponent("store.sqlite").path), settings: StoreSettings(signingKey: .random()))
+    let store = try await SpruceStore.open(
+        .sqlite(path: folder.appendingPathComponent("store.sqlite").path),
+        settings: StoreSettings(signingKey: .random()))
     let (_, link) = try await store.createOrganization(ClinicProfile(displayName: "Oak Street Pediatrics"))
-    let outbox = try Outbox(directory: folder.appendingPathComponent("outbox").path, syncsToDisk: scheme.syncs,
+    let outbox = try Outbox(
+        directory: folder.appendingPathComponent("outbox").path, syncsToDisk: scheme.syncs,
         chunkFlush: scheme.flush)
     let clock = QRClock()
     let dispatcher = try await InvitationDispatcher(
@@ -70,7 +78,11 @@ for (run, scheme) in schemes.enumerated() {
         for outcome in await dispatcher.send(
             link: link.code, practiceName: "Oak Street Pediatrics", recipients: valid, requested: [.email])
         {
-            if case .sent = outcome { sent += 1 } else if case .failed(let reason) = outcome { print("failed: \(reason)") }
+            if case .sent = outcome {
+                sent += 1
+            } else if case .failed(let reason) = outcome {
+                print("failed: \(reason)")
+            }
         }
     }
     let total = seconds(ContinuousClock.now - start)
@@ -80,13 +92,16 @@ for (run, scheme) in schemes.enumerated() {
     let sizes = try FileManager.default.contentsOfDirectory(atPath: new).map { name in
         (try FileManager.default.attributesOfItem(atPath: new + "/" + name)[.size] as? Int) ?? 0
     }
-    let baseline = try Outbox(directory: folder.appendingPathComponent("baseline").path, syncsToDisk: scheme.syncs,
+    let baseline = try Outbox(
+        directory: folder.appendingPathComponent("baseline").path, syncsToDisk: scheme.syncs,
         chunkFlush: scheme.flush)
     let baselineStart = ContinuousClock.now
     for first in stride(from: 0, to: sizes.count, by: chunkSize) {
         let chunk = (first..<min(first + chunkSize, sizes.count)).map { index in
-            (name: SpoolName(invitationID: InvitationID(rawValue: Int64(index)), channel: .email),
-             bytes: [UInt8](repeating: 0x41, count: sizes[index]))
+            (
+                name: SpoolName(invitationID: InvitationID(rawValue: Int64(index)), channel: .email),
+                bytes: [UInt8](repeating: 0x41, count: sizes[index])
+            )
         }
         try baseline.spool(chunk)
         for message in chunk { try baseline.deliverEmail(message.name) }
@@ -95,13 +110,24 @@ for (run, scheme) in schemes.enumerated() {
     let baselineTotal = seconds(ContinuousClock.now - baselineStart)
     let qrSeconds = seconds(clock.total.withLock { $0 })
 
-    print("invitations: \(sent) sent, \(sizes.count) emails in new/, mean \(sizes.reduce(0, +) / max(sizes.count, 1)) bytes")
-    print(String(format: "pipeline (CSV, store, QR, MIME, spool, deliver, mark): %.2f s, %.0f invitations/s (target >= 2000/s)",
-        total, Double(sent) / total))
-    print(String(format: "QR encode + PNG: %.2f s of CPU over %d cores (%.1f%% of the pipeline's wall time)",
-                 qrSeconds, ProcessInfo.processInfo.activeProcessorCount, 100 * qrSeconds / total))
-    print("load average: \((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?")")
-    print(String(format: "baseline (same-size files, same flushes): %.2f s, %.0f files/s", baselineTotal,
-        Double(sizes.count) / baselineTotal))
+    print(
+        "invitations: \(sent) sent, \(sizes.count) emails in new/, mean \(sizes.reduce(0, +) / max(sizes.count, 1)) bytes"
+    )
+    print(
+        String(
+            format:
+                "pipeline (CSV, store, QR, MIME, spool, deliver, mark): %.2f s, %.0f invitations/s (target >= 2000/s)",
+            total, Double(sent) / total))
+    print(
+        String(
+            format: "QR encode + PNG: %.2f s of CPU over %d cores (%.1f%% of the pipeline's wall time)",
+            qrSeconds, ProcessInfo.processInfo.activeProcessorCount, 100 * qrSeconds / total))
+    print(
+        "load average: \((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?")"
+    )
+    print(
+        String(
+            format: "baseline (same-size files, same flushes): %.2f s, %.0f files/s", baselineTotal,
+            Double(sizes.count) / baselineTotal))
     print(String(format: "ratio pipeline/baseline time: %.2f", total / baselineTotal))
 }

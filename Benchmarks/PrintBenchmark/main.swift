@@ -71,7 +71,8 @@ for layout in PrintLayout.allCases {
 let folder = FileManager.default.temporaryDirectory.appendingPathComponent("print-bench-\(UUID().uuidString)")
 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(at: folder) }
-let store = try await SpruceStore.open(.sqlite(path: folder.appendingPathComponent("store.sqlite").path), settings: StoreSettings(signingKey: .random()))
+let store = try await SpruceStore.open(
+    .sqlite(path: folder.appendingPathComponent("store.sqlite").path), settings: StoreSettings(signingKey: .random()))
 let (organization, _) = try await store.createOrganization(ClinicProfile(displayName: "Élan Pédiatrie"))
 _ = try await store.mintLinks(
     MintRequest(organizationID: organization.id, kind: .numeric(length: 8), label: "", tags: []), count: 999)

@@ -39,8 +39,10 @@ if arguments.count > 2, arguments[1] == "--sizes" {
         guard !text.isEmpty else { continue }
         do {
             let code = try QRCode(text: text, options: QRCode.Options(level: .medium))
-            let served = try PNGRenderer(options: RenderOptions(scale: 8, margin: 4), compression: .smallest).render(code)
-            let emailed = try PNGRenderer(options: RenderOptions(scale: 6, margin: 4), compression: .smallest).render(code)
+            let served = try PNGRenderer(options: RenderOptions(scale: 8, margin: 4), compression: .smallest).render(
+                code)
+            let emailed = try PNGRenderer(options: RenderOptions(scale: 6, margin: 4), compression: .smallest).render(
+                code)
             let fast = try PNGRenderer(options: RenderOptions(scale: 8, margin: 4), compression: .fast).render(code)
             print("sizes \(served.count) \(emailed.count) \(fast.count) \(text)")
         } catch {

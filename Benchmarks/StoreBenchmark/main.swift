@@ -68,7 +68,8 @@ func plainInsertSeconds(count: Int) async throws -> Double {
     return elapsed
 }
 
-let mintStore = try await SpruceStore.open(.sqlite(path: try temporaryDatabase("mint")), settings: StoreSettings(signingKey: .random()))
+let mintStore = try await SpruceStore.open(
+    .sqlite(path: try temporaryDatabase("mint")), settings: StoreSettings(signingKey: .random()))
 let (mintOrganization, _) = try await mintStore.createOrganization(ClinicProfile(displayName: "Bench Clinic"))
 // Without tags, so that both sides write the same rows (a tagged link also writes a `link_tags` row).
 let request = MintRequest(organizationID: mintOrganization.id, label: "Flyers")
@@ -94,11 +95,14 @@ final class CountingCodeSource: LinkCodeSource {
 }
 
 let crowdCount = quick ? 100_000 : 1_000_000
-let crowdStore = try await SpruceStore.open(.sqlite(path: try temporaryDatabase("crowd")), settings: StoreSettings(signingKey: .random()))
+let crowdStore = try await SpruceStore.open(
+    .sqlite(path: try temporaryDatabase("crowd")), settings: StoreSettings(signingKey: .random()))
 let (crowdOrganization, _) = try await crowdStore.createOrganization(ClinicProfile(displayName: "Crowd Clinic"))
 let crowdRequest = MintRequest(organizationID: crowdOrganization.id, label: "Flyers")
 let firstMillion = CountingCodeSource()
-let fillSeconds = try await seconds { _ = try await crowdStore.mint(crowdRequest, count: crowdCount, codes: firstMillion) }
+let fillSeconds = try await seconds {
+    _ = try await crowdStore.mint(crowdRequest, count: crowdCount, codes: firstMillion)
+}
 let secondMillion = CountingCodeSource()
 var crowdResult: MintedLinks?
 let crowdSeconds = try await seconds {
@@ -106,10 +110,13 @@ let crowdSeconds = try await seconds {
 }
 await crowdStore.close()
 let crowdMinted = crowdResult?.links.count ?? 0
-print("mint \(crowdCount) into an empty store: \(format(fillSeconds, 2)) s, \(firstMillion.drawCount - crowdCount) collisions")
-print("mint \(crowdCount) more in one call into the store holding \(crowdCount + 1): \(crowdMinted) minted "
-      + "(\(crowdResult?.codeLength ?? 0)-digit codes) in \(format(crowdSeconds, 2)) s, "
-      + "\(secondMillion.drawCount - crowdCount) collisions redrawn")
+print(
+    "mint \(crowdCount) into an empty store: \(format(fillSeconds, 2)) s, \(firstMillion.drawCount - crowdCount) collisions"
+)
+print(
+    "mint \(crowdCount) more in one call into the store holding \(crowdCount + 1): \(crowdMinted) minted "
+        + "(\(crowdResult?.codeLength ?? 0)-digit codes) in \(format(crowdSeconds, 2)) s, "
+        + "\(secondMillion.drawCount - crowdCount) collisions redrawn")
 
 // MARK: Resolve latency as the table grows
 
@@ -142,7 +149,9 @@ for size in sizes {
     await store.close()
 }
 if let smallest = sizes.first.flatMap({ latencies[$0] }), let largest = sizes.last.flatMap({ latencies[$0] }) {
-    print("resolve ratio (\(sizes.last ?? 0) / \(sizes.first ?? 0) links): \(format(largest / smallest, 2))x (target <= 1.5)")
+    print(
+        "resolve ratio (\(sizes.last ?? 0) / \(sizes.first ?? 0) links): \(format(largest / smallest, 2))x (target <= 1.5)"
+    )
 }
 
 // MARK: The link directory: memory per link, load time, look-up time from 1 000 to 10 000 000 links
@@ -172,10 +181,13 @@ func measureDirectory(path: String) async throws {
     let start = ContinuousClock.now
     for index in 0..<rounds where directory.cached(codes[index % codes.count]) != nil { found += 1 }
     let elapsed = ContinuousClock.now - start
-    let lookupNanoseconds = (Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9)
+    let lookupNanoseconds =
+        (Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9)
         / Double(rounds)
     await store.close()
-    print("links=\(directory.count) grown=\(after - before) load_s=\(loadSeconds) lookup_ns=\(lookupNanoseconds) found=\(found)")
+    print(
+        "links=\(directory.count) grown=\(after - before) load_s=\(loadSeconds) lookup_ns=\(lookupNanoseconds) found=\(found)"
+    )
 }
 
 let directorySizes = quick ? [1_000, 100_000, 1_000_000] : [1_000, 1_000_000, 10_000_000]
@@ -212,14 +224,18 @@ for size in directorySizes {
     let links = values["links"] ?? 0
     let perLink = links > 0 ? (values["grown"] ?? 0) / links : 0
     lookupTimes[size] = values["lookup_ns"] ?? 0
-    print("link directory at \(Int(links)) links: resident growth \(format(perLink)) bytes/link (target <= 64 from "
-          + "1 000 000), load \(format(values["load_s"] ?? 0, 2)) s (target <= 1 s at 1 000 000), cached look-up "
-          + "\(format(values["lookup_ns"] ?? 0)) ns")
+    print(
+        "link directory at \(Int(links)) links: resident growth \(format(perLink)) bytes/link (target <= 64 from "
+            + "1 000 000), load \(format(values["load_s"] ?? 0, 2)) s (target <= 1 s at 1 000 000), cached look-up "
+            + "\(format(values["lookup_ns"] ?? 0)) ns")
 }
 if let smallest = directorySizes.first.flatMap({ lookupTimes[$0] }),
     let largest = directorySizes.last.flatMap({ lookupTimes[$0] }), smallest > 0
 {
-    print("link directory look-up ratio (\(directorySizes.last ?? 0) / \(directorySizes.first ?? 0) links): "
-          + "\(format(largest / smallest, 2))x (target <= 1.5)")
+    print(
+        "link directory look-up ratio (\(directorySizes.last ?? 0) / \(directorySizes.first ?? 0) links): "
+            + "\(format(largest / smallest, 2))x (target <= 1.5)")
 }
-print("load average: \((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?")")
+print(
+    "load average: \((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?")"
+)

@@ -4,8 +4,8 @@ import Hummingbird
 import Logging
 import Mustache
 import NIOCore
-import SpruceCore
 import ServiceLifecycle
+import SpruceCore
 import SpruceStore
 
 /// The HTTP service: profile pages and the connect flow in a browser, QR images, and the JSON API.

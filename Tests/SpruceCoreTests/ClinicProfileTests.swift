@@ -68,10 +68,19 @@ struct ClinicProfileTests {
                 "website must start with https:// or http://"
             ),
             (ClinicProfile(displayName: "Oak", website: "oak.example"), "website must start with https:// or http://"),
-            (ClinicProfile(displayName: "Oak\u{1}csrf\u{1}"), "name may not hold control characters or line breaks (U+0001)"),
+            (
+                ClinicProfile(displayName: "Oak\u{1}csrf\u{1}"),
+                "name may not hold control characters or line breaks (U+0001)"
+            ),
             (ClinicProfile(displayName: "Oak\nStreet"), "name may not hold control characters or line breaks (U+000A)"),
-            (ClinicProfile(displayName: "Oak", address: "1 Oak St\u{0}"), "address may not hold control characters (U+0000)"),
-            (ClinicProfile(displayName: "Oak", summary: "Care\u{85}for kids"), "description may not hold control characters (U+0085)"),
+            (
+                ClinicProfile(displayName: "Oak", address: "1 Oak St\u{0}"),
+                "address may not hold control characters (U+0000)"
+            ),
+            (
+                ClinicProfile(displayName: "Oak", summary: "Care\u{85}for kids"),
+                "description may not hold control characters (U+0085)"
+            ),
         ]
     )
     func invalid(profile: ClinicProfile, message: String) {

@@ -16,7 +16,10 @@ struct InvitationChannelsTests {
             (emailOnly, [.email], "email"),
             (emailOnly, [.text], "phone: is needed to invite by text"),
             (phoneOnly, [.email], "email: is needed to invite by email"),
-            (InvitationRecipient(name: "Nobody"), [.email, .text], "recipient: has no address for the chosen channels"),
+            (
+                InvitationRecipient(name: "Nobody"), [.email, .text],
+                "recipient: has no address for the chosen channels"
+            ),
         ] as [(InvitationRecipient, [InvitationChannel], String)])
     func deliveryChannels(recipient: InvitationRecipient, requested: [InvitationChannel], expected: String) {
         do {

@@ -95,8 +95,10 @@ struct InvitationsAddressTests {
         #expect(throws: InvitationInputError(field: "recipient", rule: "needs an email address or a phone number")) {
             try InvitationRecipient.validated(name: "x", email: " ", phone: "")
         }
-        #expect(throws: InvitationInputError(
-            field: "phone", rule: "+442079460018 is a fixed-line number, which cannot receive texts")) {
+        #expect(
+            throws: InvitationInputError(
+                field: "phone", rule: "+442079460018 is a fixed-line number, which cannot receive texts")
+        ) {
             try InvitationRecipient.validated(name: "x", email: nil, phone: "+44 20 7946 0018")
         }
         #expect(throws: InvitationInputError(field: "name", rule: "may not hold control characters or line breaks")) {

@@ -37,12 +37,15 @@ struct PhoneNumberLeakTests {
     static func buildHarness(leakOnPurpose: Bool) throws -> URL {
         let root = FixtureFiles.packageRoot
         let binary = FileManager.default.temporaryDirectory.appendingPathComponent("phone-leak-\(UUID().uuidString)")
-        let built = try run("/usr/bin/env", [
-            "c++", "-O1", "-g", "-fsanitize=leak", "-I", root.appendingPathComponent("Sources/CPhoneNumber/include").path,
-            "-x", "c++", root.appendingPathComponent("scripts/phone-leak-harness.c").path,
-            "-x", "none", root.appendingPathComponent("Sources/CPhoneNumber/CPhoneNumber.cpp").path,
-            "-lphonenumber", "-o", binary.path,
-        ] + (leakOnPurpose ? ["-DLEAK_ON_PURPOSE"] : []))
+        let built = try run(
+            "/usr/bin/env",
+            [
+                "c++", "-O1", "-g", "-fsanitize=leak", "-I",
+                root.appendingPathComponent("Sources/CPhoneNumber/include").path,
+                "-x", "c++", root.appendingPathComponent("scripts/phone-leak-harness.c").path,
+                "-x", "none", root.appendingPathComponent("Sources/CPhoneNumber/CPhoneNumber.cpp").path,
+                "-lphonenumber", "-o", binary.path,
+            ] + (leakOnPurpose ? ["-DLEAK_ON_PURPOSE"] : []))
         try #require(built.status == 0, "c++ failed: \(built.errors)")
         return binary
     }
@@ -88,15 +91,19 @@ struct PhoneNumberLeakTests {
     func swiftWrapperUnderValgrind() throws {
         let valgrind = try #require(Self.valgrind, "valgrind is not installed (make deps installs it)")
         // valgrind cannot read the DWARF 5 of Swift's debug builds ("Possibly corrupted debuginfo file"): strip it.
-        let stripped = FileManager.default.temporaryDirectory.appendingPathComponent("PhoneLeakCheck-\(UUID().uuidString)")
-        let strip = try Self.run("/usr/bin/env", ["strip", "--strip-debug", "-o", stripped.path, try Self.swiftHarness()])
+        let stripped = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "PhoneLeakCheck-\(UUID().uuidString)")
+        let strip = try Self.run(
+            "/usr/bin/env", ["strip", "--strip-debug", "-o", stripped.path, try Self.swiftHarness()])
         try #require(strip.status == 0, "strip failed: \(strip.errors)")
         defer { try? FileManager.default.removeItem(at: stripped) }
         // valgrind runs about 50 times slower; libphonenumber's metadata load alone takes seconds, so fewer parses.
-        let result = try Self.run(valgrind, [
-            "--leak-check=full", "--errors-for-leak-kinds=definite,indirect", "--error-exitcode=97",
-            stripped.path, "2000",
-        ])
+        let result = try Self.run(
+            valgrind,
+            [
+                "--leak-check=full", "--errors-for-leak-kinds=definite,indirect", "--error-exitcode=97",
+                stripped.path, "2000",
+            ])
         #expect(result.status == 0, "valgrind reported:\n\(result.errors.suffix(3000))")
         #expect(result.output.hasPrefix("parses 2000: "), "\(result.output)")
         for kind in ["definitely lost", "indirectly lost"] {

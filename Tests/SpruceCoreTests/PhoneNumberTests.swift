@@ -60,8 +60,10 @@ struct PhoneNumberTests {
     func texts() throws {
         let landline = try PhoneNumber(parsing: "030 1234567", defaultRegion: "DE")
         #expect(!landline.canReceiveTexts)
-        #expect(throws: InvitationInputError(
-            field: "phone", rule: "+49301234567 is a fixed-line number, which cannot receive texts")) {
+        #expect(
+            throws: InvitationInputError(
+                field: "phone", rule: "+49301234567 is a fixed-line number, which cannot receive texts")
+        ) {
             try landline.requireTexts()
         }
         let tollFree = try PhoneNumber(parsing: "+1 800 555 0100")
@@ -82,7 +84,9 @@ struct PhoneNumberTests {
     @Test("every region libphonenumber knows, not a hand-written few")
     func regions() {
         #expect(PhoneNumber.supportedRegionCount >= 240)
-        for region in ["US", "gb", "BR", "NG", "IS", "FJ", "MN", "BT"] { #expect(PhoneNumber.isSupportedRegion(region)) }
+        for region in ["US", "gb", "BR", "NG", "IS", "FJ", "MN", "BT"] {
+            #expect(PhoneNumber.isSupportedRegion(region))
+        }
         for region in ["ZZ", "", "USA", "U"] { #expect(!PhoneNumber.isSupportedRegion(region)) }
     }
 }

@@ -14,7 +14,9 @@ struct DispatcherTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("delivery-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let store = try await SpruceStore.open(.sqlite(path: folder.appendingPathComponent("s.sqlite").path), settings: StoreSettings(signingKey: .random()))
+        let store = try await SpruceStore.open(
+            .sqlite(path: folder.appendingPathComponent("s.sqlite").path),
+            settings: StoreSettings(signingKey: .random()))
         do {
             let (_, link) = try await store.createOrganization(ClinicProfile(displayName: "Oak Street Pediatrics"))
             try await body(store, link.code, folder.appendingPathComponent("outbox").path)
@@ -42,7 +44,10 @@ struct DispatcherTests {
             let outcome = await dispatcher.send(
                 link: code, practiceName: "Oak Street Pediatrics",
                 recipient: InvitationRecipient(name: "Ana", email: "ana@example.com"), requested: [.email])
-            guard case .sent(let record, _) = outcome else { Issue.record("expected sent, got \(outcome)"); return }
+            guard case .sent(let record, _) = outcome else {
+                Issue.record("expected sent, got \(outcome)")
+                return
+            }
             #expect(try FileManager.default.contentsOfDirectory(atPath: outbox + "/new").count == 1)
             let stored = try await store.invitationRecords(of: record.invitation.organizationID)
             #expect(stored.first?.emailDeliveredAt != nil)
@@ -59,11 +64,17 @@ struct DispatcherTests {
             let one = await dispatcher.send(
                 link: code, practiceName: "Oak Street Pediatrics",
                 recipient: InvitationRecipient(email: "ana@example.com"), requested: [.email])
-            guard case .failed = one else { Issue.record("expected failed, got \(one)"); return }
+            guard case .failed = one else {
+                Issue.record("expected failed, got \(one)")
+                return
+            }
             let batch = await dispatcher.send(
                 link: code, practiceName: "Oak Street Pediatrics",
                 recipients: [InvitationRecipient(email: "bo@example.com")], requested: [.email])
-            guard case .failed = batch.first else { Issue.record("expected failed, got \(batch)"); return }
+            guard case .failed = batch.first else {
+                Issue.record("expected failed, got \(batch)")
+                return
+            }
             #expect(try FileManager.default.contentsOfDirectory(atPath: outbox + "/new").isEmpty)
         }
     }

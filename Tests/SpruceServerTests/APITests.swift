@@ -9,7 +9,9 @@ import Testing
 
 @Suite("JSON API over a live server")
 struct APITests {
-    func post(_ server: LiveServer, _ uri: String, json: String, key: String? = nil, contentType: String = "application/json")
+    func post(
+        _ server: LiveServer, _ uri: String, json: String, key: String? = nil, contentType: String = "application/json"
+    )
         async throws -> Page
     {
         var headers: HTTPFields = [.contentType: contentType]
@@ -23,14 +25,18 @@ struct APITests {
         return try await server.browser().get(uri, headers: headers)
     }
 
-    func expectProblem(_ page: Page, _ status: Int, field: String? = nil, sourceLocation: SourceLocation = #_sourceLocation)
+    func expectProblem(
+        _ page: Page, _ status: Int, field: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
+    )
         throws
     {
         #expect(page.status.code == status, "\(page.text)", sourceLocation: sourceLocation)
         #expect(page.headers[.contentType] == "application/problem+json", sourceLocation: sourceLocation)
         let problem = try jsonObject(page)
         #expect(problem["status"] as? Int == status, sourceLocation: sourceLocation)
-        #expect((problem["type"] as? String)?.hasPrefix("https://spruce.care/problems/") == true, sourceLocation: sourceLocation)
+        #expect(
+            (problem["type"] as? String)?.hasPrefix("https://spruce.care/problems/") == true,
+            sourceLocation: sourceLocation)
         #expect(problem["title"] is String && problem["detail"] is String, sourceLocation: sourceLocation)
         if let field {
             #expect(problem["field"] as? String == field, "\(problem)", sourceLocation: sourceLocation)
@@ -38,7 +44,9 @@ struct APITests {
         }
     }
 
-    @Test("the resolve body put together from the organization's encoded profile is byte for byte what the encoder writes")
+    @Test(
+        "the resolve body put together from the organization's encoded profile is byte for byte what the encoder writes"
+    )
     func resolvedLinkBytes() async throws {
         try await withLiveServer(publicURL: "https://spruce.care/") { server in
             for code in ["4827163", "oak-street-pediatrics", "5093318", "6150472"] {
@@ -85,15 +93,21 @@ struct APITests {
 
             let green = ##"{"foreground": "#1A4D2E", "background": "#f5f0e6"}"##
             try expectProblem(try await post(server, "/api/v1/links/4827163/qr-colors", json: green), 401)
-            try expectProblem(try await post(server, "/api/v1/links/4827163/qr-colors", json: green, key: otherKey), 404)
             try expectProblem(
-                try await post(server, "/api/v1/links/4827163/qr-colors", json: ##"{"foreground": "#ffffff", "background": "#000000"}"##,
-                               key: key), 422, field: "foreground")
+                try await post(server, "/api/v1/links/4827163/qr-colors", json: green, key: otherKey), 404)
             try expectProblem(
-                try await post(server, "/api/v1/links/4827163/qr-colors", json: ##"{"foreground": "#000000", "background": "white"}"##,
-                               key: key), 422, field: "background")
+                try await post(
+                    server, "/api/v1/links/4827163/qr-colors",
+                    json: ##"{"foreground": "#ffffff", "background": "#000000"}"##,
+                    key: key), 422, field: "foreground")
             try expectProblem(
-                try await post(server, "/api/v1/links/4827163/qr-colors", json: ##"{"foreground": "#000000"}"##, key: key),
+                try await post(
+                    server, "/api/v1/links/4827163/qr-colors",
+                    json: ##"{"foreground": "#000000", "background": "white"}"##,
+                    key: key), 422, field: "background")
+            try expectProblem(
+                try await post(
+                    server, "/api/v1/links/4827163/qr-colors", json: ##"{"foreground": "#000000"}"##, key: key),
                 422, field: "background")
             #expect(try await server.store.link(code: try LinkCode("4827163"))?.qrColors == .standard)
 
@@ -112,7 +126,11 @@ struct APITests {
             #expect(svg.text.lowercased().contains("#1a4d2e") && svg.text.lowercased().contains("#f5f0e6"))
             let listed = try jsonObject(try await get(server, "/api/v1/links", key: key))
             let links = try #require(listed["links"] as? [[String: Any]])
-            #expect(links.contains { ($0["code"] as? String) == "4827163" && ($0["qrColors"] as? [String: String])?["foreground"] == "#1a4d2e" })
+            #expect(
+                links.contains {
+                    ($0["code"] as? String) == "4827163"
+                        && ($0["qrColors"] as? [String: String])?["foreground"] == "#1a4d2e"
+                })
         }
     }
 
@@ -127,28 +145,35 @@ struct APITests {
             #expect(body["url"] as? String == "https://spruce.care/oak-street-pediatrics")
             let profile = try #require(body["profile"] as? [String: Any])
             #expect(profile["displayName"] as? String == "Oak Street Pediatrics")
-            #expect(Set(profile.keys).isSubset(of: [
-                "displayName", "kind", "specialty", "summary", "address", "phone", "website", "hours", "acceptsNewPatients",
-                "monogram",
-            ]))
+            #expect(
+                Set(profile.keys).isSubset(of: [
+                    "displayName", "kind", "specialty", "summary", "address", "phone", "website", "hours",
+                    "acceptsNewPatients",
+                    "monogram",
+                ]))
             try expectProblem(try await get(server, "/api/v1/links/1234567"), 404)
             let disabled = try await get(server, "/api/v1/links/7718204")
             try expectProblem(disabled, 410)
             #expect(try jsonObject(disabled)["detail"] as? String == "This link is no longer active.")
 
-            let resolved = try await post(server, "/api/v1/resolve", json: #"{"text":" HTTPS://WWW.Spruce.care/4827163/?utm=flyer "}"#)
+            let resolved = try await post(
+                server, "/api/v1/resolve", json: #"{"text":" HTTPS://WWW.Spruce.care/4827163/?utm=flyer "}"#)
             #expect(resolved.status == .ok)
             let resolution = try jsonObject(resolved)
             #expect(resolution["outcome"] as? String == "found")
             #expect(resolution["code"] as? String == "4827163")
-            let gone = try jsonObject(try await post(server, "/api/v1/resolve", json: #"{"text":"spruce.care/7718204"}"#))
+            let gone = try jsonObject(
+                try await post(server, "/api/v1/resolve", json: #"{"text":"spruce.care/7718204"}"#))
             #expect(gone["outcome"] as? String == "disabled")
             #expect(gone["status"] as? Int == 410)
-            try expectProblem(try await post(server, "/api/v1/resolve", json: #"{"text":"https://spruce.care@evil.example/1"}"#), 422, field: "text")
+            try expectProblem(
+                try await post(server, "/api/v1/resolve", json: #"{"text":"https://spruce.care@evil.example/1"}"#), 422,
+                field: "text")
             try expectProblem(try await post(server, "/api/v1/resolve", json: #"{}"#), 422, field: "text")
             try expectProblem(try await post(server, "/api/v1/resolve", json: #"{"text": 5}"#), 422, field: "text")
             try expectProblem(try await post(server, "/api/v1/resolve", json: "not json"), 400, field: "body")
-            try expectProblem(try await post(server, "/api/v1/resolve", json: #"{"text":"x"}"#, contentType: "text/plain"), 415)
+            try expectProblem(
+                try await post(server, "/api/v1/resolve", json: #"{"text":"x"}"#, contentType: "text/plain"), 415)
         }
     }
 
@@ -167,7 +192,8 @@ struct APITests {
             #expect(codes?.first == "4827163")
             #expect(codes?.contains("7718204") == true)
 
-            let minted = try await post(server, "/api/v1/links", json: #"{"label":"Lobby poster","tags":["lobby"]}"#, key: key)
+            let minted = try await post(
+                server, "/api/v1/links", json: #"{"label":"Lobby poster","tags":["lobby"]}"#, key: key)
             #expect(minted.status == .created)
             let link = try jsonObject(minted)
             let code = try #require(link["code"] as? String)
@@ -178,12 +204,17 @@ struct APITests {
 
             let vanity = try await post(server, "/api/v1/links", json: #"{"code":"Oak-Lobby"}"#, key: key)
             #expect(try jsonObject(vanity)["code"] as? String == "oak-lobby")
-            try expectProblem(try await post(server, "/api/v1/links", json: #"{"code":"oak-lobby"}"#, key: key), 409, field: "code")
-            try expectProblem(try await post(server, "/api/v1/links", json: #"{"code":"login"}"#, key: key), 422, field: "code")
-            try expectProblem(try await post(server, "/api/v1/links", json: #"{"tags":["Not OK!"]}"#, key: key), 422, field: "tags")
-            try expectProblem(try await post(server, "/api/v1/links", json: #"{"tags":"x"}"#, key: key), 422, field: "tags")
             try expectProblem(
-                try await post(server, "/api/v1/links", json: "{\"label\":\"\(String(repeating: "x", count: 201))\"}", key: key),
+                try await post(server, "/api/v1/links", json: #"{"code":"oak-lobby"}"#, key: key), 409, field: "code")
+            try expectProblem(
+                try await post(server, "/api/v1/links", json: #"{"code":"login"}"#, key: key), 422, field: "code")
+            try expectProblem(
+                try await post(server, "/api/v1/links", json: #"{"tags":["Not OK!"]}"#, key: key), 422, field: "tags")
+            try expectProblem(
+                try await post(server, "/api/v1/links", json: #"{"tags":"x"}"#, key: key), 422, field: "tags")
+            try expectProblem(
+                try await post(
+                    server, "/api/v1/links", json: "{\"label\":\"\(String(repeating: "x", count: 201))\"}", key: key),
                 422, field: "label")
 
             // Disabling: the page and the API answer 410 at once (the cache entry is dropped).
@@ -211,7 +242,8 @@ struct APITests {
             let oak = try await server.organization(named: "Oak Street Pediatrics")
             let (key, _) = try await server.store.createAPIKey(for: oak.id)
             let created = try await post(
-                server, "/api/v1/invitations", json: #"{"code":"5093318","name":"Dee","email":"Dee@Example.com"}"#, key: key)
+                server, "/api/v1/invitations", json: #"{"code":"5093318","name":"Dee","email":"Dee@Example.com"}"#,
+                key: key)
             #expect(created.status == .created)
             let invitation = try jsonObject(created)
             let url = try #require(invitation["url"] as? String)
@@ -226,17 +258,24 @@ struct APITests {
             #expect(first["url"] == nil)
             #expect(first["id"] as? Int == invitation["id"] as? Int)
 
-            try expectProblem(try await post(server, "/api/v1/invitations", json: #"{"code":"5093318"}"#, key: key), 422)
             try expectProblem(
-                try await post(server, "/api/v1/invitations", json: #"{"code":"5093318","email":"nope"}"#, key: key), 422,
+                try await post(server, "/api/v1/invitations", json: #"{"code":"5093318"}"#, key: key), 422)
+            try expectProblem(
+                try await post(server, "/api/v1/invitations", json: #"{"code":"5093318","email":"nope"}"#, key: key),
+                422,
                 field: "email")
             try expectProblem(
-                try await post(server, "/api/v1/invitations", json: #"{"code":"6150472","email":"a@b.example"}"#, key: key),
+                try await post(
+                    server, "/api/v1/invitations", json: #"{"code":"6150472","email":"a@b.example"}"#, key: key),
                 422, field: "code")
             try expectProblem(
-                try await post(server, "/api/v1/invitations", json: #"{"code":"5093318","email":"a@b.example","expiresInDays":0}"#, key: key),
+                try await post(
+                    server, "/api/v1/invitations", json: #"{"code":"5093318","email":"a@b.example","expiresInDays":0}"#,
+                    key: key),
                 422, field: "expiresInDays")
-            try expectProblem(try await post(server, "/api/v1/invitations", json: #"{"email":"a@b.example"}"#, key: key), 422, field: "code")
+            try expectProblem(
+                try await post(server, "/api/v1/invitations", json: #"{"email":"a@b.example"}"#, key: key), 422,
+                field: "code")
         }
     }
 
@@ -252,7 +291,8 @@ struct APITests {
             try expectProblem(email, 422, field: "email")
             #expect(try jsonObject(email)["rule"] as? String == "opted out of invitations")
             try expectProblem(
-                try await post(server, "/api/v1/invitations", json: #"{"code":"5093318","phone":"(217) 555-0199"}"#, key: key),
+                try await post(
+                    server, "/api/v1/invitations", json: #"{"code":"5093318","phone":"(217) 555-0199"}"#, key: key),
                 422, field: "phone")
             #expect(try await server.store.invitations(of: oak.id).isEmpty)
 
@@ -275,8 +315,10 @@ struct APITests {
                 let signup = try await patient.get(try #require(try await patient.connect(via: "/4827163").location))
                 _ = try await patient.post(
                     "/signup",
-                    form: ["name": "Patient \(index)", "email": "p\(index)@example.com", "password": "patient password",
-                           "continuation": try #require(signup.hiddenValue("continuation"))], from: signup)
+                    form: [
+                        "name": "Patient \(index)", "email": "p\(index)@example.com", "password": "patient password",
+                        "continuation": try #require(signup.hiddenValue("continuation")),
+                    ], from: signup)
             }
             let page = try jsonObject(try await get(server, "/api/v1/conversations?limit=2", key: key))
             let entries = try #require(page["conversations"] as? [[String: Any]])

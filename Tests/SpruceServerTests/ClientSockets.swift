@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs blocking socket work on a Dispatch thread, never on the cooperative pool the server under test needs:
@@ -131,9 +132,11 @@ final class AddressedBrowser: @unchecked Sendable {
     func logIn(_ login: String, password: String) async throws -> Reply {
         try await offPool {
             let page = try self.request("GET", "/login")
-            return try self.request("POST", "/login", form: [
-                "login": login, "password": password, "csrf_token": page.csrfToken ?? "",
-            ])
+            return try self.request(
+                "POST", "/login",
+                form: [
+                    "login": login, "password": password, "csrf_token": page.csrfToken ?? "",
+                ])
         }
     }
 }

@@ -58,8 +58,10 @@ struct ExternalToolTests {
             let oak = try await server.organization(named: "Oak Street Pediatrics")
             let (key, _) = try await server.store.createAPIKey(for: oak.id, label: "schemathesis")
             let run = try await runTool(
-                ["schemathesis", "run", "\(server.baseURL)/api/openapi.json", "--url", server.baseURL,
-                 "-H", "Authorization: Bearer \(key)"] + Self.schemathesisOptions)
+                [
+                    "schemathesis", "run", "\(server.baseURL)/api/openapi.json", "--url", server.baseURL,
+                    "-H", "Authorization: Bearer \(key)",
+                ] + Self.schemathesisOptions)
             #expect(run.status == 0, "schemathesis (run `make deps` if it is missing):\n\(run.output.suffix(6000))")
             #expect(run.output.contains("passed"), "\(run.output.suffix(2000))")
         }
@@ -72,10 +74,16 @@ struct ExternalToolTests {
         // An http public URL: cookies without Secure, as on a developer's machine.
         try await withLiveServer(publicURL: "http://spruce.test") { server in
             let run = try await runTool(
-                ["python3", "scripts/browser_journey.py", server.baseURL, output.path, staffPassword], timeout: .seconds(120))
-            #expect(run.status == 0, "browser journey (run `make deps` for chromium, chromium-driver, selenium):\n\(run.output.suffix(4000))")
+                ["python3", "scripts/browser_journey.py", server.baseURL, output.path, staffPassword],
+                timeout: .seconds(120))
+            #expect(
+                run.status == 0,
+                "browser journey (run `make deps` for chromium, chromium-driver, selenium):\n\(run.output.suffix(4000))"
+            )
             for name in ["profile.png", "patient-conversation.png", "clinic-prompt.png", "clinics-on-spruce.png"] {
-                let size = (try? FileManager.default.attributesOfItem(atPath: output.appendingPathComponent(name).path)[.size] as? Int) ?? 0
+                let size =
+                    (try? FileManager.default.attributesOfItem(atPath: output.appendingPathComponent(name).path)[.size]
+                        as? Int) ?? 0
                 #expect(size > 1_000, "\(name) was not saved")
             }
             // What the browser did is in the database too.

@@ -46,20 +46,22 @@ struct HotReadsTests {
         }
     }
 
-    @Test("handed to the router", arguments: [
-        ("/api/v1/links/1234567", [:]),  // unknown: the router's 404 problem
-        ("/api/v1/links/7718204", [:]),  // disabled: the router's 410
-        ("/api/v1/links/4827163?x=1", [:]),
-        ("/4827163?utm_source=flyer", [:]),  // attribution goes into the form: rendered
-        ("/4827163/", [:]),
-        ("/4827163", ["Cookie": "spruce_session=abc"]),  // a session: the member's or patient's own page
-        ("/4827163", ["Connection": "close"]),
-        ("/4827163/qr.png?size=99", [:]),  // out of bounds: the router's 400
-        ("/4827163/qr.gif", [:]),
-        ("/login", [:]),
-        ("/i/abcdefghjkmnpqrstuvwxyz234", [:]),
-        ("/" + String(repeating: "9", count: 300), [:]),
-    ] as [(String, [String: String])])
+    @Test(
+        "handed to the router",
+        arguments: [
+            ("/api/v1/links/1234567", [:]),  // unknown: the router's 404 problem
+            ("/api/v1/links/7718204", [:]),  // disabled: the router's 410
+            ("/api/v1/links/4827163?x=1", [:]),
+            ("/4827163?utm_source=flyer", [:]),  // attribution goes into the form: rendered
+            ("/4827163/", [:]),
+            ("/4827163", ["Cookie": "spruce_session=abc"]),  // a session: the member's or patient's own page
+            ("/4827163", ["Connection": "close"]),
+            ("/4827163/qr.png?size=99", [:]),  // out of bounds: the router's 400
+            ("/4827163/qr.gif", [:]),
+            ("/login", [:]),
+            ("/i/abcdefghjkmnpqrstuvwxyz234", [:]),
+            ("/" + String(repeating: "9", count: 300), [:]),
+        ] as [(String, [String: String])])
     func handedOn(path: String, headers: [String: String]) async throws {
         try await withServerParts { parts in
             var fields = HTTPFields()
@@ -83,8 +85,10 @@ struct HotReadsTests {
     func sameBytesBothWays() async throws {
         let signingKey = SigningKey.random()
         let requests: [(String, HTTPFields)] = [
-            ("/api/v1/links/4827163", [:]), ("/api/v1/links/OAK-STREET-PEDIATRICS", [:]), ("/api/v1/links/6150472", [:]),
-            ("/4827163", [.cookie: "spruce_visitor=\(Self.visitor)"]), ("/5093318", [.cookie: "spruce_visitor=\(Self.visitor)"]),
+            ("/api/v1/links/4827163", [:]), ("/api/v1/links/OAK-STREET-PEDIATRICS", [:]),
+            ("/api/v1/links/6150472", [:]),
+            ("/4827163", [.cookie: "spruce_visitor=\(Self.visitor)"]),
+            ("/5093318", [.cookie: "spruce_visitor=\(Self.visitor)"]),
             ("/4827163", [:]),
             ("/4827163/qr.png", [:]), ("/4827163/qr.svg?size=3&margin=1", [:]), ("/4827163/qr.png", [:]),
             ("/4827163/qr.svg?size=3&margin=1", [:]),
@@ -170,10 +174,12 @@ extension HotReads {
 
 @Suite("The Date header")
 struct HTTPDateTests {
-    @Test("IMF-fixdate in GMT", arguments: [
-        (0, "Thu, 01 Jan 1970 00:00:00 GMT"), (1_795_622_400, "Wed, 25 Nov 2026 16:00:00 GMT"),
-        (951_868_799, "Tue, 29 Feb 2000 23:59:59 GMT"),
-    ] as [(Int, String)])
+    @Test(
+        "IMF-fixdate in GMT",
+        arguments: [
+            (0, "Thu, 01 Jan 1970 00:00:00 GMT"), (1_795_622_400, "Wed, 25 Nov 2026 16:00:00 GMT"),
+            (951_868_799, "Tue, 29 Feb 2000 23:59:59 GMT"),
+        ] as [(Int, String)])
     func format(seconds: Int, expected: String) {
         #expect(HTTPDate.format(time_t(seconds)) == expected)
     }

@@ -24,8 +24,10 @@ struct JourneyTests {
             let continuation = try #require(signup.hiddenValue("continuation"))
             let created = try await patient.post(
                 "/signup",
-                form: ["name": "Ada Lovelace", "email": "ada@example.com", "password": "patient password",
-                       "continuation": continuation],
+                form: [
+                    "name": "Ada Lovelace", "email": "ada@example.com", "password": "patient password",
+                    "continuation": continuation,
+                ],
                 from: signup)
             #expect(created.status == .seeOther)
             let conversationPath = try #require(created.location)
@@ -36,7 +38,8 @@ struct JourneyTests {
             let thread = try await patient.get(conversationPath)
             #expect(thread.status == .ok)
             #expect(thread.text.contains("Oak Street Pediatrics"))
-            let sent = try await patient.post(conversationPath + "/messages", form: ["body": "Hello from Ada"], from: thread)
+            let sent = try await patient.post(
+                conversationPath + "/messages", form: ["body": "Hello from Ada"], from: thread)
             #expect(sent.status == .seeOther)
             #expect(try await patient.get(conversationPath).text.contains("Hello from Ada"))
 
@@ -76,8 +79,10 @@ struct JourneyTests {
             #expect(loginPage.text.contains("Clearwater Behavioral Health"))
             let loggedIn = try await browser.post(
                 "/login",
-                form: ["login": "bo@example.com", "password": "patient password",
-                       "continuation": try #require(loginPage.hiddenValue("continuation"))],
+                form: [
+                    "login": "bo@example.com", "password": "patient password",
+                    "continuation": try #require(loginPage.hiddenValue("continuation")),
+                ],
                 from: loginPage)
             #expect(loggedIn.status == .seeOther)
             #expect(loggedIn.location?.hasPrefix("/conversations/") == true)
@@ -98,15 +103,19 @@ struct JourneyTests {
             let signup = try await browser.get(try #require(connect.location))
             let wrongEmail = try await browser.post(
                 "/signup",
-                form: ["name": "Cy", "email": "someone.else@example.com", "password": "patient password",
-                       "continuation": try #require(signup.hiddenValue("continuation"))],
+                form: [
+                    "name": "Cy", "email": "someone.else@example.com", "password": "patient password",
+                    "continuation": try #require(signup.hiddenValue("continuation")),
+                ],
                 from: signup)
             #expect(wrongEmail.status == .unprocessableContent)
             #expect(wrongEmail.text.contains("the invitation was sent to"))
             let created = try await browser.post(
                 "/signup",
-                form: ["name": "Cy", "email": "cy@example.com", "password": "patient password",
-                       "continuation": try #require(wrongEmail.hiddenValue("continuation"))],
+                form: [
+                    "name": "Cy", "email": "cy@example.com", "password": "patient password",
+                    "continuation": try #require(wrongEmail.hiddenValue("continuation")),
+                ],
                 from: wrongEmail)
             #expect(created.location?.hasPrefix("/conversations/") == true)
             let used = try await server.browser().get("/i/\(token.rawValue)")
@@ -200,11 +209,13 @@ struct JourneyTests {
             try await jonah.logIn("jonah@prairiefamilymed.example")
             let contacts = try await jonah.get("/contacts")
             #expect(contacts.text.contains("<label for=\"link\">"))
-            let added = try await jonah.post("/add-clinic", form: ["link": "https://spruce.care/9402756"], from: contacts)
+            let added = try await jonah.post(
+                "/add-clinic", form: ["link": "https://spruce.care/9402756"], from: contacts)
             #expect(added.status == .seeOther)
             #expect(added.location?.hasPrefix("/conversations/") == true)
             #expect(try await jonah.get("/inbox?tab=clinics").text.contains("Clearwater Behavioral Health"))
-            let foreign = try await jonah.post("/add-clinic", form: ["link": "https://evil.example/9402756"], from: contacts)
+            let foreign = try await jonah.post(
+                "/add-clinic", form: ["link": "https://evil.example/9402756"], from: contacts)
             #expect(foreign.status == .unprocessableContent)
             let disabled = try await jonah.post("/add-clinic", form: ["link": "spruce.care/7718204"], from: contacts)
             #expect(disabled.status == .gone)
@@ -213,7 +224,9 @@ struct JourneyTests {
 
             let torres = server.browser()
             try await torres.logIn("atorres@clearwaterbh.example")
-            #expect(try await torres.get("/inbox").text.contains("Prairie Family Medicine connected with your clinic on Spruce"))
+            #expect(
+                try await torres.get("/inbox").text.contains(
+                    "Prairie Family Medicine connected with your clinic on Spruce"))
         }
     }
 

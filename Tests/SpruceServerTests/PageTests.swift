@@ -30,7 +30,9 @@ struct PageTests {
         }
     }
 
-    @Test("codes are case-insensitive and a trailing slash works", arguments: ["/OAK-STREET-PEDIATRICS", "/4827163/", "/Oak-Street-Pediatrics/"])
+    @Test(
+        "codes are case-insensitive and a trailing slash works",
+        arguments: ["/OAK-STREET-PEDIATRICS", "/4827163/", "/Oak-Street-Pediatrics/"])
     func spellings(path: String) async throws {
         try await withLiveServer { server in
             let page = try await server.browser().get(path)
@@ -147,7 +149,9 @@ struct PageTests {
                     #expect(page.text.contains("<label for=\"\(id)\""), "\(path): input \(id) has no label")
                 }
             }
-            #expect(try await browser.get("/signup").text.contains("Already have an account? <a href=\"/login\">Log in</a>"))
+            #expect(
+                try await browser.get("/signup").text.contains("Already have an account? <a href=\"/login\">Log in</a>")
+            )
         }
     }
 }

@@ -14,7 +14,9 @@ struct RequestLogTests {
         let sink: FileDescriptorSink
 
         init() throws {
-            path = FileManager.default.temporaryDirectory.appendingPathComponent("request-log-\(UUID().uuidString).log").path
+            path =
+                FileManager.default.temporaryDirectory.appendingPathComponent("request-log-\(UUID().uuidString).log")
+                .path
             let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0o644)
             guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown) }
             sink = FileDescriptorSink(descriptor: descriptor)
@@ -165,14 +167,17 @@ struct RequestLogTests {
         var out: [UInt8] = []
         formatter.append(entry, to: &out)
         let line = String(decoding: out, as: UTF8.self)
-        let pattern = #/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} info sprucelink.server: client=127.0.0.1 duration_ms=12.00 hb.request.id=7 http.method=POST http.route=/login http.status=303 \[SpruceServer\] request\n$/#
+        let pattern =
+            #/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} info sprucelink.server: client=127.0.0.1 duration_ms=12.00 hb.request.id=7 http.method=POST http.route=/login http.status=303 \[SpruceServer\] request\n$/#
         #expect(line.wholeMatch(of: pattern) != nil, "\(line)")
     }
 
-    @Test("durations are milliseconds with two decimals, rounded", arguments: [
-        (Duration.zero, "0.00"), (.nanoseconds(4_999), "0.00"), (.nanoseconds(5_000), "0.01"),
-        (.microseconds(1_234), "1.23"), (.seconds(2), "2000.00"),
-    ])
+    @Test(
+        "durations are milliseconds with two decimals, rounded",
+        arguments: [
+            (Duration.zero, "0.00"), (.nanoseconds(4_999), "0.00"), (.nanoseconds(5_000), "0.01"),
+            (.microseconds(1_234), "1.23"), (.seconds(2), "2000.00"),
+        ])
     func milliseconds(duration: Duration, expected: String) {
         var out: [UInt8] = []
         RequestLogFormatter.appendMilliseconds(duration, to: &out)

@@ -47,7 +47,8 @@ struct SecurityTests {
                 ClinicProfile(displayName: evil, kind: .clinic, summary: "<img src=x onerror=alert(1)>"))
             let browser = server.browser()
             // Browsers percent-encode these; the hidden attribution field keeps the query as received, escaped.
-            let page = try await browser.get("/\(link.code.rawValue)?utm=%3Cscript%3Ealert(2)%3C/script%3E&x=%22%3E%3Cb%3E&y='a'")
+            let page = try await browser.get(
+                "/\(link.code.rawValue)?utm=%3Cscript%3Ealert(2)%3C/script%3E&x=%22%3E%3Cb%3E&y='a'")
             #expect(page.status == .ok)
             #expect(!page.text.contains("<script>"))
             #expect(!page.text.contains("<img src=x"))
@@ -60,15 +61,19 @@ struct SecurityTests {
                 organizationID: organization.id,
                 details: AccountDetails(name: "<b>Evil</b> Staff", email: "evil@evil.example", password: staffPassword))
             let patient = server.browser()
-            let signup = try await patient.get(try #require(try await patient.connect(via: "/\(link.code.rawValue)").location))
+            let signup = try await patient.get(
+                try #require(try await patient.connect(via: "/\(link.code.rawValue)").location))
             #expect(!signup.text.contains("<script>"))
             let created = try await patient.post(
                 "/signup",
-                form: ["name": "<i>Pat</i>", "email": "pat@example.com", "password": "patient password",
-                       "continuation": try #require(signup.hiddenValue("continuation"))], from: signup)
+                form: [
+                    "name": "<i>Pat</i>", "email": "pat@example.com", "password": "patient password",
+                    "continuation": try #require(signup.hiddenValue("continuation")),
+                ], from: signup)
             let thread = try #require(created.location)
             let threadPage = try await patient.get(thread)
-            _ = try await patient.post(thread + "/messages", form: ["body": "<img src=x onerror=alert(3)>"], from: threadPage)
+            _ = try await patient.post(
+                thread + "/messages", form: ["body": "<img src=x onerror=alert(3)>"], from: threadPage)
             let staff = server.browser()
             try await staff.logIn(member.email)
             let inbox = try await staff.get("/inbox")
@@ -81,16 +86,19 @@ struct SecurityTests {
             #expect(messages.text.contains("&lt;img src=x onerror=alert(3)&gt;"))
             // Escaped where echoed back into a form after an error, too.
             let login = try await browser.get("/login")
-            let failed = try await browser.post("/login", form: ["login": "\"><script>x</script>", "password": "wrong password"], from: login)
+            let failed = try await browser.post(
+                "/login", form: ["login": "\"><script>x</script>", "password": "wrong password"], from: login)
             #expect(failed.status == .unauthorized)
             #expect(!failed.text.contains("<script>x"))
         }
     }
 
-    @Test("next after login: only a path on this site", arguments: [
-        ("//evil.example", "/inbox"), ("https://evil.example", "/inbox"), ("/\\evil.example", "/inbox"),
-        ("http:evil.example", "/inbox"), ("/contacts", "/contacts"), ("/inbox?tab=clinics", "/inbox?tab=clinics"),
-    ])
+    @Test(
+        "next after login: only a path on this site",
+        arguments: [
+            ("//evil.example", "/inbox"), ("https://evil.example", "/inbox"), ("/\\evil.example", "/inbox"),
+            ("http:evil.example", "/inbox"), ("/contacts", "/contacts"), ("/inbox?tab=clinics", "/inbox?tab=clinics"),
+        ])
     func next(next: String, expected: String) async throws {
         try await withLiveServer { server in
             let browser = server.browser()
@@ -141,18 +149,23 @@ struct SecurityTests {
             let signup = try await ada.get(try #require(try await ada.connect(via: "/4827163").location))
             let created = try await ada.post(
                 "/signup",
-                form: ["name": "Ada", "email": "ada@example.com", "password": "patient password",
-                       "continuation": try #require(signup.hiddenValue("continuation"))], from: signup)
+                form: [
+                    "name": "Ada", "email": "ada@example.com", "password": "patient password",
+                    "continuation": try #require(signup.hiddenValue("continuation")),
+                ], from: signup)
             let adaThread = try #require(created.location)
 
             let bob = server.browser()
             let bobSignup = try await bob.get("/signup")
-            _ = try await bob.post("/signup", form: ["name": "Bob", "email": "bob@example.com", "password": "patient password"], from: bobSignup)
+            _ = try await bob.post(
+                "/signup", form: ["name": "Bob", "email": "bob@example.com", "password": "patient password"],
+                from: bobSignup)
             #expect(try await bob.get(adaThread).status == .notFound)
             #expect(try await bob.get("/conversations/999999").status == .notFound)
             #expect(try await bob.get("/inbox").status == .forbidden)
             let bobPage = try await bob.get("/care")
-            #expect(try await bob.post(adaThread + "/messages", form: ["body": "hi"], from: bobPage).status == .notFound)
+            #expect(
+                try await bob.post(adaThread + "/messages", form: ["body": "hi"], from: bobPage).status == .notFound)
 
             let sam = server.browser()
             try await sam.logIn("sam@riverbendpt.example")
@@ -184,10 +197,13 @@ struct SecurityTests {
 
     @Test("failed logins are limited per account and client, signups per client, with a 429 page")
     func rateLimits() async throws {
-        try await withLiveServer(throttles: Self.throttles(loginPerAccountAndClient: 3, signupsPerClient: 2)) { server in
+        try await withLiveServer(throttles: Self.throttles(loginPerAccountAndClient: 3, signupsPerClient: 2)) {
+            server in
             let browser = server.browser()
             for _ in 0..<3 {
-                #expect(try await browser.logIn("sam@riverbendpt.example", password: "wrong password").status == .unauthorized)
+                #expect(
+                    try await browser.logIn("sam@riverbendpt.example", password: "wrong password").status
+                        == .unauthorized)
             }
             let limited = try await browser.logIn("sam@riverbendpt.example")
             #expect(limited.status == .tooManyRequests)
@@ -203,7 +219,8 @@ struct SecurityTests {
                 let visitor = server.browser()
                 let page = try await visitor.get("/signup")
                 let created = try await visitor.post(
-                    "/signup", form: ["name": "P\(index)", "email": "p\(index)@example.com", "password": "patient password"],
+                    "/signup",
+                    form: ["name": "P\(index)", "email": "p\(index)@example.com", "password": "patient password"],
                     from: page)
                 #expect(created.status == .seeOther)
             }
@@ -249,8 +266,10 @@ struct SecurityTests {
             let signup = try await patient.get(try #require(try await patient.connect(via: "/5093318").location))
             let created = try await patient.post(
                 "/signup",
-                form: ["name": "Ada Lovelace", "email": "ada@example.com", "password": "patient password",
-                       "continuation": try #require(signup.hiddenValue("continuation"))],
+                form: [
+                    "name": "Ada Lovelace", "email": "ada@example.com", "password": "patient password",
+                    "continuation": try #require(signup.hiddenValue("continuation")),
+                ],
                 from: signup)
             #expect(created.status == .seeOther)
             #expect(created.location?.hasPrefix("/conversations/") == true)
@@ -275,7 +294,8 @@ struct SecurityTests {
         let page = try await visitor.get("/signup")
         return try await visitor.post(
             "/signup", form: ["name": "P\(index)", "email": "p\(index)@example.com", "password": "patient password"],
-            from: page, headers: [HTTPField.Name("X-Forwarded-For")!: forwardedFor]).status
+            from: page, headers: [HTTPField.Name("X-Forwarded-For")!: forwardedFor]
+        ).status
     }
 
     @Test("behind a trusted proxy the signup cap counts the forwarded client address, not the proxy's")
@@ -299,21 +319,24 @@ struct SecurityTests {
         }
     }
 
-    @Test("the client address behind trusted proxies", arguments: [
-        ("10.0.0.5", ["203.0.113.7"], "10.0.0.5"),  // the peer is no trusted proxy: the header is ignored
-        ("127.0.0.1", ["203.0.113.7"], "203.0.113.7"),
-        ("127.0.0.1", ["198.51.100.1, 203.0.113.7"], "203.0.113.7"),
-        ("127.0.0.1", ["203.0.113.7, 10.0.0.2"], "203.0.113.7"),  // 10.0.0.2 is a trusted proxy too
-        ("127.0.0.1", ["203.0.113.7", "10.0.0.2"], "203.0.113.7"),  // several header lines
-        ("127.0.0.1", ["2001:db8::1"], "2001:db8::1"),
-        ("127.0.0.1", [], "127.0.0.1"),
-        ("127.0.0.1", ["10.0.0.2"], "127.0.0.1"),
-        ("127.0.0.1", ["<script>"], "127.0.0.1"),  // malformed: the header is worthless
-        ("127.0.0.1", ["203.0.113.7, unknown"], "127.0.0.1"),
-    ] as [(String, [String], String)])
+    @Test(
+        "the client address behind trusted proxies",
+        arguments: [
+            ("10.0.0.5", ["203.0.113.7"], "10.0.0.5"),  // the peer is no trusted proxy: the header is ignored
+            ("127.0.0.1", ["203.0.113.7"], "203.0.113.7"),
+            ("127.0.0.1", ["198.51.100.1, 203.0.113.7"], "203.0.113.7"),
+            ("127.0.0.1", ["203.0.113.7, 10.0.0.2"], "203.0.113.7"),  // 10.0.0.2 is a trusted proxy too
+            ("127.0.0.1", ["203.0.113.7", "10.0.0.2"], "203.0.113.7"),  // several header lines
+            ("127.0.0.1", ["2001:db8::1"], "2001:db8::1"),
+            ("127.0.0.1", [], "127.0.0.1"),
+            ("127.0.0.1", ["10.0.0.2"], "127.0.0.1"),
+            ("127.0.0.1", ["<script>"], "127.0.0.1"),  // malformed: the header is worthless
+            ("127.0.0.1", ["203.0.113.7, unknown"], "127.0.0.1"),
+        ] as [(String, [String], String)])
     func clientAddress(peer: String, forwardedFor: [String], expected: String) {
-        #expect(ClientAddress.resolve(peer: peer, forwardedFor: forwardedFor, trustedProxies: ["127.0.0.1", "10.0.0.2"])
-            == expected)
+        #expect(
+            ClientAddress.resolve(peer: peer, forwardedFor: forwardedFor, trustedProxies: ["127.0.0.1", "10.0.0.2"])
+                == expected)
     }
 
     @Test("per-address cap on failed logins, whatever the account")

@@ -1,9 +1,10 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import SpruceServer
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Slow, idle and too many connections against a live server (real sockets).
 @Suite("The server under abuse: deadlines, idle connections, the connection cap", .serialized)

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -13,6 +10,10 @@ import Synchronization
 import Testing
 
 @testable import SpruceServer
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The seeded staff password of every server test.
 let staffPassword = "staff password 1"
@@ -52,8 +53,9 @@ func withLiveServer<T: Sendable>(
         configuration.metrics = MetricsListener(host: "127.0.0.1", port: 0) { port in metricsPort.set(port) }
         let app = try await SpruceServer.makeApplication(store: store, configuration: configuration, logger: logger)
         let result = try await app.test(.live) { client in
-            try await body(LiveServer(
-                client: client, store: store, port: client.port ?? 0, metricsPort: try await metricsPort.wait()))
+            try await body(
+                LiveServer(
+                    client: client, store: store, port: client.port ?? 0, metricsPort: try await metricsPort.wait()))
         }
         await store.close()
         return result
@@ -68,7 +70,8 @@ func withServerParts(_ body: (ServerParts) async throws -> Void) async throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sprucelink-hot-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
-    let store = try await SpruceStore.open(.sqlite(path: folder.appendingPathComponent("hot.sqlite").path), settings: StoreSettings(signingKey: .random()))
+    let store = try await SpruceStore.open(
+        .sqlite(path: folder.appendingPathComponent("hot.sqlite").path), settings: StoreSettings(signingKey: .random()))
     do {
         try await store.seed(
             try SeedFile.load(from: packageRoot.appendingPathComponent("Fixtures/clinics.json").path),
@@ -154,7 +157,8 @@ final class Browser: Sendable {
 
     func setCookie(_ name: String, _ value: String?) { jar.withLock { $0[name] = value } }
 
-    func request(_ uri: String, method: HTTPRequest.Method, headers: HTTPFields = [:], body: ByteBuffer? = nil) async throws
+    func request(_ uri: String, method: HTTPRequest.Method, headers: HTTPFields = [:], body: ByteBuffer? = nil)
+        async throws
         -> Page
     {
         var fields = headers
@@ -194,7 +198,8 @@ final class Browser: Sendable {
     }
 
     static func encode(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(127)))
+        var allowed = CharacterSet.alphanumerics.intersection(
+            CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(127)))
         allowed.insert(charactersIn: "-._~")
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
     }
@@ -224,7 +229,8 @@ final class Browser: Sendable {
 
 /// JSON helpers for the API tests.
 func jsonObject(_ page: Page) throws -> [String: Any] {
-    guard let object = try JSONSerialization.jsonObject(with: Data(page.body.readableBytesView)) as? [String: Any] else {
+    guard let object = try JSONSerialization.jsonObject(with: Data(page.body.readableBytesView)) as? [String: Any]
+    else {
         throw FixtureError(description: "not a JSON object: \(page.text)")
     }
     return object
@@ -245,7 +251,9 @@ enum RawHTTP {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard connected == 0 else { throw FixtureError(description: "connect() to port \(port) failed") }
         let bytes = Array(requests.utf8)

@@ -29,7 +29,9 @@ struct AuthorizationTests {
         .addClinic: [.ownMember, .otherMember],
     ]
 
-    static let cases: [(Operation, Who)] = Operation.allCases.flatMap { operation in Who.allCases.map { (operation, $0) } }
+    static let cases: [(Operation, Who)] = Operation.allCases.flatMap { operation in
+        Who.allCases.map { (operation, $0) }
+    }
 
     @Test("operation × identity", arguments: TestEngine.all, cases)
     func matrix(engine: TestEngine, testCase: (Operation, Who)) async throws {
@@ -38,20 +40,25 @@ struct AuthorizationTests {
             let world = try await ConnectWorld.make(store)
             let (patient, _) = try await world.signUp("Ana", email: "ana@example.com")
             let (other, _) = try await world.signUp("Other", email: "other@example.com")
-            guard case .connected(let conversation, _) = try await store.connect(
-                visitor: .patient(patient), via: .practice(world.practiceLink.code))
-            else { Issue.record("expected connected"); return }
+            guard
+                case .connected(let conversation, _) = try await store.connect(
+                    visitor: .patient(patient), via: .practice(world.practiceLink.code))
+            else {
+                Issue.record("expected connected")
+                return
+            }
             let ownDesk = Identity.member(world.practiceMember.id, of: world.practice.id)
             _ = try await store.addClinic(world.clinicLink.code.rawValue, as: ownDesk)
 
-            let identity: Identity = switch who {
-            case .ownMember: ownDesk
-            case .otherMember: .member(world.clinicMember.id, of: world.clinic.id)
-            case .thePatient: .patient(patient.id)
-            case .anotherPatient: .patient(other.id)
-            case .anonymous: .anonymous
-            case .forgedMember: .member(world.clinicMember.id, of: world.practice.id)
-            }
+            let identity: Identity =
+                switch who {
+                case .ownMember: ownDesk
+                case .otherMember: .member(world.clinicMember.id, of: world.clinic.id)
+                case .thePatient: .patient(patient.id)
+                case .anotherPatient: .patient(other.id)
+                case .anonymous: .anonymous
+                case .forgedMember: .member(world.clinicMember.id, of: world.practice.id)
+                }
             let isAllowed = Self.allowed[operation, default: []].contains(who)
             do {
                 switch operation {
@@ -89,14 +96,20 @@ struct AuthorizationTests {
         }
     }
 
-    @Test("a refused read of an existing conversation and of a missing one give the same error", arguments: TestEngine.all)
+    @Test(
+        "a refused read of an existing conversation and of a missing one give the same error", arguments: TestEngine.all
+    )
     func sameErrorForMissing(engine: TestEngine) async throws {
         try await withStore(engine) { store, _ in
             let world = try await ConnectWorld.make(store)
             let (patient, _) = try await world.signUp("Ana", email: "ana@example.com")
-            guard case .connected(let conversation, _) = try await store.connect(
-                visitor: .patient(patient), via: .practice(world.practiceLink.code))
-            else { Issue.record("expected connected"); return }
+            guard
+                case .connected(let conversation, _) = try await store.connect(
+                    visitor: .patient(patient), via: .practice(world.practiceLink.code))
+            else {
+                Issue.record("expected connected")
+                return
+            }
             let outsider = Identity.member(world.clinicMember.id, of: world.clinic.id)
             var messages: [String] = []
             for id in [conversation, ConversationID(rawValue: 987_654)] {

@@ -7,7 +7,9 @@ import Testing
 
 @Suite("Connecting under concurrency and failure")
 struct ConcurrencyTests {
-    @Test("100 concurrent connects for one clinic pair and one patient pair: exactly one conversation each", arguments: TestEngine.all)
+    @Test(
+        "100 concurrent connects for one clinic pair and one patient pair: exactly one conversation each",
+        arguments: TestEngine.all)
     func hundredConcurrentConnects(engine: TestEngine) async throws {
         try await withStore(engine) { store, _ in
             let world = try await ConnectWorld.make(store)
@@ -33,8 +35,12 @@ struct ConcurrencyTests {
             var newOnes = 0
             for result in results {
                 switch result {
-                case .clinicsConnected(let id, let isNew): clinicConversations.insert(id); newOnes += isNew ? 1 : 0
-                case .connected(let id, let isNew): patientConversations.insert(id); newOnes += isNew ? 1 : 0
+                case .clinicsConnected(let id, let isNew):
+                    clinicConversations.insert(id)
+                    newOnes += isNew ? 1 : 0
+                case .connected(let id, let isNew):
+                    patientConversations.insert(id)
+                    newOnes += isNew ? 1 : 0
                 default: Issue.record("unexpected outcome \(result)")
                 }
             }
@@ -53,15 +59,18 @@ struct ConcurrencyTests {
         try await withStore(engine) { store, _ in
             let world = try await ConnectWorld.make(store)
             // A real constraint failure on the flow's last statements: alerts are written last.
-            let statements = switch engine {
-            case .sqlite:
-                ["CREATE TRIGGER injected_failure BEFORE INSERT ON alerts BEGIN SELECT RAISE(ABORT, 'injected'); END"]
-            case .postgres:
-                [
-                    "CREATE FUNCTION injected_failure() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected'; END $$ LANGUAGE plpgsql",
-                    "CREATE TRIGGER injected_failure BEFORE INSERT ON alerts FOR EACH ROW EXECUTE FUNCTION injected_failure()",
-                ]
-            }
+            let statements =
+                switch engine {
+                case .sqlite:
+                    [
+                        "CREATE TRIGGER injected_failure BEFORE INSERT ON alerts BEGIN SELECT RAISE(ABORT, 'injected'); END"
+                    ]
+                case .postgres:
+                    [
+                        "CREATE FUNCTION injected_failure() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected'; END $$ LANGUAGE plpgsql",
+                        "CREATE TRIGGER injected_failure BEFORE INSERT ON alerts FOR EACH ROW EXECUTE FUNCTION injected_failure()",
+                    ]
+                }
             try await store.transaction { database in
                 for statement in statements { try await database.execute(sql: SQLRaw(statement)) { _ in } }
             }
@@ -70,9 +79,13 @@ struct ConcurrencyTests {
             await #expect(throws: (any Error).self) {
                 _ = try await store.addClinic(world.clinicLink.code.rawValue, as: desk)
             }
-            guard case .signupRequired(let continuation, _) = try await store.connect(
-                visitor: .anonymous, via: .practice(world.practiceLink.code))
-            else { Issue.record("expected signup"); return }
+            guard
+                case .signupRequired(let continuation, _) = try await store.connect(
+                    visitor: .anonymous, via: .practice(world.practiceLink.code))
+            else {
+                Issue.record("expected signup")
+                return
+            }
             await #expect(throws: (any Error).self) {
                 _ = try await world.signUp("Ana", email: "ana@example.com", continuation: continuation)
             }
@@ -104,7 +117,8 @@ struct ConcurrencyTests {
             // Anonymous clicks create nothing, so 30 of them from ten clients leave the practice's cap untouched.
             for client in 2...11 {
                 for _ in 0..<3 {
-                    _ = try await store.connect(visitor: .anonymous, via: .practice(code), rateKey: "10.0.0.\(client)", at: now)
+                    _ = try await store.connect(
+                        visitor: .anonymous, via: .practice(code), rateKey: "10.0.0.\(client)", at: now)
                 }
             }
             var patients: [Patient] = []
@@ -118,8 +132,10 @@ struct ConcurrencyTests {
                 _ = try await store.connect(visitor: .patient(patients[5]), via: .practice(code), at: now)
                 Issue.record("the sixth patient passed the organization's cap")
             } catch let error as TooManyAttempts {
-                #expect(error.description
-                    == "too many connect requests for this organization: at most 5 per minute; try again in 1 minute")
+                #expect(
+                    error.description
+                        == "too many connect requests for this organization: at most 5 per minute; try again in 1 minute"
+                )
                 #expect(error.retryAfter == 60)
             }
             _ = try await store.connect(

@@ -23,13 +23,15 @@ struct ConnectWorld {
             MintRequest(organizationID: practice.id, label: "Flu flyer", tags: [try ConversationTag("flu-shot")]))[0]
         let (clinic, clinicLink) = try await store.createOrganization(sampleProfile("Lumen Dermatology", kind: .clinic))
         let practiceMember = try await store.createMember(
-            organizationID: practice.id, details: AccountDetails(name: "Dr. Oak", email: "oak@oak.example", password: "correct horse"))
+            organizationID: practice.id,
+            details: AccountDetails(name: "Dr. Oak", email: "oak@oak.example", password: "correct horse"))
         let quiet = try await store.createMember(
             organizationID: practice.id,
             details: AccountDetails(name: "Front Desk", email: "desk@oak.example", password: "correct horse"),
             notificationsOn: false)
         let clinicMember = try await store.createMember(
-            organizationID: clinic.id, details: AccountDetails(name: "Dr. Lumen", email: "lumen@lumen.example", password: "correct horse"))
+            organizationID: clinic.id,
+            details: AccountDetails(name: "Dr. Lumen", email: "lumen@lumen.example", password: "correct horse"))
         _ = practiceLink
         return ConnectWorld(
             store: store, practice: practice, practiceLink: tagged, clinic: clinic, clinicLink: clinicLink,
@@ -37,8 +39,9 @@ struct ConnectWorld {
     }
 
     func signUp(_ name: String, email: String, continuation: String? = nil) async throws -> (Patient, ConnectOutcome?) {
-        try await store.signUpPatient(AccountDetails(name: name, email: email, password: "patient password"),
-                                      continuation: continuation)
+        try await store.signUpPatient(
+            AccountDetails(name: name, email: email, password: "patient password"),
+            continuation: continuation)
     }
 
     /// Row counts of every table a flow writes.

@@ -26,7 +26,8 @@ struct ConnectCase: CustomTestStringConvertible, Sendable {
             ConnectCase(visitor: .anonymous, link: .active, outcome: "signup_required", rows: [:]),
             ConnectCase(visitor: .anonymous, link: .invitationPending, outcome: "signup_required", rows: [:]),
             ConnectCase(visitor: .newPatient, link: .active, outcome: "connected_new", rows: newConversationRows),
-            ConnectCase(visitor: .newPatient, link: .invitationPending, outcome: "connected_new", rows: newConversationRows),
+            ConnectCase(
+                visitor: .newPatient, link: .invitationPending, outcome: "connected_new", rows: newConversationRows),
             ConnectCase(visitor: .connectedPatient, link: .active, outcome: "connected_existing", rows: [:]),
             ConnectCase(visitor: .otherClinicMember, link: .active, outcome: "prompt", rows: [:]),
             ConnectCase(visitor: .otherClinicMember, link: .invitationPending, outcome: "prompt", rows: [:]),
@@ -106,61 +107,98 @@ struct ConnectFlowTests {
         }
     }
 
-    @Test("a new patient signs up through the link, lands connected, tagged, at the top of the practice inbox", arguments: TestEngine.all)
+    @Test(
+        "a new patient signs up through the link, lands connected, tagged, at the top of the practice inbox",
+        arguments: TestEngine.all)
     func signupThroughLink(engine: TestEngine) async throws {
         try await withStore(engine) { store, _ in
             let world = try await ConnectWorld.make(store)
-            guard case .signupRequired(let continuation, let profile) = try await store.connect(
-                visitor: .anonymous, via: .practice(world.practiceLink.code))
-            else { Issue.record("expected signup"); return }
+            guard
+                case .signupRequired(let continuation, let profile) = try await store.connect(
+                    visitor: .anonymous, via: .practice(world.practiceLink.code))
+            else {
+                Issue.record("expected signup")
+                return
+            }
             #expect(profile.displayName == "Oak Street Pediatrics")
-            let (patient, outcome) = try await world.signUp("Ana Souza", email: "ana@example.com", continuation: continuation)
-            guard case .connected(let conversationID, true)? = outcome else { Issue.record("expected connected"); return }
+            let (patient, outcome) = try await world.signUp(
+                "Ana Souza", email: "ana@example.com", continuation: continuation)
+            guard case .connected(let conversationID, true)? = outcome else {
+                Issue.record("expected connected")
+                return
+            }
             let inbox = try await store.inbox(as: .member(world.practiceMember.id, of: world.practice.id))
             #expect(inbox.entries.first?.conversationID == conversationID)
             #expect(inbox.entries.first?.title == "Ana Souza")
             #expect(inbox.entries.first?.tags.map(\.rawValue) == ["flu-shot"])
             #expect(inbox.entries.first?.icon == .patient)
-            #expect(try await store.getCare(as: .patient(patient.id)).map(\.profile.displayName) == ["Oak Street Pediatrics"])
+            #expect(
+                try await store.getCare(as: .patient(patient.id)).map(\.profile.displayName) == [
+                    "Oak Street Pediatrics"
+                ])
             let alerts = try await store.alerts(as: .member(world.practiceMember.id, of: world.practice.id))
             #expect(alerts.map(\.kind) == [.conversationStarted])
             #expect(try await store.alerts(as: .member(world.quietPracticeMember.id, of: world.practice.id)).isEmpty)
         }
     }
 
-    @Test("signing up through an invitation consumes it once and binds the account to the invited address", arguments: TestEngine.all)
+    @Test(
+        "signing up through an invitation consumes it once and binds the account to the invited address",
+        arguments: TestEngine.all)
     func signupThroughInvitation(engine: TestEngine) async throws {
         try await withStore(engine) { store, _ in
             let world = try await ConnectWorld.make(store)
             let (_, token) = try await store.invite(
                 link: world.practiceLink.code, recipient: InvitationRecipient(name: "Bo", email: "bo@example.com"))
-            guard case .signupRequired(let continuation, _) = try await store.connect(visitor: .anonymous, via: .invitation(token))
-            else { Issue.record("expected signup"); return }
+            guard
+                case .signupRequired(let continuation, _) = try await store.connect(
+                    visitor: .anonymous, via: .invitation(token))
+            else {
+                Issue.record("expected signup")
+                return
+            }
             let before = try await world.counts()
-            await #expect(throws: AccountError.invalid(
-                field: "email", rule: "must be the email address or phone number the invitation was sent to")) {
+            await #expect(
+                throws: AccountError.invalid(
+                    field: "email", rule: "must be the email address or phone number the invitation was sent to")
+            ) {
                 _ = try await world.signUp("Mallory", email: "mallory@example.com", continuation: continuation)
             }
             #expect(try await world.counts() == before)
             let (_, outcome) = try await world.signUp("Bo", email: "BO@example.com", continuation: continuation)
-            guard case .connected(_, true)? = outcome else { Issue.record("expected connected"); return }
+            guard case .connected(_, true)? = outcome else {
+                Issue.record("expected connected")
+                return
+            }
             #expect(try await store.resolve(invitation: token) == .invitationAccepted)
 
-            guard case .signupRequired(let again, _) = try await store.connect(
-                visitor: .anonymous, via: .practice(world.practiceLink.code))
-            else { Issue.record("expected signup"); return }
+            guard
+                case .signupRequired(let again, _) = try await store.connect(
+                    visitor: .anonymous, via: .practice(world.practiceLink.code))
+            else {
+                Issue.record("expected signup")
+                return
+            }
             _ = again
-            #expect(outcomeName(try await store.connect(visitor: .anonymous, via: .invitation(token))) == "unavailable:invitation_accepted")
+            #expect(
+                outcomeName(try await store.connect(visitor: .anonymous, via: .invitation(token)))
+                    == "unavailable:invitation_accepted")
         }
     }
 
-    @Test("tampered, expired, replayed and foreign continuations are refused and create nothing", arguments: TestEngine.all)
+    @Test(
+        "tampered, expired, replayed and foreign continuations are refused and create nothing",
+        arguments: TestEngine.all)
     func badContinuations(engine: TestEngine) async throws {
         try await withStore(engine) { store, _ in
             let world = try await ConnectWorld.make(store)
-            guard case .signupRequired(let continuation, _) = try await store.connect(
-                visitor: .anonymous, via: .practice(world.practiceLink.code))
-            else { Issue.record("expected signup"); return }
+            guard
+                case .signupRequired(let continuation, _) = try await store.connect(
+                    visitor: .anonymous, via: .practice(world.practiceLink.code))
+            else {
+                Issue.record("expected signup")
+                return
+            }
             let before = try await world.counts()
             var tampered = Array(continuation)
             tampered[5] = tampered[5] == "A" ? "B" : "A"
@@ -196,9 +234,13 @@ struct ConnectFlowTests {
         try await withStore(engine) { store, _ in
             let world = try await ConnectWorld.make(store)
             _ = try await world.signUp("Existing Eve", email: "eve@example.com")
-            guard case .signupRequired(let continuation, _) = try await store.connect(
-                visitor: .anonymous, via: .practice(world.practiceLink.code))
-            else { Issue.record("expected signup"); return }
+            guard
+                case .signupRequired(let continuation, _) = try await store.connect(
+                    visitor: .anonymous, via: .practice(world.practiceLink.code))
+            else {
+                Issue.record("expected signup")
+                return
+            }
             let visitor = try await store.authenticate(login: "EVE@example.com", password: "patient password")
             #expect(outcomeName(try await store.resume(continuation, as: visitor)) == "connected_new")
             await #expect(throws: AccountError.wrongCredentials) {
@@ -215,9 +257,13 @@ struct ConnectFlowTests {
         try await withStore(engine) { store, _ in
             let world = try await ConnectWorld.make(store)
             let me = Identity.member(world.clinicMember.id, of: world.clinic.id)
-            guard case .confirmClinicConnection(let prompt, let token) = try await store.connect(
-                visitor: .member(world.clinicMember), via: .practice(world.practiceLink.code))
-            else { Issue.record("expected a prompt"); return }
+            guard
+                case .confirmClinicConnection(let prompt, let token) = try await store.connect(
+                    visitor: .member(world.clinicMember), via: .practice(world.practiceLink.code))
+            else {
+                Issue.record("expected a prompt")
+                return
+            }
             #expect(prompt.question == "Connect with Oak Street Pediatrics?")
             let before = try await world.counts()
             #expect(try await store.answerClinicPrompt(token, as: me, accept: false) == .declined)
@@ -226,14 +272,19 @@ struct ConnectFlowTests {
             await #expect(throws: MessagingError.forbidden("this prompt was made for another member")) {
                 _ = try await store.answerClinicPrompt(token, as: intruder, accept: true)
             }
-            guard case .clinicsConnected(let id, true) = try await store.answerClinicPrompt(token, as: me, accept: true) else {
-                Issue.record("expected connected"); return
+            guard case .clinicsConnected(let id, true) = try await store.answerClinicPrompt(token, as: me, accept: true)
+            else {
+                Issue.record("expected connected")
+                return
             }
-            #expect(after(try await world.counts(), before) == [
-                "contacts": 2, "conversations": 1, "conversation_participants": 2, "alerts": 1,
-            ])
-            guard case .clinicsConnected(id, false) = try await store.answerClinicPrompt(token, as: me, accept: true) else {
-                Issue.record("expected the same conversation"); return
+            #expect(
+                after(try await world.counts(), before) == [
+                    "contacts": 2, "conversations": 1, "conversation_participants": 2, "alerts": 1,
+                ])
+            guard case .clinicsConnected(id, false) = try await store.answerClinicPrompt(token, as: me, accept: true)
+            else {
+                Issue.record("expected the same conversation")
+                return
             }
         }
     }

@@ -18,9 +18,10 @@ struct InvitationBatchTests {
             ("a@example.com", "+12175550101", true), ("w@example.com", "+12175550102", true),
             ("b@example.com", nil, false),
         ] as [(String, String?, Bool)] {
-            guard case .created(let record, _) = try await store.prepareInvitation(
-                link: link.code, recipient: InvitationRecipient(email: email, phone: phone), channels: [.email],
-                invitedBy: "seed", at: now)
+            guard
+                case .created(let record, _) = try await store.prepareInvitation(
+                    link: link.code, recipient: InvitationRecipient(email: email, phone: phone), channels: [.email],
+                    invitedBy: "seed", at: now)
             else { throw ScratchError(description: "seed \(email) was not created") }
             if delivered { try await store.markDelivered(record.invitation.id, channel: .email, at: now) }
         }
@@ -31,7 +32,10 @@ struct InvitationBatchTests {
                 throw ScratchError(description: "seed link is missing")
             }
             _ = try await SpruceStore.insertInvitations(
-                [InvitationRequest(recipient: InvitationRecipient(email: "z@example.com", phone: "+12175550102"), channels: [])],
+                [
+                    InvitationRequest(
+                        recipient: InvitationRecipient(email: "z@example.com", phone: "+12175550102"), channels: [])
+                ],
                 link: practice, invitedBy: nil, lifetime: Invitation.defaultLifetime, at: now, in: database)
         }
         _ = try await store.invite(link: link.code, recipient: InvitationRecipient(email: "o@example.com"), at: now)
@@ -84,7 +88,9 @@ struct InvitationBatchTests {
         }
     }
 
-    @Test("a batch decides and records exactly what the same requests one at a time do", arguments: TestEngine.all, [false, true])
+    @Test(
+        "a batch decides and records exactly what the same requests one at a time do", arguments: TestEngine.all,
+        [false, true])
     func batchMatchesOneAtATime(engine: TestEngine, resend: Bool) async throws {
         let requests = self.requests
         let (single, singleState) = try await withStore(engine) { store, _ in
@@ -92,9 +98,11 @@ struct InvitationBatchTests {
             var results: [Result<InvitationPreparation, StoreError>] = []
             for request in requests {
                 do throws(any Error) {
-                    results.append(.success(try await store.prepareInvitation(
-                        link: link, recipient: request.recipient, channels: request.channels, invitedBy: "desk",
-                        resend: resend, at: now)))
+                    results.append(
+                        .success(
+                            try await store.prepareInvitation(
+                                link: link, recipient: request.recipient, channels: request.channels, invitedBy: "desk",
+                                resend: resend, at: now)))
                 } catch let error as StoreError {
                     results.append(.failure(error))
                 }
@@ -134,7 +142,8 @@ struct InvitationBatchTests {
             let (organization, link) = try await store.createOrganization(sampleProfile())
             let requests = (0..<1_200).map { index in
                 InvitationRequest(
-                    recipient: InvitationRecipient(email: "p\(index)@example.com", phone: "+1217556\(String(format: "%04d", index))"),
+                    recipient: InvitationRecipient(
+                        email: "p\(index)@example.com", phone: "+1217556\(String(format: "%04d", index))"),
                     channels: [.email])
             }
             let first = try await store.prepareInvitations(link: link.code, requests: requests, invitedBy: nil, at: now)
@@ -152,20 +161,25 @@ struct InvitationBatchTests {
                 return record.invitation.id
             }
             #expect(matched == created.map(\.invitation.id))
-            #expect(try await store.invitationRecords(of: organization.id).allSatisfy { $0.undeliveredChannels.isEmpty })
+            #expect(
+                try await store.invitationRecords(of: organization.id).allSatisfy { $0.undeliveredChannels.isEmpty })
         }
     }
 
     @Test("on SQLite, the valid-invitation lookups use the (organization, email) and (organization, phone) indexes")
     func lookupsUseIndexes() async throws {
         try await withStore(.sqlite) { store, _ in
-            for (column, index) in [("recipient_email", "invitations_by_email"), ("recipient_phone", "invitations_by_phone")] {
+            for (column, index) in [
+                ("recipient_email", "invitations_by_email"), ("recipient_phone", "invitations_by_phone"),
+            ] {
                 let plan = try await store.read { database in
-                    try await database.raw("""
+                    try await database.raw(
+                        """
                         EXPLAIN QUERY PLAN SELECT id FROM invitations WHERE organization_id = 1 \
                         AND \(unsafeRaw: column) IN ('a', 'b', 'c') AND used_at IS NULL AND revoked_at IS NULL \
                         AND expires_at > 0
-                        """).all().map { try $0.decode(column: "detail", as: String.self) }
+                        """
+                    ).all().map { try $0.decode(column: "detail", as: String.self) }
                 }
                 #expect(plan.contains { $0.contains(index) }, "\(plan)")
             }

@@ -8,30 +8,45 @@ import Testing
 struct InvitationDeliveryTests {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
-    @Test("recorded before delivery, marked after; a second prepare sees undelivered, then already invited", arguments: TestEngine.all)
+    @Test(
+        "recorded before delivery, marked after; a second prepare sees undelivered, then already invited",
+        arguments: TestEngine.all)
     func recordThenMark(engine: TestEngine) async throws {
         try await withStore(engine) { store, _ in
             let (_, link) = try await store.createOrganization(sampleProfile())
             let recipient = InvitationRecipient(name: "Ana", email: "ana@example.com", phone: "+12175550100")
-            guard case .created(let record, let token) = try await store.prepareInvitation(
-                link: link.code, recipient: recipient, channels: [.email, .text], invitedBy: "desk", at: now)
-            else { Issue.record("expected created"); return }
+            guard
+                case .created(let record, let token) = try await store.prepareInvitation(
+                    link: link.code, recipient: recipient, channels: [.email, .text], invitedBy: "desk", at: now)
+            else {
+                Issue.record("expected created")
+                return
+            }
             #expect(record.invitedBy == "desk")
             #expect(record.undeliveredChannels == [.email, .text])
-            guard case .undelivered(let again) = try await store.prepareInvitation(
-                link: link.code, recipient: InvitationRecipient(phone: "+12175550100"), channels: [.text],
-                invitedBy: nil, at: now)
-            else { Issue.record("expected undelivered"); return }
+            guard
+                case .undelivered(let again) = try await store.prepareInvitation(
+                    link: link.code, recipient: InvitationRecipient(phone: "+12175550100"), channels: [.text],
+                    invitedBy: nil, at: now)
+            else {
+                Issue.record("expected undelivered")
+                return
+            }
             #expect(again.invitation.id == record.invitation.id)
             try await store.markDelivered(record.invitation.id, channel: .email, at: now)
             try await store.markDelivered(record.invitation.id, channel: .text, at: now)
-            guard case .alreadyInvited = try await store.prepareInvitation(
-                link: link.code, recipient: recipient, channels: [.email], invitedBy: nil, at: now)
-            else { Issue.record("expected alreadyInvited"); return }
+            guard
+                case .alreadyInvited = try await store.prepareInvitation(
+                    link: link.code, recipient: recipient, channels: [.email], invitedBy: nil, at: now)
+            else {
+                Issue.record("expected alreadyInvited")
+                return
+            }
 
             // The link resolves once, is used, then says used.
             guard case .found = try await store.resolve(invitation: token, at: now) else {
-                Issue.record("expected found"); return
+                Issue.record("expected found")
+                return
             }
             try await store.acceptInvitation(token, at: now)
             #expect(try await store.resolve(invitation: token, at: now) == .invitationAccepted)
@@ -53,15 +68,20 @@ struct InvitationDeliveryTests {
             #expect(optedOut.refusal?.field == "email")
 
             let fay = InvitationRecipient(email: "fay@example.com")
-            guard case .created(let record, _) = try await store.prepareInvitation(
-                link: link.code, recipient: fay, channels: [], invitedBy: nil, in: .only(oak.id), at: now)
-            else { Issue.record("expected created"); return }
+            guard
+                case .created(let record, _) = try await store.prepareInvitation(
+                    link: link.code, recipient: fay, channels: [], invitedBy: nil, in: .only(oak.id), at: now)
+            else {
+                Issue.record("expected created")
+                return
+            }
             #expect(record.channels.isEmpty)
             let twice = try await store.prepareInvitation(
                 link: link.code, recipient: fay, channels: [], invitedBy: nil, in: .only(oak.id), at: now)
             #expect(twice.refusal == .alreadyInvited(record.invitation.id))
             // Never due for a reminder: it was not delivered by us.
-            #expect(try await store.invitationsDueForReminder(in: .everyOrganization, createdBefore: now, at: now).isEmpty)
+            #expect(
+                try await store.invitationsDueForReminder(in: .everyOrganization, createdBefore: now, at: now).isEmpty)
 
             await #expect(throws: StoreError.linkNotFound) {
                 _ = try await store.prepareInvitation(
@@ -72,29 +92,42 @@ struct InvitationDeliveryTests {
         }
     }
 
-    @Test("re-keying replaces the token: the old one stops resolving; a reminder is recorded once", arguments: TestEngine.all)
+    @Test(
+        "re-keying replaces the token: the old one stops resolving; a reminder is recorded once",
+        arguments: TestEngine.all)
     func rekey(engine: TestEngine) async throws {
         try await withStore(engine) { store, _ in
             let (_, link) = try await store.createOrganization(sampleProfile())
-            guard case .created(let record, let old) = try await store.prepareInvitation(
-                link: link.code, recipient: InvitationRecipient(email: "b@example.com"), channels: [.email],
-                invitedBy: nil, at: now)
-            else { Issue.record("expected created"); return }
+            guard
+                case .created(let record, let old) = try await store.prepareInvitation(
+                    link: link.code, recipient: InvitationRecipient(email: "b@example.com"), channels: [.email],
+                    invitedBy: nil, at: now)
+            else {
+                Issue.record("expected created")
+                return
+            }
             try await store.markDelivered(record.invitation.id, channel: .email, at: now)
             let later = now.addingTimeInterval(4 * 86_400)
-            let due = try await store.invitationsDueForReminder(in: .everyOrganization, createdBefore: later.addingTimeInterval(-3 * 86_400), at: later)
+            let due = try await store.invitationsDueForReminder(
+                in: .everyOrganization, createdBefore: later.addingTimeInterval(-3 * 86_400), at: later)
             #expect(due.map(\.invitation.id) == [record.invitation.id])
-            let fresh = try #require(try await store.rekeyInvitation(id: record.invitation.id, reminder: true, at: later))
+            let fresh = try #require(
+                try await store.rekeyInvitation(id: record.invitation.id, reminder: true, at: later))
             #expect(try await store.rekeyInvitation(id: record.invitation.id, reminder: true, at: later) == nil)
             #expect(try await store.resolve(invitation: old, at: later) == .notFound)
             guard case .found = try await store.resolve(invitation: fresh, at: later) else {
-                Issue.record("expected found"); return
+                Issue.record("expected found")
+                return
             }
-            #expect(try await store.invitationsDueForReminder(in: .everyOrganization, createdBefore: later, at: later).isEmpty)
+            #expect(
+                try await store.invitationsDueForReminder(in: .everyOrganization, createdBefore: later, at: later)
+                    .isEmpty)
         }
     }
 
-    @Test("opted-out addresses are never invited again and their pending invitations are revoked", arguments: TestEngine.all)
+    @Test(
+        "opted-out addresses are never invited again and their pending invitations are revoked",
+        arguments: TestEngine.all)
     func optOut(engine: TestEngine) async throws {
         try await withStore(engine) { store, _ in
             let (_, link) = try await store.createOrganization(sampleProfile())
@@ -102,9 +135,13 @@ struct InvitationDeliveryTests {
             _ = try await store.prepareInvitation(
                 link: link.code, recipient: recipient, channels: [.email], invitedBy: nil, at: now)
             #expect(try await store.optOut(address: "+12175550101", at: now) == 1)
-            guard case .optedOut(let address) = try await store.prepareInvitation(
-                link: link.code, recipient: recipient, channels: [.email], invitedBy: nil, resend: true, at: now)
-            else { Issue.record("expected optedOut"); return }
+            guard
+                case .optedOut(let address) = try await store.prepareInvitation(
+                    link: link.code, recipient: recipient, channels: [.email], invitedBy: nil, resend: true, at: now)
+            else {
+                Issue.record("expected optedOut")
+                return
+            }
             #expect(address == "+12175550101")
         }
     }

@@ -26,7 +26,8 @@ struct InvitationStoreTests {
             #expect(stored.joined().contains(token.digest.hex))
             guard case .sqlite(let path) = location else { return }
             await store.close()
-            let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+            let bytes =
+                try Data(contentsOf: URL(fileURLWithPath: path))
                 + ((try? Data(contentsOf: URL(fileURLWithPath: path + "-wal"))) ?? Data())
             #expect(bytes.range(of: Data(token.rawValue.utf8)) == nil)
             #expect(bytes.range(of: Data(token.digest.hex.utf8)) != nil)
@@ -45,7 +46,10 @@ struct InvitationStoreTests {
             #expect(invitation.tags == [try ConversationTag("flu-shot")])
 
             guard case .found(let link, let profile, let found) = try await store.resolve(invitation: token, at: now)
-            else { Issue.record("expected found"); return }
+            else {
+                Issue.record("expected found")
+                return
+            }
             #expect(link.code == tagged.code)
             #expect(profile.displayName == "Oak Street Pediatrics")
             #expect(found?.id == invitation.id)
@@ -87,7 +91,9 @@ struct InvitationStoreTests {
         }
     }
 
-    @Test("an invitation through a disabled link resolves as disabled, and none can be made for it", arguments: TestEngine.all)
+    @Test(
+        "an invitation through a disabled link resolves as disabled, and none can be made for it",
+        arguments: TestEngine.all)
     func disabledLink(engine: TestEngine) async throws {
         try await withStore(engine) { store, _ in
             let (_, primary) = try await store.createOrganization(sampleProfile())
@@ -95,10 +101,14 @@ struct InvitationStoreTests {
                 link: primary.code, recipient: InvitationRecipient(email: "a@example.com"), at: now)
             try await store.disableLink(code: primary.code, in: .everyOrganization)
             #expect(try await store.resolve(invitation: token, at: now) == .disabled)
-            await #expect(throws: StoreError.invalidInput(field: "link", rule: "is disabled; invitations need an active link")) {
+            await #expect(
+                throws: StoreError.invalidInput(field: "link", rule: "is disabled; invitations need an active link")
+            ) {
                 _ = try await store.invite(link: primary.code, recipient: InvitationRecipient(email: "b@example.com"))
             }
-            await #expect(throws: StoreError.invalidInput(field: "recipient", rule: "needs an email address or a phone number")) {
+            await #expect(
+                throws: StoreError.invalidInput(field: "recipient", rule: "needs an email address or a phone number")
+            ) {
                 _ = try await store.invite(link: primary.code, recipient: InvitationRecipient(name: "Nobody"))
             }
         }
@@ -109,7 +119,8 @@ struct InvitationStoreTests {
         try await withStore(engine) { store, _ in
             let (_, primary) = try await store.createOrganization(sampleProfile())
             guard case .found(let link, let profile, nil) = try await store.resolve(code: primary.code) else {
-                Issue.record("expected found"); return
+                Issue.record("expected found")
+                return
             }
             #expect(link == primary)
             #expect(profile.monogram == "OS")
@@ -140,7 +151,8 @@ struct SeedTests {
             #expect(try await store.resolve(code: try LinkCode("oak-street-pediatrics")).httpStatus == 200)
             #expect(try await store.resolve(code: try LinkCode("7718204")) == .disabled)
             guard case .found(let campaign, _, _) = try await store.resolve(code: try LinkCode("5093318")) else {
-                Issue.record("campaign link missing"); return
+                Issue.record("campaign link missing")
+                return
             }
             #expect(campaign.tags.map(\.rawValue) == ["campaign-fall-2026", "flu-shot"])
         }

@@ -29,8 +29,9 @@ struct LinkDirectoryTests {
         }
     }
 
-    @Test("a link disabled on another instance is served from memory until the next sync, then is gone",
-          arguments: TestEngine.all)
+    @Test(
+        "a link disabled on another instance is served from memory until the next sync, then is gone",
+        arguments: TestEngine.all)
     func disabledElsewhere(engine: TestEngine) async throws {
         try await withTwoInstances(engine) { here, elsewhere in
             let (organization, link) = try await here.createOrganization(sampleProfile())
@@ -52,16 +53,19 @@ struct LinkDirectoryTests {
         }
     }
 
-    @Test("an operator's UPDATE of a profile in SQL reaches the directory through the feed's trigger",
-          arguments: TestEngine.all)
+    @Test(
+        "an operator's UPDATE of a profile in SQL reaches the directory through the feed's trigger",
+        arguments: TestEngine.all)
     func profileChangedInSQL(engine: TestEngine) async throws {
         try await withStore(engine) { store, _ async throws in
             let (organization, link) = try await store.createOrganization(sampleProfile("Oak Street Pediatrics"))
             let directory = LinkDirectory(store: store, settings: Self.patient)
             try await directory.sync()
             _ = try await store.transaction { database in
-                try await database.update("organizations").set("display_name", to: SQLBind("Oak Street Children's Clinic"))
-                    .where("id", .equal, SQLBind(organization.id.rawValue)).run()
+                try await database.update("organizations").set(
+                    "display_name", to: SQLBind("Oak Street Children's Clinic")
+                )
+                .where("id", .equal, SQLBind(organization.id.rawValue)).run()
             }
             let changes = try await store.linkChanges(after: 0)
             #expect(changes == [LinkChange(generation: 1, code: nil, organizationID: organization.id)])
@@ -101,14 +105,18 @@ struct LinkDirectoryTests {
             #expect(try await directory.resolve(code) == .unavailable(.notFound))
             _ = try await elsewhere.mintLinks(
                 MintRequest(organizationID: organization.id, kind: .chosen(code)))
-            #expect(try await directory.resolve(code) == .active(
-                PublicLinkRecord(code: code, organizationID: organization.id, isActive: true, qrColors: .standard),
-                profile: organization.profile))
+            #expect(
+                try await directory.resolve(code)
+                    == .active(
+                        PublicLinkRecord(
+                            code: code, organizationID: organization.id, isActive: true, qrColors: .standard),
+                        profile: organization.profile))
         }
     }
 
-    @Test("a directory whose feed has not been read for staleAfter answers from the database",
-          arguments: TestEngine.all)
+    @Test(
+        "a directory whose feed has not been read for staleAfter answers from the database",
+        arguments: TestEngine.all)
     func staleDirectoryReadsTheDatabase(engine: TestEngine) async throws {
         try await withTwoInstances(engine) { here, elsewhere in
             let (_, link) = try await here.createOrganization(sampleProfile())
@@ -145,16 +153,20 @@ struct LinkDirectoryTests {
             try await directory.sync()
             #expect(directory.count == 4)
             for link in links {
-                #expect(try await directory.resolve(link.code) == .active(
-                    PublicLinkRecord(code: link.code, organizationID: organization.id, isActive: true, qrColors: .standard),
-                    profile: organization.profile))
+                #expect(
+                    try await directory.resolve(link.code)
+                        == .active(
+                            PublicLinkRecord(
+                                code: link.code, organizationID: organization.id, isActive: true, qrColors: .standard),
+                            profile: organization.profile))
                 #expect(directory.count <= 4)
             }
         }
     }
 
-    @Test("QR colors: set by the owning organization only, refused when unreadable, followed by the directory",
-          arguments: TestEngine.all)
+    @Test(
+        "QR colors: set by the owning organization only, refused when unreadable, followed by the directory",
+        arguments: TestEngine.all)
     func qrColors(engine: TestEngine) async throws {
         try await withTwoInstances(engine) { here, elsewhere in
             let (organization, link) = try await here.createOrganization(sampleProfile())
@@ -226,8 +238,10 @@ struct LinkDirectoryTests {
         for record in records { table.insert(record) }
         #expect(table.count == records.count)
         for record in records {
-            #expect(table[record.code] == LinkTable.Entry(
-                organizationID: record.organizationID, isActive: record.isActive, qrColors: record.qrColors))
+            #expect(
+                table[record.code]
+                    == LinkTable.Entry(
+                        organizationID: record.organizationID, isActive: record.isActive, qrColors: record.qrColors))
         }
         #expect(table[try LinkCode("123456")] == nil)
         #expect(table[try LinkCode("oak-street")] == nil)
@@ -236,19 +250,23 @@ struct LinkDirectoryTests {
         let removedAgain = table.remove(try LinkCode("9999999999"))
         #expect(removedNumeric && removedVanity && !removedAgain)
         #expect(table.count == records.count - 2)
-        table.insert(PublicLinkRecord(code: records[0].code, organizationID: records[0].organizationID,
-                                      isActive: false, qrColors: colors))
+        table.insert(
+            PublicLinkRecord(
+                code: records[0].code, organizationID: records[0].organizationID,
+                isActive: false, qrColors: colors))
         #expect(table[records[0].code]?.isActive == false && table[records[0].code]?.qrColors == colors)
         table.removeAny()
         #expect(table.count == records.count - 3)
     }
 
-    @Test("a loaded directory answers for vanity codes, colored and disabled links as the database does",
-          arguments: TestEngine.all)
+    @Test(
+        "a loaded directory answers for vanity codes, colored and disabled links as the database does",
+        arguments: TestEngine.all)
     func loadKeepsEveryKind(engine: TestEngine) async throws {
         try await withStore(engine) { store, _ async throws in
             let (organization, primary) = try await store.createOrganization(sampleProfile())
-            let vanity = try await store.mintLinks(MintRequest(organizationID: organization.id, kind: .vanityFromName))[0]
+            let vanity = try await store.mintLinks(MintRequest(organizationID: organization.id, kind: .vanityFromName))[
+                0]
             let colors = try QRColors(foreground: "#1a4d2e", background: "#f5f0e6")
             try await store.setQRColors(colors, code: vanity.code, in: .everyOrganization)
             let numbers = try await store.mintLinks(MintRequest(organizationID: organization.id), count: 50)
@@ -256,13 +274,19 @@ struct LinkDirectoryTests {
             let directory = LinkDirectory(store: store, settings: Self.patient)
             try await directory.sync()
             #expect(directory.count == 52)
-            #expect(directory.cached(vanity.code) == .active(
-                PublicLinkRecord(code: vanity.code, organizationID: organization.id, isActive: true, qrColors: colors),
-                profile: organization.profile))
+            #expect(
+                directory.cached(vanity.code)
+                    == .active(
+                        PublicLinkRecord(
+                            code: vanity.code, organizationID: organization.id, isActive: true, qrColors: colors),
+                        profile: organization.profile))
             #expect(directory.cached(numbers[7].code) == .unavailable(.disabled))
-            #expect(directory.cached(primary.code) == .active(
-                PublicLinkRecord(code: primary.code, organizationID: organization.id, isActive: true, qrColors: .standard),
-                profile: organization.profile))
+            #expect(
+                directory.cached(primary.code)
+                    == .active(
+                        PublicLinkRecord(
+                            code: primary.code, organizationID: organization.id, isActive: true, qrColors: .standard),
+                        profile: organization.profile))
             #expect(directory.cached(try LinkCode("10000001")) == nil)
         }
     }

@@ -80,7 +80,8 @@ struct LinkStoreTests {
             let (organization, _) = try await store.createOrganization(sampleProfile())
             let tags = try (0..<12).map { try ConversationTag("tag-\($0)") }
             // 2 000 links × 12 tags × 2 binds would be 48 000 binds in one statement without the split.
-            let minted = try await store.mintLinks(MintRequest(organizationID: organization.id, tags: tags), count: 2_500)
+            let minted = try await store.mintLinks(
+                MintRequest(organizationID: organization.id, tags: tags), count: 2_500)
             #expect(minted.count == 2_500)
             let stored = try await store.links(of: organization.id)
             #expect(stored.dropFirst().allSatisfy { $0.tags.count == 12 })
@@ -126,15 +127,23 @@ struct LinkStoreTests {
         try await withStore(engine) { store, _ in
             let (organization, _) = try await store.createOrganization(sampleProfile())
             let cases: [(MintRequest, Int, StoreError)] = [
-                (MintRequest(organizationID: organization.id), 0,
-                 .invalidInput(field: "count", rule: "must be between 1 and 1000000")),
+                (
+                    MintRequest(organizationID: organization.id), 0,
+                    .invalidInput(field: "count", rule: "must be between 1 and 1000000")
+                ),
                 (MintRequest(organizationID: OrganizationID(rawValue: 999)), 1, .organizationNotFound(id: 999)),
-                (MintRequest(organizationID: organization.id, label: String(repeating: "x", count: 201)), 1,
-                 .invalidInput(field: "label", rule: "longer than 200 characters")),
-                (MintRequest(organizationID: organization.id, kind: .vanityFromName), 2,
-                 .invalidInput(field: "count", rule: "a vanity code is minted one at a time")),
-                (MintRequest(organizationID: organization.id, kind: .numeric(length: 11)), 1,
-                 .invalidInput(field: "length", rule: "numeric codes have 6 to 10 digits")),
+                (
+                    MintRequest(organizationID: organization.id, label: String(repeating: "x", count: 201)), 1,
+                    .invalidInput(field: "label", rule: "longer than 200 characters")
+                ),
+                (
+                    MintRequest(organizationID: organization.id, kind: .vanityFromName), 2,
+                    .invalidInput(field: "count", rule: "a vanity code is minted one at a time")
+                ),
+                (
+                    MintRequest(organizationID: organization.id, kind: .numeric(length: 11)), 1,
+                    .invalidInput(field: "length", rule: "numeric codes have 6 to 10 digits")
+                ),
             ]
             for (request, count, expected) in cases {
                 await #expect(throws: expected) { _ = try await store.mintLinks(request, count: count) }

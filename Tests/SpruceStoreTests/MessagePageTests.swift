@@ -22,7 +22,9 @@ final class CountingDatabase: SQLDatabase, Sendable {
     var dialect: any SQLDialect { base.dialect }
     var queryLogLevel: Logger.Level? { base.queryLogLevel }
 
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<
+        Void
+    > {
         statements.add(1, ordering: .relaxed)
         return base.execute(sql: query, onRow)
     }
@@ -35,16 +37,21 @@ final class CountingDatabase: SQLDatabase, Sendable {
 
 @Suite("Conversation pages, message rates and free text")
 struct MessagePageTests {
-    @Test("a conversation loads a page of messages with their authors in one statement, older pages by cursor",
-          arguments: TestEngine.all)
+    @Test(
+        "a conversation loads a page of messages with their authors in one statement, older pages by cursor",
+        arguments: TestEngine.all)
     func pages(engine: TestEngine) async throws {
         try await withStore(engine) { store, _ in
             let world = try await ConnectWorld.make(store)
             let desk = Identity.member(world.practiceMember.id, of: world.practice.id)
             let (patient, _) = try await world.signUp("Ana", email: "ana@example.com")
-            guard case .connected(let conversation, _) = try await store.connect(
-                visitor: .patient(patient), via: .practice(world.practiceLink.code))
-            else { Issue.record("expected connected"); return }
+            guard
+                case .connected(let conversation, _) = try await store.connect(
+                    visitor: .patient(patient), via: .practice(world.practiceLink.code))
+            else {
+                Issue.record("expected connected")
+                return
+            }
             for index in 0..<120 {
                 let sender: Identity = index.isMultiple(of: 2) ? .patient(patient.id) : desk
                 _ = try await store.sendMessage(as: sender, to: conversation, body: "message \(index)")
@@ -86,9 +93,13 @@ struct MessagePageTests {
             let (ben, _) = try await world.signUp("Ben", email: "ben@example.com")
             var conversations: [ConversationID] = []
             for patient in [ana, ben] {
-                guard case .connected(let id, _) = try await store.connect(
-                    visitor: .patient(patient), via: .practice(world.practiceLink.code))
-                else { Issue.record("expected connected"); return }
+                guard
+                    case .connected(let id, _) = try await store.connect(
+                        visitor: .patient(patient), via: .practice(world.practiceLink.code))
+                else {
+                    Issue.record("expected connected")
+                    return
+                }
                 conversations.append(id)
             }
             let now = Date()
@@ -99,11 +110,14 @@ struct MessagePageTests {
                 _ = try await store.sendMessage(as: desk, to: conversations[1], body: "one too many", at: now)
                 Issue.record("the fourth message passed")
             } catch let error as TooManyAttempts {
-                #expect(error.description == "too many messages from this account: at most 3 per minute; try again in 1 minute")
+                #expect(
+                    error.description
+                        == "too many messages from this account: at most 3 per minute; try again in 1 minute")
             }
             // Another sender is not affected, and the sender may write again after the window.
             _ = try await store.sendMessage(as: .patient(ana.id), to: conversations[0], body: "hello", at: now)
-            _ = try await store.sendMessage(as: desk, to: conversations[1], body: "later", at: now.addingTimeInterval(61))
+            _ = try await store.sendMessage(
+                as: desk, to: conversations[1], body: "later", at: now.addingTimeInterval(61))
         }
     }
 
@@ -111,35 +125,52 @@ struct MessagePageTests {
     func freeText(engine: TestEngine) async throws {
         try await withStore(engine) { store, _ in
             let world = try await ConnectWorld.make(store)
-            await #expect(throws: AccountError.invalid(
-                field: "name", rule: "may not hold control characters or line breaks (U+001B)")) {
+            await #expect(
+                throws: AccountError.invalid(
+                    field: "name", rule: "may not hold control characters or line breaks (U+001B)")
+            ) {
                 _ = try await store.signUpPatient(
                     AccountDetails(name: "Eve\u{1B}[2J", email: "eve@example.com", password: "long enough pw"))
             }
-            await #expect(throws: AccountError.invalid(
-                field: "name", rule: "may not hold control characters or line breaks (U+000A)")) {
+            await #expect(
+                throws: AccountError.invalid(
+                    field: "name", rule: "may not hold control characters or line breaks (U+000A)")
+            ) {
                 _ = try await store.createMember(
                     organizationID: world.practice.id,
                     details: AccountDetails(name: "Dr.\nAdmin", email: "x@oak.example", password: "long enough pw"))
             }
-            await #expect(throws: StoreError.invalidInput(
-                field: "label", rule: "may not hold control characters or line breaks (U+0007)")) {
+            await #expect(
+                throws: StoreError.invalidInput(
+                    field: "label", rule: "may not hold control characters or line breaks (U+0007)")
+            ) {
                 _ = try await store.mintLinks(MintRequest(organizationID: world.practice.id, label: "Flyer\u{7}"))
             }
-            await #expect(throws: StoreError.invalidInput(
-                field: "label", rule: "may not hold control characters or line breaks (U+2028)")) {
+            await #expect(
+                throws: StoreError.invalidInput(
+                    field: "label", rule: "may not hold control characters or line breaks (U+2028)")
+            ) {
                 _ = try await store.createAPIKey(for: world.practice.id, label: "key\u{2028}two")
             }
             let (patient, _) = try await world.signUp("Ana", email: "ana@example.com")
-            guard case .connected(let conversation, _) = try await store.connect(
-                visitor: .patient(patient), via: .practice(world.practiceLink.code))
-            else { Issue.record("expected connected"); return }
-            let sent = try await store.sendMessage(as: .patient(patient.id), to: conversation, body: "line one\r\nline two\ttab")
+            guard
+                case .connected(let conversation, _) = try await store.connect(
+                    visitor: .patient(patient), via: .practice(world.practiceLink.code))
+            else {
+                Issue.record("expected connected")
+                return
+            }
+            let sent = try await store.sendMessage(
+                as: .patient(patient.id), to: conversation, body: "line one\r\nline two\ttab")
             #expect(sent.body == "line one\nline two\ttab")
-            await #expect(throws: MessagingError.invalid(field: "message", rule: "may not hold control characters (U+001B)")) {
+            await #expect(
+                throws: MessagingError.invalid(field: "message", rule: "may not hold control characters (U+001B)")
+            ) {
                 _ = try await store.sendMessage(as: .patient(patient.id), to: conversation, body: "\u{1B}]0;pwned\u{7}")
             }
-            await #expect(throws: MessagingError.invalid(field: "message", rule: "may not hold control characters (U+0000)")) {
+            await #expect(
+                throws: MessagingError.invalid(field: "message", rule: "may not hold control characters (U+0000)")
+            ) {
                 _ = try await store.sendMessage(as: .patient(patient.id), to: conversation, body: "nul\u{0}byte")
             }
         }

@@ -7,7 +7,9 @@ import Testing
 
 @Suite("Messaging core")
 struct MessagingTests {
-    @Test("the seed scenario: clinics connect, a patient signs up, a group conversation, three patient threads", arguments: TestEngine.all)
+    @Test(
+        "the seed scenario: clinics connect, a patient signs up, a group conversation, three patient threads",
+        arguments: TestEngine.all)
     func seedScenario(engine: TestEngine) async throws {
         try await withStore(engine) { store, _ in
             let world = try await ConnectWorld.make(store)
@@ -15,12 +17,20 @@ struct MessagingTests {
             let clinicDesk = Identity.member(world.clinicMember.id, of: world.clinic.id)
 
             // Clinic A's member (the practice) opens clinic B's link and confirms.
-            guard case .confirmClinicConnection(_, let token) = try await store.connect(
-                visitor: .member(world.practiceMember), via: .practice(world.clinicLink.code))
-            else { Issue.record("expected prompt"); return }
-            guard case .clinicsConnected(let clinicConversation, true) = try await store.answerClinicPrompt(
-                token, as: practiceDesk, accept: true)
-            else { Issue.record("expected connected"); return }
+            guard
+                case .confirmClinicConnection(_, let token) = try await store.connect(
+                    visitor: .member(world.practiceMember), via: .practice(world.clinicLink.code))
+            else {
+                Issue.record("expected prompt")
+                return
+            }
+            guard
+                case .clinicsConnected(let clinicConversation, true) = try await store.answerClinicPrompt(
+                    token, as: practiceDesk, accept: true)
+            else {
+                Issue.record("expected connected")
+                return
+            }
             for (identity, otherName) in [(practiceDesk, "Lumen Dermatology"), (clinicDesk, "Oak Street Pediatrics")] {
                 let all = try await store.inbox(as: identity)
                 let clinics = try await store.inbox(as: identity, filter: .clinics)
@@ -33,9 +43,13 @@ struct MessagingTests {
             #expect(try await store.alerts(as: .member(world.quietPracticeMember.id, of: world.practice.id)).isEmpty)
 
             // A logged-out visitor signs up through A's link.
-            guard case .signupRequired(let continuation, _) = try await store.connect(
-                visitor: .anonymous, via: .practice(world.practiceLink.code))
-            else { Issue.record("expected signup"); return }
+            guard
+                case .signupRequired(let continuation, _) = try await store.connect(
+                    visitor: .anonymous, via: .practice(world.practiceLink.code))
+            else {
+                Issue.record("expected signup")
+                return
+            }
             let (patient, _) = try await world.signUp("Ana Souza", email: "ana@example.com", continuation: continuation)
             let practiceInbox = try await store.inbox(as: practiceDesk)
             #expect(practiceInbox.entries.first?.title == "Ana Souza")
@@ -57,12 +71,15 @@ struct MessagingTests {
             let threads = try await store.patientConversations(as: .patient(patient.id))
             #expect(threads.count == 3)
             #expect(Set(threads.map(\.kind)) == [.secure, .group])
-            #expect(Set(try await store.getCare(as: .patient(patient.id)).map(\.profile.displayName))
-                == ["Oak Street Pediatrics", "Lumen Dermatology"])
+            #expect(
+                Set(try await store.getCare(as: .patient(patient.id)).map(\.profile.displayName))
+                    == ["Oak Street Pediatrics", "Lumen Dermatology"])
         }
     }
 
-    @Test("a message moves its conversation to the top of every participant's inbox and alerts the others", arguments: TestEngine.all)
+    @Test(
+        "a message moves its conversation to the top of every participant's inbox and alerts the others",
+        arguments: TestEngine.all)
     func messagesMoveToTop(engine: TestEngine) async throws {
         try await withStore(engine) { store, _ in
             let world = try await ConnectWorld.make(store)
@@ -70,15 +87,22 @@ struct MessagingTests {
             let clinicDesk = Identity.member(world.clinicMember.id, of: world.clinic.id)
             _ = try await store.addClinic("https://spruce.care/\(world.clinicLink.code)", as: practiceDesk)
             let (patient, _) = try await world.signUp("Ana", email: "ana@example.com")
-            guard case .connected(let secure, _) = try await store.connect(
-                visitor: .patient(patient), via: .practice(world.practiceLink.code))
-            else { Issue.record("expected connected"); return }
+            guard
+                case .connected(let secure, _) = try await store.connect(
+                    visitor: .patient(patient), via: .practice(world.practiceLink.code))
+            else {
+                Issue.record("expected connected")
+                return
+            }
             let clinicConversation = try await store.inbox(as: clinicDesk).entries[0].conversationID
-            #expect(try await store.inbox(as: practiceDesk).entries.map(\.conversationID) == [secure, clinicConversation])
+            #expect(
+                try await store.inbox(as: practiceDesk).entries.map(\.conversationID) == [secure, clinicConversation])
 
-            let message = try await store.sendMessage(as: clinicDesk, to: clinicConversation, body: "  Referral for Ana  ")
+            let message = try await store.sendMessage(
+                as: clinicDesk, to: clinicConversation, body: "  Referral for Ana  ")
             #expect(message.body == "Referral for Ana")
-            #expect(try await store.inbox(as: practiceDesk).entries.map(\.conversationID) == [clinicConversation, secure])
+            #expect(
+                try await store.inbox(as: practiceDesk).entries.map(\.conversationID) == [clinicConversation, secure])
             #expect(try await store.inbox(as: practiceDesk).entries[0].lastMessage == "Referral for Ana")
             #expect(try await store.alerts(as: practiceDesk).first?.kind == .messageReceived)
             #expect(try await store.alerts(as: .member(world.quietPracticeMember.id, of: world.practice.id)).isEmpty)
@@ -86,18 +110,22 @@ struct MessagingTests {
             _ = try await store.sendMessage(as: .patient(patient.id), to: secure, body: "Hello")
             let thread = try await store.thread(as: practiceDesk, id: secure)
             #expect(thread.messages.map(\.authorName) == ["Ana"])
-            #expect(try await store.inbox(as: practiceDesk).entries.map(\.conversationID) == [secure, clinicConversation])
+            #expect(
+                try await store.inbox(as: practiceDesk).entries.map(\.conversationID) == [secure, clinicConversation])
 
             await #expect(throws: MessagingError.invalid(field: "message", rule: "is empty")) {
                 _ = try await store.sendMessage(as: practiceDesk, to: secure, body: " \n ")
             }
             await #expect(throws: MessagingError.invalid(field: "message", rule: "is longer than 10000 characters")) {
-                _ = try await store.sendMessage(as: practiceDesk, to: secure, body: String(repeating: "x", count: 10_001))
+                _ = try await store.sendMessage(
+                    as: practiceDesk, to: secure, body: String(repeating: "x", count: 10_001))
             }
         }
     }
 
-    @Test("inbox pages by cursor: an entry that moves to the top in between is not repeated, and leads page one", arguments: TestEngine.all)
+    @Test(
+        "inbox pages by cursor: an entry that moves to the top in between is not repeated, and leads page one",
+        arguments: TestEngine.all)
     func pagination(engine: TestEngine) async throws {
         try await withStore(engine) { store, _ in
             let world = try await ConnectWorld.make(store)
@@ -105,9 +133,13 @@ struct MessagingTests {
             var ids: [ConversationID] = []
             for index in 0..<7 {
                 let (patient, _) = try await world.signUp("Patient \(index)", email: "p\(index)@example.com")
-                guard case .connected(let id, _) = try await store.connect(
-                    visitor: .patient(patient), via: .practice(world.practiceLink.code))
-                else { Issue.record("expected connected"); return }
+                guard
+                    case .connected(let id, _) = try await store.connect(
+                        visitor: .patient(patient), via: .practice(world.practiceLink.code))
+                else {
+                    Issue.record("expected connected")
+                    return
+                }
                 ids.append(id)
             }
             let first = try await store.inbox(as: desk, limit: 3)
@@ -129,7 +161,9 @@ struct MessagingTests {
         }
     }
 
-    @Test("a group conversation needs connected clinics, one of your patients, and a secure account", arguments: TestEngine.all)
+    @Test(
+        "a group conversation needs connected clinics, one of your patients, and a secure account",
+        arguments: TestEngine.all)
     func groupRules(engine: TestEngine) async throws {
         try await withStore(engine) { store, _ in
             let world = try await ConnectWorld.make(store)
@@ -153,7 +187,9 @@ struct MessagingTests {
         }
     }
 
-    @Test("Add Clinic takes any spelling the parser accepts; bad text and own links are refused", arguments: TestEngine.all)
+    @Test(
+        "Add Clinic takes any spelling the parser accepts; bad text and own links are refused",
+        arguments: TestEngine.all)
     func addClinic(engine: TestEngine) async throws {
         try await withStore(engine) { store, _ in
             let world = try await ConnectWorld.make(store)
@@ -164,10 +200,12 @@ struct MessagingTests {
             #expect(try await store.addClinic("spruce.care/\(world.practiceLink.code)", as: desk) == .ownPractice)
             let spelled = "  HTTPS://WWW.Spruce.Care/\(world.clinicLink.code)/?utm_source=fax  "
             guard case .clinicsConnected(let id, true) = try await store.addClinic(spelled, as: desk) else {
-                Issue.record("expected connected"); return
+                Issue.record("expected connected")
+                return
             }
             guard case .clinicsConnected(id, false) = try await store.addClinic(spelled, as: desk) else {
-                Issue.record("expected the same conversation"); return
+                Issue.record("expected the same conversation")
+                return
             }
             await #expect(throws: MessagingError.forbidden("only members of a clinic can do this")) {
                 _ = try await store.addClinic(spelled, as: .anonymous)
@@ -180,16 +218,20 @@ struct MessagingTests {
         try await withStore(engine) { store, _ in
             let world = try await ConnectWorld.make(store)
             await #expect(throws: AccountError.emailTaken) {
-                _ = try await store.createMember(organizationID: world.clinic.id,
+                _ = try await store.createMember(
+                    organizationID: world.clinic.id,
                     details: AccountDetails(name: "Dup", email: "OAK@oak.example", password: "correct horse"))
             }
             _ = try await world.signUp("Patient Oak", email: "oak@oak.example")
-            await #expect(throws: AccountError.emailTaken) { _ = try await world.signUp("Again", email: "Oak@Oak.Example") }
+            await #expect(throws: AccountError.emailTaken) {
+                _ = try await world.signUp("Again", email: "Oak@Oak.Example")
+            }
             await #expect(throws: AccountError.invalid(field: "password", rule: "is shorter than 10 characters")) {
                 _ = try await store.signUpPatient(AccountDetails(name: "X", email: "x@example.com", password: "short"))
             }
             await #expect(throws: AccountError.invalid(field: "email", rule: "\"not-an-email\" has no @")) {
-                _ = try await store.signUpPatient(AccountDetails(name: "X", email: "not-an-email", password: "long enough pw"))
+                _ = try await store.signUpPatient(
+                    AccountDetails(name: "X", email: "not-an-email", password: "long enough pw"))
             }
             await #expect(throws: AccountError.invalid(field: "email", rule: "or a phone number is required")) {
                 _ = try await store.signUpPatient(AccountDetails(name: "X", password: "long enough pw"))
@@ -197,8 +239,13 @@ struct MessagingTests {
             let (byPhone, _) = try await store.signUpPatient(
                 AccountDetails(name: "Phone Only", phone: "+1 (217) 555-0199", password: "long enough pw"))
             #expect(byPhone.phone == "+12175550199")
-            guard case .patient(let found) = try await store.authenticate(login: "+1 217 555 0199", password: "long enough pw")
-            else { Issue.record("expected patient"); return }
+            guard
+                case .patient(let found) = try await store.authenticate(
+                    login: "+1 217 555 0199", password: "long enough pw")
+            else {
+                Issue.record("expected patient")
+                return
+            }
             #expect(found.id == byPhone.id)
         }
     }

@@ -6,7 +6,8 @@ import Testing
 
 @Suite("Migrations")
 struct MigrationTests {
-    @Test("an empty database is migrated to the latest version, and reopening changes nothing", arguments: TestEngine.all)
+    @Test(
+        "an empty database is migrated to the latest version, and reopening changes nothing", arguments: TestEngine.all)
     func migratesFromEmpty(engine: TestEngine) async throws {
         try await withStore(engine) { store, location in
             let latest = SpruceStore.migrations.map(\.version)
@@ -14,7 +15,8 @@ struct MigrationTests {
             let (organization, _) = try await store.createOrganization(sampleProfile())
             let reopened = try await SpruceStore.open(location, settings: StoreSettings(signingKey: .random()))
             #expect(try await reopened.appliedMigrations() == latest)
-            #expect(try await reopened.organization(id: organization.id)?.profile.displayName == "Oak Street Pediatrics")
+            #expect(
+                try await reopened.organization(id: organization.id)?.profile.displayName == "Oak Street Pediatrics")
             await reopened.close()
         }
     }
@@ -31,17 +33,23 @@ struct MigrationTests {
     @Test("a missing folder is a clear error, not a crash")
     func missingFolder() async throws {
         await #expect(throws: StoreError.invalidLocation("folder /nonexistent-sprucelink does not exist")) {
-            _ = try await SpruceStore.open(.sqlite(path: "/nonexistent-sprucelink/db.sqlite"), settings: StoreSettings(signingKey: .random()))
+            _ = try await SpruceStore.open(
+                .sqlite(path: "/nonexistent-sprucelink/db.sqlite"), settings: StoreSettings(signingKey: .random()))
         }
     }
 
-    @Test("database settings", arguments: [
-        ("./a.sqlite", DatabaseLocation.sqlite(path: "./a.sqlite")),
-        ("sqlite:/tmp/b.sqlite", .sqlite(path: "/tmp/b.sqlite")),
-        ("  spaced.sqlite ", .sqlite(path: "spaced.sqlite")),
-        ("postgres://app:secret@db:5432/spruce?sslmode=require", .postgres(url: "postgres://app:secret@db:5432/spruce?sslmode=require")),
-        ("POSTGRESQL://h/d", .postgres(url: "POSTGRESQL://h/d")),
-    ])
+    @Test(
+        "database settings",
+        arguments: [
+            ("./a.sqlite", DatabaseLocation.sqlite(path: "./a.sqlite")),
+            ("sqlite:/tmp/b.sqlite", .sqlite(path: "/tmp/b.sqlite")),
+            ("  spaced.sqlite ", .sqlite(path: "spaced.sqlite")),
+            (
+                "postgres://app:secret@db:5432/spruce?sslmode=require",
+                .postgres(url: "postgres://app:secret@db:5432/spruce?sslmode=require")
+            ),
+            ("POSTGRESQL://h/d", .postgres(url: "POSTGRESQL://h/d")),
+        ])
     func parsesLocations(setting: String, expected: DatabaseLocation) throws {
         #expect(try DatabaseLocation(parsing: setting) == expected)
     }
@@ -52,16 +60,31 @@ struct MigrationTests {
         #expect(location.description == "postgres://app:***@db:5432/spruce")
     }
 
-    @Test("a bad PostgreSQL setting is a clear error", arguments: [
-        ("postgres://app@db/spruce?pool_size=0", "invalid database setting: pool_size must be between 1 and 200"),
-        ("postgres://app@db/spruce?pool_timeout=0", "invalid database setting: pool_timeout must be between 1 and 600 seconds"),
-        ("postgres://app@db/spruce?pool_timeout=soon", "invalid database setting: pool_timeout must be between 1 and 600 seconds"),
-        ("postgres://app@db/spruce?schema=Bad;Drop", "invalid database setting: schema must be lowercase letters, digits and _"),
-        ("postgres://db/spruce", "invalid database setting: not a PostgreSQL URL (postgres://user:password@host:5432/database?sslmode=…)"),
-    ])
+    @Test(
+        "a bad PostgreSQL setting is a clear error",
+        arguments: [
+            ("postgres://app@db/spruce?pool_size=0", "invalid database setting: pool_size must be between 1 and 200"),
+            (
+                "postgres://app@db/spruce?pool_timeout=0",
+                "invalid database setting: pool_timeout must be between 1 and 600 seconds"
+            ),
+            (
+                "postgres://app@db/spruce?pool_timeout=soon",
+                "invalid database setting: pool_timeout must be between 1 and 600 seconds"
+            ),
+            (
+                "postgres://app@db/spruce?schema=Bad;Drop",
+                "invalid database setting: schema must be lowercase letters, digits and _"
+            ),
+            (
+                "postgres://db/spruce",
+                "invalid database setting: not a PostgreSQL URL (postgres://user:password@host:5432/database?sslmode=…)"
+            ),
+        ])
     func rejectsPostgresSettings(setting: String, message: String) async throws {
         do {
-            let store = try await SpruceStore.open(try DatabaseLocation(parsing: setting), settings: StoreSettings(signingKey: .random()))
+            let store = try await SpruceStore.open(
+                try DatabaseLocation(parsing: setting), settings: StoreSettings(signingKey: .random()))
             await store.close()
             Issue.record("expected an error")
         } catch {
@@ -69,7 +92,8 @@ struct MigrationTests {
         }
     }
 
-    @Test("instances starting at the same moment on an empty database run each migration once", arguments: TestEngine.all)
+    @Test(
+        "instances starting at the same moment on an empty database run each migration once", arguments: TestEngine.all)
     func concurrentMigrations(engine: TestEngine) async throws {
         let scratch = try await ScratchDatabase.make(engine)
         let versions = try await withThrowingTaskGroup(of: [Int].self) { group in

@@ -64,8 +64,9 @@ struct MintingTests {
         }
     }
 
-    @Test("a space with no free code left still fails after that many fruitless draws in a row",
-          arguments: TestEngine.all)
+    @Test(
+        "a space with no free code left still fails after that many fruitless draws in a row",
+        arguments: TestEngine.all)
     func exhaustedSpaceFails(engine: TestEngine) async throws {
         try await withStore(engine) { store, _ in
             let (organization, _) = try await store.createOrganization(sampleProfile())

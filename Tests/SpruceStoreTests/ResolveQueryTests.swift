@@ -16,7 +16,9 @@ struct ResolveQueryTests {
                 let code = try LinkCode(text)
                 let link = try #require(try await store.link(code: code))
                 let organization = try await store.organization(id: link.organizationID)
-                #expect(try await store.resolve(code: code) == Resolution.decide(link: link, profile: organization?.profile))
+                #expect(
+                    try await store.resolve(code: code) == Resolution.decide(link: link, profile: organization?.profile)
+                )
             }
             guard case .found(let campaign, _, _) = try await store.resolve(code: try LinkCode("5093318")) else {
                 Issue.record("5093318 should resolve")

@@ -10,9 +10,13 @@ struct SignedValuesTests {
     func continuation() async throws {
         try await withStore(.sqlite) { store, _ in
             let world = try await ConnectWorld.make(store)
-            guard case .signupRequired(let continuation, _) = try await store.connect(
-                visitor: .anonymous, via: .practice(world.practiceLink.code))
-            else { Issue.record("expected signup"); return }
+            guard
+                case .signupRequired(let continuation, _) = try await store.connect(
+                    visitor: .anonymous, via: .practice(world.practiceLink.code))
+            else {
+                Issue.record("expected signup")
+                return
+            }
             #expect(store.verifiedContinuation(continuation)?.code == world.practiceLink.code)
             #expect(store.verifiedContinuation(Self.altered(continuation)) == nil)
             let later = Date().addingTimeInterval(SignupContinuation.lifetime + 60)
@@ -24,9 +28,13 @@ struct SignedValuesTests {
     func prompt() async throws {
         try await withStore(.sqlite) { store, _ in
             let world = try await ConnectWorld.make(store)
-            guard case .confirmClinicConnection(let prompt, let token) = try await store.connect(
-                visitor: .member(world.clinicMember), via: .practice(world.practiceLink.code))
-            else { Issue.record("expected a prompt"); return }
+            guard
+                case .confirmClinicConnection(let prompt, let token) = try await store.connect(
+                    visitor: .member(world.clinicMember), via: .practice(world.practiceLink.code))
+            else {
+                Issue.record("expected a prompt")
+                return
+            }
             #expect(store.verifiedPrompt(token, for: world.clinicMember.id) == prompt)
             #expect(store.verifiedPrompt(token, for: world.practiceMember.id) == nil)
             #expect(store.verifiedPrompt(Self.altered(token), for: world.clinicMember.id) == nil)

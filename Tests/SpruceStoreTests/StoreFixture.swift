@@ -1,8 +1,8 @@
 import Foundation
 import PostgresKit
-import Synchronization
 import SpruceCore
 import SpruceStore
+import Synchronization
 import Testing
 
 /// The engines the store suites run on: SQLite always, PostgreSQL when `make test` started a server for the run
@@ -48,19 +48,22 @@ struct ScratchDatabase: Sendable {
     static func make(_ engine: TestEngine) async throws -> ScratchDatabase {
         switch engine {
         case .sqlite:
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sprucelink-store-\(UUID().uuidString)")
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "sprucelink-store-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let file = folder.appendingPathComponent("test.sqlite").path
             return ScratchDatabase(location: .sqlite(path: file), folder: folder, schema: nil)
         case .postgres:
             guard let url = TestEngine.postgresURL else {
-                throw ScratchError(description: "SPRUCELINK_TEST_POSTGRES_URL is not set: run the suites with make test")
+                throw ScratchError(
+                    description: "SPRUCELINK_TEST_POSTGRES_URL is not set: run the suites with make test")
             }
             let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
             try await PostgresAdmin.execute("CREATE SCHEMA \(schema)", on: url)
             let separator = url.contains("?") ? "&" : "?"
-            return ScratchDatabase(location: .postgres(url: url + separator + "schema=\(schema)&pool_size=4&pool_timeout=120"),
-                                   folder: nil, schema: schema)
+            return ScratchDatabase(
+                location: .postgres(url: url + separator + "schema=\(schema)&pool_size=4&pool_timeout=120"),
+                folder: nil, schema: schema)
         }
     }
 
@@ -162,7 +165,9 @@ final class SmallSpaceCodeSource: LinkCodeSource {
     func numericCode(length: Int) -> LinkCode {
         drawn.add(1, ordering: .relaxed)
         let digits = String(first + Int.random(in: 0..<space))
-        guard digits.count == length, let code = try? LinkCode(digits) else { return LinkCode.randomNumeric(length: length) }
+        guard digits.count == length, let code = try? LinkCode(digits) else {
+            return LinkCode.randomNumeric(length: length)
+        }
         return code
     }
 

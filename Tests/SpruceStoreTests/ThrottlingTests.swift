@@ -24,14 +24,17 @@ struct ThrottlingTests {
     ) async throws {
         try await withStore(engine, settings: testSettings(throttles: throttles)) { store, _ in
             let (patient, _) = try await store.signUpPatient(
-                AccountDetails(name: "Ada", email: "Ada@Example.com", phone: "(217) 555-0100", password: "patient password"))
+                AccountDetails(
+                    name: "Ada", email: "Ada@Example.com", phone: "(217) 555-0100", password: "patient password"))
             try await body(store, patient)
         }
     }
 
     enum Outcome: Equatable { case wrong, limited, passed }
 
-    static func attempt(_ store: SpruceStore, _ login: String, _ password: String, client: String, at now: Date = Date())
+    static func attempt(
+        _ store: SpruceStore, _ login: String, _ password: String, client: String, at now: Date = Date()
+    )
         async throws -> Outcome
     {
         do {
@@ -48,13 +51,16 @@ struct ThrottlingTests {
         #expect(actual == expected, sourceLocation: sourceLocation)
     }
 
-    @Test("100 concurrent wrong logins for one account from one client: exactly the budget reaches the password check",
-          arguments: TestEngine.all)
+    @Test(
+        "100 concurrent wrong logins for one account from one client: exactly the budget reaches the password check",
+        arguments: TestEngine.all)
     func concurrentFailures(engine: TestEngine) async throws {
         try await withPatient(engine) { store, _ in
             let outcomes = try await withThrowingTaskGroup(of: Outcome.self) { group in
                 for _ in 0..<100 {
-                    group.addTask { try await Self.attempt(store, "ada@example.com", "wrong password", client: "10.0.0.1") }
+                    group.addTask {
+                        try await Self.attempt(store, "ada@example.com", "wrong password", client: "10.0.0.1")
+                    }
                 }
                 return try await group.reduce(into: [Outcome]()) { $0.append($1) }
             }
@@ -75,7 +81,8 @@ struct ThrottlingTests {
             for _ in 0..<10 { outcomes.append(try await Self.attempt(store, "ada@example.com", "guess", client: "A")) }
             #expect(outcomes == Array(repeating: .wrong, count: 5) + Array(repeating: .limited, count: 5))
             // The right password from A is refused too while A is over its budget: A's guesses stop at 5.
-            Self.expect(.limited, from: try await Self.attempt(store, "ada@example.com", "patient password", client: "A"))
+            Self.expect(
+                .limited, from: try await Self.attempt(store, "ada@example.com", "patient password", client: "A"))
             let visitor = try await store.logIn("ADA@example.com", password: "patient password", client: "B")
             #expect(visitor == .patient(patient))
         }
@@ -89,11 +96,14 @@ struct ThrottlingTests {
                 Self.expect(.wrong, from: try await Self.attempt(store, spelling, "guess", client: "A"))
             }
             Self.expect(.limited, from: try await Self.attempt(store, "+1 (217) 555-0100", "guess", client: "A"))
-            Self.expect(.passed, from: try await Self.attempt(store, "+1 217-555-0100", "patient password", client: "B"))
+            Self.expect(
+                .passed, from: try await Self.attempt(store, "+1 217-555-0100", "patient password", client: "B"))
             for spelling in ["Ada@Example.com", "ADA@EXAMPLE.COM", " ada@example.com "] {
                 Self.expect(.wrong, from: try await Self.attempt(store, spelling, "guess", client: "C"))
             }
-            #expect(try await store.logIn("+1 217 555 0100", password: "patient password", client: "C") == .patient(patient))
+            #expect(
+                try await store.logIn("+1 217 555 0100", password: "patient password", client: "C") == .patient(patient)
+            )
         }
     }
 
@@ -108,12 +118,18 @@ struct ThrottlingTests {
         }
     }
 
-    @Test("a success gives its count back and clears the account's failures from that client", arguments: TestEngine.all)
+    @Test(
+        "a success gives its count back and clears the account's failures from that client", arguments: TestEngine.all)
     func successClears(engine: TestEngine) async throws {
         try await withPatient(engine) { store, _ in
-            for _ in 0..<4 { Self.expect(.wrong, from: try await Self.attempt(store, "ada@example.com", "guess", client: "A")) }
-            Self.expect(.passed, from: try await Self.attempt(store, "ada@example.com", "patient password", client: "A"))
-            for _ in 0..<5 { Self.expect(.wrong, from: try await Self.attempt(store, "ada@example.com", "guess", client: "A")) }
+            for _ in 0..<4 {
+                Self.expect(.wrong, from: try await Self.attempt(store, "ada@example.com", "guess", client: "A"))
+            }
+            Self.expect(
+                .passed, from: try await Self.attempt(store, "ada@example.com", "patient password", client: "A"))
+            for _ in 0..<5 {
+                Self.expect(.wrong, from: try await Self.attempt(store, "ada@example.com", "guess", client: "A"))
+            }
             Self.expect(.limited, from: try await Self.attempt(store, "ada@example.com", "guess", client: "A"))
         }
     }
@@ -127,27 +143,36 @@ struct ThrottlingTests {
             let start = Date()
             // Four clients, one guess each: within the budget.
             for client in 1...4 {
-                Self.expect(.wrong, from: try await Self.attempt(store, "ada@example.com", "guess", client: "bot\(client)", at: start))
+                Self.expect(
+                    .wrong,
+                    from: try await Self.attempt(store, "ada@example.com", "guess", client: "bot\(client)", at: start))
             }
             // The fifth guess passes and makes the next wait 10 s (1² × 10), the sixth 40 s, then 90 s, 120 s.
-            Self.expect(.wrong, from: try await Self.attempt(store, "ada@example.com", "guess", client: "bot5", at: start))
+            Self.expect(
+                .wrong, from: try await Self.attempt(store, "ada@example.com", "guess", client: "bot5", at: start))
             do {
-                _ = try await store.logIn("ada@example.com", password: "guess", client: "bot6", at: start.addingTimeInterval(5))
+                _ = try await store.logIn(
+                    "ada@example.com", password: "guess", client: "bot6", at: start.addingTimeInterval(5))
                 Issue.record("a guess inside the delay passed")
             } catch let error as TooManyAttempts {
                 #expect(error.retryAfter == 5)
-                #expect(error.description == "too many failed logins for this account: wait 5 seconds before trying again")
+                #expect(
+                    error.description == "too many failed logins for this account: wait 5 seconds before trying again")
             }
             var now = start.addingTimeInterval(10)
             for wait in [40.0, 90, 120, 120] {
-                Self.expect(.wrong, from: try await Self.attempt(store, "ada@example.com", "guess", client: "bot7", at: now))
-                Self.expect(.limited, from: try await Self.attempt(
-                    store, "ada@example.com", "guess", client: "bot8", at: now.addingTimeInterval(wait - 1)))
+                Self.expect(
+                    .wrong, from: try await Self.attempt(store, "ada@example.com", "guess", client: "bot7", at: now))
+                Self.expect(
+                    .limited,
+                    from: try await Self.attempt(
+                        store, "ada@example.com", "guess", client: "bot8", at: now.addingTimeInterval(wait - 1)))
                 now = now.addingTimeInterval(wait)
             }
             // The owner is never locked out: once the delay has passed, the right password works.
-            #expect(try await store.logIn("ada@example.com", password: "patient password", client: "home", at: now)
-                == .patient(patient))
+            #expect(
+                try await store.logIn("ada@example.com", password: "patient password", client: "home", at: now)
+                    == .patient(patient))
         }
     }
 
@@ -182,7 +207,8 @@ struct ThrottlingTests {
         throttles.signupsPerClient = RatePolicy(limit: 2, window: 900)
         try await withStore(engine, settings: testSettings(throttles: throttles)) { store, _ in
             await #expect(throws: AccountError.self) {
-                _ = try await store.signUpPatient(AccountDetails(name: "X", email: "bad", password: "long enough"), client: "A")
+                _ = try await store.signUpPatient(
+                    AccountDetails(name: "X", email: "bad", password: "long enough"), client: "A")
             }
             _ = try await store.signUpPatient(
                 AccountDetails(name: "Y", email: "y@example.com", password: "long enough"), client: "A")

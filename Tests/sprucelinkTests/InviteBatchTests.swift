@@ -9,12 +9,16 @@ struct InviteBatchTests {
     static let expectedEmails = 148
     static let expectedTexts = 87
 
-    func batch(_ database: String, _ code: String, _ outbox: URL, _ extra: [String] = [], environment: [String: String] = [:])
+    func batch(
+        _ database: String, _ code: String, _ outbox: URL, _ extra: [String] = [], environment: [String: String] = [:]
+    )
         throws -> QRCLI.Result
     {
         try QRCLI.sprucelink(
-            ["invite", "batch", "--database", database, "--link", code, "--csv", Self.fixture, "--via", "both",
-             "--outbox", outbox.path] + extra, environment: environment)
+            [
+                "invite", "batch", "--database", database, "--link", code, "--csv", Self.fixture, "--via", "both",
+                "--outbox", outbox.path,
+            ] + extra, environment: environment)
     }
 
     @Test("exact counts, row errors with row numbers, a CSV report, each valid recipient once")
@@ -45,14 +49,17 @@ struct InviteBatchTests {
         }
     }
 
-    @Test("killed mid-batch (SIGKILL between delivery and bookkeeping), a re-run delivers each recipient exactly once",
+    @Test(
+        "killed mid-batch (SIGKILL between delivery and bookkeeping), a re-run delivers each recipient exactly once",
         arguments: [1, 57, 150])
     func crashAndResume(after deliveries: Int) throws {
         try QRCLI.withTemporaryDirectory { directory in
             let (database, code) = try InviteCLI.setUp(in: directory)
             let outbox = directory.appendingPathComponent("outbox")
-            let crashed = try batch(database, code, outbox, environment: ["SPRUCELINK_TEST_CRASH_AFTER": String(deliveries)])
-            #expect(crashed.status == 9 || crashed.status == 128 + 9 || crashed.status == -9, "status \(crashed.status)")
+            let crashed = try batch(
+                database, code, outbox, environment: ["SPRUCELINK_TEST_CRASH_AFTER": String(deliveries)])
+            #expect(
+                crashed.status == 9 || crashed.status == 128 + 9 || crashed.status == -9, "status \(crashed.status)")
             let delivered = try InviteCLI.emails(in: outbox).count + (try InviteCLI.texts(in: outbox).count)
             #expect(delivered == deliveries)
             let resumed = try batch(database, code, outbox)
@@ -63,7 +70,8 @@ struct InviteBatchTests {
         }
     }
 
-    @Test("chunked: killed in a later chunk, finished chunks stay marked, a re-run delivers each recipient once",
+    @Test(
+        "chunked: killed in a later chunk, finished chunks stay marked, a re-run delivers each recipient once",
         arguments: [57, 120])
     func crashAndResumeChunked(after deliveries: Int) throws {
         try QRCLI.withTemporaryDirectory { directory in
@@ -72,14 +80,16 @@ struct InviteBatchTests {
             let crashed = try batch(
                 database, code, outbox, ["--chunk-size", "25"],
                 environment: ["SPRUCELINK_TEST_CRASH_AFTER": String(deliveries)])
-            #expect(crashed.status == 9 || crashed.status == 128 + 9 || crashed.status == -9, "status \(crashed.status)")
+            #expect(
+                crashed.status == 9 || crashed.status == 128 + 9 || crashed.status == -9, "status \(crashed.status)")
             let delivered = try InviteCLI.emails(in: outbox).count + (try InviteCLI.texts(in: outbox).count)
             #expect(delivered == deliveries)
             let resumed = try batch(database, code, outbox, ["--chunk-size", "40"])
             #expect(resumed.status == 2, "\(resumed.stderr)")
             // The chunks finished before the kill were marked: their recipients are skipped, not sent again.
             let counts = resumed.stdoutText.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
-            #expect(counts.count == 3 && counts[0] + counts[1] == 188 && counts[1] > 3 && counts[2] == 12,
+            #expect(
+                counts.count == 3 && counts[0] + counts[1] == 188 && counts[1] > 3 && counts[2] == 12,
                 "\(resumed.stdoutText)")
             try checkExactlyOnce(outbox)
             #expect(try QRCLI.files(in: outbox.appendingPathComponent("tmp")).isEmpty)
@@ -94,16 +104,16 @@ struct InviteBatchTests {
             try FileManager.default.createDirectory(at: spoolDir, withIntermediateDirectories: true)
             let script = directory.appendingPathComponent("fake-sendmail").path
             try """
-                #!/bin/sh
-                # A stand-in MTA: records argv and stdin; refuses any message for patient7@example.com.
-                msg=$(mktemp "\(spoolDir.path)/msg.XXXXXX")
-                cat > "$msg"
-                echo "$@" > "$msg.args"
-                if grep -q '^To:.*patient7@example.com' "$msg"; then
-                    echo "550 mailbox unavailable" >&2; rm -f "$msg" "$msg.args"; exit 75
-                fi
-                exit 0
-                """.write(toFile: script, atomically: true, encoding: .utf8)
+            #!/bin/sh
+            # A stand-in MTA: records argv and stdin; refuses any message for patient7@example.com.
+            msg=$(mktemp "\(spoolDir.path)/msg.XXXXXX")
+            cat > "$msg"
+            echo "$@" > "$msg.args"
+            if grep -q '^To:.*patient7@example.com' "$msg"; then
+                echo "550 mailbox unavailable" >&2; rm -f "$msg" "$msg.args"; exit 75
+            fi
+            exit 0
+            """.write(toFile: script, atomically: true, encoding: .utf8)
             chmod(script, 0o755)
             let csv = directory.appendingPathComponent("few.csv").path
             try "name,email,phone\nA,patient5@example.com,\nB,patient7@example.com,\nC,patient9@example.com,\n"

@@ -4,7 +4,9 @@ import Testing
 /// Helpers for the `sprucelink invite` tests: a database with one practice, and parsed outbox contents.
 enum InviteCLI {
     /// Creates an organization named `practice` in `directory/db.sqlite` and returns its primary link code.
-    static func setUp(in directory: URL, practice: String = "Oak Street Pediatrics") throws -> (database: String, code: String) {
+    static func setUp(in directory: URL, practice: String = "Oak Street Pediatrics") throws -> (
+        database: String, code: String
+    ) {
         let database = directory.appendingPathComponent("db.sqlite").path
         let created = try QRCLI.sprucelink(["org", "create", "--database", database, "--name", practice, "--json"])
         #expect(created.status == 0, "\(created.stderr)")
@@ -43,8 +45,10 @@ enum InviteCLI {
     static func recipients(in outbox: URL) throws -> [String] {
         try emails(in: outbox).map { path in
             let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
-            guard let range = text.range(of: #"<[^<>@\s]+@[^<>\s]+>"#, options: .regularExpression,
-                range: text.range(of: "\nTo:").map { $0.lowerBound..<text.endIndex })
+            guard
+                let range = text.range(
+                    of: #"<[^<>@\s]+@[^<>\s]+>"#, options: .regularExpression,
+                    range: text.range(of: "\nTo:").map { $0.lowerBound..<text.endIndex })
             else { return "" }
             return String(text[range].dropFirst().dropLast())
         }

@@ -71,9 +71,11 @@ struct InviteSendTests {
             #expect(plain.status == 0, "\(plain.stderr)")
             #expect(plain.stderr.isEmpty)
             let (database2, code2) = try InviteCLI.setUp(
-                in: directory.appendingPathComponent("x", isDirectory: true).creatingDirectory(), practice: "Клиника Солнышко")
+                in: directory.appendingPathComponent("x", isDirectory: true).creatingDirectory(),
+                practice: "Клиника Солнышко")
             let wide = try QRCLI.sprucelink([
-                "invite", "send", "--database", database2, "--link", code2, "--phone", "+44 7400 123456", "--via", "text",
+                "invite", "send", "--database", database2, "--link", code2, "--phone", "+44 7400 123456", "--via",
+                "text",
                 "--outbox", outbox,
             ])
             #expect(wide.status == 0, "\(wide.stderr)")
@@ -110,7 +112,9 @@ struct InviteSendTests {
     func usageErrors(arguments: [String], message: String) throws {
         try QRCLI.withTemporaryDirectory { directory in
             let (database, code) = try InviteCLI.setUp(in: directory)
-            var all = ["invite", "send", "--database", database, "--outbox", directory.appendingPathComponent("o").path]
+            var all = [
+                "invite", "send", "--database", database, "--outbox", directory.appendingPathComponent("o").path,
+            ]
             if !arguments.contains("--link") { all += ["--link", code] }
             let result = try QRCLI.sprucelink(all + arguments)
             #expect(result.status == 64)
@@ -139,7 +143,8 @@ struct InviteSendTests {
             let outbox = directory.appendingPathComponent("outbox")
             let base = ["--database", database]
             func send(_ email: String, _ extra: [String] = []) throws -> QRCLI.Result {
-                try QRCLI.sprucelink(["invite", "send"] + base + ["--link", code, "--email", email, "--outbox", outbox.path] + extra)
+                try QRCLI.sprucelink(
+                    ["invite", "send"] + base + ["--link", code, "--email", email, "--outbox", outbox.path] + extra)
             }
             #expect(try send("a@example.com").status == 0)
             let again = try send("A@Example.com")
@@ -158,15 +163,22 @@ struct InviteSendTests {
             #expect(revoke.status == 0, "\(revoke.stderr)")
             #expect(try send("c@example.com").status == 0)
 
-            let list = try QRCLI.sprucelink(["invite", "list"] + base + ["--org", "1", "--status", "revoked", "--json"])
+            let list = try QRCLI.sprucelink(
+                ["invite", "list"] + base + ["--org", "1", "--status", "revoked", "--json"])
             let revoked = (try JSONSerialization.jsonObject(with: list.stdout) as? [[String: Any]]) ?? []
-            #expect(revoked.compactMap { $0["email"] as? String }.sorted() == ["a@example.com", "a@example.com", "b@example.com"])
+            #expect(
+                revoked.compactMap { $0["email"] as? String }.sorted() == [
+                    "a@example.com", "a@example.com", "b@example.com",
+                ])
 
-            let early = try QRCLI.sprucelink(["invite", "remind"] + base + ["--older-than", "3d", "--outbox", outbox.path])
+            let early = try QRCLI.sprucelink(
+                ["invite", "remind"] + base + ["--older-than", "3d", "--outbox", outbox.path])
             #expect(early.stdoutText == "reminded 0, skipped 0, failed 0\n")
-            let due = try QRCLI.sprucelink(["invite", "remind"] + base + ["--older-than", "0m", "--outbox", outbox.path])
+            let due = try QRCLI.sprucelink(
+                ["invite", "remind"] + base + ["--older-than", "0m", "--outbox", outbox.path])
             #expect(due.stdoutText == "reminded 1, skipped 0, failed 0\n", "\(due.stderr)")
-            let once = try QRCLI.sprucelink(["invite", "remind"] + base + ["--older-than", "0m", "--outbox", outbox.path])
+            let once = try QRCLI.sprucelink(
+                ["invite", "remind"] + base + ["--older-than", "0m", "--outbox", outbox.path])
             #expect(once.stdoutText == "reminded 0, skipped 0, failed 0\n")
             #expect(try InviteCLI.recipients(in: outbox).filter { $0 == "c@example.com" }.count == 2)
             let bad = try QRCLI.sprucelink(["invite", "remind"] + base + ["--older-than", "3 days"])

@@ -17,7 +17,8 @@ struct LinkCLITests {
     /// A database seeded once per test run; every test works on its own copy, so tests stay independent
     /// without paying for six scrypt hashes each.
     static let template: Result<URL, any Error> = Result {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sprucelink-seed-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "sprucelink-seed-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let seeded = Seeded(folder: folder)
         let fixtures = QRCLI.packageRoot.appendingPathComponent("Fixtures/clinics.json").path
@@ -41,8 +42,12 @@ struct LinkCLITests {
     @Test("seed is idempotent; resolve prints the profile for any accepted spelling")
     func seedAndResolve() throws {
         try Self.withSeeded { seeded in
-            let again = try seeded.run(["seed", "--fixtures", QRCLI.packageRoot.appendingPathComponent("Fixtures/clinics.json").path])
-            #expect(again.stdoutText.contains("Seeded 0 organizations, 0 links and 0 staff members (5 organizations already present)"))
+            let again = try seeded.run([
+                "seed", "--fixtures", QRCLI.packageRoot.appendingPathComponent("Fixtures/clinics.json").path,
+            ])
+            #expect(
+                again.stdoutText.contains(
+                    "Seeded 0 organizations, 0 links and 0 staff members (5 organizations already present)"))
             let resolved = try seeded.run(["resolve", "HTTPS://WWW.Spruce.Care/4827163/?utm_source=flyer"])
             #expect(resolved.status == 0)
             #expect(resolved.stdoutText.hasPrefix("Oak Street Pediatrics  [OS]"))
@@ -52,10 +57,11 @@ struct LinkCLITests {
             #expect(object?["outcome"] as? String == "found")
             #expect((object?["attribution"] as? [String: Any])?["fragment"] as? String == "qr")
             let profile = object?["profile"] as? [String: Any]
-            #expect(Set(profile?.keys.map { $0 } ?? []) == [
-                "acceptsNewPatients", "address", "displayName", "hours", "kind", "monogram", "phone", "specialty",
-                "summary", "website",
-            ])
+            #expect(
+                Set(profile?.keys.map { $0 } ?? []) == [
+                    "acceptsNewPatients", "address", "displayName", "hours", "kind", "monogram", "phone", "specialty",
+                    "summary", "website",
+                ])
         }
     }
 
@@ -95,7 +101,9 @@ struct LinkCLITests {
             #expect(try seeded.run(["org", "list"]).stdoutText.split(separator: "\n").count == 6)
             let vanity = try seeded.run(["link", "mint", "--org", "6", "--vanity"])
             #expect(vanity.stdoutText == "elan-pediatrie\n")
-            let minted = try seeded.run(["link", "mint", "--org", "6", "--count", "25", "--tag", "Referral", "--label", "Fax"])
+            let minted = try seeded.run([
+                "link", "mint", "--org", "6", "--count", "25", "--tag", "Referral", "--label", "Fax",
+            ])
             let codes = minted.stdoutText.split(separator: "\n")
             #expect(codes.count == 25 && Set(codes).count == 25)
             #expect(codes.allSatisfy { $0.count == 8 && $0.allSatisfy(\.isNumber) && $0.first != "0" })
@@ -104,9 +112,10 @@ struct LinkCLITests {
             #expect(links?.count == 27)
             #expect(links?.first?["primary"] as? Bool == true)
             // The API's Link shape, QR colors included.
-            #expect(Set(links?.first?.keys.map { $0 } ?? []) == [
-                "code", "url", "label", "tags", "status", "primary", "createdAt", "qrColors",
-            ])
+            #expect(
+                Set(links?.first?.keys.map { $0 } ?? []) == [
+                    "code", "url", "label", "tags", "status", "primary", "createdAt", "qrColors",
+                ])
             #expect((links?.first?["qrColors"] as? [String: String])?["foreground"] == "#000000")
             let colored = try seeded.run(["link", "colors", "ELAN-PEDIATRIE", "--foreground", "1A4D2E"])
             #expect(colored.status == 0)
@@ -122,7 +131,10 @@ struct LinkCLITests {
     /// Bad inputs: (arguments, exit status, stderr fragment). Nothing may be written by any of them.
     static let badInputCases: [([String], Int32, String)] = [
         (["org", "create", "--name", ""], 64, "--name: name is empty"),
-        (["org", "create", "--name", "X", "--website", "oak.example"], 64, "--website: website must start with https://"),
+        (
+            ["org", "create", "--name", "X", "--website", "oak.example"], 64,
+            "--website: website must start with https://"
+        ),
         (["org", "create", "--name", String(repeating: "n", count: 121)], 64, "--name: name is longer than 120"),
         (["org", "create", "--name", "X", "--kind", "hospital"], 64, "--kind"),
         (["org", "show", "99"], 1, "no organization with id 99"),
@@ -132,12 +144,17 @@ struct LinkCLITests {
         (["link", "mint", "--org", "1", "--tag", "bad tag"], 64, "--tag: tag may hold only a-z, 0-9, - and _"),
         (["link", "mint", "--org", "1", "--vanity", "api"], 64, "vanity code: code is a reserved word"),
         (["link", "mint", "--org", "1", "--vanity", "oak-street-pediatrics"], 1, "that code is already taken"),
-        (["link", "mint", "--org", "1", "--vanity", "--count", "2"], 64, "--count: a vanity code is minted one at a time"),
+        (
+            ["link", "mint", "--org", "1", "--vanity", "--count", "2"], 64,
+            "--count: a vanity code is minted one at a time"
+        ),
         (["link", "mint", "--org", "1", "slug"], 64, "a code argument needs --vanity"),
         (["link", "disable", "ab"], 64, "code: vanity code is shorter than 3 characters"),
         (["link", "disable", "1234567"], 1, "no link with that code"),
-        (["link", "colors", "4827163", "--foreground", "#ffffff", "--background", "#000000"], 64,
-         "--foreground: must be darker than the background"),
+        (
+            ["link", "colors", "4827163", "--foreground", "#ffffff", "--background", "#000000"], 64,
+            "--foreground: must be darker than the background"
+        ),
         (["link", "colors", "4827163", "--foreground", "red"], 64, "--foreground: must be a color written #rrggbb"),
         (["link", "colors", "4827163", "--foreground", "#888888"], 64, "--foreground: has a contrast of 3.5:1"),
         (["link", "colors", "1234567", "--foreground", "#1a4d2e"], 1, "no link with that code"),
@@ -145,11 +162,19 @@ struct LinkCLITests {
         (["connect", "--as", "member:nobody@example.com", "4827163"], 64, "--as: no member nobody@example.com"),
         (["connect", "--as", "anonymous", "https://evil.example/1"], 64, "link: foreign host"),
         (["inbox", "--as", "anonymous"], 64, "--as: an inbox belongs to a member or a patient"),
-        (["inbox", "--as", "member:maya.chen@oakstreetpeds.example", "--limit", "0"], 64, "--limit must be between 1 and 100"),
-        (["message", "--as", "member:maya.chen@oakstreetpeds.example", "--conversation", "1", " "], 1, "message is empty"),
+        (
+            ["inbox", "--as", "member:maya.chen@oakstreetpeds.example", "--limit", "0"], 64,
+            "--limit must be between 1 and 100"
+        ),
+        (
+            ["message", "--as", "member:maya.chen@oakstreetpeds.example", "--conversation", "1", " "], 1,
+            "message is empty"
+        ),
         (["signup", "--name", "X", "--email", "not-an-email"], 64, "email \"not-an-email\" has no @"),
-        (["member", "add", "--org", "1", "--name", "X", "--email", "maya.chen@oakstreetpeds.example"], 1,
-         "an account with this email already exists"),
+        (
+            ["member", "add", "--org", "1", "--name", "X", "--email", "maya.chen@oakstreetpeds.example"], 1,
+            "an account with this email already exists"
+        ),
     ]
 
     @Test("bad inputs exit non-zero with one line naming the rule, and change nothing", arguments: badInputCases)
@@ -159,7 +184,8 @@ struct LinkCLITests {
             let result = try seeded.run(arguments)
             #expect(result.status == status, "\(arguments): \(result.stderr)")
             #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
-            #expect(result.stderrLines.count == 1 || status == 64 && result.stderr.contains("Usage:"), "\(result.stderr)")
+            #expect(
+                result.stderrLines.count == 1 || status == 64 && result.stderr.contains("Usage:"), "\(result.stderr)")
             #expect(try seeded.run(["org", "show", "1", "--json"]).stdout == before)
             #expect(try seeded.run(["org", "list"]).stdoutText.split(separator: "\n").count == 5)
         }
@@ -172,12 +198,15 @@ struct LinkCLITests {
             let oak = "member:maya.chen@oakstreetpeds.example"
             let prompt = try seeded.run(["connect", "--as", lumen, "https://spruce.care/4827163"])
             #expect(prompt.stdoutText.hasPrefix("Connect with Oak Street Pediatrics?"))
-            #expect(try seeded.run(["connect", "--as", lumen, "4827163", "--decline"]).stdoutText
-                == "Not now: nothing was created.\n")
-            #expect(try seeded.run(["connect", "--as", lumen, "4827163", "--confirm"]).stdoutText
-                == "Clinics connected: new clinic conversation 1.\n")
-            #expect(try seeded.run(["connect", "--as", lumen, "4827163", "--confirm"]).stdoutText
-                == "Clinics already connected: conversation 1.\n")
+            #expect(
+                try seeded.run(["connect", "--as", lumen, "4827163", "--decline"]).stdoutText
+                    == "Not now: nothing was created.\n")
+            #expect(
+                try seeded.run(["connect", "--as", lumen, "4827163", "--confirm"]).stdoutText
+                    == "Clinics connected: new clinic conversation 1.\n")
+            #expect(
+                try seeded.run(["connect", "--as", lumen, "4827163", "--confirm"]).stdoutText
+                    == "Clinics already connected: conversation 1.\n")
             let signup = try seeded.run([
                 "signup", "--link", "HTTPS://WWW.Spruce.Care/5093318/?utm_source=flyer", "--name", "Ana Souza",
                 "--email", "ana@example.com",
@@ -187,20 +216,26 @@ struct LinkCLITests {
             #expect(inbox.contains("#2 👤 Ana Souza  [campaign-fall-2026, flu-shot]"))
             #expect(inbox.contains("#1 💼 Lumen Dermatology"))
             #expect(inbox.contains("Lumen Dermatology connected with your clinic on Spruce"))
-            let quiet = try seeded.run(["inbox", "--as", "member:front.desk@oakstreetpeds.example", "--alerts"]).stdoutText
+            let quiet = try seeded.run(["inbox", "--as", "member:front.desk@oakstreetpeds.example", "--alerts"])
+                .stdoutText
             #expect(quiet.hasSuffix("Alerts\n"))
-            #expect(try seeded.run(["inbox", "--as", lumen, "--clinics"]).stdoutText.contains("#1 💼 Oak Street Pediatrics"))
-            #expect(try seeded.run(["group", "--as", oak, "--clinic", "3", "--patient", "ana@example.com"]).stdoutText
-                == "Started group conversation 3\n")
-            #expect(try seeded.run(["message", "--as", "patient:ana@example.com", "--conversation", "2", "Hi!"]).status == 0)
+            #expect(
+                try seeded.run(["inbox", "--as", lumen, "--clinics"]).stdoutText.contains("#1 💼 Oak Street Pediatrics"))
+            #expect(
+                try seeded.run(["group", "--as", oak, "--clinic", "3", "--patient", "ana@example.com"]).stdoutText
+                    == "Started group conversation 3\n")
+            #expect(
+                try seeded.run(["message", "--as", "patient:ana@example.com", "--conversation", "2", "Hi!"]).status == 0
+            )
             let forbidden = try seeded.run(["message", "--as", lumen, "--conversation", "2", "peek"])
             #expect(forbidden.status == 1)
             #expect(forbidden.stderr.contains("no such conversation"))
             let patientView = try seeded.run(["inbox", "--as", "patient:ana@example.com"]).stdoutText
             #expect(patientView.contains("#2 👤 Oak Street Pediatrics  [campaign-fall-2026, flu-shot]  — Hi!"))
             #expect(patientView.contains("#3 👥 Lumen Dermatology · Oak Street Pediatrics"))
-            #expect(try seeded.run(["connect", "--as", oak, "oak-street-pediatrics"]).stdoutText
-                == "This is your own practice link: nothing was created.\n")
+            #expect(
+                try seeded.run(["connect", "--as", oak, "oak-street-pediatrics"]).stdoutText
+                    == "This is your own practice link: nothing was created.\n")
         }
     }
 }
@@ -234,8 +269,12 @@ struct TransferCLITests {
                 targets.append(url)
             }
             for target in targets {
-                let imported = try QRCLI.run("/bin/sh", ["-c", "\"$0\" import --database \"$1\" < \"$2\"",
-                                                         try QRCLI.binary(), target, dumpFile.path])
+                let imported = try QRCLI.run(
+                    "/bin/sh",
+                    [
+                        "-c", "\"$0\" import --database \"$1\" < \"$2\"",
+                        try QRCLI.binary(), target, dumpFile.path,
+                    ])
                 #expect(imported.status == 0, "\(imported.stderr)")
                 #expect(imported.stdoutText.hasSuffix("count check passed\n"))
                 for code in ["4827163", "oak-street-pediatrics", "7718204"] {
@@ -244,10 +283,17 @@ struct TransferCLITests {
                     #expect(original.stdout == copy.stdout)
                     #expect(original.status == copy.status)
                 }
-                let again = try QRCLI.run("/bin/sh", ["-c", "\"$0\" import --database \"$1\" < \"$2\"",
-                                                      try QRCLI.binary(), target, dumpFile.path])
+                let again = try QRCLI.run(
+                    "/bin/sh",
+                    [
+                        "-c", "\"$0\" import --database \"$1\" < \"$2\"",
+                        try QRCLI.binary(), target, dumpFile.path,
+                    ])
                 #expect(again.status == 64)
-                #expect(again.stderr == "Error: the target database is not empty (organizations has rows); use --merge to add to it\n")
+                #expect(
+                    again.stderr
+                        == "Error: the target database is not empty (organizations has rows); use --merge to add to it\n"
+                )
             }
         }
     }

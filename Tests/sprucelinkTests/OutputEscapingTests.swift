@@ -12,7 +12,10 @@ struct OutputEscapingTests {
             let hostile = "Evil\u{1B}[2J\u{1B}]0;owned\u{7}\rClinic\u{202E}txt"
             let update = try QRCLI.run(
                 "/usr/bin/env",
-                ["sqlite3", seeded.database, "UPDATE organizations SET display_name = char(\(Self.codes(hostile))) WHERE id = 1"])
+                [
+                    "sqlite3", seeded.database,
+                    "UPDATE organizations SET display_name = char(\(Self.codes(hostile))) WHERE id = 1",
+                ])
             try #require(update.status == 0, "\(update.stderr)")
             let listed = try seeded.run(["org", "list"])
             #expect(listed.status == 0, "\(listed.stderr)")
@@ -31,7 +34,8 @@ struct OutputEscapingTests {
         try QRCLI.withTemporaryDirectory { directory in
             let (database, code) = try InviteCLI.setUp(in: directory)
             let csv = directory.appendingPathComponent("hostile.csv")
-            try Data("""
+            try Data(
+                """
                 name,email,phone
                 "=HYPERLINK(""http://evil.example"",""click"")",a@example.com,
                 +SUM(1;2),b@example.com,
@@ -39,7 +43,8 @@ struct OutputEscapingTests {
                 @cmd,d@example.com,
                 Plain Name,e@example.com,+1 217 555 0100
 
-                """.utf8).write(to: csv)
+                """.utf8
+            ).write(to: csv)
             let report = directory.appendingPathComponent("report.csv").path
             let result = try QRCLI.sprucelink([
                 "invite", "batch", "--database", database, "--link", code, "--csv", csv.path, "--via", "email",
@@ -53,7 +58,9 @@ struct OutputEscapingTests {
             #expect(lines[2].hasPrefix("3,'+SUM(1;2),b@example.com,"))
             #expect(lines[3].hasPrefix("4,'-2+3,c@example.com,"))
             #expect(lines[4].hasPrefix("5,'@cmd,d@example.com,"))
-            #expect(lines[5].hasPrefix("6,Plain Name,e@example.com,'+12175550100,") || lines[5].hasPrefix("6,Plain Name,e@example.com,'+1 217 555 0100,"))
+            #expect(
+                lines[5].hasPrefix("6,Plain Name,e@example.com,'+12175550100,")
+                    || lines[5].hasPrefix("6,Plain Name,e@example.com,'+1 217 555 0100,"))
         }
     }
 }

@@ -16,8 +16,9 @@ struct QRBatchParallelTests {
         }
     }
 
-    @Test("the files are byte for byte those of --jobs 1, and failing lines are reported by number, in order",
-          arguments: [["-t", "png"], ["-t", "svg"], ["-t", "png", "--foreground", "#1a4d2e", "--dpi", "300"]])
+    @Test(
+        "the files are byte for byte those of --jobs 1, and failing lines are reported by number, in order",
+        arguments: [["-t", "png"], ["-t", "svg"], ["-t", "png", "--foreground", "#1a4d2e", "--dpi", "300"]])
     func sameAsSequential(options: [String]) throws {
         try QRCLI.withTemporaryDirectory { directory in
             let input = directory.appendingPathComponent("texts.txt")
@@ -53,8 +54,10 @@ struct QRBatchParallelTests {
         try QRCLI.withTemporaryDirectory { directory in
             let input = directory.appendingPathComponent("texts.txt")
             try Data(Self.texts().joined(separator: "\n").utf8).write(to: input)
-            let command = try [QRCLI.binary(), "qr", "--batch", input.path, "--output-dir", directory.path, "--jobs", "3"]
-                .map { "'" + $0 + "'" }.joined(separator: " ")
+            let command = try [
+                QRCLI.binary(), "qr", "--batch", input.path, "--output-dir", directory.path, "--jobs", "3",
+            ]
+            .map { "'" + $0 + "'" }.joined(separator: " ")
             let result = try QRCLI.run("/usr/bin/env", ["script", "-qec", command, "/dev/null"])
             #expect(result.status == 1)
             let counts = result.stdoutText.matches(of: /\] (\d+)\/698/).compactMap { Int($0.1) }
@@ -65,11 +68,13 @@ struct QRBatchParallelTests {
         }
     }
 
-    @Test("a bad --jobs is one line and exit 64", arguments: [
-        (["--jobs", "0"], "--jobs must be a whole number from 1 to 256, got '0'"),
-        (["--jobs", "many"], "--jobs must be a whole number from 1 to 256, got 'many'"),
-        (["--jobs", "257"], "--jobs must be a whole number from 1 to 256, got '257'"),
-    ])
+    @Test(
+        "a bad --jobs is one line and exit 64",
+        arguments: [
+            (["--jobs", "0"], "--jobs must be a whole number from 1 to 256, got '0'"),
+            (["--jobs", "many"], "--jobs must be a whole number from 1 to 256, got 'many'"),
+            (["--jobs", "257"], "--jobs must be a whole number from 1 to 256, got '257'"),
+        ])
     func badJobs(arguments: [String], message: String) throws {
         try QRCLI.withTemporaryDirectory { directory in
             let input = directory.appendingPathComponent("texts.txt")

@@ -15,17 +15,19 @@ struct ServeCLITests {
     }
 
     /// `--cache-seconds 0` (no links in memory) once stopped the server at start: its directory service returned.
-    @Test("serve answers, logs JSON lines without secrets, and stops cleanly on SIGTERM",
-          arguments: [[], ["--cache-seconds", "0"], ["--cache-seconds", "2.5"]])
+    @Test(
+        "serve answers, logs JSON lines without secrets, and stops cleanly on SIGTERM",
+        arguments: [[], ["--cache-seconds", "0"], ["--cache-seconds", "2.5"]])
     func serveAndStop(extraArguments: [String]) throws {
         try LinkCLITests.withSeeded { seeded in
             let port = try freeLoopbackPort()
             let process = Process()
             process.executableURL = URL(fileURLWithPath: try QRCLI.binary())
-            process.arguments = [
-                "serve", "--database", seeded.database, "--port", String(port), "--public-url", "http://127.0.0.1",
-                "--metrics-port", "0",
-            ] + extraArguments
+            process.arguments =
+                [
+                    "serve", "--database", seeded.database, "--port", String(port), "--public-url", "http://127.0.0.1",
+                    "--metrics-port", "0",
+                ] + extraArguments
             process.currentDirectoryURL = seeded.folder
             var environment = ProcessInfo.processInfo.environment
             environment["SPRUCELINK_SECRET"] = String(repeating: "s", count: 40)
@@ -38,9 +40,11 @@ struct ServeCLITests {
             try process.run()
             defer { if process.isRunning { process.terminate() } }
             #expect(try Self.waitForHealth("http://127.0.0.1:\(port)/healthz"))
-            let page = try QRCLI.run("/usr/bin/env", ["curl", "-s", "http://127.0.0.1:\(port)/i/23456789abcdefghjkmnpqrstu"])
+            let page = try QRCLI.run(
+                "/usr/bin/env", ["curl", "-s", "http://127.0.0.1:\(port)/i/23456789abcdefghjkmnpqrstu"])
             #expect(page.stdoutText.contains("Link not found"))
-            let profile = try QRCLI.run("/usr/bin/env", ["curl", "-s", "http://127.0.0.1:\(port)/api/v1/links/4827163"])
+            let profile = try QRCLI.run(
+                "/usr/bin/env", ["curl", "-s", "http://127.0.0.1:\(port)/api/v1/links/4827163"])
             #expect(profile.stdoutText.contains("\"displayName\":\"Oak Street Pediatrics\""))
             #expect(process.isRunning)
             kill(process.processIdentifier, SIGTERM)
@@ -49,14 +53,19 @@ struct ServeCLITests {
             #expect(process.terminationStatus == 0)
             let lines = String(decoding: try Data(contentsOf: logFile), as: UTF8.self).split(separator: "\n")
             #expect(lines.contains { $0.contains("\"message\":\"stopped\"") })
-            #expect(lines.contains { $0.contains("\"http.route\":\"\\/i\\/{token}\"") && $0.contains("\"http.status\":\"404\"") })
+            #expect(
+                lines.contains {
+                    $0.contains("\"http.route\":\"\\/i\\/{token}\"") && $0.contains("\"http.status\":\"404\"")
+                })
             // The token in the path and the secret never reach the log.
             #expect(!lines.contains { $0.contains("23456789abcdefghjkmnpqrstu") || $0.contains("ssssssssss") })
             #expect(!lines.contains { $0.contains("no $SPRUCELINK_SECRET") })
         }
     }
 
-    @Test("a short secret, a bad port, a bad public URL and a trusted proxy that is no address are usage errors (exit 64)")
+    @Test(
+        "a short secret, a bad port, a bad public URL and a trusted proxy that is no address are usage errors (exit 64)"
+    )
     func badSettings() throws {
         try LinkCLITests.withSeeded { seeded in
             let process = Process()

@@ -138,4 +138,3 @@ public enum AccountError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 }
-

@@ -32,12 +32,15 @@ public struct PasswordHasher: Sendable {
             let parallelism = Int(parts[3]), (2...(1 << 20)).contains(cost), (1...16).contains(blockSize),
             (1...4).contains(parallelism),
             let salt = Data(base64Encoded: String(parts[4])), let expected = Data(base64Encoded: String(parts[5])),
-            let derived = try? Self.derive(password, salt: salt, cost: cost, blockSize: blockSize, parallelism: parallelism)
+            let derived = try? Self.derive(
+                password, salt: salt, cost: cost, blockSize: blockSize, parallelism: parallelism)
         else { return false }
         return constantTimeEqual(derived, expected)
     }
 
-    private static func derive(_ password: String, salt: Data, cost: Int, blockSize: Int, parallelism: Int) throws -> Data {
+    private static func derive(_ password: String, salt: Data, cost: Int, blockSize: Int, parallelism: Int) throws
+        -> Data
+    {
         let key = try KDF.Scrypt.deriveKey(
             from: Data(password.utf8), salt: salt, outputByteCount: 32, rounds: cost, blockSize: blockSize,
             parallelism: parallelism

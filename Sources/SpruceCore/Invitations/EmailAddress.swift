@@ -24,35 +24,50 @@ public struct EmailAddress: Hashable, Sendable, Codable, CustomStringConvertible
         let domain = String(trimmed[trimmed.index(after: at)...]).precomposedStringWithCanonicalMapping.lowercased()
         guard !local.isEmpty else { throw fail("\"\(trimmed)\" has nothing before the @") }
         guard local.utf8.count <= 64 else { throw fail("the part before the @ is longer than 64 characters") }
-        for byte in local.utf8 where !(ASCII.isLowercaseLetter(byte) || ASCII.isDigit(byte) || byte == UInt8(ascii: ".")
+        for byte in local.utf8
+        where
+            !(ASCII.isLowercaseLetter(byte) || ASCII.isDigit(byte) || byte == UInt8(ascii: ".")
             || Self.atextSymbols.contains(byte))
         {
-            throw fail("\"\(trimmed)\" has a character not allowed before the @ (letters, digits and !#$%&'*+/=?^_`{|}~- only)")
+            throw fail(
+                "\"\(trimmed)\" has a character not allowed before the @ (letters, digits and !#$%&'*+/=?^_`{|}~- only)"
+            )
         }
         guard !local.hasPrefix("."), !local.hasSuffix("."), !local.contains("..") else {
             throw fail("\"\(trimmed)\": dots before the @ may not lead, trail or repeat")
         }
         let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
-        guard labels.count >= 2 else { throw fail("\"\(trimmed)\": the domain needs at least two labels, like example.com") }
+        guard labels.count >= 2 else {
+            throw fail("\"\(trimmed)\": the domain needs at least two labels, like example.com")
+        }
         var asciiLabels: [String] = []
         for label in labels {
             guard !label.isEmpty else { throw fail("\"\(trimmed)\": the domain has an empty label") }
             let ascii: String
             if label.utf8.allSatisfy({ $0 < 0x80 }) {
                 ascii = String(label)
-                guard ascii.utf8.allSatisfy({ ASCII.isLowercaseLetter($0) || ASCII.isDigit($0) || $0 == UInt8(ascii: "-") })
+                guard
+                    ascii.utf8.allSatisfy({
+                        ASCII.isLowercaseLetter($0) || ASCII.isDigit($0) || $0 == UInt8(ascii: "-")
+                    })
                 else { throw fail("\"\(trimmed)\": domain labels hold letters, digits and hyphens only") }
             } else {
-                guard label.unicodeScalars.allSatisfy({
-                    $0.properties.isAlphabetic || $0.properties.numericType != nil || $0.properties.generalCategory
-                        == .nonspacingMark || $0.properties.generalCategory == .spacingMark || $0 == "-"
-                }) else { throw fail("\"\(trimmed)\": domain labels hold letters, digits and hyphens only") }
+                guard
+                    label.unicodeScalars.allSatisfy({
+                        $0.properties.isAlphabetic || $0.properties.numericType != nil
+                            || $0.properties.generalCategory
+                                == .nonspacingMark
+                            || $0.properties.generalCategory == .spacingMark || $0 == "-"
+                    })
+                else { throw fail("\"\(trimmed)\": domain labels hold letters, digits and hyphens only") }
                 guard let encoded = Punycode.encode(String(label)) else {
                     throw fail("\"\(trimmed)\": the domain cannot be encoded as IDNA")
                 }
                 ascii = "xn--" + encoded
             }
-            guard ascii.utf8.count <= 63 else { throw fail("\"\(trimmed)\": a domain label is longer than 63 characters") }
+            guard ascii.utf8.count <= 63 else {
+                throw fail("\"\(trimmed)\": a domain label is longer than 63 characters")
+            }
             guard !ascii.hasPrefix("-"), !ascii.hasSuffix("-") else {
                 throw fail("\"\(trimmed)\": domain labels may not start or end with a hyphen")
             }

@@ -49,7 +49,10 @@ public struct InvitationContent: Sendable, Equatable {
     /// RFC 5322 `date-time` in UTC: `Fri, 03 Apr 2026 09:05:00 +0000`.
     static func rfc5322Date(_ date: Date) -> String {
         let parts = utcCalendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .weekday], from: date)
-        func two(_ value: Int?) -> String { let v = value ?? 0; return v < 10 ? "0\(v)" : "\(v)" }
+        func two(_ value: Int?) -> String {
+            let v = value ?? 0
+            return v < 10 ? "0\(v)" : "\(v)"
+        }
         let month = String(monthNames[(parts.month ?? 1) - 1].prefix(3))
         return "\(dayNames[(parts.weekday ?? 1) - 1]), \(two(parts.day)) \(month) \(parts.year ?? 1970) "
             + "\(two(parts.hour)):\(two(parts.minute)):\(two(parts.second)) +0000"

@@ -36,7 +36,8 @@ public struct InviteeList: Sendable {
         let emailColumn = header.firstIndex(of: "email")
         let phoneColumn = header.firstIndex(of: "phone")
         guard emailColumn != nil || phoneColumn != nil else {
-            throw InvitationInputError(field: "csv", rule: "the header needs an email or a phone column (name,email,phone)")
+            throw InvitationInputError(
+                field: "csv", rule: "the header needs an email or a phone column (name,email,phone)")
         }
         func field(_ row: [String], _ column: Int?) -> String {
             guard let column, column < row.count else { return "" }

@@ -29,9 +29,11 @@ enum MIMEEncoding {
             var column = 0
             for (offset, byte) in bytes.enumerated() {
                 let isLast = offset == bytes.count - 1
-                let literal = (byte >= 33 && byte <= 126 && byte != UInt8(ascii: "="))
+                let literal =
+                    (byte >= 33 && byte <= 126 && byte != UInt8(ascii: "="))
                     || ((byte == 0x20 || byte == 0x09) && !isLast)
-                let token = literal
+                let token =
+                    literal
                     ? String(UnicodeScalar(byte)) : "=" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 0xF)])
                 // Keep room for a soft break "=" unless this token ends the line.
                 let limit = isLast ? 76 : 75
@@ -51,7 +53,10 @@ enum MIMEEncoding {
     static func isSevenBitSafe(_ text: String) -> Bool {
         var column = 0
         for byte in text.utf8 {
-            if byte == UInt8(ascii: "\n") { column = 0; continue }
+            if byte == UInt8(ascii: "\n") {
+                column = 0
+                continue
+            }
             guard byte < 0x80, byte >= 0x20 || byte == 0x09 || byte == UInt8(ascii: "\r") else { return false }
             column += 1
             if column > 78 { return false }

@@ -55,7 +55,8 @@ public struct TextMessage: Equatable, Sendable {
     /// A one-line warning when the message takes more than one segment, else `nil`.
     public var warning: String? {
         guard isMultipart else { return nil }
-        return "text message takes \(segmentCount) segments (\(unitCount) \(encoding == .gsm7 ? "GSM-7 septets" : "UCS-2 units"));"
+        return
+            "text message takes \(segmentCount) segments (\(unitCount) \(encoding == .gsm7 ? "GSM-7 septets" : "UCS-2 units"));"
             + " a single segment holds \(encoding.singleSegmentCapacity)"
     }
 

@@ -203,7 +203,9 @@ public struct Alert: Equatable, Sendable {
     public let conversationID: ConversationID?
     public let createdAt: Date
 
-    public init(id: Int64, memberID: MemberID, kind: Kind, text: String, conversationID: ConversationID?, createdAt: Date) {
+    public init(
+        id: Int64, memberID: MemberID, kind: Kind, text: String, conversationID: ConversationID?, createdAt: Date
+    ) {
         self.id = id
         self.memberID = memberID
         self.kind = kind

@@ -114,7 +114,7 @@ extension ClinicProfile {
             ("description", copy.summary, true), ("address", copy.address, true), ("phone", copy.phone, false),
             ("website", copy.website, false), ("hours", copy.hours, true),
         ]
-        for case let (field, value?, multiline) in fields {
+        for case (let field, let value?, let multiline) in fields {
             if let rule = FreeText.violation(in: value, multiline: multiline) {
                 throw .invalid(field: field, rule: rule)
             }

@@ -121,7 +121,8 @@ extension InvitationDispatcher {
             return Self.finish(outcomes, failingRemaining: error)
         }
         for (slot, sent) in plan.sent {
-            outcomes[slot] = plan.failures[slot].map { .failed(reason: $0) } ?? .sent(sent.record, warnings: sent.warnings)
+            outcomes[slot] =
+                plan.failures[slot].map { .failed(reason: $0) } ?? .sent(sent.record, warnings: sent.warnings)
         }
         return Self.finish(outcomes, failingRemaining: DeliveryError("not attempted"))
     }

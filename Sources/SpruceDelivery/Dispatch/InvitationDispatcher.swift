@@ -111,7 +111,9 @@ public struct InvitationDispatcher: Sendable {
         at now: Date = Date()
     ) async -> Outcome {
         let channels: [InvitationChannel]
-        do { channels = try recipient.deliveryChannels(for: requested) } catch { return .failed(reason: error.description) }
+        do { channels = try recipient.deliveryChannels(for: requested) } catch {
+            return .failed(reason: error.description)
+        }
         do {
             let preparation = try await store.prepareInvitation(
                 link: link, recipient: recipient, channels: channels, invitedBy: invitedBy, resend: resend,
@@ -122,7 +124,8 @@ public struct InvitationDispatcher: Sendable {
             case .alreadyInvited(let record):
                 return .skipped(.refused(.alreadyInvited(record.invitation.id)))
             case .created(let record, let token):
-                let warnings = try await deliver(record, channels: record.channels, token: token, practiceName: practiceName)
+                let warnings = try await deliver(
+                    record, channels: record.channels, token: token, practiceName: practiceName)
                 return .sent(record, warnings: warnings)
             case .undelivered(let record):
                 let warnings = try await resume(record, practiceName: practiceName)

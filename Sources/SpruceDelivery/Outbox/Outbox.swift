@@ -32,7 +32,8 @@ public struct Outbox: Sendable {
     /// Opens (creating if needed) the outbox at `directory`, and cuts a torn last line off `texts.jsonl` (only a
     /// crash of the whole machine mid-write can leave one).
     /// - Throws: ``DeliveryError`` when the folders cannot be created.
-    public init(directory: String, syncsToDisk: Bool = true, chunkFlush: ChunkFlush = .fileSystem) throws(DeliveryError) {
+    public init(directory: String, syncsToDisk: Bool = true, chunkFlush: ChunkFlush = .fileSystem) throws(DeliveryError)
+    {
         self.directory = directory
         self.syncsToDisk = syncsToDisk
         self.chunkFlush = chunkFlush

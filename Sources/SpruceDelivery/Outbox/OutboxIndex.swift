@@ -20,7 +20,9 @@ extension Outbox {
         let files = FileManager.default
         for folder in [new, cur] {
             for file in (try? files.contentsOfDirectory(atPath: folder)) ?? [] {
-                if let name = SpoolName(parsing: file) { index.delivered.insert(.init(name.invitationID, name.channel)) }
+                if let name = SpoolName(parsing: file) {
+                    index.delivered.insert(.init(name.invitationID, name.channel))
+                }
             }
         }
         for file in (try? files.contentsOfDirectory(atPath: tmp)) ?? [] where !file.hasSuffix(".part") {

@@ -67,8 +67,10 @@ public struct SendmailTransport: Sendable {
         process.waitUntilExit()
         guard process.terminationReason == .exit, process.terminationStatus == 0 else {
             let firstLine = String(decoding: stderr, as: UTF8.self).split(whereSeparator: \.isNewline).first ?? ""
-            let how = process.terminationReason == .exit
-                ? "exited with status \(process.terminationStatus)" : "was killed by signal \(process.terminationStatus)"
+            let how =
+                process.terminationReason == .exit
+                ? "exited with status \(process.terminationStatus)"
+                : "was killed by signal \(process.terminationStatus)"
             throw DeliveryError("sendmail: \(program) \(how)\(firstLine.isEmpty ? "" : ": \(firstLine)")")
         }
     }

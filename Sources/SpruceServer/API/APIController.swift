@@ -63,7 +63,8 @@ struct APIController: Sendable {
     }
 
     /// JSON with the API's encoder settings.
-    func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+    func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response
+    {
         try Response.json(value, status: status, headers: headers)
     }
 
@@ -81,9 +82,14 @@ struct APIController: Sendable {
             case .keyNotFound(let key, _):
                 throw ServerError(.unprocessable(field: key.stringValue, rule: "is required"))
             case .typeMismatch(let expected, let context):
-                throw ServerError(.unprocessable(field: Self.fieldName(context.codingPath), rule: "must be \(Self.typeName(expected))"))
+                throw ServerError(
+                    .unprocessable(
+                        field: Self.fieldName(context.codingPath), rule: "must be \(Self.typeName(expected))"))
             case .valueNotFound(let expected, let context):
-                throw ServerError(.unprocessable(field: Self.fieldName(context.codingPath), rule: "must be \(Self.typeName(expected)), not null"))
+                throw ServerError(
+                    .unprocessable(
+                        field: Self.fieldName(context.codingPath), rule: "must be \(Self.typeName(expected)), not null")
+                )
             case .dataCorrupted(let context):
                 if context.codingPath.isEmpty { throw ServerError.invalid("body", "is not a JSON object") }
                 throw ServerError(.unprocessable(field: Self.fieldName(context.codingPath), rule: "is malformed"))

@@ -43,9 +43,10 @@ extension APIController {
         }
         var profile: ClinicProfile?
         if case .found(_, let found, _) = resolution { profile = found }
-        return try json(API.Resolved(
-            target: target, code: code, outcome: resolution.outcome, status: resolution.httpStatus,
-            message: resolution.message, profile: profile))
+        return try json(
+            API.Resolved(
+                target: target, code: code, outcome: resolution.outcome, status: resolution.httpStatus,
+                message: resolution.message, profile: profile))
     }
 
     // MARK: - With an API key
@@ -72,7 +73,11 @@ extension APIController {
         var tags: [ConversationTag] = []
         for tag in body.tags ?? [] { tags.append(try ConversationTag(tag)) }
         let kind: MintRequest.Kind
-        if let code = body.code { kind = .chosen(try LinkCode(code)) } else { kind = .numeric(length: LinkCode.defaultNumericLength) }
+        if let code = body.code {
+            kind = .chosen(try LinkCode(code))
+        } else {
+            kind = .numeric(length: LinkCode.defaultNumericLength)
+        }
         let minted = try await store.mint(
             MintRequest(organizationID: organizationID, kind: kind, label: body.label ?? "", tags: tags))
         guard let link = minted.links.first else { throw ServerError(.notFound) }
@@ -120,9 +125,11 @@ extension APIController {
         guard let code = try? LinkCode(body.code) else { throw notOurs }
         let days = body.expiresInDays ?? Invitation.defaultLifetimeDays
         guard Invitation.lifetimeDays.contains(days) else {
-            throw ServerError(.unprocessable(
-                field: "expiresInDays",
-                rule: "must be from \(Invitation.lifetimeDays.lowerBound) to \(Invitation.lifetimeDays.upperBound)"))
+            throw ServerError(
+                .unprocessable(
+                    field: "expiresInDays",
+                    rule: "must be from \(Invitation.lifetimeDays.lowerBound) to \(Invitation.lifetimeDays.upperBound)")
+            )
         }
         let recipient = try InvitationRecipient.validated(name: body.name, email: body.email, phone: body.phone)
         let preparation: InvitationPreparation
@@ -162,8 +169,9 @@ extension APIController {
             size = parsed
         }
         let page = try await store.inbox(of: organizationID, filter: filter, after: cursor, limit: size.count)
-        return try json(API.ConversationList(
-            conversations: page.entries.map(API.Conversation.init), nextCursor: page.nextCursor?.description))
+        return try json(
+            API.ConversationList(
+                conversations: page.entries.map(API.Conversation.init), nextCursor: page.nextCursor?.description))
     }
 }
 
@@ -171,7 +179,8 @@ extension MappedError {
     /// The problem of a link that does not resolve: 404, or 410 with the resolution's own message.
     static func unavailable(_ resolution: Resolution) -> MappedError {
         MappedError(
-            resolution.httpStatus == 404 ? .notFound : .gone, resolution.outcome.replacingOccurrences(of: "_", with: "-"),
+            resolution.httpStatus == 404 ? .notFound : .gone,
+            resolution.outcome.replacingOccurrences(of: "_", with: "-"),
             resolution.httpStatus == 404 ? "Link not found" : "Link no longer active", resolution.message)
     }
 }

@@ -75,7 +75,8 @@ struct AccountsController: Sendable {
     func signup(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         let form = context.form
         let details = AccountDetails(
-            name: form["name"] ?? "", email: form.text("email"), phone: form.text("phone"), password: form["password"] ?? "")
+            name: form["name"] ?? "", email: form.text("email"), phone: form.text("phone"),
+            password: form["password"] ?? "")
         let continuation = form.text("continuation")
         let patient: Patient
         let outcome: ConnectOutcome?
@@ -145,7 +146,8 @@ struct AccountsController: Sendable {
             visitor = try await store.logIn(login, password: form["password"] ?? "", client: context.clientAddress)
         } catch let error as AccountError {
             return await renderLogin(
-                continuation: continuation, next: next, error: ErrorMiddleware.sentence(error.description), login: login,
+                continuation: continuation, next: next, error: ErrorMiddleware.sentence(error.description),
+                login: login,
                 status: .unauthorized, context: context)
         }
         let (token, _) = try await store.createSession(
@@ -185,7 +187,8 @@ struct AccountsController: Sendable {
 extension CharacterSet {
     /// Unreserved characters only: everything else in a query value is percent-encoded.
     static let urlQueryValueAllowed: CharacterSet = {
-        var set = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(127)))
+        var set = CharacterSet.alphanumerics.intersection(
+            CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(127)))
         set.insert(charactersIn: "-._~")
         return set
     }()

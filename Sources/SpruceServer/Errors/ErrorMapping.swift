@@ -43,30 +43,40 @@ struct MappedError: Sendable {
     }
 
     static func invalid(_ field: String, _ rule: String) -> MappedError {
-        MappedError(.unprocessableContent, "invalid-field", "Invalid field", "\(field) \(rule)", field: field, rule: rule)
+        MappedError(
+            .unprocessableContent, "invalid-field", "Invalid field", "\(field) \(rule)", field: field, rule: rule)
     }
 
     static func from(_ error: any Error) -> MappedError {
         switch error {
         case let error as ServerError:
             switch error.reason {
-            case .loginRequired: return MappedError(.unauthorized, "login-required", "Login required", error.description)
-            case .apiKeyRequired: return MappedError(.unauthorized, "api-key-required", "API key required", error.description)
+            case .loginRequired:
+                return MappedError(.unauthorized, "login-required", "Login required", error.description)
+            case .apiKeyRequired:
+                return MappedError(.unauthorized, "api-key-required", "API key required", error.description)
             case .csrfRejected: return MappedError(.forbidden, "csrf", "Security check failed", error.description)
             case .invalid(let field, let rule):
-                return MappedError(.badRequest, "invalid-request", "Invalid request", error.description, field: field, rule: rule)
+                return MappedError(
+                    .badRequest, "invalid-request", "Invalid request", error.description, field: field, rule: rule)
             case .unprocessable(let field, let rule): return invalid(field, rule)
             case .notFound: return MappedError(.notFound, "not-found", "Not found", error.description)
             case .forbidden: return MappedError(.forbidden, "forbidden", "Forbidden", error.description)
             case .unsupportedMediaType:
-                return MappedError(.unsupportedMediaType, "unsupported-media-type", "Unsupported media type", error.description)
+                return MappedError(
+                    .unsupportedMediaType, "unsupported-media-type", "Unsupported media type", error.description)
             }
         case let error as AccountError:
             switch error {
             case .invalid(let field, let rule): return invalid(field, rule)
-            case .emailTaken: return MappedError(.conflict, "account-exists", "Account exists", error.description, field: "email", rule: "is taken")
-            case .phoneTaken: return MappedError(.conflict, "account-exists", "Account exists", error.description, field: "phone", rule: "is taken")
-            case .wrongCredentials: return MappedError(.unauthorized, "wrong-credentials", "Login failed", error.description)
+            case .emailTaken:
+                return MappedError(
+                    .conflict, "account-exists", "Account exists", error.description, field: "email", rule: "is taken")
+            case .phoneTaken:
+                return MappedError(
+                    .conflict, "account-exists", "Account exists", error.description, field: "phone", rule: "is taken")
+            case .wrongCredentials:
+                return MappedError(.unauthorized, "wrong-credentials", "Login failed", error.description)
             }
         case let error as QRColorError:
             return invalid(error.field, error.rule)
@@ -82,22 +92,28 @@ struct MappedError: Sendable {
             case .forbidden: return MappedError(.forbidden, "forbidden", "Forbidden", error.description)
             case .invalid(let field, let rule): return invalid(field, rule)
             case .patientWithoutSecureAccount: return invalid("patient", "has no secure account")
-            case .notConnected: return MappedError(.conflict, "not-connected", "Clinics not connected", error.description)
+            case .notConnected:
+                return MappedError(.conflict, "not-connected", "Clinics not connected", error.description)
             }
         case let error as TooManyAttempts:
             return MappedError(
-                .tooManyRequests, "rate-limited", "Too many requests", error.description, retryAfter: Int(error.retryAfter))
+                .tooManyRequests, "rate-limited", "Too many requests", error.description,
+                retryAfter: Int(error.retryAfter))
         case let error as StoreError:
             switch error {
             case .organizationNotFound, .linkNotFound, .invitationNotFound:
                 return MappedError(.notFound, "not-found", "Not found", error.description)
             case .invalidInput(let field, let rule): return invalid(field, rule)
-            case .codeTaken: return MappedError(.conflict, "code-taken", "Code taken", error.description, field: "code", rule: "is taken")
+            case .codeTaken:
+                return MappedError(
+                    .conflict, "code-taken", "Code taken", error.description, field: "code", rule: "is taken")
             case .noFreeCode: return MappedError(.serviceUnavailable, "no-free-code", "No free code", error.description)
             case .databaseUnavailable:
-                return MappedError(.serviceUnavailable, "unavailable", "Service unavailable", error.description, retryAfter: 5)
+                return MappedError(
+                    .serviceUnavailable, "unavailable", "Service unavailable", error.description, retryAfter: 5)
             case .invalidLocation, .migrationFailed, .newerSchema, .corruptRow, .seedFailed:
-                return MappedError(.internalServerError, "internal", "Internal error", "the server failed; try again later")
+                return MappedError(
+                    .internalServerError, "internal", "Internal error", "the server failed; try again later")
             }
         case let error as InvitationInputError:
             return invalid(error.field, error.rule)
@@ -113,7 +129,8 @@ struct MappedError: Sendable {
             return MappedError(.badRequest, "bad-continuation", "Link no longer valid", error.description)
         case let error as InvitationUnavailable:
             return MappedError(
-                error.resolution.httpStatus == 404 ? .notFound : .gone, error.resolution.outcome.replacingOccurrences(of: "_", with: "-"),
+                error.resolution.httpStatus == 404 ? .notFound : .gone,
+                error.resolution.outcome.replacingOccurrences(of: "_", with: "-"),
                 "Invitation unavailable", error.description)
         case let error as ScanError:
             return invalid("text", error.description)

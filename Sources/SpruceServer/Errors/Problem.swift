@@ -29,6 +29,7 @@ struct Problem: Codable, Sendable {
         fields[.contentType] = "application/problem+json"
         fields[.cacheControl] = "no-store"
         return Response(
-            status: HTTPResponse.Status(code: status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            status: HTTPResponse.Status(code: status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data))
+        )
     }
 }

@@ -16,7 +16,9 @@ struct ServerError: Error, Equatable, Sendable, CustomStringConvertible {
 
     init(_ reason: Reason) { self.reason = reason }
 
-    static func invalid(_ field: String, _ rule: String) -> ServerError { ServerError(.invalid(field: field, rule: rule)) }
+    static func invalid(_ field: String, _ rule: String) -> ServerError {
+        ServerError(.invalid(field: field, rule: rule))
+    }
 
     var description: String {
         switch reason {

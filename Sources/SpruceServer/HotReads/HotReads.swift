@@ -186,8 +186,9 @@ struct HotReads: Sendable {
             visitor = Base64URL.random(bytes: 32)
             headers[.setCookie] = self.cookies.visitorCookieHeader(visitor)
         }
-        guard let body = profilePages.anonymousPage(
-            link.code, organizationID: link.organizationID, profile: profile, csrf: csrf.token(for: visitor))
+        guard
+            let body = profilePages.anonymousPage(
+                link.code, organizationID: link.organizationID, profile: profile, csrf: csrf.token(for: visitor))
         else { return nil }
         return answer(.ok, headers, body: body, route: Self.pageRoute.path, date: date)
     }

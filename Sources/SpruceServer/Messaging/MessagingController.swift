@@ -38,7 +38,8 @@ struct MessagingController: Sendable {
     static func entryValues(_ entry: InboxEntry) -> [String: Any] {
         var values: [String: Any] = [
             "id": entry.conversationID.rawValue, "title": entry.title, "tags": entry.tags.map(\.rawValue),
-            "isBriefcase": entry.icon == .briefcase, "isPatient": entry.icon == .patient, "isGroup": entry.icon == .group,
+            "isBriefcase": entry.icon == .briefcase, "isPatient": entry.icon == .patient,
+            "isGroup": entry.icon == .group,
         ]
         values["lastMessage"] = entry.lastMessage
         return values
@@ -123,7 +124,8 @@ struct MessagingController: Sendable {
             }
         } catch let error as ScanError {
             return try await renderContacts(
-                member: member, error: ErrorMiddleware.sentence(error.description), link: text, status: .unprocessableContent,
+                member: member, error: ErrorMiddleware.sentence(error.description), link: text,
+                status: .unprocessableContent,
                 context: context)
         }
     }
@@ -170,7 +172,8 @@ struct MessagingController: Sendable {
             _ = try await store.sendMessage(as: visitor.identity, to: id, body: context.form["body"] ?? "")
         } catch MessagingError.invalid(let field, let rule) {
             return try await renderConversation(
-                id, visitor: visitor, error: ErrorMiddleware.sentence("\(field) \(rule)"), status: .unprocessableContent,
+                id, visitor: visitor, error: ErrorMiddleware.sentence("\(field) \(rule)"),
+                status: .unprocessableContent,
                 context: context)
         }
         return pages.redirect("/conversations/\(id.rawValue)")

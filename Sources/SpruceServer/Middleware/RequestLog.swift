@@ -1,14 +1,15 @@
 import Dispatch
 import Foundation
+import HTTPTypes
+import Logging
+import Metrics
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import HTTPTypes
-import Logging
-import Metrics
-import Synchronization
 
 /// The request log: one line per request, formatted and written by a dedicated thread so that an event loop only
 /// appends a small entry to a bounded queue.

@@ -161,7 +161,9 @@ struct RequestLogFormatter {
 
     /// The string's UTF-8 with JSON escapes as `JSONSerialization` writes them (`"`, `\`, `/`, control bytes).
     static func appendJSONEscaped(_ text: String, to out: inout [UInt8]) {
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "/") }) {
+        if !text.utf8.contains(where: {
+            $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "/")
+        }) {
             out.append(contentsOf: text.utf8)
             return
         }

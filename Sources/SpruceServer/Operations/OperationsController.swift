@@ -53,13 +53,15 @@ struct OperationsController: Sendable {
         let directoryState = directory.isCurrent ? "current" : directory.count == 0 ? "loading" : "stale"
         do {
             _ = try await store.appliedMigrations()
-            return try Response.json(Health(
-                status: "ok", database: "ok", linkDirectory: directoryState, linksInMemory: directory.count))
+            return try Response.json(
+                Health(
+                    status: "ok", database: "ok", linkDirectory: directoryState, linksInMemory: directory.count))
         } catch {
             context.logger.error("health check: database unavailable", metadata: ["error.type": "\(type(of: error))"])
             return try Response.json(
-                Health(status: "unavailable", database: "unavailable", linkDirectory: directoryState,
-                       linksInMemory: directory.count),
+                Health(
+                    status: "unavailable", database: "unavailable", linkDirectory: directoryState,
+                    linksInMemory: directory.count),
                 status: .serviceUnavailable)
         }
     }

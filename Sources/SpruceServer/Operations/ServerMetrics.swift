@@ -5,11 +5,14 @@ import SpruceStore
 /// Counters of what the service did, in Prometheus by way of swift-metrics. Made once: looking a counter up in
 /// the factory on every request costs more than the request's own work on the cached paths.
 struct ServerMetrics: Sendable {
-    static let resolveOutcomes = ["found", "not_found", "disabled", "invitation_expired", "invitation_accepted", "invitation_revoked"]
-    static let connectOutcomes = resolveOutcomes.filter { $0 != "found" } + [
-        "signup_required", "patient_connected", "patient_already_connected", "clinic_prompt", "clinics_connected",
-        "clinics_already_connected", "declined", "own_practice",
+    static let resolveOutcomes = [
+        "found", "not_found", "disabled", "invitation_expired", "invitation_accepted", "invitation_revoked",
     ]
+    static let connectOutcomes =
+        resolveOutcomes.filter { $0 != "found" } + [
+            "signup_required", "patient_connected", "patient_already_connected", "clinic_prompt", "clinics_connected",
+            "clinics_already_connected", "declined", "own_practice",
+        ]
 
     private let resolveCounters: [String: Counter]
     private let connectCounters: [String: Counter]

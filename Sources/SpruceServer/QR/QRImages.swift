@@ -27,7 +27,8 @@ enum QRImages {
     }
 
     /// A query integer within bounds, or the default; anything else is a 400 naming the parameter and its range.
-    static func bounded(_ query: FormData, _ name: String, _ range: ClosedRange<Int>, default value: Int) throws -> Int {
+    static func bounded(_ query: FormData, _ name: String, _ range: ClosedRange<Int>, default value: Int) throws -> Int
+    {
         guard let text = query[name] else { return value }
         guard let number = Int(text), range.contains(number) else {
             throw ServerError.invalid(name, "must be an integer from \(range.lowerBound) to \(range.upperBound)")
@@ -64,10 +65,12 @@ extension QRImages {
         ifNoneMatch: String?
     ) -> (status: HTTPResponse.Status, headers: HTTPFields, body: ByteBuffer?) {
         var headers: HTTPFields = [.eTag: image.etag, .cacheControl: cacheControl]
-        if let ifNoneMatch, ifNoneMatch.split(separator: ",").contains(where: {
-            let candidate = $0.trimmingCharacters(in: .whitespaces)
-            return candidate == image.etag || candidate == "*"
-        }) {
+        if let ifNoneMatch,
+            ifNoneMatch.split(separator: ",").contains(where: {
+                let candidate = $0.trimmingCharacters(in: .whitespaces)
+                return candidate == image.etag || candidate == "*"
+            })
+        {
             return (.notModified, headers, nil)
         }
         headers[.contentType] = format.contentType
@@ -95,7 +98,8 @@ struct QRImageMaker: Sendable {
     func render(_ link: PublicLinkRecord, shape: QRImages.Shape) throws -> QRImageCache.Image {
         let text = publicURL + "/" + link.code.rawValue
         let colors = link.qrColors
-        let identity = "\(QRImages.renderVersion)|\(shape.format.rawValue)|\(shape.size)|\(shape.margin)|"
+        let identity =
+            "\(QRImages.renderVersion)|\(shape.format.rawValue)|\(shape.size)|\(shape.margin)|"
             + "\(colors.foreground)|\(colors.background)|\(text)"
         let digest = Data(SHA256.hash(data: Data(identity.utf8)).prefix(16))
         let etag = "\"" + digest.map { String(format: "%02x", $0) }.joined() + "\""

@@ -30,4 +30,3 @@ struct CSRFTokens: Sendable {
         return difference == 0
     }
 }
-

@@ -1,7 +1,7 @@
 import Foundation
 import NIOCore
-import Synchronization
 import SpruceCore
+import Synchronization
 
 /// Rendered QR images by their request shape (format, size, margin, code), each with its ETag: the same shape
 /// always renders the same bytes, so a hit costs one dictionary look-up and no hashing or rendering.

@@ -1,4 +1,5 @@
 import Foundation
+
 /// The address rate limits and request logs count a request under: the TCP peer, or, when the peer is one of
 /// the configured trusted proxies, the rightmost `X-Forwarded-For` address that is not itself a trusted proxy.
 ///

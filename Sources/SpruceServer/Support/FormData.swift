@@ -19,7 +19,9 @@ struct FormData: Sendable {
 
     /// The value with surrounding whitespace removed, `nil` when absent or blank.
     func text(_ name: String) -> String? {
-        guard let value = values[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
+        guard let value = values[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
+            return nil
+        }
         return value
     }
 

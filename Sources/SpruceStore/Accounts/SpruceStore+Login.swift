@@ -23,8 +23,10 @@ extension SpruceStore {
         let account = TokenDigest(hashing: name.normalized).hex
         let keys: [(key: String, policy: RatePolicy, scope: String)] = [
             ("login:client:\(client)", throttles.loginFailuresPerClient, "failed logins from this address"),
-            ("login:account-client:\(account):\(client)", throttles.loginFailuresPerAccountAndClient,
-             "failed logins for this account from this address"),
+            (
+                "login:account-client:\(account):\(client)", throttles.loginFailuresPerAccountAndClient,
+                "failed logins for this account from this address"
+            ),
             ("login:account:\(account)", throttles.loginFailuresPerAccount, "failed logins for this account"),
         ]
         try await transaction { database in

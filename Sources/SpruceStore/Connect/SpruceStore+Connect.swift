@@ -20,8 +20,9 @@ extension SpruceStore {
         let settings = self.settings
         return try await transaction { database in
             let (resolution, digest) = try await Self.resolve(target, at: now, in: database)
-            try await Self.countConnectRequest(visitor: visitor, rateKey: rateKey, resolution: resolution,
-                                               throttles: settings.throttles, at: now, in: database)
+            try await Self.countConnectRequest(
+                visitor: visitor, rateKey: rateKey, resolution: resolution,
+                throttles: settings.throttles, at: now, in: database)
             return try await Self.carryOut(
                 visitor: visitor, resolution: resolution, invitationDigest: digest, settings: settings, at: now,
                 in: database
@@ -46,14 +47,16 @@ extension SpruceStore {
         let details = try details.validated()
         let settings = self.settings
         let carried = try continuation.map { text throws(SignedValueError) in
-            try SignedValue<SignupContinuation>.verify(text, purpose: SignupContinuation.purpose, key: settings.signingKey, at: now)
+            try SignedValue<SignupContinuation>.verify(
+                text, purpose: SignupContinuation.purpose, key: settings.signingKey, at: now)
         }
         let passwordHash = try await passwords.hash(details.password, with: settings.passwordHasher)
         return try await transaction { database in
             if let carried {
                 try await Self.spend(nonce: carried.nonce, at: now, in: database)
                 if let digest = carried.payload.invitationDigest {
-                    guard let invitation = try await Self.invitation(digest: TokenDigest(hex: digest), in: database) else {
+                    guard let invitation = try await Self.invitation(digest: TokenDigest(hex: digest), in: database)
+                    else {
                         throw InvitationUnavailable(resolution: .notFound)
                     }
                     guard invitation.state(at: now) == .pending else {
@@ -61,7 +64,8 @@ extension SpruceStore {
                     }
                     guard Self.matches(invitation.recipient, email: details.email, phone: details.phone) else {
                         throw AccountError.invalid(
-                            field: "email", rule: "must be the email address or phone number the invitation was sent to")
+                            field: "email", rule: "must be the email address or phone number the invitation was sent to"
+                        )
                     }
                 }
             }
@@ -77,7 +81,9 @@ extension SpruceStore {
     }
 
     /// Finishes a connect that was interrupted by a login: the continuation carried through the login form.
-    public func resume(_ continuation: String, as visitor: Visitor, at now: Date = Date()) async throws -> ConnectOutcome {
+    public func resume(_ continuation: String, as visitor: Visitor, at now: Date = Date()) async throws
+        -> ConnectOutcome
+    {
         let settings = self.settings
         let carried = try SignedValue<SignupContinuation>.verify(
             continuation, purpose: SignupContinuation.purpose, key: settings.signingKey, at: now)
@@ -114,8 +120,9 @@ extension SpruceStore {
                 in: database)
             let link = try await Self.link(code: prompt.code, in: database)
             guard let link, link.status == .active else { return .unavailable(link == nil ? .notFound : .disabled) }
-            return try await Self.connectClinics(member: member, other: prompt.otherOrganizationID, link: link, at: now,
-                                                 in: database)
+            return try await Self.connectClinics(
+                member: member, other: prompt.otherOrganizationID, link: link, at: now,
+                in: database)
         }
     }
 
@@ -138,8 +145,9 @@ extension SpruceStore {
                 in: database)
             guard case .found(let link, _, _) = resolution else { return .unavailable(resolution) }
             guard link.organizationID != member.organizationID else { return .ownPractice }
-            return try await Self.connectClinics(member: member, other: link.organizationID, link: link, at: now,
-                                                 in: database)
+            return try await Self.connectClinics(
+                member: member, other: link.organizationID, link: link, at: now,
+                in: database)
         }
     }
 
@@ -158,12 +166,14 @@ extension SpruceStore {
                 throw MessagingError.invalid(field: "clinic", rule: "must be another clinic")
             }
             let clinicKey = ConversationKey.clinic(organizationID, otherOrganizationID)
-            guard try await database.select().column("id").from("conversations")
-                .where("conversation_key", .equal, SQLBind(clinicKey)).first() != nil
+            guard
+                try await database.select().column("id").from("conversations")
+                    .where("conversation_key", .equal, SQLBind(clinicKey)).first() != nil
             else { throw MessagingError.notConnected }
-            guard try await database.select().column("id").from("contacts")
-                .where("organization_id", .equal, SQLBind(organizationID.rawValue))
-                .where("patient_id", .equal, SQLBind(patientID.rawValue)).first() != nil,
+            guard
+                try await database.select().column("id").from("contacts")
+                    .where("organization_id", .equal, SQLBind(organizationID.rawValue))
+                    .where("patient_id", .equal, SQLBind(patientID.rawValue)).first() != nil,
                 let patient = try await Self.patient(id: patientID, in: database)
             else { throw MessagingError.forbidden("the patient is not one of your clinic's patients") }
             guard patient.hasSecureAccount else { throw MessagingError.patientWithoutSecureAccount }
@@ -208,7 +218,8 @@ extension SpruceStore {
                 let link = try await link(id: invitation.linkID, in: database)
             else { return (.notFound, nil) }
             let organization = try await organization(id: link.organizationID, in: database)
-            let resolution = Resolution.decide(invitation: invitation, link: link, profile: organization?.profile, at: now)
+            let resolution = Resolution.decide(
+                invitation: invitation, link: link, profile: organization?.profile, at: now)
             return (resolution, token.digest.hex)
         }
     }
@@ -242,10 +253,14 @@ extension SpruceStore {
         case .ownPractice:
             return .ownPractice
         case .requireSignup:
-            guard case .found(let link, let profile, let invitation) = resolution else { return .unavailable(resolution) }
+            guard case .found(let link, let profile, let invitation) = resolution else {
+                return .unavailable(resolution)
+            }
             let continuation = try SignedValue.sign(
-                SignupContinuation(code: link.code, tags: invitation?.tags ?? link.tags, invitationDigest: invitationDigest),
-                purpose: SignupContinuation.purpose, key: settings.signingKey, lifetime: SignupContinuation.lifetime, at: now
+                SignupContinuation(
+                    code: link.code, tags: invitation?.tags ?? link.tags, invitationDigest: invitationDigest),
+                purpose: SignupContinuation.purpose, key: settings.signingKey, lifetime: SignupContinuation.lifetime,
+                at: now
             )
             return .signupRequired(continuation: continuation, profile: profile)
         case .connectPatient:
@@ -254,7 +269,8 @@ extension SpruceStore {
             if let invitation, matches(invitation.recipient, email: patient.email, phone: patient.phone) {
                 _ = try await acceptInvitation(digest: invitation.tokenDigest, at: now, in: database)
             }
-            return try await connectPatient(patient, link: link, practiceName: profile.displayName, at: now, in: database)
+            return try await connectPatient(
+                patient, link: link, practiceName: profile.displayName, at: now, in: database)
         case .promptClinic:
             guard case .member(let member) = visitor, case .found(let link, let profile, _) = resolution else {
                 return .unavailable(resolution)
@@ -264,7 +280,8 @@ extension SpruceStore {
                 otherOrganizationName: profile.displayName, code: link.code
             )
             let token = try SignedValue.sign(
-                prompt, purpose: ClinicPrompt.purpose, key: settings.signingKey, lifetime: ClinicPrompt.lifetime, at: now)
+                prompt, purpose: ClinicPrompt.purpose, key: settings.signingKey, lifetime: ClinicPrompt.lifetime,
+                at: now)
             return .confirmClinicConnection(prompt, token: token)
         }
     }
@@ -282,7 +299,8 @@ extension SpruceStore {
             at: now, in: database
         )
         try await addContact(
-            to: link.organizationID, kind: .patient, patient: patient.id, displayName: patient.name, at: now, in: database)
+            to: link.organizationID, kind: .patient, patient: patient.id, displayName: patient.name, at: now,
+            in: database)
         if isNew {
             try await alertMembers(
                 of: link.organizationID,

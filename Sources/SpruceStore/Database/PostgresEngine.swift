@@ -24,8 +24,11 @@ struct PostgresEngine: DatabaseEngine {
             throw .invalidLocation("not a PostgreSQL URL (postgres://user:password@host:5432/database?sslmode=…)")
         }
         if let schema = query.last(where: { $0.name == "schema" })?.value {
-            guard !schema.isEmpty, schema.utf8.allSatisfy({ $0 == UInt8(ascii: "_") || (0x30...0x39).contains($0)
-                || (0x61...0x7A).contains($0) })
+            guard !schema.isEmpty,
+                schema.utf8.allSatisfy({
+                    $0 == UInt8(ascii: "_") || (0x30...0x39).contains($0)
+                        || (0x61...0x7A).contains($0)
+                })
             else { throw .invalidLocation("schema must be lowercase letters, digits and _") }
             configuration.searchPath = [schema]
         }

@@ -123,10 +123,12 @@ extension SpruceStore {
         let accepted = zip(requests, problems).filter { $0.1 == nil }.map(\.0)
         let optedOut = try await optedOutAddresses(
             Set(accepted.flatMap { [$0.recipient.email, $0.recipient.phone].compactMap { $0 } }), in: database)
-        var book = InvitationBook(try await validInvitations(
-            organizationID: link.organizationID,
-            emails: Set(accepted.compactMap(\.recipient.email)), phones: Set(accepted.compactMap(\.recipient.phone)),
-            at: now, in: database))
+        var book = InvitationBook(
+            try await validInvitations(
+                organizationID: link.organizationID,
+                emails: Set(accepted.compactMap(\.recipient.email)),
+                phones: Set(accepted.compactMap(\.recipient.phone)),
+                at: now, in: database))
 
         enum Decision {
             case failed(StoreError)
@@ -166,7 +168,8 @@ extension SpruceStore {
                     book.revoke(entry)
                 case .new(let index):
                     // Recorded earlier in this call: not delivered yet, unless it is a link-only invitation.
-                    decisions.append(book.newRequests[index].channels.isEmpty ? .alreadyInvited(entry) : .undelivered(entry))
+                    decisions.append(
+                        book.newRequests[index].channels.isEmpty ? .alreadyInvited(entry) : .undelivered(entry))
                     continue
                 }
             }
@@ -233,7 +236,9 @@ extension SpruceStore {
                         SQLBind(createdAt), SQLBind(expiresAt), SQLBind(invitedBy),
                         SQLBind(encodeChannels(requests[index].channels)))
                 }
-                for row in try await insert.ignoringConflicts(with: "token_digest").returning("id", "token_digest").all() {
+                for row in try await insert.ignoringConflicts(with: "token_digest").returning("id", "token_digest")
+                    .all()
+                {
                     guard let index = slots[try row.decode(column: "token_digest", as: String.self)] else {
                         throw StoreError.corruptRow(table: "invitations", reason: "insert returned an unknown token")
                     }
@@ -249,7 +254,8 @@ extension SpruceStore {
                 id: InvitationID(rawValue: id), tokenDigest: tokens[index].digest, linkID: link.id,
                 organizationID: link.organizationID, recipient: requests[index].recipient, tags: link.tags,
                 createdAt: Date(storedMilliseconds: createdAt), expiresAt: Date(storedMilliseconds: expiresAt))
-            let record = InvitationRecord(invitation: invitation, invitedBy: invitedBy, channels: requests[index].channels)
+            let record = InvitationRecord(
+                invitation: invitation, invitedBy: invitedBy, channels: requests[index].channels)
             return (record, tokens[index])
         }
     }
@@ -349,13 +355,15 @@ extension SpruceStore {
             try await database.insert(into: "invitation_opt_outs").columns("address", "created_at")
                 .values(SQLBind(address), SQLBind(now.storedMilliseconds))
                 .ignoringConflicts(with: "address").run()
-            let revoked = try await database.update("invitations").set("revoked_at", to: SQLBind(now.storedMilliseconds))
-                .where("revoked_at", .is, SQLLiteral.null).where("used_at", .is, SQLLiteral.null)
-                .where {
-                    $0.where("recipient_email", .equal, SQLBind(address))
-                        .orWhere("recipient_phone", .equal, SQLBind(address))
-                }
-                .returning("id").all()
+            let revoked = try await database.update("invitations").set(
+                "revoked_at", to: SQLBind(now.storedMilliseconds)
+            )
+            .where("revoked_at", .is, SQLLiteral.null).where("used_at", .is, SQLLiteral.null)
+            .where {
+                $0.where("recipient_email", .equal, SQLBind(address))
+                    .orWhere("recipient_phone", .equal, SQLBind(address))
+            }
+            .returning("id").all()
             return revoked.count
         }
     }
@@ -443,7 +451,8 @@ extension SpruceStore {
         var tagsByLink: [Int64: [ConversationTag]] = [:]
         for slice in linkIDs.sorted().chunks(of: maximumInListBinds) {
             for row in try await database.select().column("link_id").column("tag").from("link_tags")
-                .where(SQLIdentifier("link_id"), .in, SQLGroupExpression(slice.map { SQLBind($0) })).orderBy("tag").all()
+                .where(SQLIdentifier("link_id"), .in, SQLGroupExpression(slice.map { SQLBind($0) })).orderBy("tag")
+                .all()
             {
                 tagsByLink[try row.decode(column: "link_id", as: Int64.self), default: []]
                     .append(try ConversationTag(try row.decode(column: "tag", as: String.self)))

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import Synchronization
 import SpruceCore
+import Synchronization
 
 /// What a practice code leads to, as its public page, profile JSON and QR code need it.
 public enum PublicResolution: Equatable, Sendable {
@@ -79,7 +79,9 @@ public final class LinkDirectory: Sendable {
     private let logger: Logger
     public let settings: Settings
 
-    public init(store: SpruceStore, settings: Settings = Settings(), logger: Logger = Logger(label: "sprucelink.directory")) {
+    public init(
+        store: SpruceStore, settings: Settings = Settings(), logger: Logger = Logger(label: "sprucelink.directory")
+    ) {
         self.store = store
         self.settings = settings
         self.logger = logger

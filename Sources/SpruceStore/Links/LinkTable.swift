@@ -35,7 +35,11 @@ struct LinkTable {
     /// Adds or replaces the record of `record.code`.
     mutating func insert(_ record: PublicLinkRecord) {
         let packed = pack(record)
-        if let number = Self.number(record.code) { numeric[number] = packed } else { vanity[record.code.rawValue] = packed }
+        if let number = Self.number(record.code) {
+            numeric[number] = packed
+        } else {
+            vanity[record.code.rawValue] = packed
+        }
     }
 
     /// Removes `code`; returns whether it was held.

@@ -9,8 +9,9 @@ extension SpruceStore {
     }
 
     static func invitation(digest: TokenDigest, in database: any SQLDatabase) async throws -> Invitation? {
-        guard let row = try await database.select().columns(invitationColumns).from("invitations")
-            .where("token_digest", .equal, SQLBind(digest.hex)).first()
+        guard
+            let row = try await database.select().columns(invitationColumns).from("invitations")
+                .where("token_digest", .equal, SQLBind(digest.hex)).first()
         else { return nil }
         return try await decodeInvitation(row, in: database)
     }
@@ -22,8 +23,9 @@ extension SpruceStore {
         try await transaction { database in
             try await database.update("invitations").set("revoked_at", to: SQLBind(now.storedMilliseconds))
                 .where("id", .equal, SQLBind(id.rawValue)).where("revoked_at", .is, SQLLiteral.null).run()
-            guard let row = try await database.select().columns(Self.invitationColumns).from("invitations")
-                .where("id", .equal, SQLBind(id.rawValue)).first()
+            guard
+                let row = try await database.select().columns(Self.invitationColumns).from("invitations")
+                    .where("id", .equal, SQLBind(id.rawValue)).first()
             else { throw StoreError.invitationNotFound }
             return try await Self.decodeInvitation(row, in: database)
         }
@@ -35,10 +37,13 @@ extension SpruceStore {
     /// - Throws: ``InvitationUnavailable`` saying why the invitation cannot be used.
     @discardableResult
     public func acceptInvitation(_ token: InvitationToken, at now: Date = Date()) async throws -> Invitation {
-        try await transaction { database in try await Self.acceptInvitation(digest: token.digest, at: now, in: database) }
+        try await transaction { database in try await Self.acceptInvitation(digest: token.digest, at: now, in: database)
+        }
     }
 
-    static func acceptInvitation(digest: TokenDigest, at now: Date, in database: any SQLDatabase) async throws -> Invitation {
+    static func acceptInvitation(digest: TokenDigest, at now: Date, in database: any SQLDatabase) async throws
+        -> Invitation
+    {
         let updated = try await database.update("invitations").set("used_at", to: SQLBind(now.storedMilliseconds))
             .where("token_digest", .equal, SQLBind(digest.hex))
             .where("used_at", .is, SQLLiteral.null)

@@ -57,7 +57,9 @@ extension SpruceStore {
 
     /// The public record of `code` and its organization's profile (nil for an unknown code), read in one
     /// statement together with the feed generation the answer is valid at.
-    public func publicLink(code: LinkCode) async throws -> (generation: Int64, record: PublicLinkRecord, profile: ClinicProfile?)? {
+    public func publicLink(code: LinkCode) async throws -> (
+        generation: Int64, record: PublicLinkRecord, profile: ClinicProfile?
+    )? {
         try await read { database in
             let columns = Self.organizationColumns.map { "o.\($0)" }.joined(separator: ", ")
             let query: SQLQueryString = """
@@ -68,7 +70,8 @@ extension SpruceStore {
                 FROM links l LEFT JOIN organizations o ON o.id = l.organization_id WHERE l.code = \(bind: code.rawValue)
                 """
             guard let row = try await database.raw(query).first() else { return nil }
-            let organization = try row.decode(column: "id", as: Int64?.self) == nil ? nil : try Self.decodeOrganization(row)
+            let organization =
+                try row.decode(column: "id", as: Int64?.self) == nil ? nil : try Self.decodeOrganization(row)
             return (
                 try row.decode(column: "feed_generation", as: Int64.self),
                 try Self.decodePublicLink(row, prefix: "link_"),
@@ -80,8 +83,9 @@ extension SpruceStore {
     /// At most `limit` links (oldest first) and every organization's profile, in one snapshot.
     public func linkDirectorySnapshot(limit: Int) async throws -> LinkDirectorySnapshot {
         try await snapshot { database in
-            guard let generation = try await database.select().column("value").from("counters")
-                .where("name", .equal, SQLBind(LinkChangeFeed.counter)).first()
+            guard
+                let generation = try await database.select().column("value").from("counters")
+                    .where("name", .equal, SQLBind(LinkChangeFeed.counter)).first()
             else { throw StoreError.corruptRow(table: "counters", reason: "link change counter missing") }
             let links = try await database.select()
                 .columns("code", "organization_id", "status", "qr_foreground", "qr_background").from("links")
@@ -109,10 +113,12 @@ extension SpruceStore {
         each: @escaping @Sendable (PublicLinkRecord) -> Void
     ) async throws -> (generation: Int64, profiles: [OrganizationID: ClinicProfile]) {
         try await snapshot { database in
-            guard let generation = try await database.select().column("value").from("counters")
-                .where("name", .equal, SQLBind(LinkChangeFeed.counter)).first()
+            guard
+                let generation = try await database.select().column("value").from("counters")
+                    .where("name", .equal, SQLBind(LinkChangeFeed.counter)).first()
             else { throw StoreError.corruptRow(table: "counters", reason: "link change counter missing") }
-            let highest = try await database.select().column(SQLFunction("max", args: SQLColumn("id")), as: "highest")
+            let highest =
+                try await database.select().column(SQLFunction("max", args: SQLColumn("id")), as: "highest")
                 .from("links").first()?.decode(column: "highest", as: Int64?.self) ?? 0
             expecting(min(limit, Int(highest)))
             let failure = FirstError()
@@ -170,7 +176,8 @@ extension SpruceStore {
         }
         return PublicLinkRecord(
             code: try LinkCode(try row.decode(column: prefix + "code", as: String.self)),
-            organizationID: OrganizationID(rawValue: try row.decode(column: prefix + "organization_id", as: Int64.self)),
+            organizationID: OrganizationID(
+                rawValue: try row.decode(column: prefix + "organization_id", as: Int64.self)),
             isActive: status == .active,
             qrColors: try decodeQRColors(row, prefix: prefix))
     }

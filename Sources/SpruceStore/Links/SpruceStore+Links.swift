@@ -45,13 +45,16 @@ extension SpruceStore {
         guard (1...Self.maximumMintCount).contains(count) else {
             throw StoreError.invalidInput(field: "count", rule: "must be between 1 and \(Self.maximumMintCount)")
         }
-        if case .numeric = request.kind {} else if count != 1 {
+        if case .numeric = request.kind {
+        } else if count != 1 {
             throw StoreError.invalidInput(field: "count", rule: "a vanity code is minted one at a time")
         }
         guard request.label.count <= Self.labelLimit else {
             throw StoreError.invalidInput(field: "label", rule: "longer than \(Self.labelLimit) characters")
         }
-        if let rule = FreeText.violation(in: request.label) { throw StoreError.invalidInput(field: "label", rule: rule) }
+        if let rule = FreeText.violation(in: request.label) {
+            throw StoreError.invalidInput(field: "label", rule: rule)
+        }
         if case .numeric(let length) = request.kind, !LinkCode.numericLengths.contains(length) {
             throw StoreError.invalidInput(field: "length", rule: "numeric codes have 6 to 10 digits")
         }
@@ -62,8 +65,9 @@ extension SpruceStore {
                 throw StoreError.organizationNotFound(id: request.organizationID.rawValue)
             }
             guard case .numeric(let asked) = request.kind else {
-                let links = try await Self.mint(request, count: count, codes: codes, at: now, in: database,
-                                                progress: progress)
+                let links = try await Self.mint(
+                    request, count: count, codes: codes, at: now, in: database,
+                    progress: progress)
                 return MintedLinks(links: links, codeLength: nil, crowdedLength: nil)
             }
             var length = asked
@@ -76,7 +80,8 @@ extension SpruceStore {
             }
             var chosen = request
             chosen.kind = .numeric(length: length)
-            let links = try await Self.mint(chosen, count: count, codes: codes, at: now, in: database, progress: progress)
+            let links = try await Self.mint(
+                chosen, count: count, codes: codes, at: now, in: database, progress: progress)
             return MintedLinks(links: links, codeLength: length, crowdedLength: length == asked ? nil : asked)
         }
     }
@@ -90,11 +95,13 @@ extension SpruceStore {
         in database: any SQLDatabase
     ) async throws -> Bool {
         let limit = Int(Double(codes.capacity(length: length)) * crowdedSpaceFraction)
-        let highest = try await database.select().column(SQLFunction("max", args: SQLColumn("id")), as: "highest")
+        let highest =
+            try await database.select().column(SQLFunction("max", args: SQLColumn("id")), as: "highest")
             .from("links").first()?.decode(column: "highest", as: Int64?.self) ?? 0
         if Int(highest) + count <= limit { return false }
         let lowest = "1" + String(repeating: "0", count: length - 1)
-        let used = try await database.select().column(SQLFunction("count", args: SQLLiteral.all), as: "used")
+        let used =
+            try await database.select().column(SQLFunction("count", args: SQLLiteral.all), as: "used")
             .from("links")
             .where("code", .greaterThanOrEqual, SQLBind(lowest))
             .where("code", .lessThanOrEqual, SQLBind(String(repeating: "9", count: length)))
@@ -142,9 +149,11 @@ extension SpruceStore {
             guard let organization = try await organization(id: request.organizationID, in: database) else {
                 throw StoreError.organizationNotFound(id: request.organizationID.rawValue)
             }
-            let candidates = LinkCode.vanityCandidates(for: organization.profile.displayName, limit: maximumMintAttempts)
+            let candidates = LinkCode.vanityCandidates(
+                for: organization.profile.displayName, limit: maximumMintAttempts)
             guard !candidates.isEmpty else {
-                throw StoreError.invalidInput(field: "vanity", rule: "the organization's name gives no usable vanity code")
+                throw StoreError.invalidInput(
+                    field: "vanity", rule: "the organization's name gives no usable vanity code")
             }
             for candidate in candidates {
                 let inserted = try await insertLinks([candidate], request: request, at: now, in: database)
@@ -182,7 +191,8 @@ extension SpruceStore {
             links.append(
                 PracticeLink(
                     id: id, code: code, organizationID: request.organizationID, label: request.label, tags: tags,
-                    status: .active, isPrimary: request.isPrimary, createdAt: Date(storedMilliseconds: now.storedMilliseconds)
+                    status: .active, isPrimary: request.isPrimary,
+                    createdAt: Date(storedMilliseconds: now.storedMilliseconds)
                 )
             )
         }
@@ -205,15 +215,17 @@ extension SpruceStore {
     }
 
     static func link(code: LinkCode, in database: any SQLDatabase) async throws -> PracticeLink? {
-        guard let row = try await database.select().columns(linkColumns).from("links")
-            .where("code", .equal, SQLBind(code.rawValue)).first()
+        guard
+            let row = try await database.select().columns(linkColumns).from("links")
+                .where("code", .equal, SQLBind(code.rawValue)).first()
         else { return nil }
         return try await withTags(decodeLink(row), in: database)
     }
 
     static func link(id: LinkID, in database: any SQLDatabase) async throws -> PracticeLink? {
-        guard let row = try await database.select().columns(linkColumns).from("links")
-            .where("id", .equal, SQLBind(id.rawValue)).first()
+        guard
+            let row = try await database.select().columns(linkColumns).from("links")
+                .where("id", .equal, SQLBind(id.rawValue)).first()
         else { return nil }
         return try await withTags(decodeLink(row), in: database)
     }
@@ -258,7 +270,8 @@ extension SpruceStore {
     }
 
     static let linkColumns = [
-        "id", "code", "organization_id", "label", "status", "is_primary", "created_at", "qr_foreground", "qr_background",
+        "id", "code", "organization_id", "label", "status", "is_primary", "created_at", "qr_foreground",
+        "qr_background",
     ]
 
     @Sendable static func decodeLink(_ row: any SQLRow) throws -> PracticeLink {
@@ -295,7 +308,9 @@ extension SpruceStore {
     /// - Returns: the link as it is now.
     /// - Throws: ``StoreError/linkNotFound`` when no link has that code (or it is out of scope).
     @discardableResult
-    public func setQRColors(_ colors: QRColors, code: LinkCode, in scope: OrganizationScope) async throws -> PracticeLink {
+    public func setQRColors(_ colors: QRColors, code: LinkCode, in scope: OrganizationScope) async throws
+        -> PracticeLink
+    {
         try await updateLink(code: code, in: scope) { update in
             update.set("qr_foreground", to: SQLBind(colors == .standard ? nil : colors.foreground))
                 .set("qr_background", to: SQLBind(colors == .standard ? nil : colors.background))
@@ -313,7 +328,8 @@ extension SpruceStore {
             if case .only(let organizationID) = scope {
                 update = update.where("organization_id", .equal, SQLBind(organizationID.rawValue))
             }
-            guard !(try await update.returning("id").all()).isEmpty, let link = try await Self.link(code: code, in: database)
+            guard !(try await update.returning("id").all()).isEmpty,
+                let link = try await Self.link(code: code, in: database)
             else { throw StoreError.linkNotFound }
             return link
         }

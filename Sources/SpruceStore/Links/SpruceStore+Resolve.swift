@@ -17,7 +17,8 @@ extension SpruceStore {
                 """
             let rows = try await database.raw(query).all()
             guard let row = rows.first else { return .notFound }
-            let tags = try rows.compactMap { try $0.decode(column: "link_tag", as: String?.self) }.map(ConversationTag.init)
+            let tags = try rows.compactMap { try $0.decode(column: "link_tag", as: String?.self) }.map(
+                ConversationTag.init)
             let statusText = try row.decode(column: "link_status", as: String.self)
             guard let status = LinkStatus(rawValue: statusText) else {
                 throw StoreError.corruptRow(table: "links", reason: "unknown status \(statusText)")
@@ -25,7 +26,8 @@ extension SpruceStore {
             let link = PracticeLink(
                 id: LinkID(rawValue: try row.decode(column: "link_id", as: Int64.self)),
                 code: try LinkCode(try row.decode(column: "link_code", as: String.self)),
-                organizationID: OrganizationID(rawValue: try row.decode(column: "link_organization_id", as: Int64.self)),
+                organizationID: OrganizationID(
+                    rawValue: try row.decode(column: "link_organization_id", as: Int64.self)),
                 label: try row.decode(column: "link_label", as: String.self),
                 tags: tags,
                 status: status,
@@ -33,7 +35,8 @@ extension SpruceStore {
                 createdAt: Date(storedMilliseconds: try row.decode(column: "link_created_at", as: Int64.self)),
                 qrColors: try Self.decodeQRColors(row, prefix: "link_")
             )
-            let organization = try row.decode(column: "id", as: Int64?.self) == nil ? nil : try Self.decodeOrganization(row)
+            let organization =
+                try row.decode(column: "id", as: Int64?.self) == nil ? nil : try Self.decodeOrganization(row)
             return Resolution.decide(link: link, profile: organization?.profile)
         }
     }

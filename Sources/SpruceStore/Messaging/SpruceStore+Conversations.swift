@@ -16,8 +16,9 @@ struct Participant: Sendable, Equatable {
 extension SpruceStore {
     /// The next number of the activity sequence that orders every inbox (no two activities share one).
     static func nextActivity(in database: any SQLDatabase) async throws -> Int64 {
-        guard let row = try await database.update("counters").set(SQLIdentifier("value"), to: SQLRaw("value + 1"))
-            .where("name", .equal, SQLBind("activity")).returning("value").first()
+        guard
+            let row = try await database.update("counters").set(SQLIdentifier("value"), to: SQLRaw("value + 1"))
+                .where("name", .equal, SQLBind("activity")).returning("value").first()
         else { throw StoreError.corruptRow(table: "counters", reason: "activity counter missing") }
         return try row.decode(column: "value", as: Int64.self)
     }
@@ -43,8 +44,9 @@ extension SpruceStore {
             )
             .ignoringConflicts(with: "conversation_key").returning("id").first()
         guard let inserted else {
-            guard let existing = try await database.select().column("id").from("conversations")
-                .where("conversation_key", .equal, SQLBind(key)).first()
+            guard
+                let existing = try await database.select().column("id").from("conversations")
+                    .where("conversation_key", .equal, SQLBind(key)).first()
             else { throw StoreError.corruptRow(table: "conversations", reason: "conversation vanished during connect") }
             return (ConversationID(rawValue: try existing.decode(column: "id", as: Int64.self)), false)
         }
@@ -100,10 +102,12 @@ extension SpruceStore {
             .map { try $0.decode(column: "id", as: Int64.self) }
             .filter { $0 != excluding?.rawValue }
         guard !recipients.isEmpty else { return }
-        var insert = database.insert(into: "alerts").columns("member_id", "kind", "text", "conversation_id", "created_at")
+        var insert = database.insert(into: "alerts").columns(
+            "member_id", "kind", "text", "conversation_id", "created_at")
         for member in recipients {
             insert = insert.values(
-                SQLBind(member), SQLBind(message.kind.rawValue), SQLBind(message.text), SQLBind(conversationID?.rawValue),
+                SQLBind(member), SQLBind(message.kind.rawValue), SQLBind(message.text),
+                SQLBind(conversationID?.rawValue),
                 SQLBind(now.storedMilliseconds)
             )
         }
@@ -154,7 +158,9 @@ extension SpruceStore {
     /// Each sender may send ``Throttles/messagesPerSender`` messages per window, across all conversations.
     /// - Throws: ``MessagingError`` for an empty or too long body, control characters, or a conversation the
     ///   identity is not in; ``TooManyAttempts`` past the sender's rate.
-    public func sendMessage(as identity: Identity, to conversationID: ConversationID, body: String, at now: Date = Date())
+    public func sendMessage(
+        as identity: Identity, to conversationID: ConversationID, body: String, at now: Date = Date()
+    )
         async throws -> Message
     {
         let body = try Message.validatedBody(body)
@@ -183,7 +189,8 @@ extension SpruceStore {
             let row = try await database.insert(into: "messages")
                 .columns("conversation_id", "author_member_id", "author_patient_id", "body", "created_at")
                 .values(
-                    SQLBind(conversationID.rawValue), SQLBind(author.member?.rawValue), SQLBind(author.patient?.rawValue),
+                    SQLBind(conversationID.rawValue), SQLBind(author.member?.rawValue),
+                    SQLBind(author.patient?.rawValue),
                     SQLBind(body), SQLBind(now.storedMilliseconds)
                 )
                 .returning("id").first()
@@ -201,8 +208,10 @@ extension SpruceStore {
                 )
             }
             return Message(
-                id: try row.decode(column: "id", as: Int64.self), conversationID: conversationID, authorName: author.name,
-                authorOrganizationID: author.organization, body: body, createdAt: Date(storedMilliseconds: now.storedMilliseconds)
+                id: try row.decode(column: "id", as: Int64.self), conversationID: conversationID,
+                authorName: author.name,
+                authorOrganizationID: author.organization, body: body,
+                createdAt: Date(storedMilliseconds: now.storedMilliseconds)
             )
         }
     }
@@ -221,7 +230,8 @@ extension SpruceStore {
         let limit = min(max(limit, 1), 100)
         return try await read { database in
             let member = try await Self.actingMember(identity, in: database)
-            return try await Self.inboxPage(of: member.organizationID, filter: filter, after: cursor, limit: limit, in: database)
+            return try await Self.inboxPage(
+                of: member.organizationID, filter: filter, after: cursor, limit: limit, in: database)
         }
     }
 
@@ -247,7 +257,9 @@ extension SpruceStore {
         if filter == .clinics {
             query = query.where(
                 SQLColumn("kind", table: "conversations"), .in,
-                SQLGroupExpression([SQLBind(ConversationKind.clinic.rawValue), SQLBind(ConversationKind.group.rawValue)])
+                SQLGroupExpression([
+                    SQLBind(ConversationKind.clinic.rawValue), SQLBind(ConversationKind.group.rawValue),
+                ])
             )
         }
         if let cursor {
@@ -311,7 +323,9 @@ extension SpruceStore {
                     "conversation_participants", on: SQLColumn("conversation_id", table: "conversation_participants"),
                     .equal, SQLColumn("id", table: "conversations")
                 )
-                .where(SQLColumn("patient_id", table: "conversation_participants"), .equal, SQLBind(patient.id.rawValue))
+                .where(
+                    SQLColumn("patient_id", table: "conversation_participants"), .equal, SQLBind(patient.id.rawValue)
+                )
                 .orderBy(SQLColumn("activity", table: "conversations"), SQLDirection.descending).all()
             var entries: [InboxEntry] = []
             for row in rows {
@@ -331,7 +345,9 @@ extension SpruceStore {
             var organizations: [Organization] = []
             for row in rows {
                 let id = OrganizationID(rawValue: try row.decode(column: "organization_id", as: Int64.self))
-                if let organization = try await Self.organization(id: id, in: database) { organizations.append(organization) }
+                if let organization = try await Self.organization(id: id, in: database) {
+                    organizations.append(organization)
+                }
             }
             return organizations
         }
@@ -341,22 +357,24 @@ extension SpruceStore {
     public func alerts(as identity: Identity, limit: Int = 50) async throws -> [Alert] {
         try await read { database in
             let member = try await Self.actingMember(identity, in: database)
-            return try await database.select().columns("id", "member_id", "kind", "text", "conversation_id", "created_at")
-                .from("alerts").where("member_id", .equal, SQLBind(member.id.rawValue))
-                .orderBy("id", .descending).limit(min(max(limit, 1), 500)).all()
-                .map { row in
-                    let kindText = try row.decode(column: "kind", as: String.self)
-                    guard let kind = Alert.Kind(rawValue: kindText) else {
-                        throw StoreError.corruptRow(table: "alerts", reason: "unknown kind \(kindText)")
-                    }
-                    return Alert(
-                        id: try row.decode(column: "id", as: Int64.self), memberID: member.id, kind: kind,
-                        text: try row.decode(column: "text", as: String.self),
-                        conversationID: try row.decode(column: "conversation_id", as: Int64?.self)
-                            .map(ConversationID.init(rawValue:)),
-                        createdAt: Date(storedMilliseconds: try row.decode(column: "created_at", as: Int64.self))
-                    )
+            return try await database.select().columns(
+                "id", "member_id", "kind", "text", "conversation_id", "created_at"
+            )
+            .from("alerts").where("member_id", .equal, SQLBind(member.id.rawValue))
+            .orderBy("id", .descending).limit(min(max(limit, 1), 500)).all()
+            .map { row in
+                let kindText = try row.decode(column: "kind", as: String.self)
+                guard let kind = Alert.Kind(rawValue: kindText) else {
+                    throw StoreError.corruptRow(table: "alerts", reason: "unknown kind \(kindText)")
                 }
+                return Alert(
+                    id: try row.decode(column: "id", as: Int64.self), memberID: member.id, kind: kind,
+                    text: try row.decode(column: "text", as: String.self),
+                    conversationID: try row.decode(column: "conversation_id", as: Int64?.self)
+                        .map(ConversationID.init(rawValue:)),
+                    createdAt: Date(storedMilliseconds: try row.decode(column: "created_at", as: Int64.self))
+                )
+            }
         }
     }
 
@@ -382,15 +400,23 @@ extension SpruceStore {
         }
     }
 
-    static func participants(of conversationID: ConversationID, in database: any SQLDatabase) async throws -> [Participant] {
-        let rows = try await database.select().columns("organization_id", "patient_id").from("conversation_participants")
-            .where("conversation_id", .equal, SQLBind(conversationID.rawValue)).all()
+    static func participants(of conversationID: ConversationID, in database: any SQLDatabase) async throws
+        -> [Participant]
+    {
+        let rows = try await database.select().columns("organization_id", "patient_id").from(
+            "conversation_participants"
+        )
+        .where("conversation_id", .equal, SQLBind(conversationID.rawValue)).all()
         var participants: [Participant] = []
         for row in rows {
-            if let organizationID = try row.decode(column: "organization_id", as: Int64?.self).map(OrganizationID.init(rawValue:)) {
+            if let organizationID = try row.decode(column: "organization_id", as: Int64?.self).map(
+                OrganizationID.init(rawValue:))
+            {
                 let name = try await organization(id: organizationID, in: database)?.profile.displayName ?? "Clinic"
                 participants.append(Participant(party: .organization(organizationID), name: name))
-            } else if let patientID = try row.decode(column: "patient_id", as: Int64?.self).map(PatientID.init(rawValue:)) {
+            } else if let patientID = try row.decode(column: "patient_id", as: Int64?.self).map(
+                PatientID.init(rawValue:))
+            {
                 let name = try await patient(id: patientID, in: database)?.name ?? "Patient"
                 participants.append(Participant(party: .patient(patientID), name: name))
             }
@@ -404,8 +430,9 @@ extension SpruceStore {
         viewer: Participant.Party,
         in database: any SQLDatabase
     ) async throws -> InboxEntry {
-        guard let row = try await database.select().columns("kind", "last_activity_at").from("conversations")
-            .where("id", .equal, SQLBind(conversationID.rawValue)).first()
+        guard
+            let row = try await database.select().columns("kind", "last_activity_at").from("conversations")
+                .where("id", .equal, SQLBind(conversationID.rawValue)).first()
         else { throw MessagingError.notFound }
         let kindText = try row.decode(column: "kind", as: String.self)
         guard let kind = ConversationKind(rawValue: kindText) else {
@@ -419,7 +446,8 @@ extension SpruceStore {
             .where("conversation_id", .equal, SQLBind(conversationID.rawValue)).orderBy("tag").all()
             .map { try ConversationTag(try $0.decode(column: "tag", as: String.self)) }
         let last = try await database.select().column("body").from("messages")
-            .where("conversation_id", .equal, SQLBind(conversationID.rawValue)).orderBy("id", .descending).limit(1).first()
+            .where("conversation_id", .equal, SQLBind(conversationID.rawValue)).orderBy("id", .descending).limit(1)
+            .first()
         return InboxEntry(
             conversationID: conversationID, kind: kind, title: title, tags: tags,
             lastActivityAt: Date(storedMilliseconds: try row.decode(column: "last_activity_at", as: Int64.self)),
@@ -439,10 +467,14 @@ extension SpruceStore {
             .column(SQLColumn("organization_id", table: "members"), as: "member_organization_id")
             .column(SQLColumn("name", table: "patients"), as: "patient_name")
             .from("messages")
-            .join("members", method: SQLJoinMethod.left, on: SQLColumn("id", table: "members"), .equal,
-                  SQLColumn("author_member_id", table: "messages"))
-            .join("patients", method: SQLJoinMethod.left, on: SQLColumn("id", table: "patients"), .equal,
-                  SQLColumn("author_patient_id", table: "messages"))
+            .join(
+                "members", method: SQLJoinMethod.left, on: SQLColumn("id", table: "members"), .equal,
+                SQLColumn("author_member_id", table: "messages")
+            )
+            .join(
+                "patients", method: SQLJoinMethod.left, on: SQLColumn("id", table: "patients"), .equal,
+                SQLColumn("author_patient_id", table: "messages")
+            )
             .where(SQLColumn("conversation_id", table: "messages"), .equal, SQLBind(conversationID.rawValue))
         if let before { query = query.where(SQLColumn("id", table: "messages"), .lessThan, SQLBind(before)) }
         return try await query.orderBy(SQLColumn("id", table: "messages"), SQLDirection.descending).limit(limit).all()

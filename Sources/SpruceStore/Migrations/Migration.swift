@@ -13,7 +13,10 @@ struct Migration: Sendable {
     }
 
     /// A step whose SQL depends on the engine (triggers, functions).
-    init(version: Int, name: String, apply: @escaping @Sendable (any SQLDatabase, any DatabaseEngine) async throws -> Void) {
+    init(
+        version: Int, name: String,
+        apply: @escaping @Sendable (any SQLDatabase, any DatabaseEngine) async throws -> Void
+    ) {
         self.version = version
         self.name = name
         self.apply = apply

@@ -94,7 +94,8 @@ extension Schema {
             .column("name", type: .text, .primaryKey(autoIncrement: false))
             .column("value", type: .bigint, .notNull)
             .run()
-        try await database.insert(into: "counters").columns("name", "value").values(SQLBind("activity"), SQLBind(0)).run()
+        try await database.insert(into: "counters").columns("name", "value").values(SQLBind("activity"), SQLBind(0))
+            .run()
 
         // Nonces of signed values already spent (signup continuations): a replay hits the primary key.
         try await database.create(table: "spent_values")
@@ -107,6 +108,7 @@ extension Schema {
             .column("scope_key", type: .text, .notNull)
             .column("at", type: .bigint, .notNull)
             .run()
-        try await database.create(index: "rate_events_by_scope").on("rate_events").column("scope_key").column("at").run()
+        try await database.create(index: "rate_events_by_scope").on("rate_events").column("scope_key").column("at")
+            .run()
     }
 }

@@ -54,6 +54,7 @@ enum Schema {
             .column("revoked_at", type: .bigint)
             .check(SQLRaw("recipient_email IS NOT NULL OR recipient_phone IS NOT NULL"), named: "invitations_recipient")
             .run()
-        try await database.create(index: "invitations_by_organization").on("invitations").column("organization_id").run()
+        try await database.create(index: "invitations_by_organization").on("invitations").column("organization_id")
+            .run()
     }
 }

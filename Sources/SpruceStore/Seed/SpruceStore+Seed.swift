@@ -20,7 +20,9 @@ extension SpruceStore {
         try PasswordPolicy.check(memberPassword)
         let memberCount = file.organizations.reduce(0) { $0 + ($1.members?.count ?? 0) }
         var computed: [String] = []
-        for _ in 0..<memberCount { computed.append(try await passwords.hash(memberPassword, with: settings.passwordHasher)) }
+        for _ in 0..<memberCount {
+            computed.append(try await passwords.hash(memberPassword, with: settings.passwordHasher))
+        }
         let hashes = computed
         return try await transaction { database in
             var hashes = hashes[...]
@@ -39,7 +41,8 @@ extension SpruceStore {
                         organizationID: organization.id, kind: .chosen(link.code), label: link.label,
                         tags: link.tags ?? [], isPrimary: link.primary ?? false
                     )
-                    _ = try await Self.mint(request, count: 1, codes: SystemCodeSource(), at: now, in: database, progress: nil)
+                    _ = try await Self.mint(
+                        request, count: 1, codes: SystemCodeSource(), at: now, in: database, progress: nil)
                     if link.status == .disabled {
                         try await database.update("links").set("status", to: SQLBind(LinkStatus.disabled.rawValue))
                             .where("code", .equal, SQLBind(link.code.rawValue)).run()

@@ -17,7 +17,8 @@ extension SpruceStore {
             guard try await Self.organization(id: organizationID, in: database) != nil else {
                 throw StoreError.organizationNotFound(id: organizationID.rawValue)
             }
-            return try await Self.inboxPage(of: organizationID, filter: filter, after: cursor, limit: limit, in: database)
+            return try await Self.inboxPage(
+                of: organizationID, filter: filter, after: cursor, limit: limit, in: database)
         }
     }
 }

@@ -27,7 +27,8 @@ extension SpruceStore {
             expiresAt: Date(storedMilliseconds: now.addingTimeInterval(lifetime).storedMilliseconds))
         try await transaction { database in
             if let previous {
-                try await database.delete(from: "sessions").where("id_digest", .equal, SQLBind(previous.digest.hex)).run()
+                try await database.delete(from: "sessions").where("id_digest", .equal, SQLBind(previous.digest.hex))
+                    .run()
             }
             // Expired sessions of anyone are swept on each login, a few at a time.
             try await database.delete(from: "sessions")
@@ -45,10 +46,11 @@ extension SpruceStore {
     /// The live session of `token`, or `nil` when it is unknown, expired, or its account is gone.
     public func session(_ token: SessionToken, at now: Date = Date()) async throws -> Session? {
         try await read { database in
-            guard let row = try await database.select()
-                .columns("member_id", "patient_id", "csrf_secret", "created_at", "expires_at").from("sessions")
-                .where("id_digest", .equal, SQLBind(token.digest.hex))
-                .where("expires_at", .greaterThan, SQLBind(now.storedMilliseconds)).first()
+            guard
+                let row = try await database.select()
+                    .columns("member_id", "patient_id", "csrf_secret", "created_at", "expires_at").from("sessions")
+                    .where("id_digest", .equal, SQLBind(token.digest.hex))
+                    .where("expires_at", .greaterThan, SQLBind(now.storedMilliseconds)).first()
             else { return nil }
             let identity: Identity
             if let memberID = try row.decode(column: "member_id", as: Int64?.self) {
@@ -143,7 +145,9 @@ extension SpruceStore {
         try await transaction { database in
             let rows = try await database.update("api_keys").set("revoked_at", to: SQLBind(now.storedMilliseconds))
                 .where("id", .equal, SQLBind(id)).where("revoked_at", .is, SQLLiteral.null).returning("id").all()
-            guard !rows.isEmpty else { throw StoreError.invalidInput(field: "id", rule: "no active API key has this id") }
+            guard !rows.isEmpty else {
+                throw StoreError.invalidInput(field: "id", rule: "no active API key has this id")
+            }
         }
     }
 

@@ -90,12 +90,14 @@ extension SpruceStore {
     {
         let cutoff = now.addingTimeInterval(-age).storedMilliseconds
         return try await transaction { database in
-            try await database.raw("""
+            try await database.raw(
+                """
                 DELETE FROM rate_counters WHERE scope_key IN (
                   SELECT scope_key FROM rate_counters WHERE updated_at < \(bind: cutoff)
                   LIMIT \(literal: max(1, limit)))
                 RETURNING scope_key
-                """).all().count
+                """
+            ).all().count
         }
     }
 }

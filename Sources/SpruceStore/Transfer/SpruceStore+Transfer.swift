@@ -82,9 +82,13 @@ extension SpruceStore {
         let listTables = engine.listTables
         let schema = Self.migrations.last?.version ?? 0
         return try await snapshot { database in
-            let present = try await database.execute(raw: listTables).map { try $0.decode(column: "name", as: String.self) }
+            let present = try await database.execute(raw: listTables).map {
+                try $0.decode(column: "name", as: String.self)
+            }
             let known = Set(TableCatalog.tables.map(\.name)).union(TableCatalog.bookkeeping)
-            if let stray = present.sorted().first(where: { !known.contains($0) }) { throw TransferError.unknownTable(stray) }
+            if let stray = present.sorted().first(where: { !known.contains($0) }) {
+                throw TransferError.unknownTable(stray)
+            }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             func emit(_ line: DumpLine) throws { try write(String(decoding: try encoder.encode(line), as: UTF8.self)) }
@@ -98,9 +102,12 @@ extension SpruceStore {
                     var values: [String: DumpValue] = [:]
                     for (name, kind) in table.columns {
                         switch kind {
-                        case .integer: values[name] = try row.decode(column: name, as: Int64?.self).map { .integer($0) } ?? .null
-                        case .boolean: values[name] = try row.decode(column: name, as: Bool?.self).map { .boolean($0) } ?? .null
-                        case .text: values[name] = try row.decode(column: name, as: String?.self).map { .text($0) } ?? .null
+                        case .integer:
+                            values[name] = try row.decode(column: name, as: Int64?.self).map { .integer($0) } ?? .null
+                        case .boolean:
+                            values[name] = try row.decode(column: name, as: Bool?.self).map { .boolean($0) } ?? .null
+                        case .text:
+                            values[name] = try row.decode(column: name, as: String?.self).map { .text($0) } ?? .null
                         }
                     }
                     try emit(DumpLine(table: table.name, row: values))
@@ -146,7 +153,9 @@ extension SpruceStore {
                 throw TransferError.malformed(line: number, reason: "neither a row nor the closing counts")
             }
         }
-        guard let counts else { throw TransferError.malformed(line: lines.count, reason: "the closing counts are missing (truncated dump?)") }
+        guard let counts else {
+            throw TransferError.malformed(line: lines.count, reason: "the closing counts are missing (truncated dump?)")
+        }
         for table in TableCatalog.tables where (rowsByTable[table.name]?.count ?? 0) != (counts[table.name] ?? 0) {
             throw TransferError.countMismatch(
                 table: table.name, expected: counts[table.name] ?? 0, found: rowsByTable[table.name]?.count ?? 0)
@@ -166,7 +175,8 @@ extension SpruceStore {
                 for start in stride(from: 0, to: tableRows.count, by: 200) {
                     var insert = database.insert(into: table.name).columns(table.columns.map(\.name))
                     for row in tableRows[start..<min(start + 200, tableRows.count)] {
-                        insert = insert.values(table.columns.map { Self.expression(row[$0.name] ?? .null, as: $0.kind) })
+                        insert = insert.values(
+                            table.columns.map { Self.expression(row[$0.name] ?? .null, as: $0.kind) })
                     }
                     if merge { insert = insert.ignoringConflicts() }
                     try await insert.run()
@@ -191,7 +201,8 @@ extension SpruceStore {
     }
 
     static func count(_ table: String, in database: any SQLDatabase) async throws -> Int {
-        let row = try await database.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table).first()
+        let row = try await database.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table)
+            .first()
         return try row?.decode(column: "n", as: Int.self) ?? 0
     }
 

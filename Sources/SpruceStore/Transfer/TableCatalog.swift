@@ -13,65 +13,94 @@ enum TableCatalog {
     }
 
     static let tables: [Table] = [
-        Table(name: "organizations", columns: [
-            ("id", .integer), ("display_name", .text), ("kind", .text), ("specialty", .text), ("summary", .text),
-            ("address", .text), ("phone", .text), ("website", .text), ("hours", .text),
-            ("accepts_new_patients", .boolean), ("created_at", .integer),
-        ], hasIdentity: true),
-        Table(name: "links", columns: [
-            ("id", .integer), ("code", .text), ("organization_id", .integer), ("label", .text), ("status", .text),
-            ("is_primary", .boolean), ("created_at", .integer), ("qr_foreground", .text), ("qr_background", .text),
-        ], hasIdentity: true),
+        Table(
+            name: "organizations",
+            columns: [
+                ("id", .integer), ("display_name", .text), ("kind", .text), ("specialty", .text), ("summary", .text),
+                ("address", .text), ("phone", .text), ("website", .text), ("hours", .text),
+                ("accepts_new_patients", .boolean), ("created_at", .integer),
+            ], hasIdentity: true),
+        Table(
+            name: "links",
+            columns: [
+                ("id", .integer), ("code", .text), ("organization_id", .integer), ("label", .text), ("status", .text),
+                ("is_primary", .boolean), ("created_at", .integer), ("qr_foreground", .text), ("qr_background", .text),
+            ], hasIdentity: true),
         Table(name: "link_tags", columns: [("link_id", .integer), ("tag", .text)], hasIdentity: false),
-        Table(name: "invitations", columns: [
-            ("id", .integer), ("token_digest", .text), ("link_id", .integer), ("organization_id", .integer),
-            ("recipient_name", .text), ("recipient_email", .text), ("recipient_phone", .text), ("created_at", .integer),
-            ("expires_at", .integer), ("used_at", .integer), ("revoked_at", .integer), ("invited_by", .text),
-            ("channels", .text), ("email_delivered_at", .integer), ("text_delivered_at", .integer),
-            ("reminded_at", .integer),
-        ], hasIdentity: true),
-        Table(name: "invitation_opt_outs", columns: [("address", .text), ("created_at", .integer)], hasIdentity: false),
-        Table(name: "members", columns: [
-            ("id", .integer), ("organization_id", .integer), ("name", .text), ("email", .text),
-            ("password_hash", .text), ("notifications_on", .boolean), ("created_at", .integer),
-        ], hasIdentity: true),
-        Table(name: "patients", columns: [
-            ("id", .integer), ("name", .text), ("email", .text), ("phone", .text), ("password_hash", .text),
-            ("has_secure_account", .boolean), ("created_at", .integer),
-        ], hasIdentity: true),
-        Table(name: "contacts", columns: [
-            ("id", .integer), ("organization_id", .integer), ("kind", .text), ("patient_id", .integer),
-            ("other_organization_id", .integer), ("display_name", .text), ("created_at", .integer),
-        ], hasIdentity: true),
-        Table(name: "conversations", columns: [
-            ("id", .integer), ("kind", .text), ("conversation_key", .text), ("link_id", .integer),
-            ("created_at", .integer), ("last_activity_at", .integer), ("activity", .integer),
-        ], hasIdentity: true),
-        Table(name: "conversation_participants", columns: [
-            ("conversation_id", .integer), ("organization_id", .integer), ("patient_id", .integer),
-        ], hasIdentity: false),
+        Table(
+            name: "invitations",
+            columns: [
+                ("id", .integer), ("token_digest", .text), ("link_id", .integer), ("organization_id", .integer),
+                ("recipient_name", .text), ("recipient_email", .text), ("recipient_phone", .text),
+                ("created_at", .integer),
+                ("expires_at", .integer), ("used_at", .integer), ("revoked_at", .integer), ("invited_by", .text),
+                ("channels", .text), ("email_delivered_at", .integer), ("text_delivered_at", .integer),
+                ("reminded_at", .integer),
+            ], hasIdentity: true),
+        Table(
+            name: "invitation_opt_outs", columns: [("address", .text), ("created_at", .integer)], hasIdentity: false),
+        Table(
+            name: "members",
+            columns: [
+                ("id", .integer), ("organization_id", .integer), ("name", .text), ("email", .text),
+                ("password_hash", .text), ("notifications_on", .boolean), ("created_at", .integer),
+            ], hasIdentity: true),
+        Table(
+            name: "patients",
+            columns: [
+                ("id", .integer), ("name", .text), ("email", .text), ("phone", .text), ("password_hash", .text),
+                ("has_secure_account", .boolean), ("created_at", .integer),
+            ], hasIdentity: true),
+        Table(
+            name: "contacts",
+            columns: [
+                ("id", .integer), ("organization_id", .integer), ("kind", .text), ("patient_id", .integer),
+                ("other_organization_id", .integer), ("display_name", .text), ("created_at", .integer),
+            ], hasIdentity: true),
+        Table(
+            name: "conversations",
+            columns: [
+                ("id", .integer), ("kind", .text), ("conversation_key", .text), ("link_id", .integer),
+                ("created_at", .integer), ("last_activity_at", .integer), ("activity", .integer),
+            ], hasIdentity: true),
+        Table(
+            name: "conversation_participants",
+            columns: [
+                ("conversation_id", .integer), ("organization_id", .integer), ("patient_id", .integer),
+            ], hasIdentity: false),
         Table(name: "conversation_tags", columns: [("conversation_id", .integer), ("tag", .text)], hasIdentity: false),
-        Table(name: "messages", columns: [
-            ("id", .integer), ("conversation_id", .integer), ("author_member_id", .integer),
-            ("author_patient_id", .integer), ("body", .text), ("created_at", .integer),
-        ], hasIdentity: true),
-        Table(name: "alerts", columns: [
-            ("id", .integer), ("member_id", .integer), ("kind", .text), ("text", .text), ("conversation_id", .integer),
-            ("created_at", .integer), ("read_at", .integer),
-        ], hasIdentity: true),
+        Table(
+            name: "messages",
+            columns: [
+                ("id", .integer), ("conversation_id", .integer), ("author_member_id", .integer),
+                ("author_patient_id", .integer), ("body", .text), ("created_at", .integer),
+            ], hasIdentity: true),
+        Table(
+            name: "alerts",
+            columns: [
+                ("id", .integer), ("member_id", .integer), ("kind", .text), ("text", .text),
+                ("conversation_id", .integer),
+                ("created_at", .integer), ("read_at", .integer),
+            ], hasIdentity: true),
         Table(name: "spent_values", columns: [("nonce", .text), ("spent_at", .integer)], hasIdentity: false),
-        Table(name: "rate_counters", columns: [
-            ("scope_key", .text), ("window_start", .integer), ("count", .integer), ("next_at", .integer),
-            ("updated_at", .integer),
-        ], hasIdentity: false),
-        Table(name: "sessions", columns: [
-            ("id_digest", .text), ("member_id", .integer), ("patient_id", .integer), ("csrf_secret", .text),
-            ("created_at", .integer), ("expires_at", .integer),
-        ], hasIdentity: false),
-        Table(name: "api_keys", columns: [
-            ("id", .integer), ("organization_id", .integer), ("key_digest", .text), ("key_prefix", .text),
-            ("label", .text), ("created_at", .integer), ("revoked_at", .integer),
-        ], hasIdentity: true),
+        Table(
+            name: "rate_counters",
+            columns: [
+                ("scope_key", .text), ("window_start", .integer), ("count", .integer), ("next_at", .integer),
+                ("updated_at", .integer),
+            ], hasIdentity: false),
+        Table(
+            name: "sessions",
+            columns: [
+                ("id_digest", .text), ("member_id", .integer), ("patient_id", .integer), ("csrf_secret", .text),
+                ("created_at", .integer), ("expires_at", .integer),
+            ], hasIdentity: false),
+        Table(
+            name: "api_keys",
+            columns: [
+                ("id", .integer), ("organization_id", .integer), ("key_digest", .text), ("key_prefix", .text),
+                ("label", .text), ("created_at", .integer), ("revoked_at", .integer),
+            ], hasIdentity: true),
     ]
 
     /// Tables that are not data: the migration ledger, the counter that is carried separately, and the link change

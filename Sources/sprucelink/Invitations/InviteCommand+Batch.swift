@@ -65,7 +65,8 @@ extension InviteCommand {
                         let line: BatchReportLine
                         switch row.recipient {
                         case .failure(let error):
-                            line = BatchReportLine(row: row, status: "failed", invitationID: nil, reason: error.description)
+                            line = BatchReportLine(
+                                row: row, status: "failed", invitationID: nil, reason: error.description)
                         case .success:
                             switch outcomes.next() {
                             case .sent(let record, let warnings):
@@ -78,7 +79,8 @@ extension InviteCommand {
                             case .failed(let reason):
                                 line = BatchReportLine(row: row, status: "failed", invitationID: nil, reason: reason)
                             case nil:
-                                line = BatchReportLine(row: row, status: "failed", invitationID: nil, reason: "not attempted")
+                                line = BatchReportLine(
+                                    row: row, status: "failed", invitationID: nil, reason: "not attempted")
                             }
                         }
                         if line.status == "failed" {

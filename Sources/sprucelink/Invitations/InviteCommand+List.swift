@@ -30,7 +30,8 @@ extension InviteCommand {
             }
             for summary in summaries {
                 var parts = [
-                    "#\(summary.id)", summary.status, summary.recipient, "expires \(summary.expiresAt.formatted(.iso8601))",
+                    "#\(summary.id)", summary.status, summary.recipient,
+                    "expires \(summary.expiresAt.formatted(.iso8601))",
                 ]
                 if !summary.delivered.isEmpty { parts.append("delivered: " + summary.delivered.joined(separator: ",")) }
                 if let by = summary.invitedBy { parts.append("by \(by)") }

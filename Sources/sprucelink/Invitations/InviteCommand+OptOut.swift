@@ -21,7 +21,8 @@ extension InviteCommand {
         func run() async throws {
             let normalized: String
             do {
-                normalized = address.contains("@")
+                normalized =
+                    address.contains("@")
                     ? try EmailAddress(parsing: address).address
                     : try PhoneNumber(parsing: address, defaultRegion: defaultCountry).e164
             } catch {

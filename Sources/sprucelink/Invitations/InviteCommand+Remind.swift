@@ -17,7 +17,8 @@ extension InviteCommand {
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var delivery: DeliveryOptions
 
-        @Option(help: ArgumentHelp("Remind invitations made at least this long ago: 3d, 12h, 2w, 90m.", valueName: "age"))
+        @Option(
+            help: ArgumentHelp("Remind invitations made at least this long ago: 3d, 12h, 2w, 90m.", valueName: "age"))
         var olderThan: String
 
         @Option(help: "Only this organization's invitations.")
@@ -56,7 +57,9 @@ extension InviteCommand {
         static func parseAge(_ text: String) throws -> TimeInterval {
             let units: [Character: TimeInterval] = ["m": 60, "h": 3600, "d": 86_400, "w": 604_800]
             guard let unit = text.last, let seconds = units[unit], let amount = Int(text.dropLast()), amount >= 0
-            else { throw UsageError("--older-than: \"\(text)\" must be a whole number followed by m, h, d or w (e.g. 3d)") }
+            else {
+                throw UsageError("--older-than: \"\(text)\" must be a whole number followed by m, h, d or w (e.g. 3d)")
+            }
             return TimeInterval(amount) * seconds
         }
     }

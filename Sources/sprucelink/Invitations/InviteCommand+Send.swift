@@ -48,7 +48,9 @@ extension InviteCommand {
             case .sent(let record, let warnings):
                 for warning in warnings { Terminal.printError("Warning: \(warning)") }
                 let channels = record.channels.map(\.rawValue).joined(separator: ", ")
-                print("Invited \(InviteText.recipient(record.invitation.recipient)) (invitation \(record.invitation.id)) by \(channels)")
+                print(
+                    "Invited \(InviteText.recipient(record.invitation.recipient)) (invitation \(record.invitation.id)) by \(channels)"
+                )
             case .skipped(let reason):
                 Terminal.printError("Skipped: \(InviteText.skipped(reason))")
             case .failed(let reason):

@@ -32,7 +32,8 @@ struct DeliveryOptions: ParsableArguments {
     func dispatcher(store: SpruceStore) async throws -> InvitationDispatcher {
         let sender: MailboxAddress
         do { sender = try MailboxAddress(parsing: from, field: "--from") } catch { throw UsageError(error.description) }
-        guard let url = URL(string: publicURL), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
+        guard let url = URL(string: publicURL), let scheme = url.scheme?.lowercased(),
+            scheme == "https" || scheme == "http",
             url.host?.isEmpty == false
         else { throw UsageError("--public-url: \"\(publicURL)\" must be an http(s) URL with a host") }
         let templates: InvitationTemplates
@@ -91,14 +92,17 @@ struct InvitationTargetOptions: ParsableArguments {
 
     func linkCode() throws -> LinkCode {
         guard PhoneNumber.isSupportedRegion(defaultCountry) else {
-            throw UsageError("--default-country: \(defaultCountry) is not a region with a numbering plan (e.g. US, GB, DE)")
+            throw UsageError(
+                "--default-country: \(defaultCountry) is not a region with a numbering plan (e.g. US, GB, DE)")
         }
         do { return try LinkCode(link) } catch { throw UsageError("--link: \(error.description)") }
     }
 
     /// The link's practice name; an unknown or disabled link is an operational failure.
     func practiceName(_ code: LinkCode, store: SpruceStore) async throws -> String {
-        guard let link = try await store.link(code: code) else { throw OperationalError("--link: no link with that code") }
+        guard let link = try await store.link(code: code) else {
+            throw OperationalError("--link: no link with that code")
+        }
         guard link.status == .active else { throw OperationalError("--link: the link is disabled") }
         guard let organization = try await store.organization(id: link.organizationID) else {
             throw OperationalError("--link: the link's organization is missing")

@@ -45,7 +45,8 @@ extension LinkCommand {
         @Option(help: "Digits in each numeric code (6–10).")
         var length = LinkCode.defaultNumericLength
 
-        @Flag(help: "Keep --length even when that length's codes are more than 10 % used (by default minting moves on).")
+        @Flag(
+            help: "Keep --length even when that length's codes are more than 10 % used (by default minting moves on).")
         var keepLength = false
 
         @Flag(help: "Print the links as JSON.")
@@ -73,7 +74,9 @@ extension LinkCommand {
             }
             let kind: MintRequest.Kind
             if vanity, let slug {
-                do { kind = .chosen(try LinkCode(slug)) } catch { throw UsageError("vanity code: \(error.description)") }
+                do { kind = .chosen(try LinkCode(slug)) } catch {
+                    throw UsageError("vanity code: \(error.description)")
+                }
             } else if vanity {
                 kind = .vanityFromName
             } else {

@@ -23,7 +23,8 @@ struct ResolveCommand: AsyncParsableCommand {
 
     /// The exit status of each outcome, as documented in the discussion above.
     enum Status: Int32 {
-        case notFound = 3, disabled, invitationExpired, invitationAccepted, invitationRevoked, unparseable
+        case notFound = 3
+        case disabled, invitationExpired, invitationAccepted, invitationRevoked, unparseable
 
         init?(_ resolution: Resolution) {
             switch resolution {

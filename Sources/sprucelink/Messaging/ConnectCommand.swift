@@ -58,7 +58,8 @@ enum OutcomeText {
         case .confirmClinicConnection(let prompt, _):
             "\(prompt.question) Run again with --confirm (Connect with Clinic) or --decline (Not now)."
         case .clinicsConnected(let id, let isNew):
-            isNew ? "Clinics connected: new clinic conversation \(id)." : "Clinics already connected: conversation \(id)."
+            isNew
+                ? "Clinics connected: new clinic conversation \(id)." : "Clinics already connected: conversation \(id)."
         case .declined: "Not now: nothing was created."
         case .ownPractice: "This is your own practice link: nothing was created."
         case .unavailable(let resolution): resolution.message

@@ -6,7 +6,8 @@ import SpruceStore
 struct InboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inbox",
-        abstract: "Show an inbox: a member's organization (All or Clinics on Spruce), or a patient's threads and Get Care."
+        abstract:
+            "Show an inbox: a member's organization (All or Clinics on Spruce), or a patient's threads and Get Care."
     )
 
     @OptionGroup var options: DatabaseOptions
@@ -38,7 +39,8 @@ struct InboxCommand: AsyncParsableCommand {
             var lines: [String] = []
             switch identity {
             case .member:
-                let page = try await store.inbox(as: identity, filter: clinics ? .clinics : .all, after: cursor, limit: limit)
+                let page = try await store.inbox(
+                    as: identity, filter: clinics ? .clinics : .all, after: cursor, limit: limit)
                 lines.append(clinics ? "Clinics on Spruce" : "All")
                 lines += page.entries.map(Self.line)
                 if let next = page.nextCursor { lines.append("more: --after \(next)") }
@@ -60,11 +62,12 @@ struct InboxCommand: AsyncParsableCommand {
     }
 
     static func line(_ entry: InboxEntry) -> String {
-        let icon = switch entry.icon {
-        case .briefcase: "💼"
-        case .patient: "👤"
-        case .group: "👥"
-        }
+        let icon =
+            switch entry.icon {
+            case .briefcase: "💼"
+            case .patient: "👤"
+            case .group: "👥"
+            }
         var text = "  #\(entry.conversationID) \(icon) \(entry.title)"
         if !entry.tags.isEmpty { text += "  [" + entry.tags.map(\.rawValue).joined(separator: ", ") + "]" }
         if let last = entry.lastMessage { text += "  — " + String(last.prefix(60)) }
@@ -73,7 +76,8 @@ struct InboxCommand: AsyncParsableCommand {
 }
 
 struct MessageCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "message", abstract: "Send a message in a conversation.")
+    static let configuration = CommandConfiguration(
+        commandName: "message", abstract: "Send a message in a conversation.")
 
     @OptionGroup var options: DatabaseOptions
 
@@ -116,7 +120,9 @@ struct GroupCommand: AsyncParsableCommand {
     func run() async throws {
         let persona = try Persona(parsing: self.persona)
         let (id, isNew) = try await options.withStore { store in
-            guard let patient = try await store.patient(email: patient) else { throw UsageError("--patient: no patient \(patient)") }
+            guard let patient = try await store.patient(email: patient) else {
+                throw UsageError("--patient: no patient \(patient)")
+            }
             return try await store.startGroupConversation(
                 as: try await persona.identity(in: store), with: OrganizationID(rawValue: clinic), patient: patient.id)
         }

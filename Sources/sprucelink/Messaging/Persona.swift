@@ -36,7 +36,9 @@ struct Persona: Sendable {
         case .anonymous:
             return .anonymous
         case .member:
-            guard let member = try await store.member(email: email) else { throw UsageError("--as: no member \(email)") }
+            guard let member = try await store.member(email: email) else {
+                throw UsageError("--as: no member \(email)")
+            }
             return .member(member)
         case .patient:
             guard let patient = try await store.patient(email: email) else {

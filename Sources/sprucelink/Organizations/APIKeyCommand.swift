@@ -32,7 +32,10 @@ extension OrgCommand.APIKeyCommand {
                 try await store.createAPIKey(for: OrganizationID(rawValue: org), label: label)
             }
             print(secret)
-            FileHandle.standardError.write(Data("API key \(key.id) for organization \(org) (\(key.keyPrefix)…): store it now, it is not shown again\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "API key \(key.id) for organization \(org) (\(key.keyPrefix)…): store it now, it is not shown again\n"
+                        .utf8))
         }
     }
 
@@ -45,7 +48,8 @@ extension OrgCommand.APIKeyCommand {
         var org: Int64
 
         func run() async throws {
-            let keys = try await options.withStore { store in try await store.apiKeys(of: OrganizationID(rawValue: org)) }
+            let keys = try await options.withStore { store in try await store.apiKeys(of: OrganizationID(rawValue: org))
+            }
             for key in keys {
                 let state = key.revokedAt == nil ? "active" : "revoked"
                 print("\(key.id)\t\(key.keyPrefix)…\t\(state)\t\(key.label)")

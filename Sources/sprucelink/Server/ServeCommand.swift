@@ -30,38 +30,46 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The port to listen on (0 picks a free one).", valueName: "port"))
     var port = 8080
 
-    @Option(help: ArgumentHelp("The public origin links and QR codes use; https makes cookies Secure.", valueName: "url"))
+    @Option(
+        help: ArgumentHelp("The public origin links and QR codes use; https makes cookies Secure.", valueName: "url"))
     var publicURL = "https://spruce.care"
 
     @Option(help: ArgumentHelp("Request log format.", valueName: "format"))
     var logFormat: LogFormat = .json
 
-    @Option(help: ArgumentHelp("Lowest log level: trace, debug, info, notice, warning, error or critical.", valueName: "level"))
+    @Option(
+        help: ArgumentHelp(
+            "Lowest log level: trace, debug, info, notice, warning, error or critical.", valueName: "level"))
     var logLevel = "info"
 
-    @Option(help: ArgumentHelp(
-        "Seconds between reads of the link change feed: the longest a change made on another instance takes to show here (0: no links in memory).",
-        valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "Seconds between reads of the link change feed: the longest a change made on another instance takes to show here (0: no links in memory).",
+            valueName: "seconds"))
     var cacheSeconds = 1.0
 
     @Option(help: ArgumentHelp("Failed logins per client address per 15 minutes.", valueName: "n"))
     var loginLimit = 30
 
-    @Option(help: ArgumentHelp(
-        "Failed logins for one account from one client address per 15 minutes.", valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "Failed logins for one account from one client address per 15 minutes.", valueName: "n"))
     var loginAccountLimit = 5
 
-    @Option(help: ArgumentHelp(
-        """
-        Failed logins for one account from all addresses per hour; past it each further try waits a growing delay \
-        (1 s, 4 s, 9 s, … at most 2 minutes), never a lock-out.
-        """,
-        valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            """
+            Failed logins for one account from all addresses per hour; past it each further try waits a growing delay \
+            (1 s, 4 s, 9 s, … at most 2 minutes), never a lock-out.
+            """,
+            valueName: "n"))
     var loginAccountBudget = 20
 
-    @Option(name: .customLong("trusted-proxy"), help: ArgumentHelp(
-        "The address of a reverse proxy whose X-Forwarded-For is believed for rate limits and logs (repeatable).",
-        valueName: "ip"))
+    @Option(
+        name: .customLong("trusted-proxy"),
+        help: ArgumentHelp(
+            "The address of a reverse proxy whose X-Forwarded-For is believed for rate limits and logs (repeatable).",
+            valueName: "ip"))
     var trustedProxies: [String] = []
 
     @Option(help: ArgumentHelp("Signups per client address per 15 minutes.", valueName: "n"))
@@ -73,34 +81,41 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The port of the /metrics listener (0 picks a free one).", valueName: "port"))
     var metricsPort = 9464
 
-    @Option(help: ArgumentHelp(
-        "Seconds before a connection with no request in progress is closed.", valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "Seconds before a connection with no request in progress is closed.", valueName: "seconds"))
     var idleTimeout = 60.0
 
-    @Option(help: ArgumentHelp(
-        "Seconds from a request's first byte until its head must be complete (else 408 and the connection closes).",
-        valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "Seconds from a request's first byte until its head must be complete (else 408 and the connection closes).",
+            valueName: "seconds"))
     var headTimeout = 10.0
 
-    @Option(help: ArgumentHelp(
-        "Seconds after a request's head until its body must be complete (else the connection closes).",
-        valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "Seconds after a request's head until its body must be complete (else the connection closes).",
+            valueName: "seconds"))
     var bodyTimeout = 30.0
 
-    @Option(help: ArgumentHelp(
-        "Open connections at most; past it a new connection gets 503 and is closed.", valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "Open connections at most; past it a new connection gets 503 and is closed.", valueName: "n"))
     var maxConnections = 10_000
 
     func run() async throws {
         guard let level = Logger.Level(rawValue: logLevel) else {
-            throw UsageError("--log-level: expected one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw UsageError(
+                "--log-level: expected one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard (0...65535).contains(port) else { throw UsageError("--port: must be from 0 to 65535") }
         let lowered = publicURL.lowercased()
         guard lowered.hasPrefix("https://") || lowered.hasPrefix("http://") else {
             throw UsageError("--public-url: must start with https:// or http://")
         }
-        guard cacheSeconds >= 0, cacheSeconds <= 3600 else { throw UsageError("--cache-seconds: must be from 0 to 3600") }
+        guard cacheSeconds >= 0, cacheSeconds <= 3600 else {
+            throw UsageError("--cache-seconds: must be from 0 to 3600")
+        }
         for (name, value) in [
             ("--login-limit", loginLimit), ("--login-account-limit", loginAccountLimit),
             ("--login-account-budget", loginAccountBudget), ("--signup-limit", signupLimit),
@@ -141,7 +156,8 @@ struct ServeCommand: AsyncParsableCommand {
         } else {
             signingKey = .random()
             logger.warning(
-                "no $SPRUCELINK_SECRET: using a random signing key for this process; signup links and prompts in flight stop working at restart, and several instances cannot share work")
+                "no $SPRUCELINK_SECRET: using a random signing key for this process; signup links and prompts in flight stop working at restart, and several instances cannot share work"
+            )
         }
         var throttles = Throttles()
         throttles.loginFailuresPerClient.limit = loginLimit

@@ -18,7 +18,8 @@ struct DatabaseOptions: ParsableArguments {
     /// The setting in force: the option, else the environment, else the default file.
     var location: DatabaseLocation {
         get throws {
-            let setting = database
+            let setting =
+                database
                 ?? ProcessInfo.processInfo.environment[DatabaseLocation.environmentVariable]
                 ?? DatabaseLocation.defaultPath
             do {
