@@ -4,7 +4,7 @@ import CCairo
 /// A vector PDF being drawn, in points (1/72 inch) with the origin at the top left of each page.
 ///
 /// Not `Sendable`: one canvas is drawn by one thread from creation to ``finish()``.
-final class PDFCanvas {
+final class PDFCanvas: RectanglePainting {
     private let sink = PDFSink()
     private let surface: OpaquePointer
     /// The cairo context (`cairo_t *`), handed to the Pango wrapper to lay out and show text.
@@ -40,21 +40,6 @@ final class PDFCanvas {
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title)
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, author)
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, creator)
-    }
-
-    func setColor(_ color: PrintColor) {
-        cairo_set_source_rgb(context, color.red, color.green, color.blue)
-    }
-
-    /// Adds a rectangle to the current path.
-    func addRectangle(x: Double, y: Double, width: Double, height: Double) {
-        cairo_rectangle(context, x, y, width, height)
-    }
-
-    /// Fills the current path (non-zero winding, so touching rectangles merge without seams) and clears it.
-    func fill() {
-        cairo_set_fill_rule(context, CAIRO_FILL_RULE_WINDING)
-        cairo_fill(context)
     }
 
     /// Strokes a straight line; `dash` is the on/off pattern in points, empty for a solid line.
@@ -115,22 +100,10 @@ final class PDFCanvas {
     }
 
     /// Rectangles in flat colors on a recording surface.
-    struct Recorder {
+    struct Recorder: RectanglePainting {
         fileprivate let context: OpaquePointer?
 
-        func setColor(_ color: PrintColor) {
-            cairo_set_source_rgb(context, color.red, color.green, color.blue)
-        }
-
-        func addRectangle(x: Double, y: Double, width: Double, height: Double) {
-            cairo_rectangle(context, x, y, width, height)
-        }
-
-        /// Fills the path (non-zero winding: touching rectangles merge without seams) and clears it.
-        func fill() {
-            cairo_set_fill_rule(context, CAIRO_FILL_RULE_WINDING)
-            cairo_fill(context)
-        }
+        var paintedContext: OpaquePointer? { context }
     }
 
     /// A drawing recorded once, to paint at several places.
@@ -188,4 +161,30 @@ private func pdfWrite(
     let sink = Unmanaged<PDFSink>.fromOpaque(closure).takeUnretainedValue()
     sink.bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
     return CAIRO_STATUS_SUCCESS
+}
+
+/// Flat-colored rectangles on a cairo context: what a page and a recording of a code both draw with.
+protocol RectanglePainting {
+    var paintedContext: OpaquePointer? { get }
+}
+
+extension PDFCanvas {
+    var paintedContext: OpaquePointer? { context }
+}
+
+extension RectanglePainting {
+    func setColor(_ color: PrintColor) {
+        cairo_set_source_rgb(paintedContext, color.red, color.green, color.blue)
+    }
+
+    /// Adds a rectangle to the current path.
+    func addRectangle(x: Double, y: Double, width: Double, height: Double) {
+        cairo_rectangle(paintedContext, x, y, width, height)
+    }
+
+    /// Fills the current path (non-zero winding, so touching rectangles merge without seams) and clears it.
+    func fill() {
+        cairo_set_fill_rule(paintedContext, CAIRO_FILL_RULE_WINDING)
+        cairo_fill(paintedContext)
+    }
 }
