@@ -52,13 +52,13 @@ struct MessagingController: Sendable {
         let filter: InboxFilter = query["tab"] == "clinics" ? .clinics : .all
         let cursor = query.text("after").flatMap(InboxCursor.init)
         let identity = Visitor.member(member).identity
-        let inbox = try await store.inbox(as: identity, filter: filter, after: cursor)
-        let alerts = try await store.alerts(as: identity, limit: Self.alertsShown)
-        let organization = try await store.organization(id: member.organizationID)
+        let view = try await store.inboxView(
+            as: identity, filter: filter, after: cursor, alertsShown: Self.alertsShown)
+        let inbox = view.page
         var values = pages.pageValues("Inbox", context: context, visitor: .member(member))
-        values["organizationName"] = organization?.profile.displayName ?? ""
+        values["organizationName"] = view.organization.profile.displayName
         values["entries"] = inbox.entries.map(Self.entryValues)
-        values["alerts"] = alerts.map { ["text": $0.text] }
+        values["alerts"] = view.alerts.map { ["text": $0.text] }
         values["allSelected"] = filter == .all
         values["clinicsSelected"] = filter == .clinics
         if let next = inbox.nextCursor { values["nextHref"] = "/inbox?tab=\(filter.rawValue)&after=\(next)" }
@@ -96,11 +96,10 @@ struct MessagingController: Sendable {
         member: Member, error: String?, link: String, status: HTTPResponse.Status, context: SpruceRequestContext
     ) async throws -> Response {
         let identity = Visitor.member(member).identity
-        let contacts = try await store.contacts(as: identity)
-        let organization = try await store.organization(id: member.organizationID)
+        let view = try await store.contactsView(as: identity)
         var values = pages.pageValues("Contacts", context: context, visitor: .member(member))
-        values["organizationName"] = organization?.profile.displayName ?? ""
-        values["contacts"] = contacts.map {
+        values["organizationName"] = view.organization.profile.displayName
+        values["contacts"] = view.contacts.map {
             ["name": $0.displayName, "kind": $0.kind.rawValue, "isClinic": $0.kind == .clinic] as [String: Any]
         }
         values["error"] = error
@@ -183,15 +182,14 @@ struct MessagingController: Sendable {
     func carePage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         let patient = try await visitors.requirePatient(context)
         let identity = Visitor.patient(patient).identity
-        let practices = try await store.getCare(as: identity)
-        let entries = try await store.patientConversations(as: identity)
+        let view = try await store.careView(as: identity)
         var values = pages.pageValues("Get Care", context: context, visitor: .patient(patient))
-        values["practices"] = practices.map {
+        values["practices"] = view.practices.map {
             var values: [String: Any] = ["name": $0.profile.displayName, "monogram": $0.profile.monogram]
             values["specialty"] = $0.profile.specialty
             return values
         }
-        values["entries"] = entries.map(Self.entryValues)
+        values["entries"] = view.conversations.map(Self.entryValues)
         return pages.page("care", values)
     }
 }

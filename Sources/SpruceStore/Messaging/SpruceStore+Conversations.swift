@@ -316,88 +316,98 @@ extension SpruceStore {
 
     /// A patient's conversations, each its own thread, newest activity first.
     public func patientConversations(as identity: Identity) async throws -> [InboxEntry] {
-        try await read { database in
-            let patient = try await Self.actingPatient(identity, in: database)
-            let rows = try await database.select().column(SQLColumn("id", table: "conversations")).from("conversations")
-                .join(
-                    "conversation_participants", on: SQLColumn("conversation_id", table: "conversation_participants"),
-                    .equal, SQLColumn("id", table: "conversations")
-                )
-                .where(
-                    SQLColumn("patient_id", table: "conversation_participants"), .equal, SQLBind(patient.id.rawValue)
-                )
-                .orderBy(SQLColumn("activity", table: "conversations"), SQLDirection.descending).all()
-            var entries: [InboxEntry] = []
-            for row in rows {
-                let id = ConversationID(rawValue: try row.decode(column: "id", as: Int64.self))
-                entries.append(try await Self.entry(for: id, viewer: .patient(patient.id), in: database))
-            }
-            return entries
+        try await read { database in try await Self.patientConversations(as: identity, in: database) }
+    }
+
+    static func patientConversations(as identity: Identity, in database: any SQLDatabase) async throws
+        -> [InboxEntry]
+    {
+        let patient = try await Self.actingPatient(identity, in: database)
+        let rows = try await database.select().column(SQLColumn("id", table: "conversations")).from("conversations")
+            .join(
+                "conversation_participants", on: SQLColumn("conversation_id", table: "conversation_participants"),
+                .equal, SQLColumn("id", table: "conversations")
+            )
+            .where(
+                SQLColumn("patient_id", table: "conversation_participants"), .equal, SQLBind(patient.id.rawValue)
+            )
+            .orderBy(SQLColumn("activity", table: "conversations"), SQLDirection.descending).all()
+        var entries: [InboxEntry] = []
+        for row in rows {
+            let id = ConversationID(rawValue: try row.decode(column: "id", as: Int64.self))
+            entries.append(try await Self.entry(for: id, viewer: .patient(patient.id), in: database))
         }
+        return entries
     }
 
     /// **Get Care**: the practices and clinics a patient is connected to, with their public profiles.
     public func getCare(as identity: Identity) async throws -> [Organization] {
-        try await read { database in
-            let patient = try await Self.actingPatient(identity, in: database)
-            let rows = try await database.select().column("organization_id").from("contacts")
-                .where("patient_id", .equal, SQLBind(patient.id.rawValue)).orderBy("id").all()
-            var organizations: [Organization] = []
-            for row in rows {
-                let id = OrganizationID(rawValue: try row.decode(column: "organization_id", as: Int64.self))
-                if let organization = try await Self.organization(id: id, in: database) {
-                    organizations.append(organization)
-                }
+        try await read { database in try await Self.getCare(as: identity, in: database) }
+    }
+
+    static func getCare(as identity: Identity, in database: any SQLDatabase) async throws -> [Organization] {
+        let patient = try await Self.actingPatient(identity, in: database)
+        let rows = try await database.select().column("organization_id").from("contacts")
+            .where("patient_id", .equal, SQLBind(patient.id.rawValue)).orderBy("id").all()
+        var organizations: [Organization] = []
+        for row in rows {
+            let id = OrganizationID(rawValue: try row.decode(column: "organization_id", as: Int64.self))
+            if let organization = try await Self.organization(id: id, in: database) {
+                organizations.append(organization)
             }
-            return organizations
         }
+        return organizations
     }
 
     /// A member's alerts, newest first.
     public func alerts(as identity: Identity, limit: Int = 50) async throws -> [Alert] {
-        try await read { database in
-            let member = try await Self.actingMember(identity, in: database)
-            return try await database.select().columns(
-                "id", "member_id", "kind", "text", "conversation_id", "created_at"
-            )
-            .from("alerts").where("member_id", .equal, SQLBind(member.id.rawValue))
-            .orderBy("id", .descending).limit(min(max(limit, 1), 500)).all()
-            .map { row in
-                let kindText = try row.decode(column: "kind", as: String.self)
-                guard let kind = Alert.Kind(rawValue: kindText) else {
-                    throw StoreError.corruptRow(table: "alerts", reason: "unknown kind \(kindText)")
-                }
-                return Alert(
-                    id: try row.decode(column: "id", as: Int64.self), memberID: member.id, kind: kind,
-                    text: try row.decode(column: "text", as: String.self),
-                    conversationID: try row.decode(column: "conversation_id", as: Int64?.self)
-                        .map(ConversationID.init(rawValue:)),
-                    createdAt: Date(storedMilliseconds: try row.decode(column: "created_at", as: Int64.self))
-                )
+        try await read { database in try await Self.alerts(as: identity, limit: limit, in: database) }
+    }
+
+    static func alerts(as identity: Identity, limit: Int, in database: any SQLDatabase) async throws -> [Alert] {
+        let member = try await Self.actingMember(identity, in: database)
+        return try await database.select().columns(
+            "id", "member_id", "kind", "text", "conversation_id", "created_at"
+        )
+        .from("alerts").where("member_id", .equal, SQLBind(member.id.rawValue))
+        .orderBy("id", .descending).limit(min(max(limit, 1), 500)).all()
+        .map { row in
+            let kindText = try row.decode(column: "kind", as: String.self)
+            guard let kind = Alert.Kind(rawValue: kindText) else {
+                throw StoreError.corruptRow(table: "alerts", reason: "unknown kind \(kindText)")
             }
+            return Alert(
+                id: try row.decode(column: "id", as: Int64.self), memberID: member.id, kind: kind,
+                text: try row.decode(column: "text", as: String.self),
+                conversationID: try row.decode(column: "conversation_id", as: Int64?.self)
+                    .map(ConversationID.init(rawValue:)),
+                createdAt: Date(storedMilliseconds: try row.decode(column: "created_at", as: Int64.self))
+            )
         }
     }
 
     /// An organization's contacts, for one of its members.
     public func contacts(as identity: Identity) async throws -> [Contact] {
-        try await read { database in
-            let member = try await Self.actingMember(identity, in: database)
-            return try await database.select()
-                .columns("kind", "patient_id", "other_organization_id", "display_name").from("contacts")
-                .where("organization_id", .equal, SQLBind(member.organizationID.rawValue)).orderBy("id").all()
-                .map { row in
-                    let kindText = try row.decode(column: "kind", as: String.self)
-                    guard let kind = ContactKind(rawValue: kindText) else {
-                        throw StoreError.corruptRow(table: "contacts", reason: "unknown kind \(kindText)")
-                    }
-                    return Contact(
-                        kind: kind, displayName: try row.decode(column: "display_name", as: String.self),
-                        patientID: try row.decode(column: "patient_id", as: Int64?.self).map(PatientID.init(rawValue:)),
-                        organizationID: try row.decode(column: "other_organization_id", as: Int64?.self)
-                            .map(OrganizationID.init(rawValue:))
-                    )
+        try await read { database in try await Self.contacts(as: identity, in: database) }
+    }
+
+    static func contacts(as identity: Identity, in database: any SQLDatabase) async throws -> [Contact] {
+        let member = try await Self.actingMember(identity, in: database)
+        return try await database.select()
+            .columns("kind", "patient_id", "other_organization_id", "display_name").from("contacts")
+            .where("organization_id", .equal, SQLBind(member.organizationID.rawValue)).orderBy("id").all()
+            .map { row in
+                let kindText = try row.decode(column: "kind", as: String.self)
+                guard let kind = ContactKind(rawValue: kindText) else {
+                    throw StoreError.corruptRow(table: "contacts", reason: "unknown kind \(kindText)")
                 }
-        }
+                return Contact(
+                    kind: kind, displayName: try row.decode(column: "display_name", as: String.self),
+                    patientID: try row.decode(column: "patient_id", as: Int64?.self).map(PatientID.init(rawValue:)),
+                    organizationID: try row.decode(column: "other_organization_id", as: Int64?.self)
+                        .map(OrganizationID.init(rawValue:))
+                )
+            }
     }
 
     static func participants(of conversationID: ConversationID, in database: any SQLDatabase) async throws
