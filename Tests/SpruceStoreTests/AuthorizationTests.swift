@@ -40,13 +40,7 @@ struct AuthorizationTests {
             let world = try await ConnectWorld.make(store)
             let (patient, _) = try await world.signUp("Ana", email: "ana@example.com")
             let (other, _) = try await world.signUp("Other", email: "other@example.com")
-            guard
-                case .connected(let conversation, _) = try await store.connect(
-                    visitor: .patient(patient), via: .practice(world.practiceLink.code))
-            else {
-                Issue.record("expected connected")
-                return
-            }
+            let conversation = try await world.connectToPractice(patient)
             let ownDesk = Identity.member(world.practiceMember.id, of: world.practice.id)
             _ = try await store.addClinic(world.clinicLink.code.rawValue, as: ownDesk)
 
@@ -103,13 +97,7 @@ struct AuthorizationTests {
         try await withStore(engine) { store, _ in
             let world = try await ConnectWorld.make(store)
             let (patient, _) = try await world.signUp("Ana", email: "ana@example.com")
-            guard
-                case .connected(let conversation, _) = try await store.connect(
-                    visitor: .patient(patient), via: .practice(world.practiceLink.code))
-            else {
-                Issue.record("expected connected")
-                return
-            }
+            let conversation = try await world.connectToPractice(patient)
             let outsider = Identity.member(world.clinicMember.id, of: world.clinic.id)
             var messages: [String] = []
             for id in [conversation, ConversationID(rawValue: 987_654)] {

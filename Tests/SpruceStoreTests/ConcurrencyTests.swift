@@ -79,13 +79,7 @@ struct ConcurrencyTests {
             await #expect(throws: (any Error).self) {
                 _ = try await store.addClinic(world.clinicLink.code.rawValue, as: desk)
             }
-            guard
-                case .signupRequired(let continuation, _) = try await store.connect(
-                    visitor: .anonymous, via: .practice(world.practiceLink.code))
-            else {
-                Issue.record("expected signup")
-                return
-            }
+            let continuation = try await world.signupContinuation()
             await #expect(throws: (any Error).self) {
                 _ = try await world.signUp("Ana", email: "ana@example.com", continuation: continuation)
             }

@@ -44,6 +44,24 @@ struct ConnectWorld {
             continuation: continuation)
     }
 
+    /// The signup continuation an anonymous visitor gets from the practice's link.
+    func signupContinuation() async throws -> String {
+        let outcome = try await store.connect(visitor: .anonymous, via: .practice(practiceLink.code))
+        guard case .signupRequired(let continuation, _) = outcome else {
+            throw ScratchError(description: "expected a signup, got \(outcome)")
+        }
+        return continuation
+    }
+
+    /// Connects `patient` to the practice through its link and returns their conversation.
+    func connectToPractice(_ patient: Patient) async throws -> ConversationID {
+        let outcome = try await store.connect(visitor: .patient(patient), via: .practice(practiceLink.code))
+        guard case .connected(let conversation, _) = outcome else {
+            throw ScratchError(description: "expected connected, got \(outcome)")
+        }
+        return conversation
+    }
+
     /// Row counts of every table a flow writes.
     func counts() async throws -> RowCounts {
         try await store.read { database in

@@ -172,14 +172,8 @@ struct ConnectFlowTests {
             }
             #expect(try await store.resolve(invitation: token) == .invitationAccepted)
 
-            guard
-                case .signupRequired(let again, _) = try await store.connect(
-                    visitor: .anonymous, via: .practice(world.practiceLink.code))
-            else {
-                Issue.record("expected signup")
-                return
-            }
-            _ = again
+            // The practice link itself still leads to signup; only the invitation is spent.
+            #expect(!(try await world.signupContinuation()).isEmpty)
             #expect(
                 outcomeName(try await store.connect(visitor: .anonymous, via: .invitation(token)))
                     == "unavailable:invitation_accepted")
@@ -192,13 +186,7 @@ struct ConnectFlowTests {
     func badContinuations(engine: TestEngine) async throws {
         try await withStore(engine) { store, _ in
             let world = try await ConnectWorld.make(store)
-            guard
-                case .signupRequired(let continuation, _) = try await store.connect(
-                    visitor: .anonymous, via: .practice(world.practiceLink.code))
-            else {
-                Issue.record("expected signup")
-                return
-            }
+            let continuation = try await world.signupContinuation()
             let before = try await world.counts()
             var tampered = Array(continuation)
             tampered[5] = tampered[5] == "A" ? "B" : "A"
@@ -234,13 +222,7 @@ struct ConnectFlowTests {
         try await withStore(engine) { store, _ in
             let world = try await ConnectWorld.make(store)
             _ = try await world.signUp("Existing Eve", email: "eve@example.com")
-            guard
-                case .signupRequired(let continuation, _) = try await store.connect(
-                    visitor: .anonymous, via: .practice(world.practiceLink.code))
-            else {
-                Issue.record("expected signup")
-                return
-            }
+            let continuation = try await world.signupContinuation()
             let visitor = try await store.authenticate(login: "EVE@example.com", password: "patient password")
             #expect(outcomeName(try await store.resume(continuation, as: visitor)) == "connected_new")
             await #expect(throws: AccountError.wrongCredentials) {

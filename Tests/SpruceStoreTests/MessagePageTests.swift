@@ -45,13 +45,7 @@ struct MessagePageTests {
             let world = try await ConnectWorld.make(store)
             let desk = Identity.member(world.practiceMember.id, of: world.practice.id)
             let (patient, _) = try await world.signUp("Ana", email: "ana@example.com")
-            guard
-                case .connected(let conversation, _) = try await store.connect(
-                    visitor: .patient(patient), via: .practice(world.practiceLink.code))
-            else {
-                Issue.record("expected connected")
-                return
-            }
+            let conversation = try await world.connectToPractice(patient)
             for index in 0..<120 {
                 let sender: Identity = index.isMultiple(of: 2) ? .patient(patient.id) : desk
                 _ = try await store.sendMessage(as: sender, to: conversation, body: "message \(index)")
@@ -93,13 +87,7 @@ struct MessagePageTests {
             let (ben, _) = try await world.signUp("Ben", email: "ben@example.com")
             var conversations: [ConversationID] = []
             for patient in [ana, ben] {
-                guard
-                    case .connected(let id, _) = try await store.connect(
-                        visitor: .patient(patient), via: .practice(world.practiceLink.code))
-                else {
-                    Issue.record("expected connected")
-                    return
-                }
+                let id = try await world.connectToPractice(patient)
                 conversations.append(id)
             }
             let now = Date()
@@ -153,13 +141,7 @@ struct MessagePageTests {
                 _ = try await store.createAPIKey(for: world.practice.id, label: "key\u{2028}two")
             }
             let (patient, _) = try await world.signUp("Ana", email: "ana@example.com")
-            guard
-                case .connected(let conversation, _) = try await store.connect(
-                    visitor: .patient(patient), via: .practice(world.practiceLink.code))
-            else {
-                Issue.record("expected connected")
-                return
-            }
+            let conversation = try await world.connectToPractice(patient)
             let sent = try await store.sendMessage(
                 as: .patient(patient.id), to: conversation, body: "line one\r\nline two\ttab")
             #expect(sent.body == "line one\nline two\ttab")

@@ -43,13 +43,7 @@ struct MessagingTests {
             #expect(try await store.alerts(as: .member(world.quietPracticeMember.id, of: world.practice.id)).isEmpty)
 
             // A logged-out visitor signs up through A's link.
-            guard
-                case .signupRequired(let continuation, _) = try await store.connect(
-                    visitor: .anonymous, via: .practice(world.practiceLink.code))
-            else {
-                Issue.record("expected signup")
-                return
-            }
+            let continuation = try await world.signupContinuation()
             let (patient, _) = try await world.signUp("Ana Souza", email: "ana@example.com", continuation: continuation)
             let practiceInbox = try await store.inbox(as: practiceDesk)
             #expect(practiceInbox.entries.first?.title == "Ana Souza")
@@ -87,13 +81,7 @@ struct MessagingTests {
             let clinicDesk = Identity.member(world.clinicMember.id, of: world.clinic.id)
             _ = try await store.addClinic("https://spruce.care/\(world.clinicLink.code)", as: practiceDesk)
             let (patient, _) = try await world.signUp("Ana", email: "ana@example.com")
-            guard
-                case .connected(let secure, _) = try await store.connect(
-                    visitor: .patient(patient), via: .practice(world.practiceLink.code))
-            else {
-                Issue.record("expected connected")
-                return
-            }
+            let secure = try await world.connectToPractice(patient)
             let clinicConversation = try await store.inbox(as: clinicDesk).entries[0].conversationID
             #expect(
                 try await store.inbox(as: practiceDesk).entries.map(\.conversationID) == [secure, clinicConversation])
@@ -133,13 +121,7 @@ struct MessagingTests {
             var ids: [ConversationID] = []
             for index in 0..<7 {
                 let (patient, _) = try await world.signUp("Patient \(index)", email: "p\(index)@example.com")
-                guard
-                    case .connected(let id, _) = try await store.connect(
-                        visitor: .patient(patient), via: .practice(world.practiceLink.code))
-                else {
-                    Issue.record("expected connected")
-                    return
-                }
+                let id = try await world.connectToPractice(patient)
                 ids.append(id)
             }
             let first = try await store.inbox(as: desk, limit: 3)

@@ -20,13 +20,7 @@ struct PageViewTests {
             }
             let clinicDesk = Identity.member(world.clinicMember.id, of: world.clinic.id)
             _ = try await store.answerClinicPrompt(token, as: clinicDesk, accept: true)
-            guard
-                case .signupRequired(let continuation, _) = try await store.connect(
-                    visitor: .anonymous, via: .practice(world.practiceLink.code))
-            else {
-                Issue.record("expected signup")
-                return
-            }
+            let continuation = try await world.signupContinuation()
             let (patient, _) = try await world.signUp("Ana Souza", email: "ana@example.com", continuation: continuation)
 
             let inbox = try await store.inboxView(as: practiceDesk, alertsShown: 5)

@@ -10,13 +10,7 @@ struct SignedValuesTests {
     func continuation() async throws {
         try await withStore(.sqlite) { store, _ in
             let world = try await ConnectWorld.make(store)
-            guard
-                case .signupRequired(let continuation, _) = try await store.connect(
-                    visitor: .anonymous, via: .practice(world.practiceLink.code))
-            else {
-                Issue.record("expected signup")
-                return
-            }
+            let continuation = try await world.signupContinuation()
             #expect(store.verifiedContinuation(continuation)?.code == world.practiceLink.code)
             #expect(store.verifiedContinuation(Self.altered(continuation)) == nil)
             let later = Date().addingTimeInterval(SignupContinuation.lifetime + 60)
