@@ -62,6 +62,15 @@ struct ConnectWorld {
         return conversation
     }
 
+    /// The prompt the clinic's member gets on opening the practice's link, and its signed token.
+    func clinicPrompt() async throws -> (ClinicPrompt, String) {
+        let outcome = try await store.connect(visitor: .member(clinicMember), via: .practice(practiceLink.code))
+        guard case .confirmClinicConnection(let prompt, let token) = outcome else {
+            throw ScratchError(description: "expected a prompt, got \(outcome)")
+        }
+        return (prompt, token)
+    }
+
     /// Row counts of every table a flow writes.
     func counts() async throws -> RowCounts {
         try await store.read { database in

@@ -239,13 +239,7 @@ struct ConnectFlowTests {
         try await withStore(engine) { store, _ in
             let world = try await ConnectWorld.make(store)
             let me = Identity.member(world.clinicMember.id, of: world.clinic.id)
-            guard
-                case .confirmClinicConnection(let prompt, let token) = try await store.connect(
-                    visitor: .member(world.clinicMember), via: .practice(world.practiceLink.code))
-            else {
-                Issue.record("expected a prompt")
-                return
-            }
+            let (prompt, token) = try await world.clinicPrompt()
             #expect(prompt.question == "Connect with Oak Street Pediatrics?")
             let before = try await world.counts()
             #expect(try await store.answerClinicPrompt(token, as: me, accept: false) == .declined)

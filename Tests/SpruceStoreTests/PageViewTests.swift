@@ -11,13 +11,7 @@ struct PageViewTests {
         try await withStore(engine) { store, _ in
             let world = try await ConnectWorld.make(store)
             let practiceDesk = Identity.member(world.practiceMember.id, of: world.practice.id)
-            guard
-                case .confirmClinicConnection(_, let token) = try await store.connect(
-                    visitor: .member(world.clinicMember), via: .practice(world.practiceLink.code))
-            else {
-                Issue.record("expected a prompt")
-                return
-            }
+            let (_, token) = try await world.clinicPrompt()
             let clinicDesk = Identity.member(world.clinicMember.id, of: world.clinic.id)
             _ = try await store.answerClinicPrompt(token, as: clinicDesk, accept: true)
             let continuation = try await world.signupContinuation()

@@ -22,13 +22,7 @@ struct SignedValuesTests {
     func prompt() async throws {
         try await withStore(.sqlite) { store, _ in
             let world = try await ConnectWorld.make(store)
-            guard
-                case .confirmClinicConnection(let prompt, let token) = try await store.connect(
-                    visitor: .member(world.clinicMember), via: .practice(world.practiceLink.code))
-            else {
-                Issue.record("expected a prompt")
-                return
-            }
+            let (prompt, token) = try await world.clinicPrompt()
             #expect(store.verifiedPrompt(token, for: world.clinicMember.id) == prompt)
             #expect(store.verifiedPrompt(token, for: world.practiceMember.id) == nil)
             #expect(store.verifiedPrompt(Self.altered(token), for: world.clinicMember.id) == nil)
