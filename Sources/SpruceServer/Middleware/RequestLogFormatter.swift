@@ -7,10 +7,12 @@ struct WallTime: Sendable, Equatable {
     var seconds: Int
     var nanoseconds: Int
 
+    /// Foundation's clock rather than `clock_gettime`: release builds find `timespec` only through Dispatch's C
+    /// module, which member import visibility refuses; a double keeps well under a microsecond at today's dates.
     static func now() -> WallTime {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        return WallTime(seconds: time.tv_sec, nanoseconds: time.tv_nsec)
+        let since1970 = Date().timeIntervalSince1970
+        let seconds = since1970.rounded(.down)
+        return WallTime(seconds: Int(seconds), nanoseconds: Int((since1970 - seconds) * 1_000_000_000))
     }
 }
 
