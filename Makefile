@@ -64,6 +64,7 @@ bench: deps
 	$$($(SWIFT) build -c release --show-bin-path)/PrintBenchmark
 	$(SWIFT) build -c release --product sprucelink
 	bash Benchmarks/run-http.sh
+	bash Benchmarks/run-logins.sh
 	bash Benchmarks/run-postgres.sh
 
 serve: deps
@@ -78,6 +79,7 @@ serve: deps
 	echo "Serving http://127.0.0.1:$(SERVE_PORT)"; \
 	echo "  a practice link:      http://127.0.0.1:$(SERVE_PORT)/4827163   (Oak Street Pediatrics: sign up as a patient)"; \
 	echo "  a clinic's link:      http://127.0.0.1:$(SERVE_PORT)/3914805   (Lumen Dermatology: log in as sam@riverbendpt.example, then connect)"; \
+	echo "  signup and password reset codes are delivered to ./outbox (emails: outbox/new/, texts: outbox/texts.jsonl)"; \
 	echo ""; \
 	exec $$bin serve --database "$(SERVE_DATABASE)" --host 127.0.0.1 --port $(SERVE_PORT) --public-url http://127.0.0.1:$(SERVE_PORT) --log-format text
 
