@@ -41,12 +41,6 @@ struct MessageDeliveryOptions: ParsableArguments {
     func openOutbox() async throws -> Outbox {
         do { return try await Outbox.make(directory: outbox) } catch { throw OperationalError("--outbox: \(error)") }
     }
-
-    /// The messenger of account codes and notices, naming `publicURL` in its texts.
-    func accountMessenger(publicURL: String) async throws -> OutboxMessenger {
-        OutboxMessenger(
-            outbox: try await openOutbox(), emailRoute: try emailRoute(), from: try sender(), publicURL: publicURL)
-    }
 }
 
 /// Where and how invitation messages are delivered; shared by `send`, `batch` and `remind`.

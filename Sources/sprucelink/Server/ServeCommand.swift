@@ -157,6 +157,8 @@ struct ServeCommand: AsyncParsableCommand {
         if let bad = trustedProxies.first(where: { !ServerConfiguration.isProxyAddress($0) }) {
             throw UsageError("--trusted-proxy: \"\(bad)\" is not an IP address")
         }
+        let sender = try delivery.sender()
+        let emailRoute = try delivery.emailRoute()
         let format = logFormat
         LoggingSystem.bootstrap { label in
             var handler: any LogHandler =
@@ -202,7 +204,9 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.requestLogFormat = format == .json ? .json : .text
         var storeLogger = Logger(label: "sprucelink.store")
         storeLogger.logLevel = .warning
-        let messenger = try await delivery.accountMessenger(publicURL: configuration.publicURL)
+        let messenger = OutboxMessenger(
+            outbox: try await delivery.openOutbox(), emailRoute: emailRoute, from: sender,
+            publicURL: configuration.publicURL)
         let store = try await SpruceStore.open(
             try options.location,
             settings: StoreSettings(signingKey: signingKey, throttles: throttles, messenger: messenger),
