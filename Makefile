@@ -6,6 +6,7 @@
 #   make bench   release build, run every benchmark, print ratios against baselines measured in the same run
 #                (QR engine against C; HTTP service against nginx, with wrk; PostgreSQL against SQLite;
 #                print PDFs against QR encode + SVG)
+#   make leakcheck  valgrind over 100 000 parses through the libphonenumber shim (minutes; make test runs 2 000)
 #   make lint    swift format lint --strict over the sources (make test runs it first); make format fixes the tree
 #   make build   debug build of every target
 #   make deps    install missing system packages (Debian) and PyPI test tools
@@ -24,7 +25,7 @@ PIP_MODULES := zxingcpp:zxing-cpp PIL:pillow selenium:selenium schemathesis:sche
 SERVE_DATABASE ?= ./sprucelink.sqlite
 SERVE_PORT ?= 8080
 
-.PHONY: deps test lint format bench build clean serve
+.PHONY: deps test lint format bench build clean serve leakcheck
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -64,6 +65,7 @@ bench: deps
 	$$($(SWIFT) build -c release --show-bin-path)/PrintBenchmark
 	$(SWIFT) build -c release --product sprucelink
 	bash Benchmarks/run-http.sh
+	bash Benchmarks/run-logins.sh
 	bash Benchmarks/run-postgres.sh
 
 serve: deps
@@ -78,8 +80,12 @@ serve: deps
 	echo "Serving http://127.0.0.1:$(SERVE_PORT)"; \
 	echo "  a practice link:      http://127.0.0.1:$(SERVE_PORT)/4827163   (Oak Street Pediatrics: sign up as a patient)"; \
 	echo "  a clinic's link:      http://127.0.0.1:$(SERVE_PORT)/3914805   (Lumen Dermatology: log in as sam@riverbendpt.example, then connect)"; \
+	echo "  signup and password reset codes are delivered to ./outbox (emails: outbox/new/, texts: outbox/texts.jsonl)"; \
 	echo ""; \
 	exec $$bin serve --database "$(SERVE_DATABASE)" --host 127.0.0.1 --port $(SERVE_PORT) --public-url http://127.0.0.1:$(SERVE_PORT) --log-format text
+
+leakcheck: deps
+	bash scripts/phone-leak-valgrind.sh 100000
 
 clean:
 	rm -rf .build

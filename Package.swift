@@ -190,6 +190,7 @@ let package = Package(
             dependencies: [
                 "SpruceServer",
                 "SpruceStore",
+                "SpruceDelivery",
                 "SpruceCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 "SprucePrint",

@@ -2,7 +2,8 @@
 """Walks the site in headless Chromium with Selenium: a new patient signs up through a practice link, and a
 clinic member connects with another clinic through its link. Saves screenshots into OUTDIR.
 
-usage: browser_journey.py BASE_URL OUTDIR STAFF_PASSWORD
+usage: browser_journey.py BASE_URL OUTDIR STAFF_PASSWORD OUTBOX
+(OUTBOX: where the server delivers account codes; the patient reads the signup code from it.)
 Prints one JSON line with what it saw; exits 1 with a message on the first unexpected page.
 """
 import json
@@ -13,6 +14,9 @@ import time
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from outbox_code import latest_code  # noqa: E402
 
 
 def driver():
@@ -38,7 +42,7 @@ def wait_for(browser, predicate, what, seconds=10):
 
 
 def main():
-    base, outdir, password = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3]
+    base, outdir, password, outbox = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3], sys.argv[4]
     os.makedirs(outdir, exist_ok=True)
     seen = {}
 
@@ -57,6 +61,9 @@ def main():
         browser.find_element(By.ID, "email").send_keys("grace@example.com")
         browser.find_element(By.ID, "password").send_keys("patient password")
         browser.find_element(By.ID, "signup").click()
+        wait_for(browser, lambda: "We sent a code to" in browser.page_source, "the code page")
+        browser.find_element(By.ID, "code").send_keys(latest_code(outbox, "grace@example.com"))
+        browser.find_element(By.ID, "verify").click()
         wait_for(browser, lambda: "/conversations/" in browser.current_url, "the patient's conversation")
         expect("Oak Street Pediatrics" in browser.find_element(By.TAG_NAME, "h1").text, "conversation title", browser)
         browser.find_element(By.ID, "body").send_keys("Hello, is the flu shot available on Saturday?")

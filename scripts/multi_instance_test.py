@@ -27,6 +27,9 @@ import urllib.parse
 
 import requests
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from outbox_code import latest_code  # noqa: E402
+
 SECRET = "multi-instance test secret, shared by every instance"
 SEED_PASSWORD = "seed password 123"
 
@@ -128,7 +131,8 @@ def main():
             logs.append(log)
             processes.append(subprocess.Popen(
                 [binary, "serve", "--database", cluster.url, "--host", "127.0.0.1", "--port", str(port),
-                 "--public-url", f"http://127.0.0.1:{proxy_port}", "--log-format", "text", "--metrics-port", "0"],
+                 "--public-url", f"http://127.0.0.1:{proxy_port}", "--log-format", "text", "--metrics-port", "0",
+                 "--outbox", os.path.join(root, "outbox")],
                 env=env, stdout=log, stderr=log))
         for port in ports:
             check(wait_healthy(f"http://127.0.0.1:{port}"), f"instance on port {port} serves")
@@ -179,8 +183,12 @@ http {{
         check(signup.status_code == 200 and "continuation" in signup.text, "connect leads to patient signup")
         form = Forms(signup.text).find("/signup")
         fields = dict(form["fields"], name="Grace Hopper", email="grace@example.com", password="patient password")
-        done = visit(browser.post(urllib.parse.urljoin(proxy, form["action"]), data=fields))
-        check(done.status_code == 200 and "Oak Street Pediatrics" in done.text, "signed up, on the conversation")
+        sent = visit(browser.post(urllib.parse.urljoin(proxy, form["action"]), data=fields))
+        check(sent.status_code == 200 and "We sent a code to" in sent.text, "signup asks for the emailed code")
+        verify = Forms(sent.text).find("/signup/verify")
+        code = latest_code(os.path.join(root, "outbox"), "grace@example.com")
+        done = visit(browser.post(urllib.parse.urljoin(proxy, verify["action"]), data=dict(verify["fields"], code=code)))
+        check(done.status_code == 200 and "Oak Street Pediatrics" in done.text, "verified, on the conversation")
         care = visit(browser.get(proxy + "/care"))
         check("Oak Street Pediatrics" in care.text, "the practice is in Get Care")
         check(len(set(upstreams)) == 2, f"the journey's requests alternated between instances: {upstreams}")

@@ -1,5 +1,6 @@
 import Foundation
 import SpruceCore
+import SpruceStore
 
 /// Everything `sprucelink serve` configures: where to listen, the public URL links are printed with, the limits on
 /// connections, and the metrics listener. Rate limits are the store's (``Throttles`` in its settings).
@@ -19,7 +20,8 @@ public struct ServerConfiguration: Sendable {
     /// another instance keeps being served from this one's memory. A change made through this instance shows at
     /// once. Zero keeps no links in memory: every request reads the database.
     public var linkSyncInterval: TimeInterval
-    public var sessionLifetime: TimeInterval
+    /// Sessions' idle timeouts and lifetimes, for members and for patients.
+    public var sessionTimeouts = SessionTimeouts()
     /// Whether a practice link's profile JSON, logged-out page and rendered QR images are answered from memory on
     /// the connection's event loop (``HotReads``) instead of through the router. Off only to compare both ways.
     public var answersHotReadsFromMemory = true
@@ -42,14 +44,12 @@ public struct ServerConfiguration: Sendable {
         port: Int = 8080,
         publicURL: String = "https://spruce.care",
         linkSyncInterval: TimeInterval = 1,
-        sessionLifetime: TimeInterval = 12 * 60 * 60,
         extraHosts: [String] = ScannedLink.defaultHosts
     ) {
         self.host = host
         self.port = port
         self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
         self.linkSyncInterval = linkSyncInterval
-        self.sessionLifetime = sessionLifetime
         self.extraHosts = extraHosts
     }
 

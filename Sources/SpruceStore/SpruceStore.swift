@@ -106,13 +106,18 @@ public struct StoreSettings: Sendable {
     public var throttles: Throttles
     /// Threads that hash and check passwords (scrypt), apart from every thread that serves requests.
     public var passwordThreads: Int
+    /// Delivers codes and notices about accounts (signup, password reset, failed logins); `nil` refuses every
+    /// operation that must send one.
+    public var messenger: (any AccountMessenger)?
 
     public init(
         signingKey: SigningKey,
         passwordHasher: PasswordHasher = PasswordHasher(),
         throttles: Throttles = Throttles(),
-        passwordThreads: Int? = nil
+        passwordThreads: Int? = nil,
+        messenger: (any AccountMessenger)? = nil
     ) {
+        self.messenger = messenger
         self.signingKey = signingKey
         self.passwordHasher = passwordHasher
         self.throttles = throttles

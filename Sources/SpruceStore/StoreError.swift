@@ -15,6 +15,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case seedFailed(String)
     /// The database server cannot be reached (stopped, restarting, network): worth retrying later.
     case databaseUnavailable
+    /// An account message (a code, a notice) had to be sent, but no messenger is configured.
+    case noMessenger
 
     public var description: String {
         switch self {
@@ -31,6 +33,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .corruptRow(let table, let reason): "unreadable row in \(table): \(reason)"
         case .seedFailed(let reason): "seed failed: \(reason)"
         case .databaseUnavailable: "the database is unavailable; try again shortly"
+        case .noMessenger: "account messages cannot be sent: no email or text delivery is configured"
         }
     }
 }

@@ -313,8 +313,7 @@ struct APITests {
             for index in 0..<3 {
                 let patient = server.browser()
                 let signup = try await patient.get(try #require(try await patient.connect(via: "/4827163").location))
-                _ = try await patient.post(
-                    "/signup",
+                _ = try await patient.signUp(
                     form: [
                         "name": "Patient \(index)", "email": "p\(index)@example.com", "password": "patient password",
                         "continuation": try #require(signup.hiddenValue("continuation")),

@@ -74,7 +74,7 @@ struct ExternalToolTests {
         // An http public URL: cookies without Secure, as on a developer's machine.
         try await withLiveServer(publicURL: "http://spruce.test") { server in
             let run = try await runTool(
-                ["python3", "scripts/browser_journey.py", server.baseURL, output.path, staffPassword],
+                ["python3", "scripts/browser_journey.py", server.baseURL, output.path, staffPassword, server.outbox],
                 timeout: .seconds(120))
             #expect(
                 run.status == 0,

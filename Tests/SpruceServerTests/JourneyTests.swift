@@ -22,8 +22,7 @@ struct JourneyTests {
             #expect(signup.text.contains("connected with <strong>Oak Street Pediatrics</strong>"))
             #expect(signup.text.contains("Already have an account?"))
             let continuation = try #require(signup.hiddenValue("continuation"))
-            let created = try await patient.post(
-                "/signup",
+            let created = try await patient.signUp(
                 form: [
                     "name": "Ada Lovelace", "email": "ada@example.com", "password": "patient password",
                     "continuation": continuation,
@@ -101,8 +100,7 @@ struct JourneyTests {
             #expect(profile.text.contains("You were invited, Cy."))
             let connect = try await browser.post("/i/\(token.rawValue)/connect", form: [:], from: profile)
             let signup = try await browser.get(try #require(connect.location))
-            let wrongEmail = try await browser.post(
-                "/signup",
+            let wrongEmail = try await browser.signUp(
                 form: [
                     "name": "Cy", "email": "someone.else@example.com", "password": "patient password",
                     "continuation": try #require(signup.hiddenValue("continuation")),
@@ -110,8 +108,7 @@ struct JourneyTests {
                 from: signup)
             #expect(wrongEmail.status == .unprocessableContent)
             #expect(wrongEmail.text.contains("the invitation was sent to"))
-            let created = try await browser.post(
-                "/signup",
+            let created = try await browser.signUp(
                 form: [
                     "name": "Cy", "email": "cy@example.com", "password": "patient password",
                     "continuation": try #require(wrongEmail.hiddenValue("continuation")),

@@ -60,13 +60,13 @@ struct RoutingTests {
             let token = try #require(page.csrfToken)
             let form = ["login": "nobody@example.com", "password": "wrong password"]
             try await withLiveServer(signingKey: shared) { second in
-                let other = Browser(client: second.client)
+                let other = second.browser()
                 for (name, value) in browser.cookies { other.setCookie(name, value) }
                 let status = try await other.post("/login", form: form, csrf: token).status
                 #expect(status == .unauthorized, "the same key: the token verifies, the password does not")
             }
             try await withLiveServer(signingKey: .random()) { third in
-                let other = Browser(client: third.client)
+                let other = third.browser()
                 for (name, value) in browser.cookies { other.setCookie(name, value) }
                 let status = try await other.post("/login", form: form, csrf: token).status
                 #expect(status == .forbidden, "another key: the token does not verify")

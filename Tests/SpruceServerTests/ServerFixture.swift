@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import SpruceCore
+import SpruceDelivery
 import SpruceStore
 import Synchronization
 import Testing
@@ -29,15 +30,21 @@ func withLiveServer<T: Sendable>(
     answersHotReadsFromMemory: Bool = true,
     trustedProxies: [String] = [],
     connectionLimits: ConnectionLimits = ConnectionLimits(),
+    sessionTimeouts: SessionTimeouts = SessionTimeouts(),
     _ body: @Sendable (LiveServer) async throws -> T
 ) async throws -> T {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sprucelink-http-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
+    let outboxPath = folder.appendingPathComponent("outbox").path
+    let messenger = OutboxMessenger(
+        outbox: try await Outbox.make(directory: outboxPath, syncsToDisk: false),
+        from: try MailboxAddress(parsing: "Spruce <accounts@spruce.care>"), publicURL: publicURL)
     let store = try await SpruceStore.open(
         .sqlite(path: folder.appendingPathComponent("test.sqlite").path),
         settings: StoreSettings(
-            signingKey: signingKey, passwordHasher: PasswordHasher(cost: 16), throttles: throttles))
+            signingKey: signingKey, passwordHasher: PasswordHasher(cost: 16), throttles: throttles,
+            messenger: messenger))
     do {
         try await store.seed(
             try SeedFile.load(from: packageRoot.appendingPathComponent("Fixtures/clinics.json").path),
@@ -49,13 +56,15 @@ func withLiveServer<T: Sendable>(
         configuration.answersHotReadsFromMemory = answersHotReadsFromMemory
         configuration.trustedProxies = trustedProxies
         configuration.connectionLimits = connectionLimits
+        configuration.sessionTimeouts = sessionTimeouts
         let metricsPort = PortBox()
         configuration.metrics = MetricsListener(host: "127.0.0.1", port: 0) { port in metricsPort.set(port) }
         let app = try await SpruceServer.makeApplication(store: store, configuration: configuration, logger: logger)
         let result = try await app.test(.live) { client in
             try await body(
                 LiveServer(
-                    client: client, store: store, port: client.port ?? 0, metricsPort: try await metricsPort.wait()))
+                    client: client, store: store, port: client.port ?? 0, metricsPort: try await metricsPort.wait(),
+                    outbox: outboxPath))
         }
         await store.close()
         return result
@@ -109,9 +118,11 @@ struct LiveServer: Sendable {
     let port: Int
     /// The separate `/metrics` listener's port.
     let metricsPort: Int
+    /// The outbox account codes and notices are delivered to (a Maildir and texts.jsonl).
+    let outbox: String
 
     /// A new browser with an empty cookie jar.
-    func browser() -> Browser { Browser(client: client) }
+    func browser() -> Browser { Browser(client: client, outbox: outbox) }
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
@@ -149,9 +160,14 @@ struct Page: Sendable {
 /// A client with a cookie jar, driving the site the way a browser without JavaScript does.
 final class Browser: Sendable {
     let client: any TestClientProtocol
+    /// Where the server delivers account codes, read as the person would read their email or texts.
+    let outbox: String
     private let jar = Mutex<[String: String]>([:])
 
-    init(client: any TestClientProtocol) { self.client = client }
+    init(client: any TestClientProtocol, outbox: String) {
+        self.client = client
+        self.outbox = outbox
+    }
 
     var cookies: [String: String] { jar.withLock { $0 } }
 

@@ -99,6 +99,14 @@ struct ServeCLITests {
             let budget = try seeded.run(["serve", "--login-account-budget", "0"])
             #expect(budget.stderr == "Error: --login-account-budget: must be positive\n")
             #expect(proxy.stderr == "Error: --trusted-proxy: \"proxy.local\" is not an IP address\n")
+            let idle = try seeded.run(["serve", "--member-idle-minutes", "0"])
+            #expect(idle.status == 64)
+            #expect(idle.stderr == "Error: --member-idle-minutes: must be more than 0 and at most 43200 (30 days)\n")
+            let from = try seeded.run(["serve", "--port", "0", "--from", "not a mailbox"])
+            #expect(from.status == 64)
+            #expect(from.stderr.hasPrefix("Error: --from: "))
+            let sendmail = try seeded.run(["serve", "--port", "0", "--sendmail", "'unclosed"])
+            #expect(sendmail.stderr == "Error: --sendmail: has an unclosed quote\n")
         }
     }
 

@@ -20,6 +20,14 @@ public struct Throttles: Equatable, Sendable {
     public var messagesPerSender: RatePolicy
     /// Print documents one member downloads (each a PDF rendered on the server).
     public var printsPerMember: RatePolicy
+    /// Password reset requests from one client.
+    public var resetRequestsPerClient: RatePolicy
+    /// Codes and notices sent to one address (signup, resend, password reset), whoever asks.
+    public var codesPerAddress: RatePolicy
+    /// New codes asked for one pending signup or reset.
+    public var resendsPerRequest: RatePolicy
+    /// Notices to an account's owner that its failed-login budget was exceeded: once per window.
+    public var ownerNotices: RatePolicy
 
     public init(
         loginFailuresPerClient: RatePolicy = RatePolicy(limit: 30, window: 15 * 60),
@@ -29,7 +37,11 @@ public struct Throttles: Equatable, Sendable {
         connectsPerVisitor: RatePolicy = RatePolicy(limit: 30, window: 15 * 60),
         connectsPerOrganization: RatePolicy = RatePolicy(limit: 1_000, window: 15 * 60),
         messagesPerSender: RatePolicy = RatePolicy(limit: 60, window: 60),
-        printsPerMember: RatePolicy = RatePolicy(limit: 60, window: 15 * 60)
+        printsPerMember: RatePolicy = RatePolicy(limit: 60, window: 15 * 60),
+        resetRequestsPerClient: RatePolicy = RatePolicy(limit: 10, window: 15 * 60),
+        codesPerAddress: RatePolicy = RatePolicy(limit: 5, window: 60 * 60),
+        resendsPerRequest: RatePolicy = RatePolicy(limit: 1, window: 60),
+        ownerNotices: RatePolicy = RatePolicy(limit: 1, window: 60 * 60)
     ) {
         self.loginFailuresPerClient = loginFailuresPerClient
         self.loginFailuresPerAccountAndClient = loginFailuresPerAccountAndClient
@@ -39,11 +51,17 @@ public struct Throttles: Equatable, Sendable {
         self.connectsPerOrganization = connectsPerOrganization
         self.messagesPerSender = messagesPerSender
         self.printsPerMember = printsPerMember
+        self.resetRequestsPerClient = resetRequestsPerClient
+        self.codesPerAddress = codesPerAddress
+        self.resendsPerRequest = resendsPerRequest
+        self.ownerNotices = ownerNotices
     }
 
     /// No limits: for tests and imports.
     public static let unlimited = Throttles(
         loginFailuresPerClient: .unlimited, loginFailuresPerAccountAndClient: .unlimited,
         loginFailuresPerAccount: .unlimited, signupsPerClient: .unlimited, connectsPerVisitor: .unlimited,
-        connectsPerOrganization: .unlimited, messagesPerSender: .unlimited, printsPerMember: .unlimited)
+        connectsPerOrganization: .unlimited, messagesPerSender: .unlimited, printsPerMember: .unlimited,
+        resetRequestsPerClient: .unlimited, codesPerAddress: .unlimited, resendsPerRequest: .unlimited,
+        ownerNotices: RatePolicy(limit: 1, window: 60 * 60))
 }

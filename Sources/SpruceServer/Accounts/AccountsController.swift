@@ -12,6 +12,15 @@ struct AccountsController: Sendable {
     static let loginForm = Endpoint(.get, "/login")
     static let login = Endpoint(.post, "/login")
     static let logout = Endpoint(.post, "/logout")
+    static let verifySignup = Endpoint(.post, "/signup/verify")
+    static let resendSignupCode = Endpoint(.post, "/signup/resend")
+    static let forgotForm = Endpoint(.get, "/password/forgot")
+    static let forgot = Endpoint(.post, "/password/forgot")
+    static let reset = Endpoint(.post, "/password/reset")
+    static let resendResetCode = Endpoint(.post, "/password/resend")
+    static let accountPage = Endpoint(.get, "/account")
+    static let changePassword = Endpoint(.post, "/account/password")
+    static let logoutEverywhere = Endpoint(.post, "/account/logout-everywhere")
 
     let store: SpruceStore
     let pages: PageRenderer
@@ -28,6 +37,15 @@ struct AccountsController: Sendable {
         browser.on(Self.loginForm, use: loginPage)
         browser.on(Self.login, use: login)
         browser.on(Self.logout, use: logout)
+        browser.on(Self.verifySignup, use: verifySignup)
+        browser.on(Self.resendSignupCode, use: resendSignupCode)
+        browser.on(Self.forgotForm, use: forgotPage)
+        browser.on(Self.forgot, use: forgot)
+        browser.on(Self.reset, use: reset)
+        browser.on(Self.resendResetCode, use: resendResetCode)
+        browser.on(Self.accountPage, use: accountPage)
+        browser.on(Self.changePassword, use: changePassword)
+        browser.on(Self.logoutEverywhere, use: logoutEverywhere)
     }
 
     /// The practice a signup continuation leads to, for display only; `nil` when the continuation does not verify.
@@ -71,35 +89,48 @@ struct AccountsController: Sendable {
         return pages.page("signup", values, status: status)
     }
 
-    /// `POST /signup`: creates the patient account, logs it in, and finishes the connect the link started.
+    /// `POST /signup`: checks the fields and sends a code to the address given (``SpruceStore/startSignup``). The
+    /// page that follows is the same whether or not the address already has an account. Through an invitation
+    /// sent to this very address, the account is verified at once and the connect finishes.
     func signup(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         let form = context.form
         let details = AccountDetails(
             name: form["name"] ?? "", email: form.text("email"), phone: form.text("phone"),
             password: form["password"] ?? "")
         let continuation = form.text("continuation")
-        let patient: Patient
-        let outcome: ConnectOutcome?
+        let start: SignupStart
         do {
-            (patient, outcome) = try await store.signUpPatient(
-                details, continuation: continuation, client: context.clientAddress)
+            start = try await store.startSignup(details, continuation: continuation, client: context.clientAddress)
         } catch let error where !(error is TooManyAttempts) && MappedError.from(error).status.code < 500 {
             let mapped = MappedError.from(error)
             let fields = ["name": form["name"] ?? "", "email": form["email"] ?? "", "phone": form["phone"] ?? ""]
             let keep = (error is SignedValueError || error is InvitationUnavailable) ? nil : continuation
             return await renderSignup(
                 continuation: keep, error: ErrorMiddleware.sentence(mapped.detail), fields: fields,
-                status: mapped.status == .conflict ? .conflict : .unprocessableContent, context: context)
+                status: .unprocessableContent, context: context)
         }
+        switch start {
+        case .codeSent(let ticket):
+            return renderCodePage(ticket: ticket.token, address: ticket.address.description, context: context)
+        case .verified(let patient, let outcome):
+            return try await loggedIn(patient, outcome: outcome, context: context)
+        }
+    }
+
+    /// Starts the new patient's session and finishes the connect their link started.
+    func loggedIn(_ patient: Patient, outcome: ConnectOutcome?, context: SpruceRequestContext) async throws
+        -> Response
+    {
+        let identity = Identity.patient(patient.id)
         let (token, _) = try await store.createSession(
-            for: .patient(patient.id), replacing: context.sessionToken, lifetime: cookies.sessionLifetime)
+            for: identity, replacing: context.sessionToken, lifetime: cookies.timeouts.lifetime(for: identity))
         var response: Response
         if let outcome {
             response = connectResponses.response(outcome, context: context, visitor: .patient(patient))
         } else {
             response = pages.redirect("/care")
         }
-        response.setCookie(cookies.sessionCookie(token))
+        response.setCookie(cookies.sessionCookie(token, for: identity))
         return response
     }
 
@@ -108,9 +139,11 @@ struct AccountsController: Sendable {
     /// `GET /login`: the login form; `next` (a path on this site) and a continuation ride along.
     func loginPage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         let query = FormData(query: request.uri.query)
-        return await renderLogin(
+        var response = await renderLogin(
             continuation: query.text("continuation"), next: SafeRedirect.relativePath(query.text("next")), error: nil,
-            login: "", status: .ok, context: context)
+            login: "", status: .ok, context: context, notice: Self.loginNotices[query.text("notice") ?? ""])
+        response.headers[.cacheControl] = "no-store"
+        return response
     }
 
     func renderLogin(
@@ -120,9 +153,11 @@ struct AccountsController: Sendable {
         login: String,
         status: HTTPResponse.Status,
         context: SpruceRequestContext,
-        headers: HTTPFields = [:]
+        headers: HTTPFields = [:],
+        notice: String? = nil
     ) async -> Response {
         var values = pages.pageValues("Log in", context: context)
+        values["notice"] = notice
         let practice = await practiceName(forContinuation: continuation)
         if practice != nil { values["continuation"] = continuation }
         values["practiceName"] = practice
@@ -151,7 +186,8 @@ struct AccountsController: Sendable {
                 status: .unauthorized, context: context)
         }
         let (token, _) = try await store.createSession(
-            for: visitor.identity, replacing: context.sessionToken, lifetime: cookies.sessionLifetime)
+            for: visitor.identity, replacing: context.sessionToken,
+            lifetime: cookies.timeouts.lifetime(for: visitor.identity))
         var response: Response
         if let continuation {
             do {
@@ -165,7 +201,7 @@ struct AccountsController: Sendable {
         } else {
             response = pages.redirect(next ?? Visitors.home(for: visitor))
         }
-        response.setCookie(cookies.sessionCookie(token))
+        response.setCookie(cookies.sessionCookie(token, for: visitor.identity))
         return response
     }
 

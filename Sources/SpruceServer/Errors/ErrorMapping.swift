@@ -95,6 +95,8 @@ struct MappedError: Sendable {
             case .notConnected:
                 return MappedError(.conflict, "not-connected", "Clinics not connected", error.description)
             }
+        case let error as VerificationError:
+            return invalid("code", String(error.description.dropFirst("code ".count)))
         case let error as TooManyAttempts:
             return MappedError(
                 .tooManyRequests, "rate-limited", "Too many requests", error.description,
@@ -111,7 +113,7 @@ struct MappedError: Sendable {
             case .databaseUnavailable:
                 return MappedError(
                     .serviceUnavailable, "unavailable", "Service unavailable", error.description, retryAfter: 5)
-            case .invalidLocation, .migrationFailed, .newerSchema, .corruptRow, .seedFailed:
+            case .invalidLocation, .migrationFailed, .newerSchema, .corruptRow, .seedFailed, .noMessenger:
                 return MappedError(
                     .internalServerError, "internal", "Internal error", "the server failed; try again later")
             }

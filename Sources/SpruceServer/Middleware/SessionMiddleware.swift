@@ -20,7 +20,7 @@ struct SessionMiddleware: RouterMiddleware {
         var context = context
         let cookies = request.cookies
         if let value = cookies[SessionCookies.session]?.value, let token = SessionToken(value),
-            let session = try await store.session(token)
+            let session = try await store.session(token, timeouts: self.cookies.timeouts)
         {
             context.session = session
             context.sessionToken = token

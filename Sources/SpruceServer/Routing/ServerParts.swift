@@ -63,7 +63,7 @@ struct ServerParts: Sendable {
             settings: LinkDirectory.Settings(syncInterval: .milliseconds(Int64(configuration.linkSyncInterval * 1000))),
             logger: logger)
         pages = PageRenderer(templates: templates, csrf: CSRFTokens(signingKey: store.settings.signingKey))
-        cookies = SessionCookies(secure: configuration.isSecure, sessionLifetime: configuration.sessionLifetime)
+        cookies = SessionCookies(secure: configuration.isSecure, timeouts: configuration.sessionTimeouts)
         profileJSON = try ProfileJSON(publicURL: configuration.publicURL)
         profilePages = ProfilePages(pages: pages, publicURL: configuration.publicURL, skeletons: ProfileMemo())
         qrImages = QRImageMaker(publicURL: configuration.publicURL, cache: QRImageCache())

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import SpruceCore
 import SpruceStore
 
 /// The two cookies the site sets: the session (after login) and the anonymous visitor id CSRF tokens bind to.
@@ -9,19 +10,21 @@ struct SessionCookies: Sendable {
     static let visitor = "spruce_visitor"
 
     let secure: Bool
-    let sessionLifetime: TimeInterval
+    let timeouts: SessionTimeouts
     /// What follows `spruce_visitor=VALUE` in the header: the same for every visitor, so written once.
     private let visitorCookieAttributes: String
 
-    init(secure: Bool, sessionLifetime: TimeInterval) {
+    init(secure: Bool, timeouts: SessionTimeouts) {
         self.secure = secure
-        self.sessionLifetime = sessionLifetime
+        self.timeouts = timeouts
         visitorCookieAttributes = "; Path=/; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : "")
     }
 
-    func sessionCookie(_ token: SessionToken) -> Cookie {
+    /// The session cookie, kept by the browser as long as the session's absolute lifetime.
+    func sessionCookie(_ token: SessionToken, for identity: Identity) -> Cookie {
         Cookie(
-            name: Self.session, value: token.rawValue, maxAge: Int(sessionLifetime), path: "/", secure: secure,
+            name: Self.session, value: token.rawValue, maxAge: Int(timeouts.lifetime(for: identity)), path: "/",
+            secure: secure,
             httpOnly: true, sameSite: .lax)
     }
 

@@ -93,7 +93,8 @@ extension SpruceStore {
             }
             if let value = byEmail ?? byPhone {
                 patient = try await database.select().columns(Self.patientColumns + ["password_hash"]).from("patients")
-                    .where(byEmail == nil ? "phone" : "email", .equal, SQLBind(value)).first()
+                    .where(byEmail == nil ? "phone" : "email", .equal, SQLBind(value))
+                    .where("verified_at", .isNot, SQLLiteral.null).first()
                     .map { (try Self.decodePatient($0), try $0.decode(column: "password_hash", as: String.self)) }
             }
             return (member, patient)
@@ -118,17 +119,20 @@ extension SpruceStore {
     }
 
     /// Creates a patient account inside a running transaction.
+    /// - Parameter verified: whether the address is already proven (an invitation sent to it, or the operator);
+    ///   otherwise the account is not secure and cannot log in until its code is entered.
     static func insertPatient(
         _ details: AccountDetails,
         passwordHash: String,
+        verified: Bool,
         at now: Date,
         in database: any SQLDatabase
     ) async throws -> Patient {
         let row = try await database.insert(into: "patients")
-            .columns("name", "email", "phone", "password_hash", "has_secure_account", "created_at")
+            .columns("name", "email", "phone", "password_hash", "has_secure_account", "created_at", "verified_at")
             .values(
                 SQLBind(details.name), SQLBind(details.email), SQLBind(details.phone), SQLBind(passwordHash),
-                SQLBind(true), SQLBind(now.storedMilliseconds)
+                SQLBind(verified), SQLBind(now.storedMilliseconds), SQLBind(verified ? now.storedMilliseconds : nil)
             )
             .ignoringConflicts().returning("id").first()
         guard let row else {
@@ -143,7 +147,7 @@ extension SpruceStore {
         }
         return Patient(
             id: PatientID(rawValue: try row.decode(column: "id", as: Int64.self)), name: details.name,
-            email: details.email, phone: details.phone, hasSecureAccount: true
+            email: details.email, phone: details.phone, hasSecureAccount: verified
         )
     }
 

@@ -29,15 +29,21 @@ extension SpruceStore {
             ),
             ("login:account:\(account)", throttles.loginFailuresPerAccount, "failed logins for this account"),
         ]
-        try await transaction { database in
+        let accountCount = try await transaction { database in
+            var last: Int?
             for entry in keys {
-                try await RateCounter.take(entry.key, policy: entry.policy, scope: entry.scope, at: now, in: database)
+                last = try await RateCounter.take(
+                    entry.key, policy: entry.policy, scope: entry.scope, at: now, in: database)
             }
+            return last
         }
         let visitor: Visitor
         do {
             visitor = try await authenticate(login: name, password: password)
         } catch AccountError.wrongCredentials {
+            if let accountCount, accountCount > throttles.loginFailuresPerAccount.limit {
+                try await noticeFailedLogins(name, account: account, count: accountCount, at: now)
+            }
             throw AccountError.wrongCredentials
         } catch {
             try? await giveBack(keys.map(\.key))
@@ -49,6 +55,25 @@ extension SpruceStore {
             try await RateCounter.giveBack(keys[2].key, in: database)
         }
         return visitor
+    }
+
+    /// Tells the owner of `name`'s account (if there is one) that its failed-login budget across all clients was
+    /// exceeded: once per ``Throttles/ownerNotices`` window, not once per failure.
+    private func noticeFailedLogins(_ name: LoginName, account: String, count: Int, at now: Date) async throws {
+        guard let messenger = settings.messenger else { return }
+        let policy = settings.throttles.ownerNotices
+        let owner: (AccountAddress, String)? = try await transaction { database in
+            guard let holder = try await Self.account(holding: name, in: database) else { return nil }
+            do {
+                try await RateCounter.take(
+                    "login:notice:\(account)", policy: policy, scope: "notices", at: now, in: database)
+            } catch is TooManyAttempts {
+                return nil
+            }
+            return (name.kind == .phone ? .phone(name.normalized) : .email(name.normalized), holder.name)
+        }
+        guard let (address, holderName) = owner else { return }
+        try await messenger.deliver(AccountMessage(.failedLogins(count: count), to: address, name: holderName))
     }
 
     private func giveBack(_ keys: [String]) async throws {

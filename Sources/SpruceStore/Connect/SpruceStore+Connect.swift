@@ -30,8 +30,10 @@ extension SpruceStore {
         }
     }
 
-    /// Creates a patient account and, when a signup continuation came along, connects the patient to its practice
-    /// (consuming the invitation it carries, exactly once) in the same transaction.
+    /// Creates a verified patient account at once, for an operator who vouches for the address (the command line,
+    /// seeding, tests); the web's signup proves the address with a code instead (``startSignup(_:continuation:client:at:)``).
+    /// When a signup continuation came along, connects the patient to its practice (consuming the invitation it
+    /// carries, exactly once) in the same transaction.
     /// - Parameter client: who is signing up (the client's address), counted against
     ///   ``Throttles/signupsPerClient`` first; `nil` counts nothing (the command line).
     /// - Throws: ``TooManyAttempts``; ``AccountError`` for bad fields or a taken email/phone; ``SignedValueError``
@@ -69,7 +71,8 @@ extension SpruceStore {
                     }
                 }
             }
-            let patient = try await Self.insertPatient(details, passwordHash: passwordHash, at: now, in: database)
+            let patient = try await Self.insertPatient(
+                details, passwordHash: passwordHash, verified: true, at: now, in: database)
             guard let carried else { return (patient, nil) }
             let resolution = try await Self.resolve(carried.payload, at: now, in: database)
             let outcome = try await Self.carryOut(

@@ -33,6 +33,7 @@ extension SpruceStore {
         Migration(version: 5, name: "link change feed", apply: Schema.version5),
         Migration(version: 6, name: "QR colors of links", apply: Schema.version6),
         Migration(version: 7, name: "atomic rate counters", apply: Schema.version7),
+        Migration(version: 8, name: "verified accounts, one-time codes, idle sessions", apply: Schema.version8),
     ]
 
     /// Applies the pending migrations in one transaction, holding the engine's lock so that instances starting

@@ -23,6 +23,39 @@ public struct Session: Equatable, Sendable {
     }
 }
 
+/// How long sessions last: an absolute lifetime from login and an idle timeout (a session unused for that long
+/// ends), each for members and for patients.
+public struct SessionTimeouts: Equatable, Sendable {
+    public var memberIdle: TimeInterval
+    public var patientIdle: TimeInterval
+    public var memberLifetime: TimeInterval
+    public var patientLifetime: TimeInterval
+    /// A session's last use is written at most this often, so a busy session does not write on every request.
+    public static let touchInterval: TimeInterval = 60
+
+    public init(
+        memberIdle: TimeInterval = 30 * 60,
+        patientIdle: TimeInterval = 7 * 24 * 60 * 60,
+        memberLifetime: TimeInterval = 12 * 60 * 60,
+        patientLifetime: TimeInterval = 30 * 24 * 60 * 60
+    ) {
+        self.memberIdle = memberIdle
+        self.patientIdle = patientIdle
+        self.memberLifetime = memberLifetime
+        self.patientLifetime = patientLifetime
+    }
+
+    public func idle(for identity: Identity) -> TimeInterval {
+        if case .member = identity { return memberIdle }
+        return patientIdle
+    }
+
+    public func lifetime(for identity: Identity) -> TimeInterval {
+        if case .member = identity { return memberLifetime }
+        return patientLifetime
+    }
+}
+
 /// The secret half of a session: the random id the browser holds in its cookie. Shown once, stored as a digest.
 public struct SessionToken: Hashable, Sendable, CustomStringConvertible {
     public let rawValue: String

@@ -43,14 +43,23 @@ extension SpruceStore {
         return (token, session)
     }
 
-    /// The live session of `token`, or `nil` when it is unknown, expired, or its account is gone.
-    public func session(_ token: SessionToken, at now: Date = Date()) async throws -> Session? {
-        try await read { database in
+    /// The live session of `token`, or `nil` when it is unknown, past its lifetime, unused for longer than its
+    /// idle timeout (then it is deleted), or its account is gone. A live session's last use is recorded (at most
+    /// once per ``SessionTimeouts/touchInterval``).
+    public func session(
+        _ token: SessionToken,
+        timeouts: SessionTimeouts = SessionTimeouts(),
+        at now: Date = Date()
+    ) async throws -> Session? {
+        let digest = token.digest.hex
+        let nowMS = now.storedMilliseconds
+        let found: (Session, lastSeen: Int64)? = try await read { database in
             guard
                 let row = try await database.select()
-                    .columns("member_id", "patient_id", "csrf_secret", "created_at", "expires_at").from("sessions")
-                    .where("id_digest", .equal, SQLBind(token.digest.hex))
-                    .where("expires_at", .greaterThan, SQLBind(now.storedMilliseconds)).first()
+                    .columns("member_id", "patient_id", "csrf_secret", "created_at", "expires_at", "last_seen_at")
+                    .from("sessions")
+                    .where("id_digest", .equal, SQLBind(digest))
+                    .where("expires_at", .greaterThan, SQLBind(nowMS)).first()
             else { return nil }
             let identity: Identity
             if let memberID = try row.decode(column: "member_id", as: Int64?.self) {
@@ -63,11 +72,25 @@ extension SpruceStore {
             } else {
                 return nil
             }
-            return Session(
+            let createdAt = try row.decode(column: "created_at", as: Int64.self)
+            let session = Session(
                 identity: identity, csrfSecret: try row.decode(column: "csrf_secret", as: String.self),
-                createdAt: Date(storedMilliseconds: try row.decode(column: "created_at", as: Int64.self)),
+                createdAt: Date(storedMilliseconds: createdAt),
                 expiresAt: Date(storedMilliseconds: try row.decode(column: "expires_at", as: Int64.self)))
+            return (session, try row.decode(column: "last_seen_at", as: Int64?.self) ?? createdAt)
         }
+        guard let (session, lastSeen) = found else { return nil }
+        if nowMS - lastSeen >= Int64(timeouts.idle(for: session.identity) * 1000) {
+            try await deleteSession(token)
+            return nil
+        }
+        if nowMS - lastSeen >= Int64(SessionTimeouts.touchInterval * 1000) {
+            try await transaction { database in
+                try await database.update("sessions").set("last_seen_at", to: SQLBind(nowMS))
+                    .where("id_digest", .equal, SQLBind(digest)).run()
+            }
+        }
+        return session
     }
 
     /// Ends a session (logout). Deleting an unknown session is not an error.

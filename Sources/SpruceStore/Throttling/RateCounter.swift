@@ -10,14 +10,16 @@ import SpruceCore
 /// never more (a read-then-insert would let a burst overshoot).
 enum RateCounter {
     /// Counts one against `key`, or throws ``TooManyAttempts`` without counting.
+    /// - Returns: the count in the window after this one (`nil` for an unlimited policy, which counts nothing).
+    @discardableResult
     static func take(
         _ key: String,
         policy: RatePolicy,
         scope: String,
         at now: Date,
         in database: any SQLDatabase
-    ) async throws {
-        guard !policy.isUnlimited else { return }
+    ) async throws -> Int? {
+        guard !policy.isUnlimited else { return nil }
         let nowMS = now.storedMilliseconds
         let expired = nowMS - Int64(policy.window * 1000)
         let limit = Int64(policy.limit)
@@ -46,7 +48,9 @@ enum RateCounter {
             allowed += " OR rate_counters.next_at <= \(literal: nowMS)"
         }
         query += "\nWHERE \(allowed)\nRETURNING count"
-        guard try await database.raw(query).first() == nil else { return }
+        if let row = try await database.raw(query).first() {
+            return Int(try row.decode(column: "count", as: Int64.self))
+        }
         throw try await refusal(key, policy: policy, scope: scope, at: now, in: database)
     }
 

@@ -49,7 +49,7 @@ enum TableCatalog {
             name: "patients",
             columns: [
                 ("id", .integer), ("name", .text), ("email", .text), ("phone", .text), ("password_hash", .text),
-                ("has_secure_account", .boolean), ("created_at", .integer),
+                ("has_secure_account", .boolean), ("created_at", .integer), ("verified_at", .integer),
             ], hasIdentity: true),
         Table(
             name: "contacts",
@@ -93,6 +93,13 @@ enum TableCatalog {
             name: "sessions",
             columns: [
                 ("id_digest", .text), ("member_id", .integer), ("patient_id", .integer), ("csrf_secret", .text),
+                ("created_at", .integer), ("expires_at", .integer), ("last_seen_at", .integer),
+            ], hasIdentity: false),
+        Table(
+            name: "account_codes",
+            columns: [
+                ("ticket_digest", .text), ("purpose", .text), ("patient_id", .integer), ("member_id", .integer),
+                ("address", .text), ("code_digest", .text), ("tries", .integer), ("continuation", .text),
                 ("created_at", .integer), ("expires_at", .integer),
             ], hasIdentity: false),
         Table(

@@ -5,8 +5,9 @@ import SpruceDelivery
 import SpruceQR
 import SpruceStore
 
-/// Where and how invitation messages are delivered; shared by `send`, `batch` and `remind`.
-struct DeliveryOptions: ParsableArguments {
+/// Where and how messages are delivered (the outbox, or sendmail for emails) and who sends them: shared by the
+/// invitation commands and `serve` (account codes and notices).
+struct MessageDeliveryOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The outbox folder: a Maildir for emails, texts.jsonl for texts.", valueName: "dir"))
     var outbox: String = "./outbox"
 
@@ -19,6 +20,33 @@ struct DeliveryOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The sender, \"Name <address>\".", valueName: "mailbox"))
     var from: String = "Spruce <invitations@spruce.care>"
 
+    /// The sender, or a ``UsageError`` naming `--from`.
+    func sender() throws -> MailboxAddress {
+        do { return try MailboxAddress(parsing: from, field: "--from") } catch { throw UsageError(error.description) }
+    }
+
+    /// Where emails go, or a ``UsageError`` naming `--sendmail`.
+    func emailRoute() throws -> InvitationDispatcher.EmailRoute {
+        guard let sendmail else { return .outbox }
+        let transport: SendmailTransport
+        do { transport = try SendmailTransport(command: sendmail) } catch {
+            throw UsageError("--sendmail: \(error.rule)")
+        }
+        // A command that exits without reading its input must not kill us with SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
+        return .sendmail(transport)
+    }
+
+    /// Opens (creating) the outbox folder.
+    func openOutbox() async throws -> Outbox {
+        do { return try await Outbox.make(directory: outbox) } catch { throw OperationalError("--outbox: \(error)") }
+    }
+}
+
+/// Where and how invitation messages are delivered; shared by `send`, `batch` and `remind`.
+struct DeliveryOptions: ParsableArguments {
+    @OptionGroup var messages: MessageDeliveryOptions
+
     @Option(help: ArgumentHelp("The public base URL of invitation links.", valueName: "url"))
     var publicURL: String = "https://spruce.care"
 
@@ -30,8 +58,7 @@ struct DeliveryOptions: ParsableArguments {
 
     /// Builds the dispatcher, or throws a ``UsageError`` naming the bad option.
     func dispatcher(store: SpruceStore) async throws -> InvitationDispatcher {
-        let sender: MailboxAddress
-        do { sender = try MailboxAddress(parsing: from, field: "--from") } catch { throw UsageError(error.description) }
+        let sender = try messages.sender()
         guard let url = URL(string: publicURL), let scheme = url.scheme?.lowercased(),
             scheme == "https" || scheme == "http",
             url.host?.isEmpty == false
@@ -40,18 +67,8 @@ struct DeliveryOptions: ParsableArguments {
         do { templates = try await InvitationTemplates.read(overridesIn: templateDir) } catch {
             throw UsageError("--template-dir: \(error.rule)")
         }
-        var route = InvitationDispatcher.EmailRoute.outbox
-        if let sendmail {
-            do { route = .sendmail(try SendmailTransport(command: sendmail)) } catch {
-                throw UsageError("--sendmail: \(error.rule)")
-            }
-            // A command that exits without reading its input must not kill us with SIGPIPE.
-            signal(SIGPIPE, SIG_IGN)
-        }
-        let outbox: Outbox
-        do { outbox = try await Outbox.make(directory: self.outbox) } catch {
-            throw OperationalError("--outbox: \(error)")
-        }
+        let route = try messages.emailRoute()
+        let outbox = try await messages.openOutbox()
         #if DEBUG
             let afterDelivery = CrashHook.fromEnvironment()
         #else

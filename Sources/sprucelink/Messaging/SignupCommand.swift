@@ -5,7 +5,8 @@ import SpruceStore
 struct SignupCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "signup",
-        abstract: "Sign a patient up, through a practice or invitation link: the patient ends connected to it."
+        abstract:
+            "Sign a patient up as an operator (the address counts as verified), through a practice or invitation link: the patient ends connected to it."
     )
 
     @OptionGroup var options: DatabaseOptions

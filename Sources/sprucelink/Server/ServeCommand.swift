@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import SpruceCore
+import SpruceDelivery
 import SpruceServer
 import SpruceStore
 
@@ -23,6 +24,9 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     @OptionGroup var options: DatabaseOptions
+
+    @OptionGroup(title: "Delivery of account codes and notices (as for invitations)")
+    var delivery: MessageDeliveryOptions
 
     @Option(help: ArgumentHelp("The address to listen on.", valueName: "host"))
     var host = "127.0.0.1"
@@ -103,6 +107,18 @@ struct ServeCommand: AsyncParsableCommand {
             "Open connections at most; past it a new connection gets 503 and is closed.", valueName: "n"))
     var maxConnections = 10_000
 
+    @Option(
+        help: ArgumentHelp(
+            "Minutes a member's session may go unused before it ends (besides its 12-hour lifetime).",
+            valueName: "minutes"))
+    var memberIdleMinutes = 30.0
+
+    @Option(
+        help: ArgumentHelp(
+            "Minutes a patient's session may go unused before it ends (besides its 30-day lifetime; default 7 days).",
+            valueName: "minutes"))
+    var patientIdleMinutes = 7.0 * 24 * 60
+
     func run() async throws {
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw UsageError(
@@ -129,12 +145,20 @@ struct ServeCommand: AsyncParsableCommand {
         for (name, value) in timeouts where !(value > 0 && value <= 3600) {
             throw UsageError("\(name): must be more than 0 and at most 3600 seconds")
         }
+        for (name, value) in [
+            ("--member-idle-minutes", memberIdleMinutes), ("--patient-idle-minutes", patientIdleMinutes),
+        ]
+        where !(value > 0 && value <= 30 * 24 * 60) {
+            throw UsageError("\(name): must be more than 0 and at most 43200 (30 days)")
+        }
         guard (1...1_000_000).contains(maxConnections) else {
             throw UsageError("--max-connections: must be from 1 to 1000000")
         }
         if let bad = trustedProxies.first(where: { !ServerConfiguration.isProxyAddress($0) }) {
             throw UsageError("--trusted-proxy: \"\(bad)\" is not an IP address")
         }
+        let sender = try delivery.sender()
+        let emailRoute = try delivery.emailRoute()
         let format = logFormat
         LoggingSystem.bootstrap { label in
             var handler: any LogHandler =
@@ -167,6 +191,8 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = ServerConfiguration(
             host: host, port: port, publicURL: publicURL, linkSyncInterval: cacheSeconds)
         configuration.trustedProxies = trustedProxies
+        configuration.sessionTimeouts.memberIdle = memberIdleMinutes * 60
+        configuration.sessionTimeouts.patientIdle = patientIdleMinutes * 60
         configuration.connectionLimits = ConnectionLimits(
             idleTimeout: idleTimeout, headTimeout: headTimeout, bodyTimeout: bodyTimeout,
             maximumConnections: maxConnections)
@@ -178,8 +204,12 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.requestLogFormat = format == .json ? .json : .text
         var storeLogger = Logger(label: "sprucelink.store")
         storeLogger.logLevel = .warning
+        let messenger = OutboxMessenger(
+            outbox: try await delivery.openOutbox(), emailRoute: emailRoute, from: sender,
+            publicURL: configuration.publicURL)
         let store = try await SpruceStore.open(
-            try options.location, settings: StoreSettings(signingKey: signingKey, throttles: throttles),
+            try options.location,
+            settings: StoreSettings(signingKey: signingKey, throttles: throttles, messenger: messenger),
             logger: storeLogger)
         do {
             let app = try await SpruceServer.makeApplication(store: store, configuration: configuration, logger: logger)
