@@ -15,7 +15,8 @@ import SpruceStore
 /// │  ├─ PublicLinksController   /{code}, /{code}/connect, /i/{token}, /i/{token}/connect
 /// │  ├─ AccountsController      /, /signup, /login, /logout
 /// │  ├─ MessagingController     /inbox, /inbox/prompt, /contacts, /add-clinic, /conversations/…, /care
-/// │  └─ PrintController         /workspace/links/{code}/print.pdf
+/// │  ├─ PrintController         /workspace/links/{code}/print.pdf
+/// │  └─ WorkspaceController     /workspace, /workspace/links…, /invitations, /profile, /team, /api-keys
 /// ├─ images: PublicLinksController /{code}/qr.png, /{code}/qr.svg (no session)
 /// ├─ /api: problem+json errors  → APIController (API key middleware on the routes that need a key)
 /// └─ operations: OperationsController /healthz, /static/style.css (/metrics: the metrics listener's own router)
@@ -43,6 +44,7 @@ struct ServerParts: Sendable {
     let api: APIController
     let operations: OperationsController
     let printing: PrintController
+    let workspace: WorkspaceController
     /// The request lines, written off the event loops; `nil` when the log level leaves out `info`.
     let requestLog: RequestLog?
 
@@ -92,6 +94,8 @@ struct ServerParts: Sendable {
                 settings: RequestLog.Settings(format: configuration.requestLogFormat, label: logger.label),
                 sink: configuration.requestLogSink)
             : nil
+        workspace = WorkspaceController(
+            store: store, pages: pages, visitors: visitors, directory: directory, publicURL: configuration.publicURL)
         printing = PrintController(
             store: store, visitors: visitors, printing: Printing(), publicURL: configuration.publicURL)
     }
@@ -105,6 +109,7 @@ struct ServerParts: Sendable {
         accounts.addRoutes(to: browserPages)
         messaging.addRoutes(to: browserPages)
         printing.addRoutes(to: browserPages)
+        workspace.addRoutes(to: browserPages)
         api.addRoutes(to: router.group(RouterPath(APIController.path)).add(middleware: ProblemMiddleware()))
         operations.addRoutes(to: router.group())
     }
