@@ -14,6 +14,7 @@ import SpruceStore
 /// ├─ browser pages: session → CSRF
 /// │  ├─ PublicLinksController   /{code}, /{code}/connect, /i/{token}, /i/{token}/connect
 /// │  ├─ AccountsController      /, /signup, /login, /logout
+/// │  ├─ PracticeSignupController /practices/new
 /// │  ├─ MessagingController     /inbox, /inbox/prompt, /contacts, /add-clinic, /conversations/…, /care
 /// │  ├─ PrintController         /workspace/links/{code}/print.pdf
 /// │  └─ WorkspaceController     /workspace, /workspace/links…, /invitations, /profile, /team, /api-keys
@@ -45,6 +46,7 @@ struct ServerParts: Sendable {
     let operations: OperationsController
     let printing: PrintController
     let workspace: WorkspaceController
+    let practiceSignup: PracticeSignupController
     /// The request lines, written off the event loops; `nil` when the log level leaves out `info`.
     let requestLog: RequestLog?
 
@@ -94,6 +96,8 @@ struct ServerParts: Sendable {
                 settings: RequestLog.Settings(format: configuration.requestLogFormat, label: logger.label),
                 sink: configuration.requestLogSink)
             : nil
+        practiceSignup = PracticeSignupController(
+            store: store, pages: pages, connectResponses: connectResponses, cookies: cookies)
         workspace = WorkspaceController(
             store: store, pages: pages, visitors: visitors, directory: directory, publicURL: configuration.publicURL)
         printing = PrintController(
@@ -110,6 +114,7 @@ struct ServerParts: Sendable {
         messaging.addRoutes(to: browserPages)
         printing.addRoutes(to: browserPages)
         workspace.addRoutes(to: browserPages)
+        practiceSignup.addRoutes(to: browserPages)
         api.addRoutes(to: router.group(RouterPath(APIController.path)).add(middleware: ProblemMiddleware()))
         operations.addRoutes(to: router.group())
     }
