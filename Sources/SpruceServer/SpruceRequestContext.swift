@@ -19,6 +19,8 @@ public struct SpruceRequestContext: RequestContext {
     var issuedVisitorCookie: Bool = false
     /// The API key's organization, found by ``APIKeyMiddleware`` on the API routes that need one.
     var apiOrganization: OrganizationID?
+    /// The API key's scope: its organization with the key's role.
+    var apiScope: OrganizationScope?
     /// The form of an unsafe request, read and CSRF-checked by ``CSRFMiddleware``.
     var form = FormData(urlEncoded: "")
 

@@ -13,6 +13,14 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case newerSchema(found: Int, known: Int)
     case corruptRow(table: String, reason: String)
     case seedFailed(String)
+    /// The caller may see the record but not do this to it (a staff member, an admin action).
+    case forbidden(String)
+    /// No member with that id or email in scope (another organization's member answers the same).
+    case memberNotFound
+    /// The change would leave an organization without an admin.
+    case lastAdmin
+    /// The team invitation is unknown, used, revoked or expired (one answer for all, so none is confirmed).
+    case teamInvitationUnavailable
     /// The database server cannot be reached (stopped, restarting, network): worth retrying later.
     case databaseUnavailable
     /// An account message (a code, a notice) had to be sent, but no messenger is configured.
@@ -32,6 +40,10 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             "the database schema is at version \(found), newer than this build knows (\(known)); upgrade sprucelink"
         case .corruptRow(let table, let reason): "unreadable row in \(table): \(reason)"
         case .seedFailed(let reason): "seed failed: \(reason)"
+        case .forbidden(let reason): reason
+        case .memberNotFound: "no member with that id or email"
+        case .lastAdmin: "an organization keeps at least one admin: make another member admin first"
+        case .teamInvitationUnavailable: "this invitation to join the team is unknown, already used, revoked or expired"
         case .databaseUnavailable: "the database is unavailable; try again shortly"
         case .noMessenger: "account messages cannot be sent: no email or text delivery is configured"
         }

@@ -60,6 +60,28 @@ struct APITests {
         }
     }
 
+    @Test("a staff API key reads and invites, but minting, disabling and QR colors answer 403 problem+json")
+    func staffKey() async throws {
+        try await withLiveServer { server in
+            let oak = try await server.organization(named: "Oak Street Pediatrics")
+            let (staff, _) = try await server.store.createAPIKey(for: oak.id, label: "desk", role: .staff)
+            let (admin, _) = try await server.store.createAPIKey(for: oak.id, label: "ehr", role: .admin)
+            #expect(try await get(server, "/api/v1/links", key: staff).status == .ok)
+            try expectProblem(try await post(server, "/api/v1/links", json: #"{"label":"x"}"#, key: staff), 403)
+            try expectProblem(try await post(server, "/api/v1/links/4827163/disable", json: "{}", key: staff), 403)
+            try expectProblem(
+                try await post(
+                    server, "/api/v1/links/4827163/qr-colors",
+                    json: ##"{"foreground":"#1a4d2e","background":"#ffffff"}"##,
+                    key: staff), 403)
+            let invited = try await post(
+                server, "/api/v1/invitations", json: #"{"code":"4827163","email":"ana@example.com"}"#, key: staff)
+            #expect(invited.status == .created, "\(invited.text)")
+            #expect(try await server.store.link(code: try LinkCode("4827163"))?.status == .active)
+            #expect(try await post(server, "/api/v1/links", json: #"{"label":"x"}"#, key: admin).status == .created)
+        }
+    }
+
     @Test("a link disabled on another instance (straight in the database) stops resolving within a sync interval")
     func disabledElsewhere() async throws {
         try await withLiveServer { server in

@@ -43,7 +43,8 @@ struct TransferTests {
             #expect(exported.rows.values.allSatisfy { $0 >= 0 })
             #expect(
                 exported.rows.filter { $0.value == 0 }.keys.sorted() == [
-                    "account_codes", "api_keys", "invitation_opt_outs", "rate_counters", "sessions",
+                    "account_codes", "api_keys", "invitation_opt_outs", "member_invitations", "rate_counters",
+                    "sessions",
                 ])
             try await withStore(target) { copy, _ async throws in
                 let imported = try await copy.importDump(lines: lines, merge: false)

@@ -175,7 +175,33 @@ struct LinkCLITests {
             ["member", "add", "--org", "1", "--name", "X", "--email", "maya.chen@oakstreetpeds.example"], 1,
             "an account with this email already exists"
         ),
+        (["member", "role", "nobody@example.com", "admin"], 64, "nobody@example.com: no member with that id or email"),
+        (
+            ["member", "role", "maya.chen@oakstreetpeds.example", "staff"], 64,
+            "an organization keeps at least one admin"
+        ),
+        (["member", "role", "maya.chen@oakstreetpeds.example", "owner"], 64, "'owner' is invalid"),
+        (
+            ["member", "add", "--org", "1", "--name", "X", "--email", "x@oak.example", "--role", "boss"], 64,
+            "'boss' is invalid"
+        ),
     ]
+
+    @Test("member add --role and member role: the front desk becomes an admin, then Maya can step down")
+    func memberRoles() throws {
+        try Self.withSeeded { seeded in
+            let added = try seeded.run([
+                "member", "add", "--org", "1", "--name", "Nurse Kim", "--email", "kim@oak.example", "--role", "admin",
+            ])
+            #expect(added.status == 0, "\(added.stderr)")
+            #expect(added.stdoutText.contains("<kim@oak.example> (admin)"))
+            let promoted = try seeded.run(["member", "role", "front.desk@oakstreetpeds.example", "admin"])
+            #expect(promoted.status == 0, "\(promoted.stderr)")
+            #expect(promoted.stdoutText.contains("is now admin"))
+            let stepped = try seeded.run(["member", "role", "maya.chen@oakstreetpeds.example", "staff"])
+            #expect(stepped.stdoutText.contains("is now staff"), "\(stepped.stderr)")
+        }
+    }
 
     @Test("bad inputs exit non-zero with one line naming the rule, and change nothing", arguments: badInputCases)
     func badInputs(arguments: [String], status: Int32, message: String) throws {

@@ -119,7 +119,7 @@ struct ServeCLITests {
             #expect(key.hasPrefix("spk_") && key.count == 47)
             #expect(created.stderr.contains("not shown again"))
             let listed = try seeded.run(["org", "api-key", "list", "--org", "1"])
-            #expect(listed.stdoutText.contains("\(key.prefix(10))…\tactive\tEHR"))
+            #expect(listed.stdoutText.contains("\(key.prefix(10))…\tactive\tEHR\tadmin\tnever used"))
             #expect(!listed.stdoutText.contains(key))
             #expect(try seeded.run(["org", "api-key", "revoke", "1"]).status == 0)
             #expect(try seeded.run(["org", "api-key", "list", "--org", "1"]).stdoutText.contains("revoked"))

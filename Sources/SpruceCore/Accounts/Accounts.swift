@@ -14,14 +14,23 @@ public struct Member: Equatable, Sendable {
     public var email: String
     /// Whether the member gets alerts (new clinic contact, new conversation, new message).
     public var notificationsOn: Bool
+    /// What the member may do in the organization's workspace.
+    public var role: MemberRole
 
-    public init(id: MemberID, organizationID: OrganizationID, name: String, email: String, notificationsOn: Bool) {
+    public init(
+        id: MemberID, organizationID: OrganizationID, name: String, email: String, notificationsOn: Bool,
+        role: MemberRole = .staff
+    ) {
         self.id = id
         self.organizationID = organizationID
         self.name = name
         self.email = email
         self.notificationsOn = notificationsOn
+        self.role = role
     }
+
+    /// Whether the member is an admin of the organization.
+    public var isAdmin: Bool { role == .admin }
 }
 
 /// A patient's account.

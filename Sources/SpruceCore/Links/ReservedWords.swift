@@ -6,9 +6,9 @@ public enum ReservedWords {
     /// First path segments of the HTTP service.
     public static let routeSegments: Set<String> = [
         "about", "account", "add-clinic", "admin", "api", "app", "auth", "care", "clinics", "connect",
-        "contacts", "conversations", "docs", "help", "i", "inbox", "invite", "invitations", "login", "logout",
-        "messages", "metrics", "healthz", "password", "privacy", "qr", "settings", "signup", "static", "support",
-        "terms", "workspace", "www",
+        "contacts", "conversations", "docs", "help", "i", "inbox", "invite", "invitations", "join", "login", "logout",
+        "messages", "metrics", "healthz", "password", "practices", "privacy", "qr", "settings", "signup", "static",
+        "support", "terms", "workspace", "www",
     ]
 
     /// Files and folders that crawlers, browsers and app platforms request at the root.

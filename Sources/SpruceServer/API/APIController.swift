@@ -62,6 +62,12 @@ struct APIController: Sendable {
         return organizationID
     }
 
+    /// The scope of the request's API key: its organization, with the key's role.
+    func requireAPIScope(_ context: SpruceRequestContext) throws -> OrganizationScope {
+        guard let scope = context.apiScope else { throw ServerError(.apiKeyRequired) }
+        return scope
+    }
+
     /// JSON with the API's encoder settings.
     func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response
     {

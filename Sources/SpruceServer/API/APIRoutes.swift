@@ -79,7 +79,8 @@ extension APIController {
             kind = .numeric(length: LinkCode.defaultNumericLength)
         }
         let minted = try await store.mint(
-            MintRequest(organizationID: organizationID, kind: kind, label: body.label ?? "", tags: tags))
+            MintRequest(organizationID: organizationID, kind: kind, label: body.label ?? "", tags: tags),
+            in: try requireAPIScope(context))
         guard let link = minted.links.first else { throw ServerError(.notFound) }
         var created = API.Link(link, publicURL: publicURL)
         (created.codeLength, created.lengthNotice) = (minted.codeLength, minted.lengthNotice)
@@ -88,22 +89,22 @@ extension APIController {
 
     /// `POST /api/v1/links/{code}/disable`: disables one of the organization's links, for good.
     func apiDisableLink(_ request: Request, context: SpruceRequestContext) async throws -> Response {
-        let organizationID = try requireAPIKey(context)
+        let scope = try requireAPIScope(context)
         guard let code = try? LinkCode(context.parameters.get("code") ?? "") else { throw StoreError.linkNotFound }
-        let disabled = try await store.disableLink(code: code, in: .only(organizationID))
+        let disabled = try await store.disableLink(code: code, in: scope)
         links.directory.forget(code)
         return try json(API.Link(disabled, publicURL: publicURL))
     }
 
     /// `POST /api/v1/links/{code}/qr-colors`: sets the colors of the link's QR code (dark on light, readable).
     func apiSetQRColors(_ request: Request, context: SpruceRequestContext) async throws -> Response {
-        let organizationID = try requireAPIKey(context)
+        let scope = try requireAPIScope(context)
         let body = try await decodeJSON(API.QRColorsBody.self, from: request)
         try Self.checkLength(body.foreground, field: "foreground", maximum: 7)
         try Self.checkLength(body.background, field: "background", maximum: 7)
         let colors = try QRColors(foreground: body.foreground, background: body.background)
         guard let code = try? LinkCode(context.parameters.get("code") ?? "") else { throw StoreError.linkNotFound }
-        let link = try await store.setQRColors(colors, code: code, in: .only(organizationID))
+        let link = try await store.setQRColors(colors, code: code, in: scope)
         links.directory.forget(code)
         return try json(API.Link(link, publicURL: publicURL))
     }
@@ -119,7 +120,6 @@ extension APIController {
     /// store's one invitation operation (the same recipient validation, opt-out and already-invited rules as the
     /// CLI). The response carries the invitation link once; sending it is the invitation service's job.
     func apiCreateInvitation(_ request: Request, context: SpruceRequestContext) async throws -> Response {
-        let organizationID = try requireAPIKey(context)
         let body = try await decodeJSON(API.CreateInvitationRequest.self, from: request)
         let notOurs = ServerError(.unprocessable(field: "code", rule: "is not a link of this organization"))
         guard let code = try? LinkCode(body.code) else { throw notOurs }
@@ -136,7 +136,7 @@ extension APIController {
         do {
             preparation = try await store.prepareInvitation(
                 link: code, recipient: recipient, channels: [], invitedBy: nil,
-                lifetime: TimeInterval(days) * 24 * 60 * 60, in: .only(organizationID))
+                lifetime: TimeInterval(days) * 24 * 60 * 60, in: try requireAPIScope(context))
         } catch StoreError.linkNotFound { throw notOurs }
         guard case .created(let record, let token) = preparation else {
             throw preparation.refusal ?? notOurs

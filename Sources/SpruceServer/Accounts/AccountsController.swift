@@ -86,6 +86,8 @@ struct AccountsController: Sendable {
         values["error"] = error
         for (name, value) in fields { values[name] = value }
         values["loginHref"] = "/login" + Self.query([("continuation", practice == nil ? nil : continuation)])
+        values["practiceHref"] =
+            "/practices/new" + Self.query([("continuation", practice == nil ? nil : continuation)])
         return pages.page("signup", values, status: status)
     }
 

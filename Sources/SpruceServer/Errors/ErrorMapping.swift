@@ -103,8 +103,12 @@ struct MappedError: Sendable {
                 retryAfter: Int(error.retryAfter))
         case let error as StoreError:
             switch error {
-            case .organizationNotFound, .linkNotFound, .invitationNotFound:
+            case .organizationNotFound, .linkNotFound, .invitationNotFound, .memberNotFound:
                 return MappedError(.notFound, "not-found", "Not found", error.description)
+            case .forbidden: return MappedError(.forbidden, "forbidden", "Forbidden", error.description)
+            case .lastAdmin: return MappedError(.conflict, "last-admin", "Last admin", error.description)
+            case .teamInvitationUnavailable:
+                return MappedError(.gone, "team-invitation-unavailable", "Invitation unavailable", error.description)
             case .invalidInput(let field, let rule): return invalid(field, rule)
             case .codeTaken:
                 return MappedError(

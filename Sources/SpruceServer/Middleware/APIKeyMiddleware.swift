@@ -20,6 +20,7 @@ struct APIKeyMiddleware: RouterMiddleware {
         else { throw ServerError(.apiKeyRequired) }
         var context = context
         context.apiOrganization = key.organizationID
+        context.apiScope = key.scope
         return try await next(request, context)
     }
 }

@@ -2,6 +2,10 @@ import Foundation
 import HTTPTypes
 import Logging
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// A wall-clock instant as the request log records it: seconds and nanoseconds since 1970.
 struct WallTime: Sendable, Equatable {
     var seconds: Int

@@ -14,8 +14,10 @@ import SpruceStore
 /// ├─ browser pages: session → CSRF
 /// │  ├─ PublicLinksController   /{code}, /{code}/connect, /i/{token}, /i/{token}/connect
 /// │  ├─ AccountsController      /, /signup, /login, /logout
+/// │  ├─ PracticeSignupController /practices/new
 /// │  ├─ MessagingController     /inbox, /inbox/prompt, /contacts, /add-clinic, /conversations/…, /care
-/// │  └─ PrintController         /workspace/links/{code}/print.pdf
+/// │  ├─ PrintController         /workspace/links/{code}/print.pdf
+/// │  └─ WorkspaceController     /workspace, /workspace/links…, /invitations, /profile, /team, /api-keys
 /// ├─ images: PublicLinksController /{code}/qr.png, /{code}/qr.svg (no session)
 /// ├─ /api: problem+json errors  → APIController (API key middleware on the routes that need a key)
 /// └─ operations: OperationsController /healthz, /static/style.css (/metrics: the metrics listener's own router)
@@ -43,6 +45,8 @@ struct ServerParts: Sendable {
     let api: APIController
     let operations: OperationsController
     let printing: PrintController
+    let workspace: WorkspaceController
+    let practiceSignup: PracticeSignupController
     /// The request lines, written off the event loops; `nil` when the log level leaves out `info`.
     let requestLog: RequestLog?
 
@@ -92,6 +96,10 @@ struct ServerParts: Sendable {
                 settings: RequestLog.Settings(format: configuration.requestLogFormat, label: logger.label),
                 sink: configuration.requestLogSink)
             : nil
+        practiceSignup = PracticeSignupController(
+            store: store, pages: pages, connectResponses: connectResponses, cookies: cookies)
+        workspace = WorkspaceController(
+            store: store, pages: pages, visitors: visitors, directory: directory, publicURL: configuration.publicURL)
         printing = PrintController(
             store: store, visitors: visitors, printing: Printing(), publicURL: configuration.publicURL)
     }
@@ -105,6 +113,8 @@ struct ServerParts: Sendable {
         accounts.addRoutes(to: browserPages)
         messaging.addRoutes(to: browserPages)
         printing.addRoutes(to: browserPages)
+        workspace.addRoutes(to: browserPages)
+        practiceSignup.addRoutes(to: browserPages)
         api.addRoutes(to: router.group(RouterPath(APIController.path)).add(middleware: ProblemMiddleware()))
         operations.addRoutes(to: router.group())
     }

@@ -3,11 +3,14 @@ import SQLKit
 import SpruceCore
 
 extension SpruceStore {
-    /// Adds a member to an organization's staff.
+    /// Adds a member to an organization's staff (the operator's command line).
+    /// - Parameter role: `nil` makes the first member of an organization without an admin its admin, and any
+    ///   later member staff.
     /// - Throws: ``AccountError`` for a bad field or an email already used by another member.
     public func createMember(
         organizationID: OrganizationID,
         details: AccountDetails,
+        role: MemberRole? = nil,
         notificationsOn: Bool = true,
         at now: Date = Date()
     ) async throws -> Member {
@@ -16,7 +19,7 @@ extension SpruceStore {
         let hash = try await passwords.hash(details.password, with: settings.passwordHasher)
         return try await transaction { database in
             try await Self.insertMember(
-                organizationID: organizationID, name: details.name, email: email, passwordHash: hash,
+                organizationID: organizationID, name: details.name, email: email, passwordHash: hash, role: role,
                 notificationsOn: notificationsOn, at: now, in: database)
         }
     }
@@ -26,6 +29,7 @@ extension SpruceStore {
         name: String,
         email: String,
         passwordHash: String,
+        role: MemberRole? = nil,
         notificationsOn: Bool,
         at now: Date,
         in database: any SQLDatabase
@@ -33,17 +37,19 @@ extension SpruceStore {
         guard try await organization(id: organizationID, in: database) != nil else {
             throw StoreError.organizationNotFound(id: organizationID.rawValue)
         }
+        var role = role ?? .staff
+        if try await adminCount(of: organizationID, in: database) == 0 { role = .admin }
         let row = try await database.insert(into: "members")
-            .columns("organization_id", "name", "email", "password_hash", "notifications_on", "created_at")
+            .columns("organization_id", "name", "email", "password_hash", "notifications_on", "created_at", "role")
             .values(
                 SQLBind(organizationID.rawValue), SQLBind(name), SQLBind(email), SQLBind(passwordHash),
-                SQLBind(notificationsOn), SQLBind(now.storedMilliseconds)
+                SQLBind(notificationsOn), SQLBind(now.storedMilliseconds), SQLBind(role.rawValue)
             )
             .ignoringConflicts(with: "email").returning("id").first()
         guard let row else { throw AccountError.emailTaken }
         return Member(
             id: MemberID(rawValue: try row.decode(column: "id", as: Int64.self)), organizationID: organizationID,
-            name: name, email: email, notificationsOn: notificationsOn
+            name: name, email: email, notificationsOn: notificationsOn, role: role
         )
     }
 
@@ -54,7 +60,8 @@ extension SpruceStore {
     public func member(email: String) async throws -> Member? {
         try await read { database in
             try await database.select().columns(Self.memberColumns).from("members")
-                .where("email", .equal, SQLBind(email.lowercased())).first().map(Self.decodeMember)
+                .where("email", .equal, SQLBind(email.lowercased())).where("removed_at", .is, SQLLiteral.null)
+                .first().map(Self.decodeMember)
         }
     }
 
@@ -88,7 +95,7 @@ extension SpruceStore {
             var patient: (Patient, String)?
             if let byEmail {
                 member = try await database.select().columns(Self.memberColumns + ["password_hash"]).from("members")
-                    .where("email", .equal, SQLBind(byEmail)).first()
+                    .where("email", .equal, SQLBind(byEmail)).where("removed_at", .is, SQLLiteral.null).first()
                     .map { (try Self.decodeMember($0), try $0.decode(column: "password_hash", as: String.self)) }
             }
             if let value = byEmail ?? byPhone {
@@ -153,7 +160,8 @@ extension SpruceStore {
 
     static func member(id: MemberID, in database: any SQLDatabase) async throws -> Member? {
         try await database.select().columns(memberColumns).from("members")
-            .where("id", .equal, SQLBind(id.rawValue)).first().map(decodeMember)
+            .where("id", .equal, SQLBind(id.rawValue)).where("removed_at", .is, SQLLiteral.null).first()
+            .map(decodeMember)
     }
 
     static func patient(id: PatientID, in database: any SQLDatabase) async throws -> Patient? {
@@ -161,7 +169,7 @@ extension SpruceStore {
             .where("id", .equal, SQLBind(id.rawValue)).first().map(decodePatient)
     }
 
-    static let memberColumns = ["id", "organization_id", "name", "email", "notifications_on"]
+    static let memberColumns = ["id", "organization_id", "name", "email", "notifications_on", "role"]
     static let patientColumns = ["id", "name", "email", "phone", "has_secure_account"]
 
     @Sendable static func decodeMember(_ row: any SQLRow) throws -> Member {
@@ -170,7 +178,8 @@ extension SpruceStore {
             organizationID: OrganizationID(rawValue: try row.decode(column: "organization_id", as: Int64.self)),
             name: try row.decode(column: "name", as: String.self),
             email: try row.decode(column: "email", as: String.self),
-            notificationsOn: try row.decode(column: "notifications_on", as: Bool.self)
+            notificationsOn: try row.decode(column: "notifications_on", as: Bool.self),
+            role: MemberRole(rawValue: try row.decode(column: "role", as: String.self)) ?? .staff
         )
     }
 

@@ -331,7 +331,7 @@ extension SpruceStore {
                 .where("reminded_at", .is, SQLLiteral.null).where("channels", .isNot, SQLLiteral.null)
                 .where("expires_at", .greaterThan, SQLBind(now.storedMilliseconds))
                 .where("created_at", .lessThanOrEqual, SQLBind(createdBefore.storedMilliseconds))
-            if case .only(let organizationID) = scope {
+            if let organizationID = scope.organizationID {
                 query = query.where("organization_id", .equal, SQLBind(organizationID.rawValue))
             }
             var records: [InvitationRecord] = []

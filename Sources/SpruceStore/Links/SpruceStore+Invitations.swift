@@ -16,17 +16,23 @@ extension SpruceStore {
         return try await decodeInvitation(row, in: database)
     }
 
-    /// Revokes an invitation; revoking twice keeps the first time.
-    /// - Throws: ``StoreError/invitationNotFound``.
+    /// Revokes an invitation; revoking twice keeps the first time. Staff may revoke (they invite too).
+    /// - Throws: ``StoreError/invitationNotFound``, also for an invitation out of `scope`.
     @discardableResult
-    public func revokeInvitation(id: InvitationID, at now: Date = Date()) async throws -> Invitation {
+    public func revokeInvitation(
+        id: InvitationID, in scope: OrganizationScope = .everyOrganization, at now: Date = Date()
+    ) async throws -> Invitation {
         try await transaction { database in
-            try await database.update("invitations").set("revoked_at", to: SQLBind(now.storedMilliseconds))
-                .where("id", .equal, SQLBind(id.rawValue)).where("revoked_at", .is, SQLLiteral.null).run()
-            guard
-                let row = try await database.select().columns(Self.invitationColumns).from("invitations")
-                    .where("id", .equal, SQLBind(id.rawValue)).first()
-            else { throw StoreError.invitationNotFound }
+            var update = database.update("invitations").set("revoked_at", to: SQLBind(now.storedMilliseconds))
+                .where("id", .equal, SQLBind(id.rawValue)).where("revoked_at", .is, SQLLiteral.null)
+            var select = database.select().columns(Self.invitationColumns).from("invitations")
+                .where("id", .equal, SQLBind(id.rawValue))
+            if let organizationID = scope.organizationID {
+                update = update.where("organization_id", .equal, SQLBind(organizationID.rawValue))
+                select = select.where("organization_id", .equal, SQLBind(organizationID.rawValue))
+            }
+            try await update.run()
+            guard let row = try await select.first() else { throw StoreError.invitationNotFound }
             return try await Self.decodeInvitation(row, in: database)
         }
     }

@@ -20,10 +20,11 @@ extension SpruceStore {
         _ request: MintRequest,
         count: Int = 1,
         codes: any LinkCodeSource = SystemCodeSource(),
+        in scope: OrganizationScope = .everyOrganization,
         at now: Date = Date(),
         progress: (@Sendable (Int, Int) -> Void)? = nil
     ) async throws -> [PracticeLink] {
-        try await mint(request, count: count, codes: codes, at: now, progress: progress).links
+        try await mint(request, count: count, codes: codes, in: scope, at: now, progress: progress).links
     }
 
     /// Mints `count` links in one transaction and says which code length it used.
@@ -33,15 +34,24 @@ extension SpruceStore {
     /// gives up only after ``maximumMintAttempts`` draws in a row find no free code. With
     /// ``MintRequest/LengthPolicy/moveUpWhenCrowded`` (the default), numeric codes get the next length while the
     /// length asked for would be more than ``crowdedSpaceFraction`` used after this mint.
-    /// - Parameter progress: called after each batch with (minted, count).
-    /// - Throws: ``StoreError`` for an unknown organization, a bad count or label, a taken vanity code.
+    /// - Parameters:
+    ///   - scope: who asks; minting is an admin action, and an organization out of scope answers like a missing
+    ///     one.
+    ///   - progress: called after each batch with (minted, count).
+    /// - Throws: ``StoreError`` for an unknown organization, a bad count or label, a taken vanity code, or
+    ///   ``StoreError/forbidden(_:)`` for staff.
     public func mint(
         _ request: MintRequest,
         count: Int = 1,
         codes: any LinkCodeSource = SystemCodeSource(),
+        in scope: OrganizationScope = .everyOrganization,
         at now: Date = Date(),
         progress: (@Sendable (Int, Int) -> Void)? = nil
     ) async throws -> MintedLinks {
+        try scope.requireAdmin("mint links")
+        guard scope.contains(request.organizationID) else {
+            throw StoreError.organizationNotFound(id: request.organizationID.rawValue)
+        }
         guard (1...Self.maximumMintCount).contains(count) else {
             throw StoreError.invalidInput(field: "count", rule: "must be between 1 and \(Self.maximumMintCount)")
         }
@@ -264,7 +274,7 @@ extension SpruceStore {
     /// - Throws: ``StoreError/linkNotFound`` when no link has that code (or it is out of scope).
     @discardableResult
     public func disableLink(code: LinkCode, in scope: OrganizationScope) async throws -> PracticeLink {
-        try await updateLink(code: code, in: scope) { update in
+        try await updateLink(code: code, in: scope, action: "disable links") { update in
             update.set("status", to: SQLBind(LinkStatus.disabled.rawValue))
         }
     }
@@ -311,21 +321,23 @@ extension SpruceStore {
     public func setQRColors(_ colors: QRColors, code: LinkCode, in scope: OrganizationScope) async throws
         -> PracticeLink
     {
-        try await updateLink(code: code, in: scope) { update in
+        try await updateLink(code: code, in: scope, action: "change QR colors") { update in
             update.set("qr_foreground", to: SQLBind(colors == .standard ? nil : colors.foreground))
                 .set("qr_background", to: SQLBind(colors == .standard ? nil : colors.background))
         }
     }
 
-    /// One guarded UPDATE of the link with `code` in `scope`, then the link as it is.
+    /// One guarded UPDATE of the link with `code` in `scope` (an admin action), then the link as it is.
     private func updateLink(
         code: LinkCode,
         in scope: OrganizationScope,
+        action: String,
         _ set: @escaping @Sendable (SQLUpdateBuilder) -> SQLUpdateBuilder
     ) async throws -> PracticeLink {
-        try await transaction { database in
+        try scope.requireAdmin(action)
+        return try await transaction { database in
             var update = set(database.update("links")).where("code", .equal, SQLBind(code.rawValue))
-            if case .only(let organizationID) = scope {
+            if let organizationID = scope.organizationID {
                 update = update.where("organization_id", .equal, SQLBind(organizationID.rawValue))
             }
             guard !(try await update.returning("id").all()).isEmpty,

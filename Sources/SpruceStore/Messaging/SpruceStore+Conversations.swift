@@ -98,7 +98,7 @@ extension SpruceStore {
     ) async throws {
         let recipients = try await database.select().column("id").from("members")
             .where("organization_id", .equal, SQLBind(organizationID.rawValue))
-            .where("notifications_on", .equal, SQLBind(true)).all()
+            .where("notifications_on", .equal, SQLBind(true)).where("removed_at", .is, SQLLiteral.null).all()
             .map { try $0.decode(column: "id", as: Int64.self) }
             .filter { $0 != excluding?.rawValue }
         guard !recipients.isEmpty else { return }

@@ -34,12 +34,14 @@ extension SpruceStore {
         Migration(version: 6, name: "QR colors of links", apply: Schema.version6),
         Migration(version: 7, name: "atomic rate counters", apply: Schema.version7),
         Migration(version: 8, name: "verified accounts, one-time codes, idle sessions", apply: Schema.version8),
+        Migration(version: 9, name: "member and API key roles, team invitations", apply: Schema.version9),
     ]
 
     /// Applies the pending migrations in one transaction, holding the engine's lock so that instances starting
     /// together run each migration once: SQLite's write lock, PostgreSQL's advisory lock.
-    func migrate() async throws {
-        let migrations = Self.migrations
+    /// - Parameter last: stop after this version (tests that upgrade a database made by an older build).
+    func migrate(upTo last: Int = .max) async throws {
+        let migrations = Self.migrations.filter { $0.version <= last }
         let lock = engine.migrationLock
         let engine = self.engine
         try await transaction { database in

@@ -98,3 +98,37 @@ extension SpruceStore {
         )
     }
 }
+
+extension SpruceStore {
+    /// A new practice signs itself up: the organization, its primary numeric link and its first admin, in one
+    /// transaction (nothing is left half-made when the email is taken).
+    /// - Parameters:
+    ///   - profile: the practice's name and specialty (the CLI's profile rules).
+    ///   - admin: the first admin's name, email and password (the member rules; email required).
+    ///   - client: the signing-up client's address, counted against the signup throttle as patient signups are.
+    /// - Throws: ``ProfileError``, ``AccountError`` (a bad field or a taken email), ``TooManyAttempts``.
+    public func createPractice(
+        _ profile: ClinicProfile,
+        admin: AccountDetails,
+        client: String? = nil,
+        at now: Date = Date()
+    ) async throws -> (organization: Organization, primary: PracticeLink, admin: Member) {
+        let profile = try profile.validated()
+        let details = try admin.validated(requireEmail: true)
+        if let client { try await countSignup(client: client, at: now) }
+        let hash = try await passwords.hash(details.password, with: settings.passwordHasher)
+        let codes = SystemCodeSource()
+        return try await transaction { database in
+            let organization = try await Self.insertOrganization(profile, at: now, in: database)
+            let request = MintRequest(
+                organizationID: organization.id, kind: .numeric(length: LinkCode.defaultNumericLength),
+                label: "Main link", isPrimary: true)
+            let links = try await Self.mint(request, count: 1, codes: codes, at: now, in: database, progress: nil)
+            guard let primary = links.first else { throw StoreError.noFreeCode(attempts: Self.maximumMintAttempts) }
+            let member = try await Self.insertMember(
+                organizationID: organization.id, name: details.name, email: details.email ?? "", passwordHash: hash,
+                role: .admin, notificationsOn: true, at: now, in: database)
+            return (organization, primary, member)
+        }
+    }
+}

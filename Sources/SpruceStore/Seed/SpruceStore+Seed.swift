@@ -54,7 +54,8 @@ extension SpruceStore {
                         .validated(requireEmail: true)
                     _ = try await Self.insertMember(
                         organizationID: organization.id, name: details.name, email: details.email ?? member.email,
-                        passwordHash: hashes.popFirst() ?? "", notificationsOn: member.notificationsOn ?? true, at: now,
+                        passwordHash: hashes.popFirst() ?? "", role: nil,
+                        notificationsOn: member.notificationsOn ?? true, at: now,
                         in: database)
                     report.membersCreated += 1
                 }

@@ -87,9 +87,14 @@ public struct APIKey: Equatable, Sendable {
     public let label: String
     public let createdAt: Date
     public let revokedAt: Date?
+    /// What the key may do: an admin key everything the API offers, a staff key no admin action.
+    public let role: MemberRole
+    /// When the key was last used, to the minute; `nil` when never.
+    public let lastUsedAt: Date?
 
     public init(
-        id: Int64, organizationID: OrganizationID, keyPrefix: String, label: String, createdAt: Date, revokedAt: Date?
+        id: Int64, organizationID: OrganizationID, keyPrefix: String, label: String, createdAt: Date, revokedAt: Date?,
+        role: MemberRole = .admin, lastUsedAt: Date? = nil
     ) {
         self.id = id
         self.organizationID = organizationID
@@ -97,7 +102,12 @@ public struct APIKey: Equatable, Sendable {
         self.label = label
         self.createdAt = createdAt
         self.revokedAt = revokedAt
+        self.role = role
+        self.lastUsedAt = lastUsedAt
     }
+
+    /// The scope requests made with this key act in.
+    public var scope: OrganizationScope { .role(role, of: organizationID) }
 
     /// A new random key: `spk_` and 43 characters of base64url (256 bits).
     public static func generateSecret() -> String { prefix + Base64URL.random(bytes: 32) }

@@ -112,12 +112,21 @@ extension SpruceStore {
     // MARK: - API keys
 
     /// Creates an API key for an organization. The key is returned once; only its digest is stored.
-    /// - Throws: ``StoreError/organizationNotFound(id:)``, or ``StoreError/invalidInput(field:rule:)`` for a long label.
+    /// - Parameters:
+    ///   - role: what the key may do (admin: everything the API offers).
+    ///   - scope: who asks; only an admin (or the operator) creates keys.
+    /// - Throws: ``StoreError/organizationNotFound(id:)`` (also for an organization out of scope),
+    ///   ``StoreError/forbidden(_:)`` for staff, or ``StoreError/invalidInput(field:rule:)`` for a bad label.
     public func createAPIKey(
         for organizationID: OrganizationID,
         label: String = "",
+        role: MemberRole = .admin,
+        in scope: OrganizationScope = .everyOrganization,
         at now: Date = Date()
     ) async throws -> (secret: String, key: APIKey) {
+        try scope.requireAdmin("create API keys")
+        guard scope.contains(organizationID) else { throw StoreError.organizationNotFound(id: organizationID.rawValue) }
+        let label = label.trimmingCharacters(in: .whitespacesAndNewlines)
         guard label.count <= Self.labelLimit else {
             throw StoreError.invalidInput(field: "label", rule: "longer than \(Self.labelLimit) characters")
         }
@@ -129,52 +138,82 @@ extension SpruceStore {
                 throw StoreError.organizationNotFound(id: organizationID.rawValue)
             }
             let row = try await database.insert(into: "api_keys")
-                .columns("organization_id", "key_digest", "key_prefix", "label", "created_at")
+                .columns("organization_id", "key_digest", "key_prefix", "label", "created_at", "role")
                 .values(
                     SQLBind(organizationID.rawValue), SQLBind(TokenDigest(hashing: secret).hex), SQLBind(prefix),
-                    SQLBind(label), SQLBind(now.storedMilliseconds)
+                    SQLBind(label), SQLBind(now.storedMilliseconds), SQLBind(role.rawValue)
                 ).returning("id").first()
             guard let row else { throw StoreError.corruptRow(table: "api_keys", reason: "insert returned no id") }
             return try row.decode(column: "id", as: Int64.self)
         }
         let key = APIKey(
             id: id, organizationID: organizationID, keyPrefix: prefix, label: label,
-            createdAt: Date(storedMilliseconds: now.storedMilliseconds), revokedAt: nil)
+            createdAt: Date(storedMilliseconds: now.storedMilliseconds), revokedAt: nil, role: role)
         return (secret, key)
     }
 
-    /// The unrevoked key whose secret is `secret`, or `nil`.
-    public func apiKey(secret: String) async throws -> APIKey? {
+    /// How stale a key's `last_used_at` may get before a use writes it again: one write a minute per key, not
+    /// one per request.
+    static let lastUsedResolution: Int64 = 60_000
+
+    /// The unrevoked key whose secret is `secret`, or `nil`. Records the use (to the minute).
+    public func apiKey(secret: String, at now: Date = Date()) async throws -> APIKey? {
         guard secret.hasPrefix(APIKey.prefix), secret.utf8.count <= 128 else { return nil }
-        return try await read { database in
+        let key = try await read { database in
             try await database.select().columns(Self.apiKeyColumns).from("api_keys")
                 .where("key_digest", .equal, SQLBind(TokenDigest(hashing: secret).hex))
                 .where("revoked_at", .is, SQLLiteral.null).first().map(Self.decodeAPIKey)
         }
+        guard let key else { return nil }
+        let nowMS = now.storedMilliseconds
+        if (key.lastUsedAt?.storedMilliseconds ?? 0) < nowMS - Self.lastUsedResolution {
+            try await transaction { database in
+                try await database.update("api_keys").set("last_used_at", to: SQLBind(nowMS))
+                    .where("id", .equal, SQLBind(key.id)).run()
+            }
+        }
+        return key
     }
 
     /// An organization's API keys, newest first, revoked ones included.
     public func apiKeys(of organizationID: OrganizationID) async throws -> [APIKey] {
-        try await read { database in
+        try await apiKeys(of: organizationID, in: .everyOrganization)
+    }
+
+    /// An organization's API keys for someone in `scope`: admins only.
+    /// - Throws: ``StoreError/forbidden(_:)`` for staff, ``StoreError/organizationNotFound(id:)`` out of scope.
+    public func apiKeys(of organizationID: OrganizationID, in scope: OrganizationScope) async throws -> [APIKey] {
+        try scope.requireAdmin("see API keys")
+        guard scope.contains(organizationID) else { throw StoreError.organizationNotFound(id: organizationID.rawValue) }
+        return try await read { database in
             try await database.select().columns(Self.apiKeyColumns).from("api_keys")
                 .where("organization_id", .equal, SQLBind(organizationID.rawValue)).orderBy("id", .descending).all()
                 .map(Self.decodeAPIKey)
         }
     }
 
-    /// Revokes an API key; it stops working at once.
-    /// - Throws: ``StoreError/invalidInput(field:rule:)`` when no key has that id.
-    public func revokeAPIKey(id: Int64, at now: Date = Date()) async throws {
+    /// Revokes an API key; it stops working at once. Another organization's key answers like a missing one.
+    /// - Throws: ``StoreError/forbidden(_:)`` for staff, ``StoreError/invalidInput(field:rule:)`` when no active
+    ///   key in scope has that id.
+    public func revokeAPIKey(id: Int64, in scope: OrganizationScope = .everyOrganization, at now: Date = Date())
+        async throws
+    {
+        try scope.requireAdmin("revoke API keys")
         try await transaction { database in
-            let rows = try await database.update("api_keys").set("revoked_at", to: SQLBind(now.storedMilliseconds))
-                .where("id", .equal, SQLBind(id)).where("revoked_at", .is, SQLLiteral.null).returning("id").all()
-            guard !rows.isEmpty else {
+            var update = database.update("api_keys").set("revoked_at", to: SQLBind(now.storedMilliseconds))
+                .where("id", .equal, SQLBind(id)).where("revoked_at", .is, SQLLiteral.null)
+            if let organizationID = scope.organizationID {
+                update = update.where("organization_id", .equal, SQLBind(organizationID.rawValue))
+            }
+            guard !(try await update.returning("id").all()).isEmpty else {
                 throw StoreError.invalidInput(field: "id", rule: "no active API key has this id")
             }
         }
     }
 
-    static let apiKeyColumns = ["id", "organization_id", "key_prefix", "label", "created_at", "revoked_at"]
+    static let apiKeyColumns = [
+        "id", "organization_id", "key_prefix", "label", "created_at", "revoked_at", "role", "last_used_at",
+    ]
 
     @Sendable static func decodeAPIKey(_ row: any SQLRow) throws -> APIKey {
         APIKey(
@@ -183,6 +222,8 @@ extension SpruceStore {
             keyPrefix: try row.decode(column: "key_prefix", as: String.self),
             label: try row.decode(column: "label", as: String.self),
             createdAt: Date(storedMilliseconds: try row.decode(column: "created_at", as: Int64.self)),
-            revokedAt: try row.decode(column: "revoked_at", as: Int64?.self).map(Date.init(storedMilliseconds:)))
+            revokedAt: try row.decode(column: "revoked_at", as: Int64?.self).map(Date.init(storedMilliseconds:)),
+            role: MemberRole(rawValue: try row.decode(column: "role", as: String.self)) ?? .staff,
+            lastUsedAt: try row.decode(column: "last_used_at", as: Int64?.self).map(Date.init(storedMilliseconds:)))
     }
 }

@@ -44,6 +44,7 @@ enum TableCatalog {
             columns: [
                 ("id", .integer), ("organization_id", .integer), ("name", .text), ("email", .text),
                 ("password_hash", .text), ("notifications_on", .boolean), ("created_at", .integer),
+                ("role", .text), ("removed_at", .integer),
             ], hasIdentity: true),
         Table(
             name: "patients",
@@ -106,7 +107,15 @@ enum TableCatalog {
             name: "api_keys",
             columns: [
                 ("id", .integer), ("organization_id", .integer), ("key_digest", .text), ("key_prefix", .text),
-                ("label", .text), ("created_at", .integer), ("revoked_at", .integer),
+                ("label", .text), ("created_at", .integer), ("revoked_at", .integer), ("role", .text),
+                ("last_used_at", .integer),
+            ], hasIdentity: true),
+        Table(
+            name: "member_invitations",
+            columns: [
+                ("id", .integer), ("organization_id", .integer), ("token_digest", .text), ("name", .text),
+                ("email", .text), ("role", .text), ("invited_by", .integer), ("created_at", .integer),
+                ("expires_at", .integer), ("used_at", .integer), ("revoked_at", .integer),
             ], hasIdentity: true),
     ]
 

@@ -6,7 +6,7 @@ struct MemberCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "member",
         abstract: "Manage the staff members of an organization.",
-        subcommands: [Add.self]
+        subcommands: [Add.self, Role.self]
     )
 
     struct Add: AsyncParsableCommand {
@@ -22,6 +22,9 @@ struct MemberCommand: AsyncParsableCommand {
 
         @Option(help: "The member's email address, used to log in.")
         var email: String
+
+        @Option(help: "admin or staff (default: admin for an organization's first member, else staff).")
+        var role: MemberRole?
 
         @Flag(inversion: .prefixedNo, help: "Whether the member gets alerts.")
         var notifications = true
@@ -39,10 +42,36 @@ struct MemberCommand: AsyncParsableCommand {
             }
             let member = try await options.withStore { store in
                 try await store.createMember(
-                    organizationID: OrganizationID(rawValue: org), details: details, notificationsOn: notifications)
+                    organizationID: OrganizationID(rawValue: org), details: details, role: role,
+                    notificationsOn: notifications)
             }
-            print("Added member \(member.id): \(member.name) <\(member.email)>")
+            print("Added member \(member.id): \(member.name) <\(member.email)> (\(member.role))")
             if !passwordStdin { print("Password: \(password)") }
+        }
+    }
+
+    struct Role: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change a member's role. The last admin of an organization cannot be demoted.")
+
+        @OptionGroup var options: DatabaseOptions
+
+        @Argument(help: "The member's email address.")
+        var email: String
+
+        @Argument(help: "admin or staff.")
+        var role: MemberRole
+
+        func run() async throws {
+            let member: Member
+            do {
+                member = try await options.withStore { store in
+                    try await store.setRole(role, email: email, in: .everyOrganization)
+                }
+            } catch let error as StoreError where error == .memberNotFound || error == .lastAdmin {
+                throw UsageError("\(email): \(error.description)")
+            }
+            print("\(member.name) <\(member.email)> is now \(member.role)")
         }
     }
 }

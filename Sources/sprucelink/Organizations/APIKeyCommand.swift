@@ -3,6 +3,8 @@ import Foundation
 import SpruceCore
 import SpruceStore
 
+extension MemberRole: ExpressibleByArgument {}
+
 extension OrgCommand {
     /// `sprucelink org api-key create|list|revoke`: keys for the JSON API, stored hashed.
     struct APIKeyCommand: AsyncParsableCommand {
@@ -27,9 +29,12 @@ extension OrgCommand.APIKeyCommand {
         @Option(help: ArgumentHelp("What the key is for, shown in `api-key list`.", valueName: "text"))
         var label = ""
 
+        @Option(help: "admin (every API action) or staff (no minting, disabling links or QR colors).")
+        var role: MemberRole = .admin
+
         func run() async throws {
             let (secret, key) = try await options.withStore { store in
-                try await store.createAPIKey(for: OrganizationID(rawValue: org), label: label)
+                try await store.createAPIKey(for: OrganizationID(rawValue: org), label: label, role: role)
             }
             print(secret)
             FileHandle.standardError.write(
@@ -52,7 +57,8 @@ extension OrgCommand.APIKeyCommand {
             }
             for key in keys {
                 let state = key.revokedAt == nil ? "active" : "revoked"
-                print("\(key.id)\t\(key.keyPrefix)…\t\(state)\t\(key.label)")
+                let used = key.lastUsedAt.map { "last used \($0.formatted(.iso8601))" } ?? "never used"
+                print("\(key.id)\t\(key.keyPrefix)…\t\(state)\t\(key.label)\t\(key.role)\t\(used)")
             }
         }
     }

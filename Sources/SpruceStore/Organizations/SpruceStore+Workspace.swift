@@ -1,0 +1,164 @@
+import Foundation
+import SQLKit
+import SpruceCore
+
+/// A page of an organization's links, oldest first, and the cursor of the next page.
+public struct LinkPage: Equatable, Sendable {
+    public let links: [PracticeLink]
+    /// The id to pass as `after` for the next page; `nil` on the last page.
+    public let nextCursor: Int64?
+}
+
+/// A page of an organization's invitations, newest first, and the cursor of the next page.
+public struct InvitationPage: Equatable, Sendable {
+    public let records: [InvitationRecord]
+    /// Which of the page's invitations went to an address that has since opted out.
+    public let optedOut: Set<InvitationID>
+    /// The id to pass as `before` for the next page; `nil` on the last page.
+    public let nextCursor: Int64?
+}
+
+/// Which invitations a list shows.
+public enum InvitationStatusFilter: String, CaseIterable, Sendable {
+    case pending, accepted, expired, revoked
+    case optedOut = "opted-out"
+}
+
+extension SpruceStore {
+    /// The most rows a workspace list page holds.
+    public static let workspacePageLimit = 100
+
+    /// A page of the organization's links (every role may see them).
+    /// - Throws: ``StoreError/organizationNotFound(id:)`` when the scope has no organization (the operator).
+    public func linkPage(in scope: OrganizationScope, after cursor: Int64? = nil, limit: Int = 25) async throws
+        -> LinkPage
+    {
+        guard let organizationID = scope.organizationID else { throw StoreError.organizationNotFound(id: 0) }
+        let limit = min(max(limit, 1), Self.workspacePageLimit)
+        return try await read { database in
+            var query = database.select().columns(Self.linkColumns).from("links")
+                .where("organization_id", .equal, SQLBind(organizationID.rawValue))
+            if let cursor { query = query.where("id", .greaterThan, SQLBind(cursor)) }
+            let rows = try await query.orderBy("id").limit(limit + 1).all()
+            var links: [PracticeLink] = []
+            for row in rows.prefix(limit) { links.append(try await Self.withTags(Self.decodeLink(row), in: database)) }
+            return LinkPage(links: links, nextCursor: rows.count > limit ? links.last?.id.rawValue : nil)
+        }
+    }
+
+    /// One link of the scope's organization, with how many pending invitations go through it. Another
+    /// organization's link answers exactly like a missing one.
+    /// - Throws: ``StoreError/linkNotFound``.
+    public func workspaceLink(code: LinkCode, in scope: OrganizationScope, at now: Date = Date()) async throws
+        -> (link: PracticeLink, pendingInvitations: Int)
+    {
+        try await read { database in
+            guard let link = try await Self.link(code: code, in: database), scope.contains(link.organizationID)
+            else { throw StoreError.linkNotFound }
+            let row = try await database.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "count")
+                .from("invitations").where("link_id", .equal, SQLBind(link.id.rawValue))
+                .where("used_at", .is, SQLLiteral.null).where("revoked_at", .is, SQLLiteral.null)
+                .where("expires_at", .greaterThan, SQLBind(now.storedMilliseconds)).first()
+            return (link, try row?.decode(column: "count", as: Int.self) ?? 0)
+        }
+    }
+
+    /// A page of the scope's organization's invitations, newest first, filtered by status and link (every role).
+    /// - Parameters:
+    ///   - link: only invitations through this link; another organization's link shows nothing.
+    ///   - cursor: the id the previous page ended after (newest first: the next page's ids are smaller).
+    public func invitationPage(
+        in scope: OrganizationScope,
+        status: InvitationStatusFilter? = nil,
+        link: LinkCode? = nil,
+        before cursor: Int64? = nil,
+        limit: Int = 25,
+        at now: Date = Date()
+    ) async throws -> InvitationPage {
+        guard let organizationID = scope.organizationID else { throw StoreError.organizationNotFound(id: 0) }
+        let limit = min(max(limit, 1), Self.workspacePageLimit)
+        let nowMS = now.storedMilliseconds
+        let optedOut =
+            "EXISTS (SELECT 1 FROM invitation_opt_outs o WHERE o.address = invitations.recipient_email"
+            + " OR o.address = invitations.recipient_phone)"
+        return try await read { database in
+            var query = database.select().columns(Self.recordColumns).from("invitations")
+                .where("organization_id", .equal, SQLBind(organizationID.rawValue))
+            if let link {
+                guard let found = try await Self.link(code: link, in: database), found.organizationID == organizationID
+                else { return InvitationPage(records: [], optedOut: [], nextCursor: nil) }
+                query = query.where("link_id", .equal, SQLBind(found.id.rawValue))
+            }
+            if let cursor { query = query.where("id", .lessThan, SQLBind(cursor)) }
+            switch status {
+            case .none: break
+            case .accepted?: query = query.where("used_at", .isNot, SQLLiteral.null)
+            case .pending?:
+                query = query.where("used_at", .is, SQLLiteral.null).where("revoked_at", .is, SQLLiteral.null)
+                    .where("expires_at", .greaterThan, SQLBind(nowMS))
+            case .expired?:
+                query = query.where("used_at", .is, SQLLiteral.null).where("revoked_at", .is, SQLLiteral.null)
+                    .where("expires_at", .lessThanOrEqual, SQLBind(nowMS))
+            case .revoked?:
+                query = query.where("used_at", .is, SQLLiteral.null).where("revoked_at", .isNot, SQLLiteral.null)
+                    .where(SQLRaw("NOT " + optedOut))
+            case .optedOut?: query = query.where("used_at", .is, SQLLiteral.null).where(SQLRaw(optedOut))
+            }
+            let rows = try await query.orderBy("id", .descending).limit(limit + 1).all()
+            var records: [InvitationRecord] = []
+            for row in rows.prefix(limit) { records.append(try await Self.decodeRecord(row, in: database)) }
+            var opted: Set<InvitationID> = []
+            for record in records where record.invitation.acceptedAt == nil {
+                let addresses = [record.invitation.recipient.email, record.invitation.recipient.phone]
+                    .compactMap { $0 }
+                if try await Self.optedOutAddress(addresses, in: database) != nil { opted.insert(record.invitation.id) }
+            }
+            return InvitationPage(
+                records: records, optedOut: opted,
+                nextCursor: rows.count > limit ? records.last?.invitation.id.rawValue : nil)
+        }
+    }
+
+    /// One invitation of the scope's organization with its delivery state; another organization's answers
+    /// exactly like a missing one.
+    /// - Throws: ``StoreError/invitationNotFound``.
+    public func invitationRecord(id: InvitationID, in scope: OrganizationScope) async throws -> InvitationRecord {
+        try await read { database in
+            var query = database.select().columns(Self.recordColumns).from("invitations")
+                .where("id", .equal, SQLBind(id.rawValue))
+            if let organizationID = scope.organizationID {
+                query = query.where("organization_id", .equal, SQLBind(organizationID.rawValue))
+            }
+            guard let row = try await query.first() else { throw StoreError.invitationNotFound }
+            return try await Self.decodeRecord(row, in: database)
+        }
+    }
+
+    /// Replaces the organization's public profile, with the same validation as creating it. The public page
+    /// follows through the link change feed on every instance. Admins only.
+    /// - Throws: ``ProfileError`` for a bad field, ``StoreError/forbidden(_:)`` for staff,
+    ///   ``StoreError/organizationNotFound(id:)``.
+    @discardableResult
+    public func updateProfile(_ profile: ClinicProfile, of organizationID: OrganizationID, in scope: OrganizationScope)
+        async throws -> Organization
+    {
+        try scope.requireAdmin("edit the profile")
+        guard scope.contains(organizationID) else { throw StoreError.organizationNotFound(id: organizationID.rawValue) }
+        let profile = try profile.validated()
+        return try await transaction { database in
+            guard let current = try await Self.organization(id: organizationID, in: database) else {
+                throw StoreError.organizationNotFound(id: organizationID.rawValue)
+            }
+            try await database.update("organizations")
+                .set("display_name", to: SQLBind(profile.displayName))
+                .set("specialty", to: SQLBind(profile.specialty)).set("summary", to: SQLBind(profile.summary))
+                .set("address", to: SQLBind(profile.address)).set("phone", to: SQLBind(profile.phone))
+                .set("website", to: SQLBind(profile.website)).set("hours", to: SQLBind(profile.hours))
+                .set("accepts_new_patients", to: SQLBind(profile.acceptsNewPatients))
+                .where("id", .equal, SQLBind(organizationID.rawValue)).run()
+            var kept = profile
+            kept.kind = current.profile.kind
+            return Organization(id: organizationID, profile: kept, createdAt: current.createdAt)
+        }
+    }
+}

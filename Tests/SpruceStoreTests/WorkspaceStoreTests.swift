@@ -1,0 +1,88 @@
+import Foundation
+import SpruceCore
+import Testing
+
+@testable import SpruceStore
+
+/// The store operations behind the workspace pages, on both engines.
+@Suite("Workspace operations in the store")
+struct WorkspaceStoreTests {
+    @Test("links page by cursor, in scope only", arguments: TestEngine.all)
+    func linkPages(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
+            let (oak, primary) = try await store.createOrganization(sampleProfile())
+            let (lumen, _) = try await store.createOrganization(sampleProfile("Lumen Dermatology"))
+            _ = try await store.mintLinks(MintRequest(organizationID: oak.id), count: 6)
+            let first = try await store.linkPage(in: .staff(oak.id), limit: 4)
+            #expect(first.links.count == 4 && first.links[0] == primary)
+            let second = try await store.linkPage(in: .staff(oak.id), after: first.nextCursor, limit: 4)
+            #expect(second.links.count == 3 && second.nextCursor == nil)
+            #expect(Set(first.links.map(\.id) + second.links.map(\.id)).count == 7)
+            #expect(try await store.linkPage(in: .only(lumen.id)).links.count == 1)
+            await #expect(throws: StoreError.linkNotFound) {
+                _ = try await store.workspaceLink(code: primary.code, in: .only(lumen.id))
+            }
+        }
+    }
+
+    @Test("invitations page: newest first, cursor, status and link filters, opted out", arguments: TestEngine.all)
+    func invitationPages(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
+            let (oak, primary) = try await store.createOrganization(sampleProfile())
+            let (lumen, _) = try await store.createOrganization(sampleProfile("Lumen Dermatology"))
+            let flyer = try await store.mintLinks(MintRequest(organizationID: oak.id, label: "Flyer"))[0]
+            let start = Date()
+            var made: [(Invitation, InvitationToken)] = []
+            for index in 0..<6 {
+                made.append(
+                    try await store.invite(
+                        link: index < 4 ? primary.code : flyer.code,
+                        recipient: InvitationRecipient(email: "p\(index)@example.com"),
+                        lifetime: index == 5 ? 60 : Invitation.defaultLifetime, at: start))
+            }
+            let later = start.addingTimeInterval(120)
+            try await store.revokeInvitation(id: made[0].0.id, in: .staff(oak.id))
+            try await store.acceptInvitation(made[1].1, at: start)
+            try await store.optOut(address: "p2@example.com")
+            let scope = OrganizationScope.staff(oak.id)
+            func emails(_ status: InvitationStatusFilter?, link: LinkCode? = nil) async throws -> [String] {
+                try await store.invitationPage(in: scope, status: status, link: link, at: later).records
+                    .compactMap(\.invitation.recipient.email)
+            }
+            #expect(try await emails(nil) == (0..<6).reversed().map { "p\($0)@example.com" })
+            #expect(try await emails(.accepted) == ["p1@example.com"])
+            #expect(try await emails(.revoked) == ["p0@example.com"])
+            #expect(try await emails(.optedOut) == ["p2@example.com"])
+            #expect(try await emails(.expired) == ["p5@example.com"])
+            #expect(try await emails(.pending) == ["p4@example.com", "p3@example.com"])
+            #expect(try await emails(nil, link: flyer.code) == ["p5@example.com", "p4@example.com"])
+            let page = try await store.invitationPage(in: scope, limit: 4, at: later)
+            #expect(page.records.count == 4 && page.optedOut == [made[2].0.id])
+            let rest = try await store.invitationPage(in: scope, before: page.nextCursor, limit: 4, at: later)
+            #expect(rest.records.map(\.invitation.id) == [made[1].0.id, made[0].0.id] && rest.nextCursor == nil)
+            #expect(try await store.invitationPage(in: .only(lumen.id), at: later).records.isEmpty)
+            #expect(try await store.invitationPage(in: .only(lumen.id), link: primary.code, at: later).records.isEmpty)
+            await #expect(throws: StoreError.invitationNotFound) {
+                _ = try await store.invitationRecord(id: made[3].0.id, in: .only(lumen.id))
+            }
+        }
+    }
+
+    @Test("profile edits: admins only, the CLI's validation, the kind kept", arguments: TestEngine.all)
+    func profileEdits(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
+            let (oak, _) = try await store.createOrganization(sampleProfile())
+            var profile = sampleProfile("Oak Street Kids")
+            profile.kind = .clinic
+            await #expect(throws: StoreError.forbidden("only an admin of the practice may edit the profile")) {
+                try await store.updateProfile(profile, of: oak.id, in: .staff(oak.id))
+            }
+            await #expect(throws: ProfileError.empty(field: "name")) {
+                try await store.updateProfile(ClinicProfile(displayName: " "), of: oak.id, in: .only(oak.id))
+            }
+            let updated = try await store.updateProfile(profile, of: oak.id, in: .only(oak.id))
+            #expect(updated.profile.displayName == "Oak Street Kids" && updated.profile.kind == .practice)
+            #expect(try await store.organization(id: oak.id)?.profile.displayName == "Oak Street Kids")
+        }
+    }
+}
