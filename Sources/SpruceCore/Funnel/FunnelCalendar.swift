@@ -78,6 +78,8 @@ public struct FunnelRange: Equatable, Sendable {
 /// How long daily rows are kept before they are rolled up into months.
 public struct FunnelRetention: Equatable, Sendable {
     public static let allowedMonths = 2...120
+    /// Thirteen calendar months of days.
+    public static let standard = FunnelRetention(validated: 13)
     /// Calendar months of daily rows kept, the current one included.
     public let dailyMonths: Int
 
@@ -90,6 +92,8 @@ public struct FunnelRetention: Equatable, Sendable {
         }
         self.dailyMonths = dailyMonths
     }
+
+    private init(validated: Int) { dailyMonths = validated }
 
     /// The first day kept daily when `today` is the latest day anywhere: the first of the month `dailyMonths - 1`
     /// months back. Days before it are rolled up into whole months.

@@ -19,6 +19,7 @@ struct AccountsController: Sendable {
     let links: LinkLookup
     let connectResponses: ConnectResponses
     let cookies: SessionCookies
+    let funnel: FunnelRecorder?
 
     /// - Parameter browser: the group of browser pages (session and CSRF middleware).
     func addRoutes(to browser: RouterGroup<SpruceRequestContext>) {
@@ -78,6 +79,7 @@ struct AccountsController: Sendable {
             name: form["name"] ?? "", email: form.text("email"), phone: form.text("phone"),
             password: form["password"] ?? "")
         let continuation = form.text("continuation")
+        let carried = continuation.flatMap { store.verifiedContinuation($0) }
         let patient: Patient
         let outcome: ConnectOutcome?
         do {
@@ -90,6 +92,9 @@ struct AccountsController: Sendable {
             return await renderSignup(
                 continuation: keep, error: ErrorMiddleware.sentence(mapped.detail), fields: fields,
                 status: mapped.status == .conflict ? .conflict : .unprocessableContent, context: context)
+        }
+        if let funnel, let carried {
+            funnel.countSignup(code: carried.code, outcome: outcome, viaInvitation: carried.invitationDigest != nil)
         }
         let (token, _) = try await store.createSession(
             for: .patient(patient.id), replacing: context.sessionToken, lifetime: cookies.sessionLifetime)

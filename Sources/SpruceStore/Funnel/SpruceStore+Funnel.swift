@@ -128,6 +128,11 @@ extension SpruceStore {
         }
     }
 
+    /// An organization's funnel time zone (UTC unless it chose one).
+    public func funnelTimeZone(of organization: OrganizationID) async throws -> FunnelTimeZone {
+        try await read { database in try await Self.funnelTimeZone(of: organization.rawValue, in: database) }
+    }
+
     static func funnelTimeZone(of organization: Int64, in database: any SQLDatabase) async throws -> FunnelTimeZone {
         let row = try await database.select().column("time_zone").from("organizations")
             .where("id", .equal, SQLBind(organization)).first()
