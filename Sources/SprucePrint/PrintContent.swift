@@ -10,8 +10,10 @@ import SpruceCore
 public struct PrintContent: Sendable, Hashable {
     /// The practice's display name, as its profile has it.
     public let practiceName: String
-    /// The full URL the code encodes.
+    /// The full URL, as printed under the code.
     public let url: String
+    /// The text the code encodes: ``url``, or for a practice link its URL with the scan marker (``ScanMarker``).
+    public let codeText: String
     public let headline: String
     public let colors: QRColors
 
@@ -23,9 +25,10 @@ public struct PrintContent: Sendable, Hashable {
     ///   - url: `http://` or `https://`, printable ASCII without spaces or quotes.
     ///   - headline: `nil` for ``PrintRules/defaultHeadline``.
     /// - Throws: ``PrintError`` for an empty name, a bad URL or a headline that breaks ``PrintRules``.
-    public init(practiceName: String, url: String, headline: String? = nil, colors: QRColors = .standard)
-        throws(PrintError)
-    {
+    public init(
+        practiceName: String, url: String, codeText: String? = nil, headline: String? = nil,
+        colors: QRColors = .standard
+    ) throws(PrintError) {
         let name = String(
             String.UnicodeScalarView(
                 practiceName.unicodeScalars.map {
@@ -36,17 +39,20 @@ public struct PrintContent: Sendable, Hashable {
         try Self.validate(url: url)
         self.practiceName = name
         self.url = url
+        self.codeText = codeText ?? url
         self.headline = try PrintRules.headline(headline)
         self.colors = colors
     }
 
-    /// The content of a practice link: `origin/code`, the profile's name and the link's colors.
+    /// The content of a practice link: `origin/code` (the code encodes it with the scan marker), the profile's
+    /// name and the link's colors.
     /// - Parameter origin: where links are served, e.g. `https://spruce.care` (no trailing slash).
     public init(link: PracticeLink, profile: ClinicProfile, origin: String, headline: String? = nil)
         throws(PrintError)
     {
         try self.init(
-            practiceName: profile.displayName, url: origin + "/" + link.code.rawValue, headline: headline,
+            practiceName: profile.displayName, url: origin + "/" + link.code.rawValue,
+            codeText: ScanMarker.codeText(for: .practice(link.code), origin: origin), headline: headline,
             colors: link.qrColors)
     }
 

@@ -78,7 +78,7 @@ public struct PrintDocument: Sendable, Hashable {
 
     private func encode(_ content: PrintContent) throws(PrintError) -> QRCode {
         do {
-            return try QRCode(text: content.url, options: encoding)
+            return try QRCode(text: content.codeText, options: encoding)
         } catch {
             throw .encodingFailed(error.description)
         }

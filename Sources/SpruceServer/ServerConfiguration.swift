@@ -30,6 +30,8 @@ public struct ServerConfiguration: Sendable {
     /// Addresses of reverse proxies whose `X-Forwarded-For` is believed (``ClientAddress``); empty: none, the TCP
     /// peer is the client.
     public var trustedProxies: [String] = []
+    /// How the funnel is counted; `nil` counts nothing (`serve --no-analytics`).
+    public var funnel: FunnelSettings? = FunnelSettings()
     /// Idle timeout, request deadlines and the cap on open connections.
     public var connectionLimits = ConnectionLimits()
     /// The separate listener of `/metrics`; `nil` serves no metrics at all.

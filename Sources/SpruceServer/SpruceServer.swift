@@ -43,6 +43,11 @@ public enum SpruceServer {
         // Services stop in reverse order: the request log, first here, writes its last lines after the server stopped.
         var services: [any Service] = []
         if let requestLog = parts.requestLog { services.append(RequestLogService(log: requestLog)) }
+        // After the request log: stops after the server, so the last requests' counts are flushed.
+        if let funnel = parts.funnel {
+            await funnel.refreshTimeZones()
+            services.append(FunnelService(recorder: funnel))
+        }
         services.append(LinkDirectoryService(directory: parts.directory))
         services.append(RateCounterSweep(store: store, logger: logger))
         if let metrics = configuration.metrics {

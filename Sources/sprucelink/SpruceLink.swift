@@ -11,7 +11,7 @@ struct SpruceLink: AsyncParsableCommand {
             QRCommand.self, SeedCommand.self, OrgCommand.self, LinkCommand.self, ResolveCommand.self,
             MemberCommand.self, SignupCommand.self, ConnectCommand.self, InboxCommand.self, MessageCommand.self,
             GroupCommand.self, InviteCommand.self, MigrateCommand.self, ExportCommand.self, ImportCommand.self,
-            ServeCommand.self, FlyerCommand.self,
+            ServeCommand.self, FlyerCommand.self, StatsCommand.self,
         ]
     )
 

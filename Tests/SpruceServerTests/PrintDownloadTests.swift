@@ -44,7 +44,14 @@ struct PrintDownloadTests {
             let script = packageRoot.appendingPathComponent("scripts/decode_all_qr.py").path
             let decoded = try await runTool(["python3", script, folder.appendingPathComponent("page-1.png").path])
             let entries = try JSONSerialization.jsonObject(with: Data(decoded.output.utf8)) as? [[String: Any]]
-            #expect(entries?.first?["texts"] as? [String] == Array(repeating: "https://spruce.care/4827163", count: 10))
+            let texts = entries?.first?["texts"] as? [String]
+            #expect(texts == Array(repeating: "HTTPS://SPRUCE.CARE/4827163?qr", count: 10))
+            // Every printed code is a scan of the same link.
+            for text in texts ?? [] {
+                let scanned = try ScannedLink.parse(text)
+                #expect(scanned.isScan)
+                #expect(scanned.target == .practice(try LinkCode("4827163")))
+            }
 
             let again = try await maya.get(Self.path, headers: [.ifNoneMatch: etag])
             #expect(again.status == .notModified)

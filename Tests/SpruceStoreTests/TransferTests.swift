@@ -23,6 +23,18 @@ struct TransferTests {
         _ = try await store.sendMessage(as: desk, to: conversation, body: "Welcome, Ana")
         _ = try await store.invite(
             link: world.practiceLink.code, recipient: InvitationRecipient(email: "bo@example.com"))
+        var tally = FunnelTally()
+        let old = try LocalDay(parsing: "2024-01-15")
+        tally.add(.scan, code: world.practiceLink.code, day: old, count: 2)
+        tally.addVisitor(hash: 42, code: world.practiceLink.code, day: old)
+        try await store.recordFunnel(tally)
+        try await store.rollUpFunnel(retention: try FunnelRetention())
+        tally = FunnelTally()
+        tally.add(.visit, code: world.practiceLink.code, day: LocalDay(Date(), in: .gmt))
+        tally.addVisitor(hash: 43, code: world.practiceLink.code, day: LocalDay(Date(), in: .gmt))
+        try await store.recordFunnel(tally)
+        try await store.setFunnelTimeZone(
+            try FunnelTimeZone("Europe/Paris"), organization: world.practice.id, in: .everyOrganization)
         return world
     }
 

@@ -107,10 +107,15 @@ enum LinkScanner {
         var pathEnd = authorityEnd
         while pathEnd < end, bytes[pathEnd] != .questionMark, bytes[pathEnd] != .hash { pathEnd += 1 }
         var attribution = ScannedLink.Attribution()
+        var isScan = false
         if pathEnd < end {
             if bytes[pathEnd] == .questionMark {
                 let queryEnd = firstIndex(of: .hash, bytes, pathEnd + 1, end) ?? end
-                attribution.query = text(bytes, pathEnd + 1, queryEnd)
+                if ScanMarker.isMarker(bytes[(pathEnd + 1)..<queryEnd]) {
+                    isScan = true
+                } else {
+                    attribution.query = text(bytes, pathEnd + 1, queryEnd)
+                }
                 if queryEnd < end { attribution.fragment = text(bytes, queryEnd + 1, end) }
             } else {
                 attribution.fragment = text(bytes, pathEnd + 1, end)
@@ -139,11 +144,11 @@ enum LinkScanner {
                 throw .invalidToken(error)
             }
             if segments.count > 2 { throw extraSegment(bytes, segments[2]) }
-            return ScannedLink(target: .invitation(token), attribution: attribution)
+            return ScannedLink(target: .invitation(token), attribution: attribution, isScan: isScan)
         }
         let link = try practice(bytes, first.lowerBound, first.upperBound, attribution: attribution)
         if segments.count > 1 { throw extraSegment(bytes, segments[1]) }
-        return link
+        return ScannedLink(target: link.target, attribution: attribution, isScan: isScan)
     }
 
     // MARK: - Pieces

@@ -29,7 +29,9 @@
 /// 10. The path is `/<code>` or `/i/<token>` (the `i` in any case), with one optional trailing slash. Nothing
 ///    is percent-decoded: a code is plain ASCII, so `%` is an invalid code character. An empty path is an
 ///    empty code; any further segment is an extra path segment.
-/// 11. The query and fragment are kept raw in ``attribution``, never interpreted.
+/// 11. The query and fragment are kept raw in ``attribution``, never interpreted, except the scan marker: a query
+///    that is exactly `qr` (``ScanMarker``) makes ``isScan`` true and is stripped. Any other query (`qr=1`, `QR`,
+///    `qr&qr`, `qr?qr`, `qr&utm_source=x`) is not the marker and stays raw, so it is never counted as a scan.
 ///
 /// Error messages quote at most a short, escaped excerpt of the input (bytes outside a safe ASCII set become
 /// `%XX`, so a Cyrillic look-alike shows up as `spruce.c%D0%B0re`), and never the user info or a token.
@@ -63,10 +65,13 @@ public struct ScannedLink: Equatable, Sendable {
     public let target: Target
     /// The query and fragment as received, kept aside for analytics: never trusted, never reflected unescaped.
     public let attribution: Attribution
+    /// Whether the link carried the scan marker of a code the service rendered (``ScanMarker``).
+    public let isScan: Bool
 
-    public init(target: Target, attribution: Attribution = Attribution()) {
+    public init(target: Target, attribution: Attribution = Attribution(), isScan: Bool = false) {
         self.target = target
         self.attribution = attribution
+        self.isScan = isScan
     }
 
     /// Reads `input` as a practice or invitation link, or as a bare practice code.

@@ -9,4 +9,9 @@ enum ASCII {
     static func lowercased(_ bytes: some Sequence<UInt8>) -> [UInt8] {
         bytes.map { isUppercaseLetter($0) ? $0 + 0x20 : $0 }
     }
+
+    /// The bytes with `a-z` turned into `A-Z` and every other byte, non-ASCII included, left alone.
+    static func uppercased(_ bytes: some Sequence<UInt8>) -> [UInt8] {
+        bytes.map { isLowercaseLetter($0) ? $0 - 0x20 : $0 }
+    }
 }

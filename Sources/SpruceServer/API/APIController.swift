@@ -21,6 +21,8 @@ struct APIController: Sendable {
     static let listInvitations = Endpoint(.get, "/v1/invitations")
     static let createInvitation = Endpoint(.post, "/v1/invitations")
     static let conversations = Endpoint(.get, "/v1/conversations")
+    static let linkStats = Endpoint(.get, "/v1/links/{code}/stats")
+    static let tagStats = Endpoint(.get, "/v1/stats")
     static let jsonBodyLimit = 64 * 1024
 
     let store: SpruceStore
@@ -31,6 +33,7 @@ struct APIController: Sendable {
     /// Hosts `POST /api/v1/resolve` accepts links on.
     let acceptedHosts: [String]
     let openAPIDocument: ByteBuffer
+    let funnel: FunnelRecorder?
 
     /// - Parameter api: the group mounted at ``path``, answering errors as problem+json.
     func addRoutes(to api: RouterGroup<SpruceRequestContext>) {
@@ -46,6 +49,8 @@ struct APIController: Sendable {
         keyed.on(Self.listInvitations, use: apiListInvitations)
         keyed.on(Self.createInvitation, use: apiCreateInvitation)
         keyed.on(Self.conversations, use: apiConversations)
+        keyed.on(Self.linkStats, use: apiLinkStats)
+        keyed.on(Self.tagStats, use: apiTagStats)
     }
 
     /// `GET /api/openapi.json`: the OpenAPI 3.1 description of `/api/v1`.

@@ -15,6 +15,9 @@ extension APIController {
         }
         switch try await links.resolve(code) {
         case .active(let link, let profile):
+            funnel?.countView(
+                .json, code: code, organization: link.organizationID, isScan: false,
+                traits: FunnelRecorder.Traits(request, context: context))
             let body = try profileJSON.body(code, organizationID: link.organizationID, profile: profile)
             return Response(status: .ok, headers: ProfileJSON.headers, body: .init(byteBuffer: body))
         case .unavailable(let resolution):
@@ -141,6 +144,7 @@ extension APIController {
         guard case .created(let record, let token) = preparation else {
             throw preparation.refusal ?? notOurs
         }
+        funnel?.count(.invitationSent, code: code, organization: organizationID)
         return try json(
             API.InvitationBody(record.invitation, url: publicURL + "/i/" + token.rawValue), status: .created)
     }

@@ -28,6 +28,7 @@ struct AccountsController: Sendable {
     let links: LinkLookup
     let connectResponses: ConnectResponses
     let cookies: SessionCookies
+    let funnel: FunnelRecorder?
 
     /// - Parameter browser: the group of browser pages (session and CSRF middleware).
     func addRoutes(to browser: RouterGroup<SpruceRequestContext>) {
@@ -100,6 +101,7 @@ struct AccountsController: Sendable {
             name: form["name"] ?? "", email: form.text("email"), phone: form.text("phone"),
             password: form["password"] ?? "")
         let continuation = form.text("continuation")
+        let carried = continuation.flatMap { store.verifiedContinuation($0) }
         let start: SignupStart
         do {
             start = try await store.startSignup(details, continuation: continuation, client: context.clientAddress)
@@ -115,6 +117,10 @@ struct AccountsController: Sendable {
         case .codeSent(let ticket):
             return renderCodePage(ticket: ticket.token, address: ticket.address.description, context: context)
         case .verified(let patient, let outcome):
+            if let funnel, let carried {
+                funnel.countSignup(
+                    code: carried.code, outcome: outcome, viaInvitation: carried.invitationDigest != nil)
+            }
             return try await loggedIn(patient, outcome: outcome, context: context)
         }
     }

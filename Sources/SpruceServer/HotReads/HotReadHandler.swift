@@ -40,7 +40,7 @@ final class HotReadHandler: ChannelDuplexHandler, RemovableChannelHandler {
             if let body = answer.body { context.write(wrapOutboundOut(.body(body)), promise: nil) }
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
             reads.record(
-                answer, elapsed: ContinuousClock.now - start,
+                answer, request, elapsed: ContinuousClock.now - start,
                 client: reads.clientAddress(peer: context.channel.remoteAddress?.ipAddress, request))
         case .body, .end:
             if discardingBody {

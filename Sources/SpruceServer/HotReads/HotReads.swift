@@ -22,6 +22,15 @@ struct HotReads: Sendable {
         var head: HTTPResponse
         var body: ByteBuffer?
         let route: String
+        /// The link view the funnel counts, if the answer is one.
+        var view: CountedView?
+    }
+
+    /// A view of a link, for ``FunnelRecorder/countView(_:code:organization:isScan:traits:)``.
+    struct CountedView {
+        let view: FunnelRecorder.View
+        let link: PublicLinkRecord
+        let isScan: Bool
     }
 
     /// A route template split into segments, with the one `{…}` segment that holds the link's code.
@@ -73,6 +82,7 @@ struct HotReads: Sendable {
     private let pageHeaders: HTTPFields
     private let commonHeaders: HTTPFields
     private let trustedProxies: Set<String>
+    private let funnel: FunnelRecorder?
 
     init(
         directory: LinkDirectory,
@@ -83,8 +93,10 @@ struct HotReads: Sendable {
         linkMetrics: ServerMetrics,
         requestMetrics: RequestMetrics,
         configuration: ServerConfiguration,
-        requestLog: RequestLog?
+        requestLog: RequestLog?,
+        funnel: FunnelRecorder?
     ) {
+        self.funnel = funnel
         self.directory = directory
         self.profileJSON = profileJSON
         self.profilePages = profilePages
@@ -125,8 +137,9 @@ struct HotReads: Sendable {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
         guard segments.count >= 2, segments[0].isEmpty else { return nil }
         let rest = segments.dropFirst()
-        if query == nil, let code = Self.pageRoute.code(in: rest) {
-            return page(code, request, date: date)
+        let isScan = query.map { ScanMarker.isMarker($0.utf8) } ?? false
+        if query == nil || isScan, let code = Self.pageRoute.code(in: rest) {
+            return page(code, request, isScan: isScan, date: date)
         }
         for (format, route) in Self.qrRoutes {
             if let code = route.code(in: rest) {
@@ -147,7 +160,7 @@ struct HotReads: Sendable {
     }
 
     /// Counts and logs an answer the way the router's middleware does for its own.
-    func record(_ answer: Answer, elapsed: Duration, client: @autoclosure () -> String) {
+    func record(_ answer: Answer, _ request: HTTPRequest, elapsed: Duration, client: @autoclosure () -> String) {
         if let metrics = metrics[MetricsKey(status: answer.head.status.code, route: answer.route)] {
             metrics.requests.increment()
             metrics.duration.recordNanoseconds(
@@ -156,6 +169,11 @@ struct HotReads: Sendable {
         linkMetrics.resolved(outcome: "found")
         requestLog?.record(
             method: .get, route: answer.route, status: answer.head.status, elapsed: elapsed, client: client())
+        if let funnel, let counted = answer.view {
+            funnel.countView(
+                counted.view, code: counted.link.code, organization: counted.link.organizationID,
+                isScan: counted.isScan, traits: FunnelRecorder.Traits(request, address: client()))
+        }
     }
 
     // MARK: - The three reads
@@ -170,10 +188,12 @@ struct HotReads: Sendable {
         guard let (link, profile) = active(segment),
             let body = try? profileJSON.body(link.code, organizationID: link.organizationID, profile: profile)
         else { return nil }
-        return answer(.ok, jsonHeaders, body: body, route: Self.jsonRoute.path, date: date)
+        var answer = answer(.ok, jsonHeaders, body: body, route: Self.jsonRoute.path, date: date)
+        answer.view = CountedView(view: .json, link: link, isScan: false)
+        return answer
     }
 
-    private func page(_ segment: Substring, _ request: HTTPRequest, date: String) -> Answer? {
+    private func page(_ segment: Substring, _ request: HTTPRequest, isScan: Bool, date: String) -> Answer? {
         let cookies = Cookies(from: request.headerFields[values: .cookie])
         guard cookies[SessionCookies.session] == nil, let (link, profile) = active(segment) else { return nil }
         var headers = pageHeaders
@@ -190,7 +210,9 @@ struct HotReads: Sendable {
             let body = profilePages.anonymousPage(
                 link.code, organizationID: link.organizationID, profile: profile, csrf: csrf.token(for: visitor))
         else { return nil }
-        return answer(.ok, headers, body: body, route: Self.pageRoute.path, date: date)
+        var answer = answer(.ok, headers, body: body, route: Self.pageRoute.path, date: date)
+        answer.view = CountedView(view: .page, link: link, isScan: isScan)
+        return answer
     }
 
     private func qrImage(

@@ -23,6 +23,7 @@ struct MessagingController: Sendable {
     let connectResponses: ConnectResponses
     /// Hosts the **Add Clinic** form accepts links on.
     let acceptedHosts: [String]
+    let funnel: FunnelRecorder?
 
     /// - Parameter browser: the group of browser pages (session and CSRF middleware).
     func addRoutes(to browser: RouterGroup<SpruceRequestContext>) {
@@ -79,6 +80,9 @@ struct MessagingController: Sendable {
         guard let token = context.form.text("prompt") else { throw ServerError.invalid("prompt", "is required") }
         let accept = context.form["answer"] == "connect"
         let outcome = try await store.answerClinicPrompt(token, as: Visitor.member(member).identity, accept: accept)
+        if let funnel, let prompt = store.verifiedPrompt(token, for: member.id) {
+            funnel.count(outcome: outcome, code: prompt.code, viaInvitation: false)
+        }
         if case .declined = outcome {
             connectResponses.metrics.connected(outcome)
             return pages.redirect("/inbox?notice=declined")

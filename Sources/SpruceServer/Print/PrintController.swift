@@ -17,7 +17,7 @@ import SpruceStore
 struct PrintController: Sendable {
     static let document = Endpoint(.get, "/workspace/links/{code}/print.pdf")
     /// Bumped when the layouts change, so old ETags stop matching.
-    static let renderVersion = "1"
+    static let renderVersion = "2"
     /// The document depends on who asks (members only): caches may keep it for that user only, and must ask again.
     static let cacheControl = "private, no-cache"
 
@@ -68,7 +68,7 @@ struct PrintController: Sendable {
     /// A strong ETag over everything the PDF shows.
     static func etag(_ document: PrintDocument, _ content: PrintContent) -> String {
         let identity = [
-            renderVersion, document.layout.rawValue, document.paper.rawValue, document.language, content.url,
+            renderVersion, document.layout.rawValue, document.paper.rawValue, document.language, content.codeText,
             content.practiceName, content.headline, content.colors.foreground, content.colors.background,
         ].joined(separator: "\u{0}")
         let digest = SHA256.hash(data: Data(identity.utf8)).prefix(16)

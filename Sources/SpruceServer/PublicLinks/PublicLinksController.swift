@@ -21,6 +21,7 @@ struct PublicLinksController: Sendable {
     let visitors: Visitors
     let connectResponses: ConnectResponses
     let qrImages: QRImageMaker
+    let funnel: FunnelRecorder?
 
     /// - Parameters:
     ///   - browser: the group of browser pages (session and CSRF middleware).
@@ -49,9 +50,14 @@ struct PublicLinksController: Sendable {
         case .unavailable(let resolution):
             return pages.unavailablePage(resolution, context: context)
         }
-        // A logged-out visitor without a query string sees the organization's page with the link's code and their
-        // own CSRF token: copied from the organization's skeleton instead of rendered.
-        if context.session == nil, (request.uri.query ?? "").isEmpty,
+        let query = request.uri.query ?? ""
+        let isScan = ScanMarker.isMarker(query.utf8)
+        funnel?.countView(
+            .page, code: code, organization: organizationID, isScan: isScan,
+            traits: FunnelRecorder.Traits(request, context: context))
+        // A logged-out visitor without a query string (or with only the scan marker) sees the organization's page
+        // with the link's code and their own CSRF token: copied from the organization's skeleton instead of rendered.
+        if context.session == nil, query.isEmpty || isScan,
             let page = profilePages.anonymousPage(
                 code, organizationID: organizationID, profile: profile, csrf: pages.csrfToken(context))
         {
@@ -60,7 +66,7 @@ struct PublicLinksController: Sendable {
         let visitor = try await visitors.visitor(context)
         return profilePages.response(
             profile, code: code.rawValue, connectAction: "/\(code.rawValue)/connect", invitation: nil,
-            attribution: request.uri.query, context: context, visitor: visitor)
+            attribution: isScan ? nil : request.uri.query, context: context, visitor: visitor)
     }
 
     /// `GET /i/{token}`: the profile reached through a private invitation, or why the invitation no longer works.
@@ -73,10 +79,14 @@ struct PublicLinksController: Sendable {
         guard case .found(let link, let profile, let invitation) = resolution else {
             return pages.unavailablePage(resolution, context: context)
         }
+        let isScan = ScanMarker.isMarker((request.uri.query ?? "").utf8)
+        funnel?.countView(
+            .invitation, code: link.code, organization: link.organizationID, isScan: isScan,
+            traits: FunnelRecorder.Traits(request, context: context))
         let visitor = try await visitors.visitor(context)
         return profilePages.response(
             profile, code: link.code.rawValue, connectAction: "/i/\(token.rawValue)/connect", invitation: invitation,
-            attribution: request.uri.query, context: context, visitor: visitor)
+            attribution: isScan ? nil : request.uri.query, context: context, visitor: visitor)
     }
 
     /// `POST /{code}/connect` and `POST /i/{token}/connect`: the connect flow for whoever is visiting.
@@ -94,7 +104,29 @@ struct PublicLinksController: Sendable {
             target = .practice(code)
         }
         let visitor = try await visitors.visitor(context)
+        // Read before connecting: accepting an invitation consumes it.
+        let code = funnel == nil ? nil : try await linkCode(of: target)
         let outcome = try await store.connect(visitor: visitor, via: target, rateKey: context.clientAddress)
+        if let funnel {
+            if let code {
+                funnel.count(.connectClick, code: code)
+                if case .invitation = target {
+                    funnel.count(outcome: outcome, code: code, viaInvitation: true)
+                } else {
+                    funnel.count(outcome: outcome, code: code, viaInvitation: false)
+                }
+            }
+        }
         return connectResponses.response(outcome, context: context, visitor: visitor)
+    }
+
+    /// The practice link a connect went through: the code itself, or the link of the invitation.
+    private func linkCode(of target: ScannedLink.Target) async throws -> LinkCode? {
+        switch target {
+        case .practice(let code): return code
+        case .invitation(let token):
+            guard case .found(let link, _, _) = try await store.resolve(invitation: token) else { return nil }
+            return link.code
+        }
     }
 }

@@ -17,7 +17,7 @@ enum QRImages {
     static let defaultSize = 8
     static let defaultMargin = 4
     /// Bumped when rendering changes, so old ETags stop matching.
-    static let renderVersion = "3"
+    static let renderVersion = "4"
     static let cacheControl = "public, max-age=600"
 
     enum Format: String, Sendable {
@@ -96,7 +96,7 @@ struct QRImageMaker: Sendable {
     /// Renders the QR code of the link's public URL in the link's colors, with an ETag that digests everything the
     /// bytes depend on: render version, format, size, margin, colors and the encoded URL.
     func render(_ link: PublicLinkRecord, shape: QRImages.Shape) throws -> QRImageCache.Image {
-        let text = publicURL + "/" + link.code.rawValue
+        let text = ScanMarker.codeText(for: .practice(link.code), origin: publicURL)
         let colors = link.qrColors
         let identity =
             "\(QRImages.renderVersion)|\(shape.format.rawValue)|\(shape.size)|\(shape.margin)|"

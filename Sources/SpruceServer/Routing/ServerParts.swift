@@ -17,7 +17,8 @@ import SpruceStore
 /// │  ├─ PracticeSignupController /practices/new
 /// │  ├─ MessagingController     /inbox, /inbox/prompt, /contacts, /add-clinic, /conversations/…, /care
 /// │  ├─ PrintController         /workspace/links/{code}/print.pdf
-/// │  └─ WorkspaceController     /workspace, /workspace/links…, /invitations, /profile, /team, /api-keys
+/// │  ├─ WorkspaceController     /workspace, /workspace/links…, /invitations, /profile, /team, /api-keys
+/// │  └─ LinkStatsController     /workspace/links/{code}/stats, /workspace/links/{code}/stats.csv
 /// ├─ images: PublicLinksController /{code}/qr.png, /{code}/qr.svg (no session)
 /// ├─ /api: problem+json errors  → APIController (API key middleware on the routes that need a key)
 /// └─ operations: OperationsController /healthz, /static/style.css (/metrics: the metrics listener's own router)
@@ -49,6 +50,9 @@ struct ServerParts: Sendable {
     let practiceSignup: PracticeSignupController
     /// The request lines, written off the event loops; `nil` when the log level leaves out `info`.
     let requestLog: RequestLog?
+    /// The funnel's in-memory counts; `nil` with analytics off.
+    let funnel: FunnelRecorder?
+    let linkStats: LinkStatsController
 
     /// Loads templates and static files and makes the controllers; the link directory is not loaded yet.
     /// - Throws: ``ServerSetupError`` when a resource is missing, or the error of reading it.
@@ -74,21 +78,25 @@ struct ServerParts: Sendable {
         linkMetrics = ServerMetrics()
         requestMetrics = RequestMetrics()
 
+        let funnel = configuration.funnel.map { [directory] in
+            FunnelRecorder(store: store, directory: directory, settings: $0, logger: logger)
+        }
+        self.funnel = funnel
         let links = LinkLookup(directory: directory, metrics: linkMetrics)
         let visitors = Visitors(store: store)
         let connectResponses = ConnectResponses(pages: pages, metrics: linkMetrics)
         publicLinks = PublicLinksController(
             store: store, links: links, profilePages: profilePages, pages: pages, visitors: visitors,
-            connectResponses: connectResponses, qrImages: qrImages)
+            connectResponses: connectResponses, qrImages: qrImages, funnel: funnel)
         accounts = AccountsController(
             store: store, pages: pages, visitors: visitors, links: links, connectResponses: connectResponses,
-            cookies: cookies)
+            cookies: cookies, funnel: funnel)
         messaging = MessagingController(
             store: store, pages: pages, visitors: visitors, connectResponses: connectResponses,
-            acceptedHosts: configuration.acceptedHosts)
+            acceptedHosts: configuration.acceptedHosts, funnel: funnel)
         api = APIController(
             store: store, links: links, profileJSON: profileJSON, publicURL: configuration.publicURL,
-            acceptedHosts: configuration.acceptedHosts, openAPIDocument: ByteBuffer(bytes: openAPI))
+            acceptedHosts: configuration.acceptedHosts, openAPIDocument: ByteBuffer(bytes: openAPI), funnel: funnel)
         operations = OperationsController(store: store, directory: directory, stylesheet: ByteBuffer(bytes: stylesheet))
         requestLog =
             logger.logLevel <= .info
@@ -102,6 +110,7 @@ struct ServerParts: Sendable {
             store: store, pages: pages, visitors: visitors, directory: directory, publicURL: configuration.publicURL)
         printing = PrintController(
             store: store, visitors: visitors, printing: Printing(), publicURL: configuration.publicURL)
+        linkStats = LinkStatsController(store: store, visitors: visitors, pages: pages)
     }
 
     /// Mounts every area on `router` with the middleware it needs.
@@ -115,6 +124,7 @@ struct ServerParts: Sendable {
         printing.addRoutes(to: browserPages)
         workspace.addRoutes(to: browserPages)
         practiceSignup.addRoutes(to: browserPages)
+        linkStats.addRoutes(to: browserPages)
         api.addRoutes(to: router.group(RouterPath(APIController.path)).add(middleware: ProblemMiddleware()))
         operations.addRoutes(to: router.group())
     }
@@ -141,6 +151,6 @@ struct ServerParts: Sendable {
         HotReads(
             directory: directory, profileJSON: profileJSON, profilePages: profilePages, cookies: cookies,
             qrCache: qrImages.cache, linkMetrics: linkMetrics, requestMetrics: requestMetrics,
-            configuration: configuration, requestLog: requestLog)
+            configuration: configuration, requestLog: requestLog, funnel: funnel)
     }
 }

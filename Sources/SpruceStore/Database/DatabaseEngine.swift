@@ -19,6 +19,9 @@ protocol DatabaseEngine: Sendable {
     /// two multi-row inserts that meet on codes in opposite orders would otherwise wait for each other (a
     /// deadlock). `nil` when write transactions are serialized anyway.
     var bulkMintLock: String? { get }
+    /// A statement that, run first in a funnel flush, makes other flushes wait until it ends, so that two instances
+    /// never merge the same day's visitor sketch from the same old value. `nil` when writes are serialized anyway.
+    var funnelLock: String? { get }
     /// The statement that opens a read-only transaction seeing one consistent snapshot.
     var beginSnapshot: String { get }
     /// A query whose `name` column lists the tables of the store's schema.

@@ -97,6 +97,9 @@ struct PostgresEngine: DatabaseEngine {
     /// A transaction-scoped advisory lock on another fixed key ("SPRM").
     var bulkMintLock: String? { "SELECT pg_advisory_xact_lock(1397772877)" }
 
+    /// A transaction-scoped advisory lock on another fixed key ("SPRF"): funnel flushes merge sketches one at a time.
+    var funnelLock: String? { "SELECT pg_advisory_xact_lock(1397772870)" }
+
     var beginSnapshot: String { "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" }
 
     var listTables: String {

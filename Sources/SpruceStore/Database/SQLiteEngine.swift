@@ -63,6 +63,9 @@ struct SQLiteEngine: DatabaseEngine {
     /// A deferred transaction in WAL mode reads one snapshot from its first statement on.
     var bulkMintLock: String? { nil }
 
+    /// Write transactions are serialized anyway.
+    var funnelLock: String? { nil }
+
     var beginSnapshot: String { "BEGIN" }
 
     var listTables: String { "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'" }

@@ -35,6 +35,8 @@ extension SpruceStore {
         Migration(version: 7, name: "atomic rate counters", apply: Schema.version7),
         Migration(version: 8, name: "verified accounts, one-time codes, idle sessions", apply: Schema.version8),
         Migration(version: 9, name: "member and API key roles, team invitations", apply: Schema.version9),
+        Migration(
+            version: 10, name: "funnel: daily counts, visitor sketches, months, time zones", apply: Schema.version10),
     ]
 
     /// Applies the pending migrations in one transaction, holding the engine's lock so that instances starting

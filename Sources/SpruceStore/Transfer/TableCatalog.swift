@@ -18,7 +18,7 @@ enum TableCatalog {
             columns: [
                 ("id", .integer), ("display_name", .text), ("kind", .text), ("specialty", .text), ("summary", .text),
                 ("address", .text), ("phone", .text), ("website", .text), ("hours", .text),
-                ("accepts_new_patients", .boolean), ("created_at", .integer),
+                ("accepts_new_patients", .boolean), ("created_at", .integer), ("time_zone", .text),
             ], hasIdentity: true),
         Table(
             name: "links",
@@ -117,6 +117,24 @@ enum TableCatalog {
                 ("email", .text), ("role", .text), ("invited_by", .integer), ("created_at", .integer),
                 ("expires_at", .integer), ("used_at", .integer), ("revoked_at", .integer),
             ], hasIdentity: true),
+        Table(
+            name: "funnel_days",
+            columns: [
+                ("link_id", .integer), ("organization_id", .integer), ("day", .text), ("event", .text),
+                ("count", .integer),
+            ], hasIdentity: false),
+        Table(
+            name: "funnel_visitors",
+            columns: [
+                ("link_id", .integer), ("organization_id", .integer), ("day", .text), ("sketch", .text),
+                ("estimate", .integer),
+            ], hasIdentity: false),
+        Table(
+            name: "funnel_months",
+            columns: [
+                ("link_id", .integer), ("organization_id", .integer), ("month", .text), ("event", .text),
+                ("count", .integer),
+            ], hasIdentity: false),
     ]
 
     /// Tables that are not data: the migration ledger, the counter that is carried separately, and the link change

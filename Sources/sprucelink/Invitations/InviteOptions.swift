@@ -81,9 +81,16 @@ struct DeliveryOptions: ParsableArguments {
             renderQR: Self.renderQR, afterDelivery: afterDelivery)
     }
 
-    /// The invitation link's QR code as PNG, rendered with SpruceQR.
+    /// The invitation link's QR code as PNG, rendered with SpruceQR: the link with the scan marker (``ScanMarker``),
+    /// so that a camera pointed at the email counts as a scan.
     @Sendable static func renderQR(_ link: String) throws -> [UInt8] {
-        let code = try QRCode(text: link)
+        var text = link
+        if let marker = link.range(of: "/i/", options: .backwards),
+            let token = try? InvitationToken(String(link[marker.upperBound...]))
+        {
+            text = ScanMarker.codeText(for: .invitation(token), origin: String(link[..<marker.lowerBound]))
+        }
+        let code = try QRCode(text: text)
         return try PNGRenderer(options: RenderOptions(scale: 6, margin: 4), compression: .smallest).render(code)
     }
 }

@@ -7,7 +7,7 @@ struct LinkCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "link",
         abstract: "Mint, list and disable practice links, and set the colors of their QR codes.",
-        subcommands: [Mint.self, List.self, Disable.self, Colors.self]
+        subcommands: [Mint.self, List.self, Disable.self, Colors.self, StatsCommand.LinkStats.self]
     )
 }
 

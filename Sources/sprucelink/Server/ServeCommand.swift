@@ -119,7 +119,22 @@ struct ServeCommand: AsyncParsableCommand {
             valueName: "minutes"))
     var patientIdleMinutes = 7.0 * 24 * 60
 
+    @Flag(help: "Count nothing for the per-link funnel (scans, visits, signups…); /metrics keeps its totals.")
+    var noAnalytics = false
+
+    @Option(
+        help: ArgumentHelp(
+            "Calendar months of daily funnel rows kept (2-120) before they are rolled up into months.",
+            valueName: "months"))
+    var funnelRetentionMonths = 13
+
     func run() async throws {
+        let retention: FunnelRetention
+        do {
+            retention = try FunnelRetention(dailyMonths: funnelRetentionMonths)
+        } catch {
+            throw UsageError("--funnel-retention-months: \(error.rule)")
+        }
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw UsageError(
                 "--log-level: expected one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -202,6 +217,7 @@ struct ServeCommand: AsyncParsableCommand {
             metricsLogger.info("metrics listening", metadata: ["address": "http://\(metricsHost):\(port)/metrics"])
         }
         configuration.requestLogFormat = format == .json ? .json : .text
+        configuration.funnel = noAnalytics ? nil : FunnelSettings(retention: retention)
         var storeLogger = Logger(label: "sprucelink.store")
         storeLogger.logLevel = .warning
         let messenger = OutboxMessenger(

@@ -1,0 +1,56 @@
+/// What the funnel counts per link and day (docs/ARCHITECTURE.md, "The funnel"). Unique visitors are not an event:
+/// they are estimated from a sketch (``HyperLogLog``).
+public enum FunnelEvent: String, CaseIterable, Sendable, Codable, Comparable {
+    /// A visit that came from a QR code the service rendered (its URL carries ``ScanMarker``).
+    case scan
+    /// A profile or invitation page view that is not a scan, or a profile JSON read by an app.
+    case visit
+    case connectClick = "connect_click"
+    case signupStarted = "signup_started"
+    /// Counted at ``SignupCompletion/point``.
+    case signupCompleted = "signup_completed"
+    case conversationPatient = "conversation_patient"
+    case conversationClinic = "conversation_clinic"
+    case invitationSent = "invitation_sent"
+    /// The invitation's page was viewed.
+    case invitationOpened = "invitation_opened"
+    case invitationAccepted = "invitation_accepted"
+    /// A bot, link preview, prefetch or `HEAD` (``TrafficClassifier``): counted apart, never in the funnel.
+    case preview
+
+    /// The column heading people read.
+    public var label: String {
+        switch self {
+        case .scan: "Scans"
+        case .visit: "Visits"
+        case .connectClick: "Connect clicks"
+        case .signupStarted: "Signups started"
+        case .signupCompleted: "Signups completed"
+        case .conversationPatient: "Patient conversations"
+        case .conversationClinic: "Clinic conversations"
+        case .invitationSent: "Invitations sent"
+        case .invitationOpened: "Invitations opened"
+        case .invitationAccepted: "Invitations accepted"
+        case .preview: "Previews"
+        }
+    }
+
+    public static func < (lhs: FunnelEvent, rhs: FunnelEvent) -> Bool {
+        allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0
+    }
+}
+
+/// Where a signup counts as completed: one place, so that it can move to the verification step once accounts are
+/// verified (issue 12) without hunting for call sites.
+public enum SignupCompletion: Sendable {
+    /// The moments a signup can be said to be complete.
+    public enum Point: Sendable, Equatable {
+        /// The patient's account row was created.
+        case accountCreated
+        /// The patient verified their address.
+        case addressVerified
+    }
+
+    /// Today: an account counts as a completed signup when it is created.
+    public static let point = Point.accountCreated
+}

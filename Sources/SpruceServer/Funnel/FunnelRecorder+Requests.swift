@@ -1,0 +1,60 @@
+import HTTPTypes
+import Hummingbird
+import ServiceLifecycle
+import SpruceCore
+import SpruceStore
+
+extension FunnelRecorder.Traits {
+    static let purpose = HTTPField.Name("Purpose")
+    static let secPurpose = HTTPField.Name("Sec-Purpose")
+
+    private static func value(_ name: HTTPField.Name?, _ fields: HTTPFields) -> String? {
+        name.flatMap { fields[$0] }
+    }
+
+    init(_ request: HTTPRequest, address: String) {
+        self.init(
+            method: request.method.rawValue, purpose: Self.value(Self.purpose, request.headerFields),
+            secPurpose: Self.value(Self.secPurpose, request.headerFields),
+            userAgent: request.headerFields[.userAgent], address: address)
+    }
+
+    init(_ request: Request, context: SpruceRequestContext) {
+        self.init(request.head, address: context.clientAddress)
+    }
+}
+
+extension FunnelRecorder {
+    /// Counts what a connect flow's outcome adds to the funnel on `code`.
+    func count(outcome: ConnectOutcome, code: LinkCode, viaInvitation: Bool) {
+        switch outcome {
+        case .signupRequired: count(.signupStarted, code: code)
+        case .connected(_, isNew: true):
+            if viaInvitation {
+                count(.conversationPatient, .invitationAccepted, code: code)
+            } else {
+                count(.conversationPatient, code: code)
+            }
+        case .clinicsConnected(_, isNew: true): count(.conversationClinic, code: code)
+        default: break
+        }
+    }
+
+    /// Counts a completed signup at ``SignupCompletion/point``, and what its connect added.
+    func countSignup(code: LinkCode, outcome: ConnectOutcome?, viaInvitation: Bool) {
+        switch SignupCompletion.point {
+        case .accountCreated: count(.signupCompleted, code: code)
+        case .addressVerified: break
+        }
+        if let outcome { count(outcome: outcome, code: code, viaInvitation: viaInvitation) }
+    }
+}
+
+/// Flushes the funnel while the server runs, and once more after it stopped.
+struct FunnelService: Service {
+    let recorder: FunnelRecorder
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await recorder.run() }
+    }
+}

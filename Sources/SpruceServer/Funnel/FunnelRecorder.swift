@@ -1,0 +1,200 @@
+import Foundation
+import Logging
+import Metrics
+import SpruceCore
+import SpruceStore
+import Synchronization
+
+/// Counts the funnel in memory and flushes it to the store (docs/ARCHITECTURE.md, "The funnel").
+///
+/// Counts go into one of ``shardCount`` shards chosen by the link code's hash, each behind its own lock: two
+/// threads wait for each other only when they count links of the same shard at the same instant, and the flusher
+/// takes each lock once per interval. Nothing touches the database on the request path. The flusher swaps every
+/// shard's tally for an empty one, merges them, and writes them with one ``SpruceStore/recordFunnel(_:)``; while
+/// there, it hands every shard the current visitor keys and time zones. `Benchmarks/run-http.sh` measures the cost
+/// against `serve --no-analytics`.
+final class FunnelRecorder: Sendable {
+    /// What a view of a link was.
+    enum View: Sendable {
+        /// The profile page (`GET /{code}`).
+        case page
+        /// The invitation page (`GET /i/{token}`): also counts as opened.
+        case invitation
+        /// The profile JSON an app reads.
+        case json
+    }
+
+    /// The request facts the funnel looks at; none of them is kept.
+    struct Traits: Sendable {
+        let method: String
+        let purpose: String?
+        let secPurpose: String?
+        let userAgent: String?
+        let address: String
+    }
+
+    private final class Shard: Sendable {
+        struct State {
+            var tally = FunnelTally()
+            var keys: VisitorKeys
+            var zones: [OrganizationID: TimeZone]
+        }
+
+        let state: Mutex<State>
+
+        init(keys: VisitorKeys, zones: [OrganizationID: TimeZone]) {
+            state = Mutex(State(keys: keys, zones: zones))
+        }
+    }
+
+    private struct Shared {
+        var keys = VisitorKeys()
+        var zones: [OrganizationID: TimeZone] = [:]
+        /// A tally whose write failed, written with the next flush.
+        var pending = FunnelTally()
+    }
+
+    private static let utc = TimeZone(secondsFromGMT: 0) ?? .gmt
+
+    let store: SpruceStore
+    let directory: LinkDirectory
+    let settings: FunnelSettings
+    private let logger: Logger
+    static let shardCount = 64
+    private let shards: [Shard]
+    private let shared: Mutex<Shared>
+
+    init(store: SpruceStore, directory: LinkDirectory, settings: FunnelSettings, logger: Logger) {
+        self.store = store
+        self.directory = directory
+        self.settings = settings
+        self.logger = logger
+        var initial = Shared()
+        initial.keys.rotate(now: Date())
+        shards = (0..<Self.shardCount).map { _ in Shard(keys: initial.keys, zones: [:]) }
+        shared = Mutex(initial)
+    }
+
+    // MARK: - Counting (request path)
+
+    /// Counts a view of a link: a preview, or a scan or visit (and an opened invitation) with its visitor.
+    func countView(_ view: View, code: LinkCode, organization: OrganizationID?, isScan: Bool, traits: Traits) {
+        let traffic = TrafficClassifier.classify(
+            method: traits.method, purpose: traits.purpose, secPurpose: traits.secPurpose,
+            userAgent: traits.userAgent)
+        let organization = organization ?? self.organization(of: code)
+        let now = Date()
+        shard(code).state.withLock { state in
+            let day = LocalDay(now, in: organization.flatMap { state.zones[$0] } ?? Self.utc)
+            guard traffic == .person else {
+                state.tally.add(.preview, code: code, day: day)
+                return
+            }
+            state.tally.add(isScan && view != .json ? .scan : .visit, code: code, day: day)
+            if view == .invitation { state.tally.add(.invitationOpened, code: code, day: day) }
+            if let hash = state.keys.hash(address: traits.address, userAgent: traits.userAgent, day: day) {
+                state.tally.addVisitor(hash: hash, code: code, day: day)
+            }
+        }
+    }
+
+    /// Counts one funnel step on a link (a connect click, a signup, a conversation, an invitation).
+    func count(_ events: FunnelEvent..., code: LinkCode, organization: OrganizationID? = nil) {
+        let organization = organization ?? self.organization(of: code)
+        let now = Date()
+        shard(code).state.withLock { state in
+            let day = LocalDay(now, in: organization.flatMap { state.zones[$0] } ?? Self.utc)
+            for event in events { state.tally.add(event, code: code, day: day) }
+        }
+    }
+
+    private func organization(of code: LinkCode) -> OrganizationID? {
+        switch directory.cached(code) {
+        case .active(let link, _)?: link.organizationID
+        default: nil
+        }
+    }
+
+    private func shard(_ code: LinkCode) -> Shard {
+        shards[Int(UInt(bitPattern: code.hashValue) % UInt(Self.shardCount))]
+    }
+
+    // MARK: - Flushing
+
+    /// Takes every shard's counts, hands the shards the current keys and zones, and returns the counts with those
+    /// of a failed write.
+    func drain(now: Date = Date()) -> FunnelTally {
+        let (keys, zones, pending) = shared.withLock { shared in
+            shared.keys.rotate(now: now)
+            let pending = shared.pending
+            shared.pending = FunnelTally()
+            return (shared.keys, shared.zones, pending)
+        }
+        var total = pending
+        for shard in shards {
+            let tally = shard.state.withLock { state in
+                let tally = state.tally
+                state.tally = FunnelTally()
+                state.keys = keys
+                state.zones = zones
+                return tally
+            }
+            total.merge(tally)
+        }
+        return total
+    }
+
+    /// Writes what was counted since the last flush; on failure the counts wait for the next one.
+    func flush() async {
+        let tally = drain()
+        guard !tally.isEmpty else { return }
+        do {
+            try await store.recordFunnel(tally)
+            var totals: [FunnelEvent: Int] = [:]
+            for (key, count) in tally.counts { totals[key.event, default: 0] += count }
+            for (event, count) in totals {
+                Counter(label: "sprucelink_funnel_events_total", dimensions: [("event", event.rawValue)])
+                    .increment(by: count)
+            }
+        } catch {
+            logger.warning("funnel flush failed; counts kept for the next one", metadata: ["error": "\(error)"])
+            shared.withLock { $0.pending.merge(tally) }
+        }
+    }
+
+    /// Reads every organization's time zone and hands it to every shard.
+    func refreshTimeZones() async {
+        do {
+            let zones = try await store.funnelTimeZones().mapValues(\.timeZone)
+            shared.withLock { $0.zones = zones }
+            for shard in shards { shard.state.withLock { $0.zones = zones } }
+        } catch {
+            logger.warning("funnel time zones could not be read", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Flushes every interval until cancelled, re-reads time zones and rolls old days up now and then, then
+    /// flushes what is left.
+    func run() async {
+        await refreshTimeZones()
+        var lastZones = ContinuousClock.now
+        var lastRollUp: ContinuousClock.Instant?
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(Int64(settings.flushInterval * 1000)))
+            await flush()
+            if ContinuousClock.now - lastZones >= .milliseconds(Int64(settings.timeZoneRefresh * 1000)) {
+                await refreshTimeZones()
+                lastZones = ContinuousClock.now
+            }
+            if lastRollUp.map({ ContinuousClock.now - $0 >= .seconds(settings.rollUpInterval) }) ?? true {
+                do {
+                    try await store.rollUpFunnel(retention: settings.retention)
+                } catch {
+                    logger.warning("funnel roll-up failed", metadata: ["error": "\(error)"])
+                }
+                lastRollUp = ContinuousClock.now
+            }
+        }
+        await flush()
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import SQLKit
+import SpruceCore
+import SpruceStore
+import Testing
+
+@Suite("Funnel store")
+struct FunnelStoreTests {
+    static let day = try! LocalDay(parsing: "2026-03-08")
+
+    static func tally(_ code: LinkCode, _ entries: [(FunnelEvent, Int)], day: LocalDay = day) -> FunnelTally {
+        var tally = FunnelTally()
+        for (event, count) in entries { tally.add(event, code: code, day: day, count: count) }
+        return tally
+    }
+
+    static func visitors(_ code: LinkCode, _ hashes: Range<UInt64>, day: LocalDay = day) -> FunnelTally {
+        var tally = FunnelTally()
+        for index in hashes { tally.addVisitor(hash: index &* 0x9E37_79B9_7F4A_7C15, code: code, day: day) }
+        return tally
+    }
+
+    static func range(_ from: String, _ to: String) throws -> FunnelRange {
+        try FunnelRange(from: LocalDay(parsing: from), to: LocalDay(parsing: to))
+    }
+
+    @Test(
+        "flushes add up per link, day and event; sketches merge; unknown codes are dropped", arguments: TestEngine.all)
+    func additive(_ engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
+            let (_, link) = try await store.createOrganization(ClinicProfile(displayName: "Oak Street Pediatrics"))
+            let unknown = try LinkCode("99999999")
+            var first = Self.tally(link.code, [(.scan, 3), (.visit, 5), (.preview, 1)])
+            first.merge(Self.tally(unknown, [(.scan, 7)]))
+            first.merge(Self.visitors(link.code, 0..<60))
+            try await store.recordFunnel(first)
+            var second = Self.tally(link.code, [(.scan, 2), (.connectClick, 1)])
+            second.merge(Self.visitors(link.code, 40..<100))
+            try await store.recordFunnel(second)
+            try await store.recordFunnel(FunnelTally())
+
+            let report = try await store.linkFunnel(
+                code: link.code, range: Self.range("2026-03-01", "2026-03-08"), grouping: .day, in: .everyOrganization)
+            #expect(report.periods.count == 8)
+            let counts = try #require(report.periods.last).counts
+            #expect(counts[.scan] == 5)
+            #expect(counts[.visit] == 5)
+            #expect(counts[.preview] == 1)
+            #expect(counts[.connectClick] == 1)
+            #expect(counts.uniqueVisitors == 100)
+            #expect(report.periods.dropLast().allSatisfy { $0.counts.isZero })
+            #expect(report.timeZone == .utc)
+        }
+    }
+
+    @Test("weeks and months; a disabled link keeps its history", arguments: TestEngine.all)
+    func grouping(_ engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
+            let (_, link) = try await store.createOrganization(ClinicProfile(displayName: "Lumen Dermatology"))
+            for text in ["2026-03-01", "2026-03-02", "2026-03-08", "2026-03-09", "2026-04-01"] {
+                try await store.recordFunnel(Self.tally(link.code, [(.visit, 1)], day: try LocalDay(parsing: text)))
+            }
+            try await store.disableLink(code: link.code, in: .everyOrganization)
+            let range = try Self.range("2026-03-01", "2026-04-30")
+            let weeks = try await store.linkFunnel(
+                code: link.code, range: range, grouping: .week, in: .everyOrganization)
+            #expect(weeks.periods.first?.start.description == "2026-02-23")
+            #expect(weeks.periods.prefix(3).map { $0.counts[.visit] } == [1, 2, 1])
+            let months = try await store.linkFunnel(
+                code: link.code, range: range, grouping: .month, in: .everyOrganization)
+            #expect(months.periods.map { $0.counts[.visit] } == [4, 1])
+            #expect(months.totals[.visit] == 5)
+        }
+    }
+
+    @Test("per-tag totals count a link under each of its tags, untagged links apart", arguments: TestEngine.all)
+    func tags(_ engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
+            let (organization, primary) = try await store.createOrganization(ClinicProfile(displayName: "Riverbend"))
+            let flyer = try ConversationTag("flyer")
+            let poster = try ConversationTag("poster")
+            let tagged = try await store.mintLinks(MintRequest(organizationID: organization.id, tags: [flyer, poster]))
+            let flyerOnly = try await store.mintLinks(MintRequest(organizationID: organization.id, tags: [flyer]))
+            try await store.recordFunnel(Self.tally(primary.code, [(.visit, 1)]))
+            try await store.recordFunnel(Self.tally(tagged[0].code, [(.scan, 4)]))
+            var last = Self.tally(flyerOnly[0].code, [(.scan, 1), (.signupStarted, 1)])
+            last.merge(Self.visitors(flyerOnly[0].code, 0..<3))
+            try await store.recordFunnel(last)
+            let range = try Self.range("2026-03-01", "2026-03-31")
+            let totals = try await store.tagFunnel(organization: organization.id, range: range, in: .everyOrganization)
+            #expect(totals.map(\.tag) == ["flyer", "poster", nil])
+            #expect(totals.map(\.links) == [2, 1, 1])
+            #expect(totals.map { $0.counts[.scan] } == [5, 4, 0])
+            #expect(totals[0].counts.uniqueVisitors == 3)
+            #expect(totals[2].counts[.visit] == 1)
+            let one = try await store.tagFunnel(
+                organization: organization.id, tag: poster, range: range, in: .only(organization.id))
+            #expect(one.map(\.tag) == ["poster"])
+        }
+    }
+
+    @Test("another organization's link or totals answer like missing ones", arguments: TestEngine.all)
+    func scope(_ engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
+            let (mine, link) = try await store.createOrganization(ClinicProfile(displayName: "Oak"))
+            let (other, _) = try await store.createOrganization(ClinicProfile(displayName: "Elm"))
+            let range = try Self.range("2026-03-01", "2026-03-08")
+            await #expect(throws: StoreError.linkNotFound) {
+                try await store.linkFunnel(code: link.code, range: range, grouping: .day, in: .only(other.id))
+            }
+            await #expect(throws: StoreError.organizationNotFound(id: mine.id.rawValue)) {
+                try await store.tagFunnel(organization: mine.id, range: range, in: .only(other.id))
+            }
+            await #expect(throws: StoreError.organizationNotFound(id: mine.id.rawValue)) {
+                try await store.setFunnelTimeZone(.utc, organization: mine.id, in: .only(other.id))
+            }
+            _ = try await store.linkFunnel(code: link.code, range: range, grouping: .day, in: .only(mine.id))
+        }
+    }
+
+    @Test("time zones are stored per organization", arguments: TestEngine.all)
+    func timeZones(_ engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
+            let (organization, link) = try await store.createOrganization(ClinicProfile(displayName: "Oak"))
+            #expect(try await store.funnelTimeZones().isEmpty)
+            let newYork = try FunnelTimeZone("America/New_York")
+            try await store.setFunnelTimeZone(newYork, organization: organization.id, in: .everyOrganization)
+            #expect(try await store.funnelTimeZones() == [organization.id: newYork])
+            let report = try await store.linkFunnel(
+                code: link.code, range: try Self.range("2026-03-08", "2026-03-08"), grouping: .day,
+                in: .everyOrganization)
+            #expect(report.timeZone == newYork)
+        }
+    }
+
+    @Test("days past retention roll up into months and still read", arguments: TestEngine.all)
+    func retention(_ engine: TestEngine) async throws {
+        try await withStore(engine) { store, location in
+            let (_, link) = try await store.createOrganization(ClinicProfile(displayName: "Oak"))
+            let old = try LocalDay(parsing: "2025-01-15")
+            var tally = Self.tally(link.code, [(.scan, 2)], day: old)
+            tally.merge(Self.tally(link.code, [(.scan, 3)], day: old.adding(days: 1)))
+            tally.merge(Self.visitors(link.code, 0..<10, day: old))
+            tally.merge(Self.tally(link.code, [(.scan, 1)], day: Self.day))
+            try await store.recordFunnel(tally)
+            let now = Self.day.start(in: .gmt).addingTimeInterval(3600)
+            let rolled = try await store.rollUpFunnel(retention: try FunnelRetention(), at: now)
+            #expect(rolled == 3)
+            #expect(try await store.rollUpFunnel(retention: try FunnelRetention(), at: now) == 0)
+            let report = try await store.linkFunnel(
+                code: link.code, range: try Self.range("2025-01-01", "2026-03-31"), grouping: .month,
+                in: .everyOrganization)
+            #expect(report.periods.first?.counts[.scan] == 5)
+            #expect(report.periods.first?.counts.uniqueVisitors == 10)
+            #expect(report.totals[.scan] == 6)
+            let days = try await store.linkFunnel(
+                code: link.code, range: try Self.range("2025-01-10", "2025-01-20"), grouping: .day,
+                in: .everyOrganization)
+            #expect(days.periods.first?.counts[.scan] == 5)
+            _ = location
+        }
+    }
+}
