@@ -99,6 +99,12 @@ struct ServeCLITests {
             let budget = try seeded.run(["serve", "--login-account-budget", "0"])
             #expect(budget.stderr == "Error: --login-account-budget: must be positive\n")
             #expect(proxy.stderr == "Error: --trusted-proxy: \"proxy.local\" is not an IP address\n")
+            let app = try seeded.run(["serve", "--ios-app-id", "team.app"])
+            #expect(app.status == 64)
+            #expect(app.stderr.hasPrefix("Error: --ios-app-id: \"team.app\" must be TEAMID.bundle.id"))
+            #expect(app.stderr.filter { $0 == "\n" }.count == 1)
+            let android = try seeded.run(["serve", "--android-package", "care.spruce.app"])
+            #expect(android.stderr == "Error: --android-cert-sha256: is required with --android-package\n")
         }
     }
 

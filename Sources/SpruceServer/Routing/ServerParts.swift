@@ -18,7 +18,8 @@ import SpruceStore
 /// │  └─ PrintController         /workspace/links/{code}/print.pdf
 /// ├─ images: PublicLinksController /{code}/qr.png, /{code}/qr.svg (no session)
 /// ├─ /api: problem+json errors  → APIController (API key middleware on the routes that need a key)
-/// └─ operations: OperationsController /healthz, /static/style.css (/metrics: the metrics listener's own router)
+/// ├─ operations: OperationsController /healthz, /static/style.css (/metrics: the metrics listener's own router)
+/// └─ app association: AssociationController /.well-known/apple-app-site-association, /.well-known/assetlinks.json
 /// ```
 ///
 /// A new area (the practice workspace, say) gets its controller here, on a group of its own under the browser
@@ -43,6 +44,7 @@ struct ServerParts: Sendable {
     let api: APIController
     let operations: OperationsController
     let printing: PrintController
+    let association: AssociationController
     /// The request lines, written off the event loops; `nil` when the log level leaves out `info`.
     let requestLog: RequestLog?
 
@@ -94,6 +96,7 @@ struct ServerParts: Sendable {
             : nil
         printing = PrintController(
             store: store, visitors: visitors, printing: Printing(), publicURL: configuration.publicURL)
+        association = AssociationController(association: AppSiteAssociation(configuration: configuration.app))
     }
 
     /// Mounts every area on `router` with the middleware it needs.
@@ -107,6 +110,7 @@ struct ServerParts: Sendable {
         printing.addRoutes(to: browserPages)
         api.addRoutes(to: router.group(RouterPath(APIController.path)).add(middleware: ProblemMiddleware()))
         operations.addRoutes(to: router.group())
+        association.addRoutes(to: router.group())
     }
 
     /// Every route ``addAreas(to:)`` mounts, with its full path.

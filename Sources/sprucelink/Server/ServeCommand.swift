@@ -72,6 +72,34 @@ struct ServeCommand: AsyncParsableCommand {
             valueName: "ip"))
     var trustedProxies: [String] = []
 
+    @Option(
+        name: .customLong("ios-app-id"),
+        help: ArgumentHelp(
+            "The iOS app that opens practice links, as TEAMID.bundle.id (repeatable); needs --app-store-url.",
+            valueName: "id"))
+    var iOSAppIDs: [String] = []
+
+    @Option(
+        name: .customLong("android-package"),
+        help: ArgumentHelp("The Android app's package name (repeatable).", valueName: "name"))
+    var androidPackages: [String] = []
+
+    @Option(
+        name: .customLong("android-cert-sha256"),
+        help: ArgumentHelp(
+            "The SHA-256 fingerprint of the Android app's signing certificate, AA:BB:… (repeatable: all for one package, or one per package in order).",
+            valueName: "fingerprint"))
+    var androidFingerprints: [String] = []
+
+    @Option(help: ArgumentHelp("The app's App Store page (https).", valueName: "url"))
+    var appStoreURL: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "The app's Play Store page (https; default: play.google.com for the first --android-package).",
+            valueName: "url"))
+    var playStoreURL: String?
+
     @Option(help: ArgumentHelp("Signups per client address per 15 minutes.", valueName: "n"))
     var signupLimit = 10
 
@@ -135,6 +163,14 @@ struct ServeCommand: AsyncParsableCommand {
         if let bad = trustedProxies.first(where: { !ServerConfiguration.isProxyAddress($0) }) {
             throw UsageError("--trusted-proxy: \"\(bad)\" is not an IP address")
         }
+        let app: AppConfiguration
+        do {
+            app = try AppConfiguration.parse(
+                iOSAppIDs: iOSAppIDs, androidPackages: androidPackages, androidFingerprints: androidFingerprints,
+                appStoreURL: appStoreURL, playStoreURL: playStoreURL)
+        } catch {
+            throw UsageError(error.description)
+        }
         let format = logFormat
         LoggingSystem.bootstrap { label in
             var handler: any LogHandler =
@@ -167,6 +203,7 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = ServerConfiguration(
             host: host, port: port, publicURL: publicURL, linkSyncInterval: cacheSeconds)
         configuration.trustedProxies = trustedProxies
+        configuration.app = app
         configuration.connectionLimits = ConnectionLimits(
             idleTimeout: idleTimeout, headTimeout: headTimeout, bodyTimeout: bodyTimeout,
             maximumConnections: maxConnections)
