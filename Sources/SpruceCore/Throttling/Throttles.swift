@@ -20,6 +20,14 @@ public struct Throttles: Equatable, Sendable {
     public var messagesPerSender: RatePolicy
     /// Print documents one member downloads (each a PDF rendered on the server).
     public var printsPerMember: RatePolicy
+    /// Handoffs ("Get the App & Connect") one client creates.
+    public var handoffsPerClient: RatePolicy = RatePolicy(limit: 20, window: 15 * 60)
+    /// Handoff claims (by token or connect code) from one client, successful or not.
+    public var handoffClaimsPerClient: RatePolicy = RatePolicy(limit: 10, window: 15 * 60)
+    /// Failed handoff claims from all clients together: what bounds guessing connect codes from many addresses.
+    public var handoffClaimFailures: RatePolicy = RatePolicy(limit: 1_000, window: 60 * 60)
+    /// Requests to the app API from one client.
+    public var appRequestsPerClient: RatePolicy = RatePolicy(limit: 600, window: 60)
 
     public init(
         loginFailuresPerClient: RatePolicy = RatePolicy(limit: 30, window: 15 * 60),
@@ -45,5 +53,16 @@ public struct Throttles: Equatable, Sendable {
     public static let unlimited = Throttles(
         loginFailuresPerClient: .unlimited, loginFailuresPerAccountAndClient: .unlimited,
         loginFailuresPerAccount: .unlimited, signupsPerClient: .unlimited, connectsPerVisitor: .unlimited,
-        connectsPerOrganization: .unlimited, messagesPerSender: .unlimited, printsPerMember: .unlimited)
+        connectsPerOrganization: .unlimited, messagesPerSender: .unlimited, printsPerMember: .unlimited
+    )
+    .withoutAppLimits()
+
+    func withoutAppLimits() -> Throttles {
+        var throttles = self
+        throttles.handoffsPerClient = .unlimited
+        throttles.handoffClaimsPerClient = .unlimited
+        throttles.handoffClaimFailures = .unlimited
+        throttles.appRequestsPerClient = .unlimited
+        return throttles
+    }
 }

@@ -33,6 +33,7 @@ extension SpruceStore {
         Migration(version: 5, name: "link change feed", apply: Schema.version5),
         Migration(version: 6, name: "QR colors of links", apply: Schema.version6),
         Migration(version: 7, name: "atomic rate counters", apply: Schema.version7),
+        Migration(version: 11, name: "app handoffs, invitation connect codes, app sessions", apply: Schema.version11),
     ]
 
     /// Applies the pending migrations in one transaction, holding the engine's lock so that instances starting
