@@ -21,6 +21,8 @@ struct PublicLinksController: Sendable {
     let visitors: Visitors
     let connectResponses: ConnectResponses
     let qrImages: QRImageMaker
+    /// The app phones are offered on these pages (``AppOffer``); none leaves the pages browser-only.
+    let app: AppConfiguration
 
     /// - Parameters:
     ///   - browser: the group of browser pages (session and CSRF middleware).
@@ -49,9 +51,14 @@ struct PublicLinksController: Sendable {
         case .unavailable(let resolution):
             return pages.unavailablePage(resolution, context: context)
         }
+        let appOffer = AppOffer.make(
+            app: app, userAgent: request.headers[.userAgent],
+            universalLink: profilePages.publicURL + "/" + code.rawValue,
+            handoffAction: "/\(code.rawValue)/app")
         // A logged-out visitor without a query string sees the organization's page with the link's code and their
-        // own CSRF token: copied from the organization's skeleton instead of rendered.
-        if context.session == nil, (request.uri.query ?? "").isEmpty,
+        // own CSRF token: copied from the organization's skeleton instead of rendered. Phones offered the app get
+        // their page rendered.
+        if context.session == nil, appOffer == nil, (request.uri.query ?? "").isEmpty,
             let page = profilePages.anonymousPage(
                 code, organizationID: organizationID, profile: profile, csrf: pages.csrfToken(context))
         {
@@ -60,7 +67,7 @@ struct PublicLinksController: Sendable {
         let visitor = try await visitors.visitor(context)
         return profilePages.response(
             profile, code: code.rawValue, connectAction: "/\(code.rawValue)/connect", invitation: nil,
-            attribution: request.uri.query, context: context, visitor: visitor)
+            attribution: request.uri.query, context: context, visitor: visitor, appOffer: appOffer)
     }
 
     /// `GET /i/{token}`: the profile reached through a private invitation, or why the invitation no longer works.
@@ -76,7 +83,11 @@ struct PublicLinksController: Sendable {
         let visitor = try await visitors.visitor(context)
         return profilePages.response(
             profile, code: link.code.rawValue, connectAction: "/i/\(token.rawValue)/connect", invitation: invitation,
-            attribution: request.uri.query, context: context, visitor: visitor)
+            attribution: request.uri.query, context: context, visitor: visitor,
+            appOffer: AppOffer.make(
+                app: app, userAgent: request.headers[.userAgent],
+                universalLink: profilePages.publicURL + "/i/" + token.rawValue,
+                handoffAction: "/i/\(token.rawValue)/app"))
     }
 
     /// `POST /{code}/connect` and `POST /i/{token}/connect`: the connect flow for whoever is visiting.

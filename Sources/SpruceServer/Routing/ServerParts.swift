@@ -15,7 +15,8 @@ import SpruceStore
 /// │  ├─ PublicLinksController   /{code}, /{code}/connect, /i/{token}, /i/{token}/connect
 /// │  ├─ AccountsController      /, /signup, /login, /logout
 /// │  ├─ MessagingController     /inbox, /inbox/prompt, /contacts, /add-clinic, /conversations/…, /care
-/// │  └─ PrintController         /workspace/links/{code}/print.pdf
+/// │  ├─ PrintController         /workspace/links/{code}/print.pdf
+/// │  └─ HandoffController       /{code}/app, /i/{token}/app, /h/{token} (Get the App & Connect)
 /// ├─ images: PublicLinksController /{code}/qr.png, /{code}/qr.svg (no session)
 /// ├─ /api: problem+json errors  → APIController (API key middleware on the routes that need a key)
 /// ├─ operations: OperationsController /healthz, /static/style.css (/metrics: the metrics listener's own router)
@@ -45,6 +46,7 @@ struct ServerParts: Sendable {
     let operations: OperationsController
     let printing: PrintController
     let association: AssociationController
+    let handoffs: HandoffController
     /// The request lines, written off the event loops; `nil` when the log level leaves out `info`.
     let requestLog: RequestLog?
 
@@ -77,7 +79,7 @@ struct ServerParts: Sendable {
         let connectResponses = ConnectResponses(pages: pages, metrics: linkMetrics)
         publicLinks = PublicLinksController(
             store: store, links: links, profilePages: profilePages, pages: pages, visitors: visitors,
-            connectResponses: connectResponses, qrImages: qrImages)
+            connectResponses: connectResponses, qrImages: qrImages, app: configuration.app)
         accounts = AccountsController(
             store: store, pages: pages, visitors: visitors, links: links, connectResponses: connectResponses,
             cookies: cookies)
@@ -97,6 +99,8 @@ struct ServerParts: Sendable {
         printing = PrintController(
             store: store, visitors: visitors, printing: Printing(), publicURL: configuration.publicURL)
         association = AssociationController(association: AppSiteAssociation(configuration: configuration.app))
+        handoffs = HandoffController(
+            store: store, pages: pages, app: configuration.app, publicURL: configuration.publicURL)
     }
 
     /// Mounts every area on `router` with the middleware it needs.
@@ -108,6 +112,7 @@ struct ServerParts: Sendable {
         accounts.addRoutes(to: browserPages)
         messaging.addRoutes(to: browserPages)
         printing.addRoutes(to: browserPages)
+        handoffs.addRoutes(to: browserPages)
         api.addRoutes(to: router.group(RouterPath(APIController.path)).add(middleware: ProblemMiddleware()))
         operations.addRoutes(to: router.group())
         association.addRoutes(to: router.group())
