@@ -19,6 +19,8 @@ public struct SpruceRequestContext: RequestContext {
     var issuedVisitorCookie: Bool = false
     /// The API key's organization, found by ``APIKeyMiddleware`` on the API routes that need one.
     var apiOrganization: OrganizationID?
+    /// The patient's app session, found by ``AppTokenMiddleware`` on the app API's routes that need one.
+    var appSession: AppSession?
     /// The form of an unsafe request, read and CSRF-checked by ``CSRFMiddleware``.
     var form = FormData(urlEncoded: "")
 

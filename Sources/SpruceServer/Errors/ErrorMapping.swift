@@ -55,6 +55,12 @@ struct MappedError: Sendable {
                 return MappedError(.unauthorized, "login-required", "Login required", error.description)
             case .apiKeyRequired:
                 return MappedError(.unauthorized, "api-key-required", "API key required", error.description)
+            case .appTokenRequired:
+                return MappedError(.unauthorized, "app-token-required", "App token required", error.description)
+            case .linkUnavailable(let resolution):
+                return MappedError(
+                    resolution.httpStatus == 404 ? .notFound : .gone,
+                    resolution.outcome.replacingOccurrences(of: "_", with: "-"), "Link unavailable", error.description)
             case .csrfRejected: return MappedError(.forbidden, "csrf", "Security check failed", error.description)
             case .invalid(let field, let rule):
                 return MappedError(

@@ -19,6 +19,7 @@ import SpruceStore
 /// │  └─ HandoffController       /{code}/app, /i/{token}/app, /h/{token} (Get the App & Connect)
 /// ├─ images: PublicLinksController /{code}/qr.png, /{code}/qr.svg (no session)
 /// ├─ /api: problem+json errors  → APIController (API key middleware on the routes that need a key)
+/// ├─ /api/app/v1: problem+json, per-client limit → AppAPIController (app token middleware: patients' bearer tokens)
 /// ├─ operations: OperationsController /healthz, /static/style.css (/metrics: the metrics listener's own router)
 /// └─ app association: AssociationController /.well-known/apple-app-site-association, /.well-known/assetlinks.json
 /// ```
@@ -47,6 +48,7 @@ struct ServerParts: Sendable {
     let printing: PrintController
     let association: AssociationController
     let handoffs: HandoffController
+    let appAPI: AppAPIController
     /// The request lines, written off the event loops; `nil` when the log level leaves out `info`.
     let requestLog: RequestLog?
 
@@ -99,6 +101,8 @@ struct ServerParts: Sendable {
         printing = PrintController(
             store: store, visitors: visitors, printing: Printing(), publicURL: configuration.publicURL)
         association = AssociationController(association: AppSiteAssociation(configuration: configuration.app))
+        appAPI = AppAPIController(
+            store: store, api: api, publicURL: configuration.publicURL, acceptedHosts: configuration.acceptedHosts)
         handoffs = HandoffController(
             store: store, pages: pages, app: configuration.app, publicURL: configuration.publicURL)
     }
@@ -114,6 +118,9 @@ struct ServerParts: Sendable {
         printing.addRoutes(to: browserPages)
         handoffs.addRoutes(to: browserPages)
         api.addRoutes(to: router.group(RouterPath(APIController.path)).add(middleware: ProblemMiddleware()))
+        appAPI.addRoutes(
+            to: router.group(RouterPath(AppAPIController.path)).add(middleware: ProblemMiddleware())
+                .add(middleware: AppRequestLimitMiddleware(store: store)))
         operations.addRoutes(to: router.group())
         association.addRoutes(to: router.group())
     }
