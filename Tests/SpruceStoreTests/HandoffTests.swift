@@ -155,4 +155,30 @@ struct HandoffTests {
             }
         }
     }
+
+    @Test(
+        "app sessions: only the token's digest is stored; revoked and foreign tokens find nothing",
+        arguments: TestEngine.all)
+    func appSessions(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
+            let world = try await ConnectWorld.make(store)
+            let (patient, _) = try await world.signUp("Ana", email: "ana@example.com")
+            let (secret, session) = try await store.createAppSession(for: patient.id, label: "Ana's iPhone")
+            #expect(secret.hasPrefix("spa_") && secret.count == 47)
+            #expect(try await store.appSession(secret: secret) == session)
+            let stored = try await store.read { database in
+                try await database.select().column("token_digest").from("app_sessions").all()
+                    .map { try $0.decode(column: "token_digest", as: String.self) }
+            }
+            #expect(stored == [TokenDigest(hashing: secret).hex])
+            let (key, _) = try await store.createAPIKey(for: world.practice.id)
+            #expect(try await store.appSession(secret: key) == nil)
+            await #expect(throws: StoreError.self) {
+                try await store.revokeAppSession(id: session.id, of: PatientID(rawValue: patient.id.rawValue + 1))
+            }
+            try await store.revokeAppSession(id: session.id, of: patient.id)
+            #expect(try await store.appSession(secret: secret) == nil)
+            #expect(try await store.appSessions(of: patient.id).isEmpty)
+        }
+    }
 }
