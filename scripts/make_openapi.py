@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes Sources/SpruceServer/Templates/openapi.json, the OpenAPI 3.1 description of /api/v1.
+"""Writes Sources/SpruceServer/Templates/openapi.json, the OpenAPI 3.1 description of /api/v1 and /api/app/v1.
 
 Edit this file, not the JSON; `python3 scripts/make_openapi.py` regenerates it. A Swift test checks that
 every /api route the server registers is in the document and the other way round.
@@ -29,7 +29,10 @@ doc = {
   "servers": [{"url": "/"}],
   "components": {
     "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer",
-                                   "description": "An organization's key from `sprucelink org api-key create --org ID`"}},
+                                   "description": "An organization's key from `sprucelink org api-key create --org ID`"},
+                        "appToken": {"type": "http", "scheme": "bearer",
+                                     "description": "A patient's app token (`spa_…`) from `/api/app/v1/signup` or "
+                                                    "`/login`; cookies are never accepted on the app API"}},
     "schemas": {
       "Problem": {"type": "object", "required": ["type", "title", "status", "detail"], "properties": {
           "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
@@ -103,6 +106,43 @@ doc = {
           "email": {"type": ["string", "null"], "maxLength": 254},
           "phone": {"type": ["string", "null"], "maxLength": 32},
           "expiresInDays": {"type": ["integer", "null"], "minimum": 1, "maximum": 365}}},
+      "ClaimRequest": {"type": "object", "description": "Exactly one of token and code.", "properties": {
+          "token": {"type": ["string", "null"], "description": "The handoff token (install referrer, universal link)"},
+          "code": {"type": ["string", "null"], "description": "The connect code a person typed, e.g. K7QX-M4PT"}}},
+      "Claim": {"type": "object", "required": ["code", "url", "profile", "continuation", "invitation"], "properties": {
+          "code": {"type": "string"}, "url": {"type": "string"}, "profile": ref("Profile"),
+          "continuation": {"type": "string", "description": "Signed, one hour, single-use: pass to /signup, /login or /connect"},
+          "invitation": {"type": "boolean", "description": "Signup must use the invited email or phone"}}},
+      "SignupRequest": {"type": "object", "required": ["name", "password"], "properties": {
+          "name": {"type": "string"}, "email": {"type": ["string", "null"]}, "phone": {"type": ["string", "null"]},
+          "password": {"type": "string"}, "continuation": {"type": ["string", "null"]},
+          "device": {"type": ["string", "null"], "description": "What the app calls this device, for the sessions list"}}},
+      "LoginRequest": {"type": "object", "required": ["login", "password"], "properties": {
+          "login": {"type": "string", "description": "Email or phone"}, "password": {"type": "string"},
+          "continuation": {"type": ["string", "null"]}, "device": {"type": ["string", "null"]}}},
+      "Outcome": {"type": "object", "required": ["result"], "properties": {
+          "result": {"type": "string", "enum": ["connected", "own_practice", "declined"]},
+          "conversationId": {"type": "integer"}, "isNew": {"type": "boolean"}}},
+      "AppSession": {"type": "object", "required": ["token", "sessionId", "patient"], "properties": {
+          "token": {"type": "string", "description": "The bearer token, shown once"},
+          "sessionId": {"type": "integer"},
+          "patient": {"type": "object", "required": ["id", "name"],
+                      "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
+          "outcome": ref("Outcome")}},
+      "SessionList": {"type": "object", "required": ["sessions"], "properties": {"sessions": {"type": "array", "items": {
+          "type": "object", "required": ["id", "device", "createdAt", "lastUsedAt", "current"], "properties": {
+              "id": {"type": "integer"}, "device": {"type": "string"},
+              "createdAt": {"type": "string", "format": "date-time"},
+              "lastUsedAt": {"type": "string", "format": "date-time"}, "current": {"type": "boolean"}}}}}},
+      "ConnectRequest": {"type": "object", "description": "Exactly one of continuation and link.", "properties": {
+          "continuation": {"type": ["string", "null"]}, "link": {"type": ["string", "null"]}}},
+      "Message": {"type": "object", "required": ["id", "author", "fromPractice", "body", "createdAt"], "properties": {
+          "id": {"type": "integer"}, "author": {"type": "string"}, "fromPractice": {"type": "boolean"},
+          "body": {"type": "string"}, "createdAt": {"type": "string", "format": "date-time"}}},
+      "MessagePage": {"type": "object", "required": ["conversation", "messages"], "properties": {
+          "conversation": ref("Conversation"), "messages": {"type": "array", "items": ref("Message")},
+          "earlierCursor": {"type": "integer"}}},
+      "SendRequest": {"type": "object", "required": ["body"], "properties": {"body": {"type": "string"}}},
     },
   },
   "paths": {
@@ -172,6 +212,83 @@ doc = {
                       "401": unauthorized}}},
   },
 }
+
+
+app_token = [{"appToken": []}]
+no_app_token = problem("No app token, or an unknown or revoked one")
+limited = {"429": problem("Too many requests from this client (or, for claims, failed claims on the service)")}
+conversation_id = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+json_in = lambda name: {"required": True, "content": {"application/json": {"schema": ref(name)}}}
+gone = {"404": problem("The link or invitation is unknown"),
+        "410": problem("The link was disabled, or the invitation expired, was accepted or revoked")}
+doc["paths"].update({
+    "/api/app/v1/handoffs/claim": {"post": {
+        "operationId": "claimHandoff", "summary": "Claim a handoff by token or connect code (once)",
+        "requestBody": json_in("ClaimRequest"),
+        "responses": {"200": ok("The practice and the signup continuation", ref("Claim")),
+                      "404": problem("No handoff has this token or code (`handoff-unknown`)"),
+                      "409": problem("Already claimed (`handoff-claimed`)"),
+                      "410": problem("Expired (`handoff-expired`), or its link no longer works"),
+                      **json_body_errors, **limited}}},
+    "/api/app/v1/signup": {"post": {
+        "operationId": "appSignup", "summary": "Create a patient account (as the web signup) and get a token",
+        "requestBody": json_in("SignupRequest"),
+        "responses": {"201": ok("The token; with a continuation, the connect's outcome", ref("AppSession")),
+                      **json_body_errors,
+                      "400": problem("The body is not JSON, or the continuation is tampered, expired or spent"),
+                      "409": problem("The email or phone already has an account"), **gone, **limited}}},
+    "/api/app/v1/login": {"post": {
+        "operationId": "appLogin", "summary": "Log in as a patient and get a token",
+        "requestBody": json_in("LoginRequest"),
+        "responses": {"200": ok("The token; with a continuation, the connect's outcome", ref("AppSession")),
+                      **json_body_errors,
+                      "400": problem("The body is not JSON, or the continuation is tampered, expired or spent"),
+                      "401": problem("Wrong login or password"),
+                      "403": problem("The account is a practice member's, not a patient's"), **gone, **limited}}},
+    "/api/app/v1/logout": {"post": {
+        "operationId": "appLogout", "summary": "Revoke this token", "security": app_token,
+        "responses": {"204": {"description": "Revoked"}, "401": no_app_token, **limited}}},
+    "/api/app/v1/sessions": {"get": {
+        "operationId": "appSessions", "summary": "The patient's app sessions", "security": app_token,
+        "responses": {"200": ok("Live sessions, newest first", ref("SessionList")), "401": no_app_token,
+                      **limited}}},
+    "/api/app/v1/sessions/{id}/revoke": {"post": {
+        "operationId": "revokeAppSession", "summary": "Sign one of the patient's devices out", "security": app_token,
+        "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+        "responses": {"204": {"description": "Revoked"}, "400": problem("The id is not a number"),
+                      "401": no_app_token, "404": problem("No live session of this patient has this id"),
+                      **limited}}},
+    "/api/app/v1/connect": {"post": {
+        "operationId": "appConnect", "summary": "Connect with a practice by continuation or link",
+        "security": app_token, "requestBody": json_in("ConnectRequest"),
+        "responses": {"200": ok("Connected (isNew false when already connected)", ref("Outcome")),
+                      "401": no_app_token, **json_body_errors,
+                      "400": problem("The body is not JSON, or the continuation is tampered, expired or spent"),
+                      **gone, **limited}}},
+    "/api/app/v1/conversations": {"get": {
+        "operationId": "appConversations", "summary": "The patient's conversations, newest activity first",
+        "security": app_token,
+        "parameters": [
+            {"name": "after", "in": "query", "description": "`nextCursor` of the previous page",
+             "schema": {"type": "string", "pattern": "^[0-9]{1,7}$"}},
+            {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}}],
+        "responses": {"200": ok("One page", ref("ConversationList")),
+                      "400": problem("A query parameter breaks a rule"), "401": no_app_token, **limited}}},
+    "/api/app/v1/conversations/{id}/messages": {
+        "get": {"operationId": "appMessages", "summary": "A page of a conversation's messages, oldest first",
+                "security": app_token,
+                "parameters": [conversation_id,
+                               {"name": "before", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                               {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}}],
+                "responses": {"200": ok("The newest page, or the one before `before`", ref("MessagePage")),
+                              "400": problem("A query parameter breaks a rule"), "401": no_app_token,
+                              "404": problem("No conversation of this patient has this id"), **limited}},
+        "post": {"operationId": "appSendMessage", "summary": "Send a message", "security": app_token,
+                 "parameters": [conversation_id], "requestBody": json_in("SendRequest"),
+                 "responses": {"201": ok("The message", ref("Message")), "401": no_app_token,
+                               "404": problem("No conversation of this patient has this id"),
+                               **json_body_errors, **limited}}},
+})
 
 out = os.path.join(os.path.dirname(__file__), "..", "Sources", "SpruceServer", "Templates", "openapi.json")
 with open(out, "w") as f:

@@ -38,6 +38,8 @@ public struct ServerConfiguration: Sendable {
     public var metrics: MetricsListener? = MetricsListener()
     /// How request lines are laid out.
     public var requestLogFormat: RequestLog.Format = .json
+    /// The app visitors on phones are offered, and the association files that let it open links; none by default.
+    public var app: AppConfiguration = .none
     /// Where request lines go (standard error unless told otherwise).
     public var requestLogSink: any RequestLogSink = FileDescriptorSink.standardError
 

@@ -21,6 +21,8 @@ public struct SpruceRequestContext: RequestContext {
     var apiOrganization: OrganizationID?
     /// The API key's scope: its organization with the key's role.
     var apiScope: OrganizationScope?
+    /// The patient's app session, found by ``AppTokenMiddleware`` on the app API's routes that need one.
+    var appSession: AppSession?
     /// The form of an unsafe request, read and CSRF-checked by ``CSRFMiddleware``.
     var form = FormData(urlEncoded: "")
 

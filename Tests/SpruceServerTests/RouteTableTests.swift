@@ -7,7 +7,7 @@ import Testing
 @Suite("Route table")
 struct RouteTableTests {
     /// How many routes the controllers register: one per method and path, none lost or doubled in a move.
-    static let routeCount = 67
+    static let routeCount = 82
 
     @Test("every first path segment the server routes is a reserved word, so no code can shadow a route")
     func reservedSegments() async throws {
@@ -23,7 +23,7 @@ struct RouteTableTests {
         }
     }
 
-    @Test("the OpenAPI document lists exactly the /api/v1 routes, with their methods")
+    @Test("the OpenAPI document lists exactly the /api/v1 and /api/app/v1 routes, with their methods")
     func openAPIMatchesRoutes() async throws {
         let url = packageRoot.appendingPathComponent("Sources/SpruceServer/Templates/openapi.json")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
@@ -33,7 +33,8 @@ struct RouteTableTests {
         var routed: Set<String> = []
         try await withServerParts { parts in
             routed = Set(
-                parts.routeTable.endpoints.filter { $0.path.hasPrefix("/api/v1/") }.map { "\($0.method) \($0.path)" })
+                parts.routeTable.endpoints.filter { $0.path.hasPrefix("/api/v1/") || $0.path.hasPrefix("/api/app/v1/") }
+                    .map { "\($0.method) \($0.path)" })
         }
         #expect(documented == routed)
         // Every operation documents its success and error responses as problem+json.

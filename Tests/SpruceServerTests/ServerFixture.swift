@@ -31,6 +31,8 @@ func withLiveServer<T: Sendable>(
     trustedProxies: [String] = [],
     connectionLimits: ConnectionLimits = ConnectionLimits(),
     sessionTimeouts: SessionTimeouts = SessionTimeouts(),
+    app: AppConfiguration = .none,
+    requestLogSink: (any RequestLogSink)? = nil,
     _ body: @Sendable (LiveServer) async throws -> T
 ) async throws -> T {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sprucelink-http-\(UUID().uuidString)")
@@ -57,6 +59,11 @@ func withLiveServer<T: Sendable>(
         configuration.trustedProxies = trustedProxies
         configuration.connectionLimits = connectionLimits
         configuration.sessionTimeouts = sessionTimeouts
+        configuration.app = app
+        if let requestLogSink {
+            configuration.requestLogSink = requestLogSink
+            logger.logLevel = .info
+        }
         let metricsPort = PortBox()
         configuration.metrics = MetricsListener(host: "127.0.0.1", port: 0) { port in metricsPort.set(port) }
         let app = try await SpruceServer.makeApplication(store: store, configuration: configuration, logger: logger)
@@ -75,7 +82,7 @@ func withLiveServer<T: Sendable>(
 }
 
 /// The server's parts over the seeded fixtures with the directory loaded, as the running server has them.
-func withServerParts(_ body: (ServerParts) async throws -> Void) async throws {
+func withServerParts(app: AppConfiguration = .none, _ body: (ServerParts) async throws -> Void) async throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sprucelink-hot-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
@@ -85,8 +92,9 @@ func withServerParts(_ body: (ServerParts) async throws -> Void) async throws {
         try await store.seed(
             try SeedFile.load(from: packageRoot.appendingPathComponent("Fixtures/clinics.json").path),
             memberPassword: staffPassword)
-        let parts = try await ServerParts(
-            store: store, configuration: ServerConfiguration(), logger: Logger(label: "test.hot"))
+        var configuration = ServerConfiguration()
+        configuration.app = app
+        let parts = try await ServerParts(store: store, configuration: configuration, logger: Logger(label: "test.hot"))
         try await parts.directory.sync()
         try await body(parts)
         await store.close()

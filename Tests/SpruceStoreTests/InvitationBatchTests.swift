@@ -36,7 +36,8 @@ struct InvitationBatchTests {
                     InvitationRequest(
                         recipient: InvitationRecipient(email: "z@example.com", phone: "+12175550102"), channels: [])
                 ],
-                link: practice, invitedBy: nil, lifetime: Invitation.defaultLifetime, at: now, in: database)
+                link: practice, invitedBy: nil, lifetime: Invitation.defaultLifetime,
+                codeKey: store.connectCodeKey, at: now, in: database)
         }
         _ = try await store.invite(link: link.code, recipient: InvitationRecipient(email: "o@example.com"), at: now)
         try await store.optOut(address: "d@example.com", at: now)

@@ -20,6 +20,7 @@ struct TransferTests {
         let (patient, _) = try await world.signUp("Ana Souza", email: "ana@example.com", continuation: continuation)
         _ = try await store.startGroupConversation(as: desk, with: world.clinic.id, patient: patient.id)
         let conversation = try await store.inbox(as: desk).entries[0].conversationID
+        _ = try await store.createHandoff(via: .practice(world.practiceLink.code), client: "127.0.0.1")
         _ = try await store.sendMessage(as: desk, to: conversation, body: "Welcome, Ana")
         _ = try await store.invite(
             link: world.practiceLink.code, recipient: InvitationRecipient(email: "bo@example.com"))
@@ -55,8 +56,8 @@ struct TransferTests {
             #expect(exported.rows.values.allSatisfy { $0 >= 0 })
             #expect(
                 exported.rows.filter { $0.value == 0 }.keys.sorted() == [
-                    "account_codes", "api_keys", "invitation_opt_outs", "member_invitations", "rate_counters",
-                    "sessions",
+                    "account_codes", "api_keys", "app_sessions", "invitation_opt_outs", "member_invitations",
+                    "rate_counters", "sessions",
                 ])
             try await withStore(target) { copy, _ async throws in
                 let imported = try await copy.importDump(lines: lines, merge: false)

@@ -55,6 +55,10 @@ struct InviteSendTests {
             let link = try #require(text.split(separator: "\n").first { $0.hasPrefix("https://spruce.care/i/") })
             #expect(link.count == "https://spruce.care/i/".count + 26)
             #expect(html.contains("href=\"\(link)\""))
+            // The app's connect code (derived from the token, checked in the store's handoff tests), in both parts.
+            let shown = try #require(
+                text.firstMatch(of: try Regex("If the app asks, enter this code: ([2-9A-Z]{4}-[2-9A-Z]{4})")))
+            #expect(html.contains("enter this code: <strong>\(shown.output[1].substring ?? "")</strong>"))
             #expect(try InviteCLI.zbar(png) == String(link))
         }
     }
@@ -86,6 +90,7 @@ struct InviteSendTests {
             #expect(lines[0]["encoding"] as? String == "gsm7")
             #expect(lines[0]["segments"] as? Int == 1)
             #expect((lines[0]["body"] as? String)?.contains("Oak Street Pediatrics") == true)
+            #expect((lines[0]["body"] as? String)?.contains(try Regex(" Code: [2-9A-Z]{4}-[2-9A-Z]{4}$")) == true)
             #expect(lines[1]["to"] as? String == "+447400123456")
             #expect(lines[1]["encoding"] as? String == "ucs2")
             #expect(lines[1]["segments"] as? Int == 2)

@@ -107,6 +107,12 @@ struct ServeCLITests {
             #expect(from.stderr.hasPrefix("Error: --from: "))
             let sendmail = try seeded.run(["serve", "--port", "0", "--sendmail", "'unclosed"])
             #expect(sendmail.stderr == "Error: --sendmail: has an unclosed quote\n")
+            let app = try seeded.run(["serve", "--ios-app-id", "team.app"])
+            #expect(app.status == 64)
+            #expect(app.stderr.hasPrefix("Error: --ios-app-id: \"team.app\" must be TEAMID.bundle.id"))
+            #expect(app.stderr.filter { $0 == "\n" }.count == 1)
+            let android = try seeded.run(["serve", "--android-package", "care.spruce.app"])
+            #expect(android.stderr == "Error: --android-cert-sha256: is required with --android-package\n")
         }
     }
 

@@ -7,12 +7,17 @@ public struct InvitationContent: Sendable, Equatable {
     /// The personal link, `https://spruce.care/i/<token>`.
     public let link: String
     public let expiresAt: Date
+    /// The connect code for the app, `K7QX-M4PT` (``ConnectCode/derived(from:)``): what a patient types when the
+    /// app, installed from a store search, asks for it.
+    public let connectCode: String?
 
-    public init(practiceName: String, recipientName: String?, link: String, expiresAt: Date) {
+    public init(practiceName: String, recipientName: String?, link: String, expiresAt: Date, connectCode: String? = nil)
+    {
         self.practiceName = practiceName
         self.recipientName = recipientName
         self.link = link
         self.expiresAt = expiresAt
+        self.connectCode = connectCode
     }
 
     /// The personal link for `token` under `publicURL` (e.g. `https://spruce.care`): `<publicURL>/i/<token>`.
@@ -26,6 +31,7 @@ public struct InvitationContent: Sendable, Equatable {
     func values() -> [String: String] {
         var values = ["practice": practiceName, "link": link, "expires": Self.longDate(expiresAt)]
         if let recipientName { values["name"] = recipientName }
+        if let connectCode { values["connectCode"] = connectCode }
         return values
     }
 

@@ -5,15 +5,15 @@
 public enum ReservedWords {
     /// First path segments of the HTTP service.
     public static let routeSegments: Set<String> = [
-        "about", "account", "add-clinic", "admin", "api", "app", "auth", "care", "clinics", "connect",
-        "contacts", "conversations", "docs", "help", "i", "inbox", "invite", "invitations", "join", "login", "logout",
-        "messages", "metrics", "healthz", "password", "practices", "privacy", "qr", "settings", "signup", "static",
-        "support", "terms", "workspace", "www",
+        ".well-known", "about", "account", "add-clinic", "admin", "api", "app", "auth", "care", "clinics", "connect",
+        "contacts", "conversations", "docs", "h", "help", "i", "inbox", "invite", "invitations", "join", "login",
+        "logout", "messages", "metrics", "healthz", "password", "practices", "privacy", "qr", "settings", "signup",
+        "static", "support", "terms", "workspace", "www",
     ]
 
     /// Files and folders that crawlers, browsers and app platforms request at the root.
     public static let wellKnownFiles: Set<String> = [
-        ".well-known", "apple-app-site-association", "assetlinks.json", "favicon.ico", "humans.txt",
+        "apple-app-site-association", "assetlinks.json", "favicon.ico", "humans.txt",
         "robots.txt", "security.txt", "sitemap.xml", "ads.txt", "browserconfig.xml", "manifest.json",
     ]
 

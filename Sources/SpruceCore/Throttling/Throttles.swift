@@ -28,6 +28,14 @@ public struct Throttles: Equatable, Sendable {
     public var resendsPerRequest: RatePolicy
     /// Notices to an account's owner that its failed-login budget was exceeded: once per window.
     public var ownerNotices: RatePolicy
+    /// Handoffs ("Get the App & Connect") one client creates.
+    public var handoffsPerClient: RatePolicy = RatePolicy(limit: 20, window: 15 * 60)
+    /// Handoff claims (by token or connect code) from one client, successful or not.
+    public var handoffClaimsPerClient: RatePolicy = RatePolicy(limit: 10, window: 15 * 60)
+    /// Failed handoff claims from all clients together: what bounds guessing connect codes from many addresses.
+    public var handoffClaimFailures: RatePolicy = RatePolicy(limit: 1_000, window: 60 * 60)
+    /// Requests to the app API from one client.
+    public var appRequestsPerClient: RatePolicy = RatePolicy(limit: 600, window: 60)
 
     public init(
         loginFailuresPerClient: RatePolicy = RatePolicy(limit: 30, window: 15 * 60),
@@ -63,5 +71,16 @@ public struct Throttles: Equatable, Sendable {
         loginFailuresPerAccount: .unlimited, signupsPerClient: .unlimited, connectsPerVisitor: .unlimited,
         connectsPerOrganization: .unlimited, messagesPerSender: .unlimited, printsPerMember: .unlimited,
         resetRequestsPerClient: .unlimited, codesPerAddress: .unlimited, resendsPerRequest: .unlimited,
-        ownerNotices: RatePolicy(limit: 1, window: 60 * 60))
+        ownerNotices: RatePolicy(limit: 1, window: 60 * 60)
+    )
+    .withoutAppLimits()
+
+    func withoutAppLimits() -> Throttles {
+        var throttles = self
+        throttles.handoffsPerClient = .unlimited
+        throttles.handoffClaimsPerClient = .unlimited
+        throttles.handoffClaimFailures = .unlimited
+        throttles.appRequestsPerClient = .unlimited
+        return throttles
+    }
 }

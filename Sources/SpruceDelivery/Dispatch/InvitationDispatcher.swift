@@ -216,7 +216,8 @@ public struct InvitationDispatcher: Sendable {
         let invitation = record.invitation
         let content = InvitationContent(
             practiceName: practiceName, recipientName: invitation.recipient.name,
-            link: InvitationContent.link(for: token, publicURL: publicURL), expiresAt: invitation.expiresAt)
+            link: InvitationContent.link(for: token, publicURL: publicURL), expiresAt: invitation.expiresAt,
+            connectCode: ConnectCode.derived(from: token).formatted)
         var messages: [(name: SpoolName, bytes: [UInt8])] = []
         var warnings: [String] = []
         for channel in channels {

@@ -55,6 +55,12 @@ struct MappedError: Sendable {
                 return MappedError(.unauthorized, "login-required", "Login required", error.description)
             case .apiKeyRequired:
                 return MappedError(.unauthorized, "api-key-required", "API key required", error.description)
+            case .appTokenRequired:
+                return MappedError(.unauthorized, "app-token-required", "App token required", error.description)
+            case .linkUnavailable(let resolution):
+                return MappedError(
+                    resolution.httpStatus == 404 ? .notFound : .gone,
+                    resolution.outcome.replacingOccurrences(of: "_", with: "-"), "Link unavailable", error.description)
             case .csrfRejected: return MappedError(.forbidden, "csrf", "Security check failed", error.description)
             case .invalid(let field, let rule):
                 return MappedError(
@@ -138,6 +144,23 @@ struct MappedError: Sendable {
                 error.resolution.httpStatus == 404 ? .notFound : .gone,
                 error.resolution.outcome.replacingOccurrences(of: "_", with: "-"),
                 "Invitation unavailable", error.description)
+        case let error as HandoffError:
+            switch error {
+            case .unknown: return MappedError(.notFound, "handoff-unknown", "Unknown handoff", error.description)
+            case .expired: return MappedError(.gone, "handoff-expired", "Handoff expired", error.description)
+            case .alreadyClaimed:
+                return MappedError(.conflict, "handoff-claimed", "Handoff already claimed", error.description)
+            case .unavailable(let resolution):
+                return MappedError(
+                    resolution.httpStatus == 404 ? .notFound : .gone, "handoff-link-unavailable",
+                    "Link no longer active", error.description)
+            }
+        case let error as HandoffSecretError:
+            switch error {
+            case .malformedToken: return invalid("token", "must be 22 characters of base64url")
+            case .malformedCode:
+                return invalid("code", "must be 8 characters of 2-9 and A-Z without I, L and O, as XXXX-XXXX")
+            }
         case let error as ScanError:
             return invalid("text", error.description)
         case let error as LinkCodeError:

@@ -83,6 +83,8 @@ struct HotReads: Sendable {
     private let commonHeaders: HTTPFields
     private let trustedProxies: Set<String>
     private let funnel: FunnelRecorder?
+    /// Phones this app is offered to get their profile page rendered by the router.
+    private let app: AppConfiguration
 
     init(
         directory: LinkDirectory,
@@ -106,6 +108,7 @@ struct HotReads: Sendable {
         self.linkMetrics = linkMetrics
         self.requestLog = requestLog
         self.trustedProxies = Set(configuration.trustedProxies)
+        self.app = configuration.app
         var common: HTTPFields = [.server: SpruceServer.serverName]
         SecurityHeadersMiddleware.apply(to: &common, isSecure: configuration.isSecure)
         self.commonHeaders = common
@@ -195,7 +198,9 @@ struct HotReads: Sendable {
 
     private func page(_ segment: Substring, _ request: HTTPRequest, isScan: Bool, date: String) -> Answer? {
         let cookies = Cookies(from: request.headerFields[values: .cookie])
-        guard cookies[SessionCookies.session] == nil, let (link, profile) = active(segment) else { return nil }
+        guard cookies[SessionCookies.session] == nil, let (link, profile) = active(segment),
+            !app.isConfigured || !app.offersApp(on: DevicePlatform(userAgent: request.headerFields[.userAgent]))
+        else { return nil }
         var headers = pageHeaders
         let visitor: String
         if let value = cookies[SessionCookies.visitor]?.value,

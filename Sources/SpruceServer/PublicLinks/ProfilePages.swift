@@ -24,13 +24,14 @@ struct ProfilePages: Sendable {
         invitation: Invitation?,
         attribution: String?,
         context: SpruceRequestContext,
-        visitor: Visitor
+        visitor: Visitor,
+        appOffer: AppOffer? = nil
     ) -> Response {
-        pages.page(
-            "profile",
-            values(
-                profile, code: code, connectAction: connectAction, invitation: invitation, attribution: attribution,
-                csrf: pages.csrfToken(context), visitor: visitor))
+        var values = values(
+            profile, code: code, connectAction: connectAction, invitation: invitation, attribution: attribution,
+            csrf: pages.csrfToken(context), visitor: visitor)
+        if let appOffer { values["app"] = appOffer.values }
+        return pages.page("profile", values)
     }
 
     /// The logged-out page as an HTML response, from finished bytes.

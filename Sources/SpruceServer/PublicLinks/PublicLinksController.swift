@@ -22,6 +22,8 @@ struct PublicLinksController: Sendable {
     let connectResponses: ConnectResponses
     let qrImages: QRImageMaker
     let funnel: FunnelRecorder?
+    /// The app phones are offered on these pages (``AppOffer``); none leaves the pages browser-only.
+    let app: AppConfiguration
 
     /// - Parameters:
     ///   - browser: the group of browser pages (session and CSRF middleware).
@@ -55,9 +57,14 @@ struct PublicLinksController: Sendable {
         funnel?.countView(
             .page, code: code, organization: organizationID, isScan: isScan,
             traits: FunnelRecorder.Traits(request, context: context))
+        let appOffer = AppOffer.make(
+            app: app, userAgent: request.headers[.userAgent],
+            universalLink: profilePages.publicURL + "/" + code.rawValue,
+            handoffAction: "/\(code.rawValue)/app")
         // A logged-out visitor without a query string (or with only the scan marker) sees the organization's page
         // with the link's code and their own CSRF token: copied from the organization's skeleton instead of rendered.
-        if context.session == nil, query.isEmpty || isScan,
+        // Phones offered the app get their page rendered.
+        if context.session == nil, appOffer == nil, query.isEmpty || isScan,
             let page = profilePages.anonymousPage(
                 code, organizationID: organizationID, profile: profile, csrf: pages.csrfToken(context))
         {
@@ -66,7 +73,7 @@ struct PublicLinksController: Sendable {
         let visitor = try await visitors.visitor(context)
         return profilePages.response(
             profile, code: code.rawValue, connectAction: "/\(code.rawValue)/connect", invitation: nil,
-            attribution: isScan ? nil : request.uri.query, context: context, visitor: visitor)
+            attribution: isScan ? nil : request.uri.query, context: context, visitor: visitor, appOffer: appOffer)
     }
 
     /// `GET /i/{token}`: the profile reached through a private invitation, or why the invitation no longer works.
@@ -86,7 +93,11 @@ struct PublicLinksController: Sendable {
         let visitor = try await visitors.visitor(context)
         return profilePages.response(
             profile, code: link.code.rawValue, connectAction: "/i/\(token.rawValue)/connect", invitation: invitation,
-            attribution: isScan ? nil : request.uri.query, context: context, visitor: visitor)
+            attribution: isScan ? nil : request.uri.query, context: context, visitor: visitor,
+            appOffer: AppOffer.make(
+                app: app, userAgent: request.headers[.userAgent],
+                universalLink: profilePages.publicURL + "/i/" + token.rawValue,
+                handoffAction: "/i/\(token.rawValue)/app"))
     }
 
     /// `POST /{code}/connect` and `POST /i/{token}/connect`: the connect flow for whoever is visiting.

@@ -18,10 +18,13 @@ import SpruceStore
 /// │  ├─ MessagingController     /inbox, /inbox/prompt, /contacts, /add-clinic, /conversations/…, /care
 /// │  ├─ PrintController         /workspace/links/{code}/print.pdf
 /// │  ├─ WorkspaceController     /workspace, /workspace/links…, /invitations, /profile, /team, /api-keys
-/// │  └─ LinkStatsController     /workspace/links/{code}/stats, /workspace/links/{code}/stats.csv
+/// │  ├─ LinkStatsController     /workspace/links/{code}/stats, /workspace/links/{code}/stats.csv
+/// │  └─ HandoffController       /{code}/app, /i/{token}/app, /h/{token} (Get the App & Connect)
 /// ├─ images: PublicLinksController /{code}/qr.png, /{code}/qr.svg (no session)
 /// ├─ /api: problem+json errors  → APIController (API key middleware on the routes that need a key)
-/// └─ operations: OperationsController /healthz, /static/style.css (/metrics: the metrics listener's own router)
+/// ├─ /api/app/v1: problem+json, per-client limit → AppAPIController (app token middleware: patients' bearer tokens)
+/// ├─ operations: OperationsController /healthz, /static/style.css (/metrics: the metrics listener's own router)
+/// └─ app association: AssociationController /.well-known/apple-app-site-association, /.well-known/assetlinks.json
 /// ```
 ///
 /// A new area (the practice workspace, say) gets its controller here, on a group of its own under the browser
@@ -48,6 +51,9 @@ struct ServerParts: Sendable {
     let printing: PrintController
     let workspace: WorkspaceController
     let practiceSignup: PracticeSignupController
+    let association: AssociationController
+    let handoffs: HandoffController
+    let appAPI: AppAPIController
     /// The request lines, written off the event loops; `nil` when the log level leaves out `info`.
     let requestLog: RequestLog?
     /// The funnel's in-memory counts; `nil` with analytics off.
@@ -87,7 +93,8 @@ struct ServerParts: Sendable {
         let connectResponses = ConnectResponses(pages: pages, metrics: linkMetrics)
         publicLinks = PublicLinksController(
             store: store, links: links, profilePages: profilePages, pages: pages, visitors: visitors,
-            connectResponses: connectResponses, qrImages: qrImages, funnel: funnel)
+            connectResponses: connectResponses, qrImages: qrImages, funnel: funnel,
+            app: configuration.app)
         accounts = AccountsController(
             store: store, pages: pages, visitors: visitors, links: links, connectResponses: connectResponses,
             cookies: cookies, funnel: funnel)
@@ -111,6 +118,11 @@ struct ServerParts: Sendable {
         printing = PrintController(
             store: store, visitors: visitors, printing: Printing(), publicURL: configuration.publicURL)
         linkStats = LinkStatsController(store: store, visitors: visitors, pages: pages)
+        association = AssociationController(association: AppSiteAssociation(configuration: configuration.app))
+        appAPI = AppAPIController(
+            store: store, api: api, publicURL: configuration.publicURL, acceptedHosts: configuration.acceptedHosts)
+        handoffs = HandoffController(
+            store: store, pages: pages, app: configuration.app, publicURL: configuration.publicURL)
     }
 
     /// Mounts every area on `router` with the middleware it needs.
@@ -125,8 +137,13 @@ struct ServerParts: Sendable {
         workspace.addRoutes(to: browserPages)
         practiceSignup.addRoutes(to: browserPages)
         linkStats.addRoutes(to: browserPages)
+        handoffs.addRoutes(to: browserPages)
         api.addRoutes(to: router.group(RouterPath(APIController.path)).add(middleware: ProblemMiddleware()))
+        appAPI.addRoutes(
+            to: router.group(RouterPath(AppAPIController.path)).add(middleware: ProblemMiddleware())
+                .add(middleware: AppRequestLimitMiddleware(store: store)))
         operations.addRoutes(to: router.group())
+        association.addRoutes(to: router.group())
     }
 
     /// Every route ``addAreas(to:)`` mounts, with its full path.

@@ -74,13 +74,14 @@ extension SpruceStore {
             }
         }
         guard problems.contains(where: { $0 == nil }) else { return problems.compactMap { $0.map { .failure($0) } } }
+        let codeKey = connectCodeKey
         return try await transaction { database in
             guard let link = try await Self.link(code: code, in: database), scope.contains(link.organizationID) else {
                 throw StoreError.linkNotFound
             }
             return try await Self.prepare(
                 requests, problems: problems, link: link, invitedBy: invitedBy, resend: resend, lifetime: lifetime,
-                at: now, in: database)
+                codeKey: codeKey, at: now, in: database)
         }
     }
 
@@ -88,7 +89,7 @@ extension SpruceStore {
     /// their bind limits (SQLite 32 766, PostgreSQL 65 535).
     static let maximumInListBinds = 500
 
-    /// At most this many rows in one multi-row insert of invitations (10 binds a row: 2 000 binds), so the
+    /// At most this many rows in one multi-row insert of invitations (11 binds a row: 2 200 binds), so the
     /// default chunk of 200 is one statement.
     static let maximumRowsPerInsert = 200
 
@@ -117,6 +118,7 @@ extension SpruceStore {
         invitedBy: String?,
         resend: Bool,
         lifetime: TimeInterval,
+        codeKey: SigningKey,
         at now: Date,
         in database: any SQLDatabase
     ) async throws -> [Result<InvitationPreparation, StoreError>] {
@@ -181,7 +183,8 @@ extension SpruceStore {
                 .where(SQLIdentifier("id"), .in, SQLGroupExpression(ids.map { SQLBind($0) })).run()
         }
         let created = try await insertInvitations(
-            book.newRequests, link: link, invitedBy: invitedBy, lifetime: lifetime, at: now, in: database)
+            book.newRequests, link: link, invitedBy: invitedBy, lifetime: lifetime, codeKey: codeKey, at: now,
+            in: database)
 
         func record(_ entry: Int) -> InvitationRecord {
             switch book.entries[entry] {
@@ -210,6 +213,7 @@ extension SpruceStore {
         link: PracticeLink,
         invitedBy: String?,
         lifetime: TimeInterval,
+        codeKey: SigningKey,
         at now: Date,
         in database: any SQLDatabase
     ) async throws -> [(record: InvitationRecord, token: InvitationToken)] {
@@ -225,7 +229,7 @@ extension SpruceStore {
             for slice in missing.chunks(of: maximumRowsPerInsert) {
                 var insert = database.insert(into: "invitations").columns(
                     "token_digest", "link_id", "organization_id", "recipient_name", "recipient_email",
-                    "recipient_phone", "created_at", "expires_at", "invited_by", "channels")
+                    "recipient_phone", "created_at", "expires_at", "invited_by", "channels", "connect_code_digest")
                 var slots: [String: Int] = [:]
                 for index in slice {
                     let (recipient, digest) = (requests[index].recipient, tokens[index].digest.hex)
@@ -234,7 +238,8 @@ extension SpruceStore {
                         SQLBind(digest), SQLBind(link.id.rawValue), SQLBind(link.organizationID.rawValue),
                         SQLBind(recipient.name), SQLBind(recipient.email), SQLBind(recipient.phone),
                         SQLBind(createdAt), SQLBind(expiresAt), SQLBind(invitedBy),
-                        SQLBind(encodeChannels(requests[index].channels)))
+                        SQLBind(encodeChannels(requests[index].channels)),
+                        SQLBind(ConnectCode.derived(from: tokens[index]).digest(key: codeKey).hex))
                 }
                 for row in try await insert.ignoringConflicts(with: "token_digest").returning("id", "token_digest")
                     .all()
@@ -270,7 +275,8 @@ extension SpruceStore {
         reminder: Bool = false,
         at now: Date = Date()
     ) async throws -> InvitationToken? {
-        try await transaction { database in
+        let codeKey = connectCodeKey
+        return try await transaction { database in
             for _ in 0..<Self.maximumMintAttempts {
                 let token = InvitationToken.generate()
                 if try await database.select().column("id").from("invitations")
@@ -279,6 +285,7 @@ extension SpruceStore {
                     continue
                 }
                 var update = database.update("invitations").set("token_digest", to: SQLBind(token.digest.hex))
+                    .set("connect_code_digest", to: SQLBind(ConnectCode.derived(from: token).digest(key: codeKey).hex))
                     .where("id", .equal, SQLBind(id.rawValue))
                     .where("used_at", .is, SQLLiteral.null).where("revoked_at", .is, SQLLiteral.null)
                     .where("expires_at", .greaterThan, SQLBind(now.storedMilliseconds))

@@ -37,6 +37,7 @@ extension SpruceStore {
         Migration(version: 9, name: "member and API key roles, team invitations", apply: Schema.version9),
         Migration(
             version: 10, name: "funnel: daily counts, visitor sketches, months, time zones", apply: Schema.version10),
+        Migration(version: 11, name: "app handoffs, invitation connect codes, app sessions", apply: Schema.version11),
     ]
 
     /// Applies the pending migrations in one transaction, holding the engine's lock so that instances starting

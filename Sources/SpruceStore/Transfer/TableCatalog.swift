@@ -35,7 +35,7 @@ enum TableCatalog {
                 ("created_at", .integer),
                 ("expires_at", .integer), ("used_at", .integer), ("revoked_at", .integer), ("invited_by", .text),
                 ("channels", .text), ("email_delivered_at", .integer), ("text_delivered_at", .integer),
-                ("reminded_at", .integer),
+                ("reminded_at", .integer), ("connect_code_digest", .text), ("code_claimed_at", .integer),
             ], hasIdentity: true),
         Table(
             name: "invitation_opt_outs", columns: [("address", .text), ("created_at", .integer)], hasIdentity: false),
@@ -135,6 +135,19 @@ enum TableCatalog {
                 ("link_id", .integer), ("organization_id", .integer), ("month", .text), ("event", .text),
                 ("count", .integer),
             ], hasIdentity: false),
+        Table(
+            name: "handoffs",
+            columns: [
+                ("id", .integer), ("token_digest", .text), ("code_digest", .text), ("link_id", .integer),
+                ("invitation_id", .integer), ("tags", .text), ("created_at", .integer), ("expires_at", .integer),
+                ("claimed_at", .integer),
+            ], hasIdentity: true),
+        Table(
+            name: "app_sessions",
+            columns: [
+                ("id", .integer), ("token_digest", .text), ("patient_id", .integer), ("label", .text),
+                ("created_at", .integer), ("last_used_at", .integer), ("revoked_at", .integer),
+            ], hasIdentity: true),
     ]
 
     /// Tables that are not data: the migration ledger, the counter that is carried separately, and the link change

@@ -76,6 +76,34 @@ struct ServeCommand: AsyncParsableCommand {
             valueName: "ip"))
     var trustedProxies: [String] = []
 
+    @Option(
+        name: .customLong("ios-app-id"),
+        help: ArgumentHelp(
+            "The iOS app that opens practice links, as TEAMID.bundle.id (repeatable); needs --app-store-url.",
+            valueName: "id"))
+    var iOSAppIDs: [String] = []
+
+    @Option(
+        name: .customLong("android-package"),
+        help: ArgumentHelp("The Android app's package name (repeatable).", valueName: "name"))
+    var androidPackages: [String] = []
+
+    @Option(
+        name: .customLong("android-cert-sha256"),
+        help: ArgumentHelp(
+            "The SHA-256 fingerprint of the Android app's signing certificate, AA:BB:… (repeatable: all for one package, or one per package in order).",
+            valueName: "fingerprint"))
+    var androidFingerprints: [String] = []
+
+    @Option(help: ArgumentHelp("The app's App Store page (https).", valueName: "url"))
+    var appStoreURL: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "The app's Play Store page (https; default: play.google.com for the first --android-package).",
+            valueName: "url"))
+    var playStoreURL: String?
+
     @Option(help: ArgumentHelp("Signups per client address per 15 minutes.", valueName: "n"))
     var signupLimit = 10
 
@@ -174,6 +202,14 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let sender = try delivery.sender()
         let emailRoute = try delivery.emailRoute()
+        let app: AppConfiguration
+        do {
+            app = try AppConfiguration.parse(
+                iOSAppIDs: iOSAppIDs, androidPackages: androidPackages, androidFingerprints: androidFingerprints,
+                appStoreURL: appStoreURL, playStoreURL: playStoreURL)
+        } catch {
+            throw UsageError(error.description)
+        }
         let format = logFormat
         LoggingSystem.bootstrap { label in
             var handler: any LogHandler =
@@ -208,6 +244,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.trustedProxies = trustedProxies
         configuration.sessionTimeouts.memberIdle = memberIdleMinutes * 60
         configuration.sessionTimeouts.patientIdle = patientIdleMinutes * 60
+        configuration.app = app
         configuration.connectionLimits = ConnectionLimits(
             idleTimeout: idleTimeout, headTimeout: headTimeout, bodyTimeout: bodyTimeout,
             maximumConnections: maxConnections)
