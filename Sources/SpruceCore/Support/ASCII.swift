@@ -8,7 +8,7 @@ enum ASCII {
         isDigit(byte) || (byte >= 0x61 && byte <= 0x66) || (byte >= 0x41 && byte <= 0x46)
     }
 
-    /// The bytes with `a-z` turned into `A-Z` and every other byte left alone.
+    /// The bytes with `a-z` turned into `A-Z` and every other byte, non-ASCII included, left alone.
     static func uppercased(_ bytes: some Sequence<UInt8>) -> [UInt8] {
         bytes.map { isLowercaseLetter($0) ? $0 - 0x20 : $0 }
     }
@@ -16,10 +16,5 @@ enum ASCII {
     /// The bytes with `A-Z` turned into `a-z` and every other byte, non-ASCII included, left alone.
     static func lowercased(_ bytes: some Sequence<UInt8>) -> [UInt8] {
         bytes.map { isUppercaseLetter($0) ? $0 + 0x20 : $0 }
-    }
-
-    /// The bytes with `a-z` turned into `A-Z` and every other byte, non-ASCII included, left alone.
-    static func uppercased(_ bytes: some Sequence<UInt8>) -> [UInt8] {
-        bytes.map { isLowercaseLetter($0) ? $0 - 0x20 : $0 }
     }
 }

@@ -144,7 +144,7 @@ extension APIController {
         guard case .created(let record, let token) = preparation else {
             throw preparation.refusal ?? notOurs
         }
-        funnel?.count(.invitationSent, code: code, organization: organizationID)
+        funnel?.count(.invitationSent, code: code, organization: try requireAPIKey(context))
         return try json(
             API.InvitationBody(record.invitation, url: publicURL + "/i/" + token.rawValue), status: .created)
     }
