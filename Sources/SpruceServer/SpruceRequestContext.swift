@@ -23,6 +23,8 @@ public struct SpruceRequestContext: RequestContext {
     var apiScope: OrganizationScope?
     /// The form of an unsafe request, read and CSRF-checked by ``CSRFMiddleware``.
     var form = FormData(urlEncoded: "")
+    /// The files of a `multipart/form-data` request, read with its form by ``CSRFMiddleware``.
+    var uploads: [String: MultipartForm.Upload] = [:]
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

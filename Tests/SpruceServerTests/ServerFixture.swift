@@ -49,13 +49,15 @@ func withLiveServer<T: Sendable>(
         configuration.answersHotReadsFromMemory = answersHotReadsFromMemory
         configuration.trustedProxies = trustedProxies
         configuration.connectionLimits = connectionLimits
+        configuration.outboxDirectory = folder.appendingPathComponent("outbox").path
         let metricsPort = PortBox()
         configuration.metrics = MetricsListener(host: "127.0.0.1", port: 0) { port in metricsPort.set(port) }
         let app = try await SpruceServer.makeApplication(store: store, configuration: configuration, logger: logger)
         let result = try await app.test(.live) { client in
             try await body(
                 LiveServer(
-                    client: client, store: store, port: client.port ?? 0, metricsPort: try await metricsPort.wait()))
+                    client: client, outbox: folder.appendingPathComponent("outbox"), store: store,
+                    port: client.port ?? 0, metricsPort: try await metricsPort.wait()))
         }
         await store.close()
         return result
@@ -76,8 +78,9 @@ func withServerParts(_ body: (ServerParts) async throws -> Void) async throws {
         try await store.seed(
             try SeedFile.load(from: packageRoot.appendingPathComponent("Fixtures/clinics.json").path),
             memberPassword: staffPassword)
-        let parts = try await ServerParts(
-            store: store, configuration: ServerConfiguration(), logger: Logger(label: "test.hot"))
+        var configuration = ServerConfiguration()
+        configuration.outboxDirectory = folder.appendingPathComponent("outbox").path
+        let parts = try await ServerParts(store: store, configuration: configuration, logger: Logger(label: "test.hot"))
         try await parts.directory.sync()
         try await body(parts)
         await store.close()
@@ -105,6 +108,8 @@ final class PortBox: Sendable {
 
 struct LiveServer: Sendable {
     let client: any TestClientProtocol
+    /// The workspace's outbox: a Maildir (`new/`) and `texts.jsonl`.
+    let outbox: URL
     let store: SpruceStore
     let port: Int
     /// The separate `/metrics` listener's port.

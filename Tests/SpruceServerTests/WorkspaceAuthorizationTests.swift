@@ -75,6 +75,13 @@ struct WorkspaceAuthorizationTests {
             name: "revoke an invitation", method: .post, path: { "/workspace/invitations/\($0.invitation)/revoke" },
             form: [:], expected: expect(admin: .seeOther, staff: .seeOther, other: .notFound, get: false)),
         Action(
+            name: "open the invite page", method: .get, path: { _ in "/workspace/invite" }, form: [:],
+            expected: expect(admin: .ok, staff: .ok, other: .ok, get: true)),
+        Action(
+            name: "invite a patient through Oak's link", method: .post, path: { _ in "/workspace/invite" },
+            form: ["email": "new.patient@example.com", "link": "4827163"],
+            expected: expect(admin: .seeOther, staff: .seeOther, other: .unprocessableContent, get: false)),
+        Action(
             name: "read the profile", method: .get, path: { _ in "/workspace/profile" }, form: [:],
             expected: expect(admin: .ok, staff: .forbidden, other: .ok, get: true)),
         Action(

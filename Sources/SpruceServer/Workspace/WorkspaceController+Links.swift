@@ -86,6 +86,7 @@ extension WorkspaceController {
         case "disabled": "Link disabled. Its code stays reserved and will never lead to another practice."
         case "colors": "QR colors saved."
         case "revoked": "Invitation revoked."
+        case "invited": "Invitation sent."
         case "profile": "Profile saved. The public page shows it within a minute."
         case "role": "Role changed."
         case "removed": "Member removed; their sessions have ended."

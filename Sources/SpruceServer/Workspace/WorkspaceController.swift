@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import SpruceCore
+import SpruceDelivery
 import SpruceStore
 
 /// The practice workspace under `/workspace`: links and their codes, invitations, the profile, the team and API
@@ -35,6 +36,8 @@ struct WorkspaceController: Sendable {
     let pages: PageRenderer
     let visitors: Visitors
     let directory: LinkDirectory
+    /// Delivers the workspace's invitations (outbox or sendmail), the same dispatcher as `sprucelink invite`.
+    let dispatcher: InvitationDispatcher
     /// The site's public origin: links are shown and encoded on it.
     let publicURL: String
 
@@ -59,6 +62,7 @@ struct WorkspaceController: Sendable {
         browser.on(Self.apiKeys, use: apiKeysPage)
         browser.on(Self.createAPIKey, use: createAPIKey)
         browser.on(Self.revokeAPIKey, use: revokeAPIKey)
+        addInviteRoutes(to: browser)
     }
 
     /// Who is at the desk: the member, their scope (role as stored now) and their organization.

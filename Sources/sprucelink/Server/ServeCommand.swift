@@ -22,6 +22,18 @@ struct ServeCommand: AsyncParsableCommand {
         case json, text
     }
 
+    @Option(
+        help: ArgumentHelp("The workspace's outbox: a Maildir for emails, texts.jsonl for texts.", valueName: "dir"))
+    var outbox = "./outbox"
+
+    @Option(
+        help: ArgumentHelp(
+            "Send the workspace's invitation emails through this sendmail-compatible command.", valueName: "command"))
+    var sendmail: String?
+
+    @Option(help: ArgumentHelp("The sender of invitation emails, \"Name <address>\".", valueName: "mailbox"))
+    var mailFrom = "Spruce <invitations@spruce.care>"
+
     @OptionGroup var options: DatabaseOptions
 
     @Option(help: ArgumentHelp("The address to listen on.", valueName: "host"))
@@ -176,6 +188,9 @@ struct ServeCommand: AsyncParsableCommand {
             metricsLogger.info("metrics listening", metadata: ["address": "http://\(metricsHost):\(port)/metrics"])
         }
         configuration.requestLogFormat = format == .json ? .json : .text
+        configuration.outboxDirectory = outbox
+        configuration.mailFrom = mailFrom
+        configuration.sendmailCommand = sendmail
         var storeLogger = Logger(label: "sprucelink.store")
         storeLogger.logLevel = .warning
         let store = try await SpruceStore.open(
