@@ -72,6 +72,9 @@ struct WorkspaceAuthorizationTests {
             name: "list invitations", method: .get, path: { _ in "/workspace/invitations" }, form: [:],
             expected: expect(admin: .ok, staff: .ok, other: .ok, get: true)),
         Action(
+            name: "resend an invitation", method: .post, path: { "/workspace/invitations/\($0.invitation)/resend" },
+            form: [:], expected: expect(admin: .seeOther, staff: .seeOther, other: .notFound, get: false)),
+        Action(
             name: "revoke an invitation", method: .post, path: { "/workspace/invitations/\($0.invitation)/revoke" },
             form: [:], expected: expect(admin: .seeOther, staff: .seeOther, other: .notFound, get: false)),
         Action(

@@ -62,6 +62,14 @@ struct WorkspaceInviteTests {
             let oak = try await server.organization(named: "Oak Street Pediatrics")
             let record = try #require(try await server.store.invitationRecords(of: oak.id).first)
             #expect(record.invitedBy == oakStaff && record.emailDeliveredAt != nil)
+            let list = try await staff.get("/workspace/invitations")
+            let resent = try await staff.post(
+                "/workspace/invitations/\(record.invitation.id.rawValue)/resend", form: [:], from: list)
+            #expect(resent.location == "/workspace/invitations?notice=resent", "\(resent.text)")
+            #expect(try Self.emails(server).count == 2)
+            let records = try await server.store.invitationRecords(of: oak.id)
+            #expect(
+                records.count == 2 && records[1].invitation.revokedAt != nil && records[0].invitation.revokedAt == nil)
             let again = try await staff.post("/workspace/invite", form: form, from: page)
             #expect(again.status == .conflict && again.text.contains(#"id="email-error""#))
             #expect(again.text.lowercased().contains("already"))
@@ -72,7 +80,7 @@ struct WorkspaceInviteTests {
             let foreign = try await staff.post(
                 "/workspace/invite", form: ["email": "cy@example.com", "link": "3914805"], from: page)
             #expect(foreign.status == .unprocessableContent && foreign.text.contains(#"id="link-error""#))
-            #expect(try Self.emails(server).count == 1)
+            #expect(try Self.emails(server).count == 2)
         }
     }
 

@@ -87,6 +87,7 @@ extension WorkspaceController {
         case "colors": "QR colors saved."
         case "revoked": "Invitation revoked."
         case "invited": "Invitation sent."
+        case "resent": "Invitation sent again with a new link; the old link no longer works."
         case "profile": "Profile saved. The public page shows it within a minute."
         case "role": "Role changed."
         case "removed": "Member removed; their sessions have ended."
