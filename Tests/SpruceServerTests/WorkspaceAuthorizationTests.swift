@@ -95,6 +95,10 @@ struct WorkspaceAuthorizationTests {
             name: "see the team", method: .get, path: { _ in "/workspace/team" }, form: [:],
             expected: expect(admin: .ok, staff: .forbidden, other: .ok, get: true)),
         Action(
+            name: "add a member", method: .post, path: { _ in "/workspace/team" },
+            form: ["name": "New Person", "email": "new.person@example.com", "role": "staff"],
+            expected: expect(admin: .seeOther, staff: .forbidden, other: .seeOther, get: false)),
+        Action(
             name: "change a role", method: .post, path: { "/workspace/team/\($0.member)/role" },
             form: ["role": "staff"],
             expected: expect(admin: .seeOther, staff: .forbidden, other: .notFound, get: false)),

@@ -59,6 +59,7 @@ struct WorkspaceController: Sendable {
         browser.on(Self.profile, use: profilePage)
         browser.on(Self.saveProfile, use: saveProfile)
         browser.on(Self.team, use: teamPage)
+        browser.on(Self.addMember, use: addMember)
         browser.on(Self.setRole, use: setRole)
         browser.on(Self.removeMember, use: removeMember)
         browser.on(Self.apiKeys, use: apiKeysPage)
