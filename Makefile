@@ -21,7 +21,7 @@ PYTHON ?= python3
 APT_PACKAGES := libqrencode-dev libpng-dev qrencode zbar-tools librsvg2-bin pngcheck postgresql chromium chromium-driver \
                 nginx wrk libphonenumber-dev valgrind libcairo2-dev libpango1.0-dev fonts-noto-core fonts-noto-cjk \
                 poppler-utils
-PIP_MODULES := zxingcpp:zxing-cpp PIL:pillow selenium:selenium schemathesis:schemathesis requests:requests segno:segno
+PIP_MODULES := zxingcpp:zxing-cpp PIL:pillow selenium:selenium schemathesis:schemathesis requests:requests segno:segno axe_selenium_python:axe-selenium-python
 SERVE_DATABASE ?= ./sprucelink.sqlite
 SERVE_PORT ?= 8080
 

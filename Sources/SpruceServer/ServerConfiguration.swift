@@ -42,6 +42,12 @@ public struct ServerConfiguration: Sendable {
     public var app: AppConfiguration = .none
     /// Where request lines go (standard error unless told otherwise).
     public var requestLogSink: any RequestLogSink = FileDescriptorSink.standardError
+    /// Where the workspace's invitations go: the outbox folder (a Maildir and texts.jsonl), as `sprucelink invite`.
+    public var outboxDirectory = "./outbox"
+    /// The sender of invitation emails, "Name <address>".
+    public var mailFrom = "Spruce <invitations@spruce.care>"
+    /// A sendmail-compatible command that emails go through instead of the outbox; `nil` keeps them in the outbox.
+    public var sendmailCommand: String?
 
     public init(
         host: String = "127.0.0.1",

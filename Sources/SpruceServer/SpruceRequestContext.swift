@@ -25,6 +25,8 @@ public struct SpruceRequestContext: RequestContext {
     var appSession: AppSession?
     /// The form of an unsafe request, read and CSRF-checked by ``CSRFMiddleware``.
     var form = FormData(urlEncoded: "")
+    /// The files of a `multipart/form-data` request, read with its form by ``CSRFMiddleware``.
+    var uploads: [String: MultipartForm.Upload] = [:]
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -64,6 +64,7 @@ func withLiveServer<T: Sendable>(
             configuration.requestLogSink = requestLogSink
             logger.logLevel = .info
         }
+        configuration.outboxDirectory = outboxPath
         let metricsPort = PortBox()
         configuration.metrics = MetricsListener(host: "127.0.0.1", port: 0) { port in metricsPort.set(port) }
         let app = try await SpruceServer.makeApplication(store: store, configuration: configuration, logger: logger)
@@ -94,6 +95,7 @@ func withServerParts(app: AppConfiguration = .none, _ body: (ServerParts) async 
             memberPassword: staffPassword)
         var configuration = ServerConfiguration()
         configuration.app = app
+        configuration.outboxDirectory = folder.appendingPathComponent("outbox").path
         let parts = try await ServerParts(store: store, configuration: configuration, logger: Logger(label: "test.hot"))
         try await parts.directory.sync()
         try await body(parts)
@@ -126,8 +128,10 @@ struct LiveServer: Sendable {
     let port: Int
     /// The separate `/metrics` listener's port.
     let metricsPort: Int
-    /// The outbox account codes and notices are delivered to (a Maildir and texts.jsonl).
+    /// The outbox account codes and notices and the workspace's invitations are delivered to: a Maildir (`new/`)
+    /// and `texts.jsonl`.
     let outbox: String
+    var outboxFolder: URL { URL(fileURLWithPath: outbox) }
 
     /// A new browser with an empty cookie jar.
     func browser() -> Browser { Browser(client: client, outbox: outbox) }

@@ -72,8 +72,18 @@ struct WorkspaceAuthorizationTests {
             name: "list invitations", method: .get, path: { _ in "/workspace/invitations" }, form: [:],
             expected: expect(admin: .ok, staff: .ok, other: .ok, get: true)),
         Action(
+            name: "resend an invitation", method: .post, path: { "/workspace/invitations/\($0.invitation)/resend" },
+            form: [:], expected: expect(admin: .seeOther, staff: .seeOther, other: .notFound, get: false)),
+        Action(
             name: "revoke an invitation", method: .post, path: { "/workspace/invitations/\($0.invitation)/revoke" },
             form: [:], expected: expect(admin: .seeOther, staff: .seeOther, other: .notFound, get: false)),
+        Action(
+            name: "open the invite page", method: .get, path: { _ in "/workspace/invite" }, form: [:],
+            expected: expect(admin: .ok, staff: .ok, other: .ok, get: true)),
+        Action(
+            name: "invite a patient through Oak's link", method: .post, path: { _ in "/workspace/invite" },
+            form: ["email": "new.patient@example.com", "link": "4827163"],
+            expected: expect(admin: .seeOther, staff: .seeOther, other: .unprocessableContent, get: false)),
         Action(
             name: "read the profile", method: .get, path: { _ in "/workspace/profile" }, form: [:],
             expected: expect(admin: .ok, staff: .forbidden, other: .ok, get: true)),
@@ -84,6 +94,10 @@ struct WorkspaceAuthorizationTests {
         Action(
             name: "see the team", method: .get, path: { _ in "/workspace/team" }, form: [:],
             expected: expect(admin: .ok, staff: .forbidden, other: .ok, get: true)),
+        Action(
+            name: "add a member", method: .post, path: { _ in "/workspace/team" },
+            form: ["name": "New Person", "email": "new.person@example.com", "role": "staff"],
+            expected: expect(admin: .seeOther, staff: .forbidden, other: .seeOther, get: false)),
         Action(
             name: "change a role", method: .post, path: { "/workspace/team/\($0.member)/role" },
             form: ["role": "staff"],

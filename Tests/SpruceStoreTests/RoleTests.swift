@@ -240,4 +240,40 @@ struct RoleTests {
             #expect(try await store.apiKeys(of: org.id).first?.lastUsedAt == now.addingTimeInterval(61))
         }
     }
+
+    @Test("team invitations: admins only, single use, expiring, the role kept", arguments: TestEngine.all)
+    func teamInvitations(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
+            let (org, _) = try await store.createOrganization(sampleProfile())
+            let admin = try await Self.member(store, org, "admin@oak.example")
+            let now = Date()
+            await #expect(throws: StoreError.self) {
+                _ = try await store.inviteMember(
+                    name: "Kim", email: "kim@oak.example", role: .staff, invitedBy: nil, in: .staff(org.id), of: org.id)
+            }
+            await #expect(throws: AccountError.emailTaken) {
+                _ = try await store.inviteMember(
+                    name: "Admin", email: "admin@oak.example", role: .staff, invitedBy: admin.id, in: .only(org.id),
+                    of: org.id)
+            }
+            let (invitation, token) = try await store.inviteMember(
+                name: "Kim", email: "Kim@Oak.example", role: .admin, invitedBy: admin.id, in: .only(org.id),
+                of: org.id, at: now)
+            #expect(invitation.email == "kim@oak.example")
+            #expect(try await store.teamInvitation(token, at: now).name == "Kim")
+            await #expect(throws: AccountError.self) {
+                _ = try await store.acceptTeamInvitation(token, password: "short", at: now)
+            }
+            let late = now.addingTimeInterval(TeamInvitation.lifetime + 1)
+            await #expect(throws: StoreError.teamInvitationUnavailable) {
+                _ = try await store.acceptTeamInvitation(token, password: "a long password", at: late)
+            }
+            let kim = try await store.acceptTeamInvitation(token, password: "a long password", at: now)
+            #expect(kim.role == .admin && kim.organizationID == org.id)
+            await #expect(throws: StoreError.teamInvitationUnavailable) {
+                _ = try await store.acceptTeamInvitation(token, password: "a long password", at: now)
+            }
+            #expect(try await store.authenticate(login: "kim@oak.example", password: "a long password") == .member(kim))
+        }
+    }
 }

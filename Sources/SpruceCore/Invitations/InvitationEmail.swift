@@ -112,4 +112,10 @@ extension InvitationTemplates {
     public func textMessage(_ content: InvitationContent) -> TextMessage {
         TextMessage(body: render(.textMessage, content.values()).trimmingWhitespace())
     }
+
+    /// The email's subject and plain text for `content`, as the recipient reads them (a preview).
+    public func emailPreview(_ content: InvitationContent) -> (subject: String, text: String) {
+        let values = content.values()
+        return (render(.emailSubject, values).trimmingWhitespace(), render(.emailText, values))
+    }
 }

@@ -37,6 +37,7 @@ extension InvitationDispatcher {
         recipients: [InvitationRecipient],
         requested: [InvitationChannel],
         resend: Bool = false,
+        in scope: OrganizationScope = .everyOrganization,
         at now: Date = Date()
     ) async -> [Outcome] {
         var outcomes: [Outcome?] = Array(repeating: nil, count: recipients.count)
@@ -54,7 +55,8 @@ extension InvitationDispatcher {
         var plan = ChunkPlan()
         do {
             let preparations = try await store.prepareInvitations(
-                link: link, requests: requests, invitedBy: invitedBy, resend: resend, lifetime: lifetime, at: now)
+                link: link, requests: requests, invitedBy: invitedBy, resend: resend, lifetime: lifetime, in: scope,
+                at: now)
             let qrCodes = renderQRCodes(preparations)
             for (slot, preparation) in zip(slots, preparations) {
                 switch preparation {

@@ -59,7 +59,8 @@ public struct InvitationDispatcher: Sendable {
     /// The host part of invitation links, e.g. `https://spruce.care`.
     public let publicURL: String
     public let templates: InvitationTemplates
-    public let invitedBy: String?
+    /// Who is sending, recorded with each invitation (a copy per sender: the workspace sets the member's email).
+    public var invitedBy: String?
     public let lifetime: TimeInterval
     /// The threads that do the blocking work.
     public let threadPool: NIOThreadPool
@@ -108,6 +109,7 @@ public struct InvitationDispatcher: Sendable {
         recipient: InvitationRecipient,
         requested: [InvitationChannel],
         resend: Bool = false,
+        in scope: OrganizationScope = .everyOrganization,
         at now: Date = Date()
     ) async -> Outcome {
         let channels: [InvitationChannel]
@@ -117,7 +119,7 @@ public struct InvitationDispatcher: Sendable {
         do {
             let preparation = try await store.prepareInvitation(
                 link: link, recipient: recipient, channels: channels, invitedBy: invitedBy, resend: resend,
-                lifetime: lifetime, at: now)
+                lifetime: lifetime, in: scope, at: now)
             switch preparation {
             case .optedOut(let address):
                 return .skipped(.refused(.optedOut(address: address)))

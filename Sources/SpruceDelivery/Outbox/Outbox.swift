@@ -97,6 +97,16 @@ public struct Outbox: Sendable {
         try deliverEmail(name)
     }
 
+    /// Delivers an email that is not a patient invitation (a team invitation) into `new/`, through `tmp/` as
+    /// Maildir asks. Its name has no invitation id, so ``OutboxIndex`` leaves it alone.
+    public func deliverOtherEmail(_ bytes: [UInt8], at date: Date = Date()) throws(DeliveryError) {
+        let seconds = Int(date.timeIntervalSince1970)
+        let name = "\(seconds).ST\(UInt64.random(in: 0...UInt64.max))P\(getpid()).\(SpoolName.hostName)"
+        let partial = tmp + "/" + name
+        try write(bytes, to: partial, flags: O_WRONLY | O_CREAT | O_EXCL)
+        guard rename(partial, new + "/" + name) == 0 else { throw .system("cannot deliver", partial, errno) }
+    }
+
     /// Spools and delivers a text in one call.
     public func deliverText(_ record: TextRecord, as name: SpoolName) throws(DeliveryError) {
         try spool(record.jsonLine(), as: name)

@@ -10,6 +10,8 @@ import SpruceStore
 struct PracticeSignupController: Sendable {
     static let form = Endpoint(.get, "/practices/new")
     static let create = Endpoint(.post, "/practices/new")
+    static let joinForm = Endpoint(.get, "/join/{token}")
+    static let join = Endpoint(.post, "/join/{token}")
     static let fields = ["practiceName", "specialty", "name", "email"]
 
     let store: SpruceStore
@@ -21,6 +23,52 @@ struct PracticeSignupController: Sendable {
     func addRoutes(to browser: RouterGroup<SpruceRequestContext>) {
         browser.on(Self.form, use: formPage)
         browser.on(Self.create, use: createPractice)
+        browser.on(Self.joinForm, use: joinPage)
+        browser.on(Self.join, use: joinTeam)
+    }
+
+    func teamToken(_ context: SpruceRequestContext) throws -> InvitationToken {
+        guard let token = try? InvitationToken(context.parameters.get("token") ?? "") else {
+            throw StoreError.teamInvitationUnavailable
+        }
+        return token
+    }
+
+    /// `GET /join/{token}`: the set-password form of a team invitation (410 when unknown, used or expired).
+    func joinPage(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        let invitation = try await store.teamInvitation(try teamToken(context))
+        return try await renderJoin(invitation, error: nil, status: .ok, context: context)
+    }
+
+    func renderJoin(
+        _ invitation: TeamInvitation, error: String?, status: HTTPResponse.Status, context: SpruceRequestContext
+    ) async throws -> Response {
+        var values = pages.pageValues("Join your team", context: context)
+        values["practiceName"] = try await store.organization(id: invitation.organizationID)?.profile.displayName
+        values["name"] = invitation.name
+        values["email"] = invitation.email
+        values["role"] = invitation.role.rawValue
+        values["error"] = error
+        return pages.page("join", values, status: status)
+    }
+
+    /// `POST /join/{token}`: sets the password, spends the token, logs the new member in, opens the workspace.
+    func joinTeam(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        let token = try teamToken(context)
+        let member: Member
+        do {
+            member = try await store.acceptTeamInvitation(token, password: context.form["password"] ?? "")
+        } catch let error as AccountError {
+            let invitation = try await store.teamInvitation(token)
+            return try await renderJoin(
+                invitation, error: ErrorMiddleware.sentence(error.description),
+                status: error == .emailTaken ? .conflict : .unprocessableContent, context: context)
+        }
+        let (session, _) = try await store.createSession(
+            for: Visitor.member(member).identity, replacing: context.sessionToken, lifetime: cookies.sessionLifetime)
+        var response = pages.redirect("/workspace/links")
+        response.setCookie(cookies.sessionCookie(session))
+        return response
     }
 
     func formPage(_ request: Request, context: SpruceRequestContext) async throws -> Response {

@@ -71,6 +71,8 @@ struct MappedError: Sendable {
             case .unsupportedMediaType:
                 return MappedError(
                     .unsupportedMediaType, "unsupported-media-type", "Unsupported media type", error.description)
+            case .tooLarge:
+                return MappedError(.contentTooLarge, "too-large", "Too large", error.description)
             }
         case let error as AccountError:
             switch error {

@@ -15,6 +15,8 @@ struct ServerError: Error, Equatable, Sendable, CustomStringConvertible {
         case notFound
         case forbidden(String)
         case unsupportedMediaType(String)
+        /// A body past its limit (413): what was too large and the limit, in words.
+        case tooLarge(String)
     }
 
     let reason: Reason
@@ -36,6 +38,7 @@ struct ServerError: Error, Equatable, Sendable, CustomStringConvertible {
         case .notFound: "there is nothing at this address"
         case .forbidden(let reason): reason
         case .unsupportedMediaType(let expected): "Content-Type must be \(expected)"
+        case .tooLarge(let rule): rule
         }
     }
 }

@@ -4,6 +4,8 @@ import Logging
 import Mustache
 import NIOCore
 import SpruceCore
+import SpruceDelivery
+import SpruceQR
 import SpruceStore
 
 /// The server's controllers and the few things they share, made once at start; and the one place that says which
@@ -114,7 +116,9 @@ struct ServerParts: Sendable {
         practiceSignup = PracticeSignupController(
             store: store, pages: pages, connectResponses: connectResponses, cookies: cookies)
         workspace = WorkspaceController(
-            store: store, pages: pages, visitors: visitors, directory: directory, publicURL: configuration.publicURL)
+            store: store, pages: pages, visitors: visitors, directory: directory,
+            dispatcher: try await Self.dispatcher(store: store, configuration: configuration),
+            publicURL: configuration.publicURL)
         printing = PrintController(
             store: store, visitors: visitors, printing: Printing(), publicURL: configuration.publicURL)
         linkStats = LinkStatsController(store: store, visitors: visitors, pages: pages)
@@ -123,6 +127,24 @@ struct ServerParts: Sendable {
             store: store, api: api, publicURL: configuration.publicURL, acceptedHosts: configuration.acceptedHosts)
         handoffs = HandoffController(
             store: store, pages: pages, app: configuration.app, publicURL: configuration.publicURL)
+    }
+
+    /// The workspace's invitation delivery, configured as `sprucelink invite`'s: the outbox or sendmail, the
+    /// bundled templates, the sender.
+    static func dispatcher(store: SpruceStore, configuration: ServerConfiguration) async throws
+        -> InvitationDispatcher
+    {
+        let sender = try MailboxAddress(parsing: configuration.mailFrom, field: "mailFrom")
+        var route = InvitationDispatcher.EmailRoute.outbox
+        if let command = configuration.sendmailCommand { route = .sendmail(try SendmailTransport(command: command)) }
+        return try await InvitationDispatcher(
+            store: store, outbox: try await Outbox.make(directory: configuration.outboxDirectory), emailRoute: route,
+            from: sender, publicURL: configuration.publicURL, templates: try await InvitationTemplates.read(),
+            invitedBy: nil
+        ) { link in
+            try PNGRenderer(options: RenderOptions(scale: 6, margin: 4), compression: .smallest).render(
+                try QRCode(text: link))
+        }
     }
 
     /// Mounts every area on `router` with the middleware it needs.

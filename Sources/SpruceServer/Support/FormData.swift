@@ -15,6 +15,9 @@ struct FormData: Sendable {
 
     init(query: String?) { self.init(urlEncoded: Substring(query ?? "")) }
 
+    /// The text fields of a multipart form.
+    init(fields: [String: String]) { values = fields }
+
     subscript(_ name: String) -> String? { values[name] }
 
     /// The value with surrounding whitespace removed, `nil` when absent or blank.

@@ -69,7 +69,8 @@ extension WorkspaceController {
     }
 
     func renderTeam(
-        desk: Desk, error: String?, status: HTTPResponse.Status, request: Request, context: SpruceRequestContext
+        desk: Desk, error: String?, form: [String: String] = [:], errors: [String: String] = [:],
+        status: HTTPResponse.Status, request: Request, context: SpruceRequestContext
     ) async throws -> Response {
         let members = try await store.members(in: desk.scope, of: desk.organization.id)
         var values = values("Team", tab: "team", desk: desk, context: context)
@@ -83,6 +84,9 @@ extension WorkspaceController {
             ]
         }
         values["error"] = error
+        values["form"] = ["name": form["name"] ?? "", "email": form["email"] ?? "", "isAdmin": form["role"] == "admin"]
+        values["errors"] = errors
+        values["hasErrors"] = !errors.isEmpty
         values["notice"] = Self.notice(FormData(query: request.uri.query))
         return pages.page("workspace-team", values, status: status)
     }

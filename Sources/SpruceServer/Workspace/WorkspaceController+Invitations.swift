@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import SpruceCore
+import SpruceDelivery
 import SpruceStore
 
 extension WorkspaceController {
@@ -40,6 +41,7 @@ extension WorkspaceController {
                 "state": optedOut ? "opted out" : state.rawValue, "created": Self.shortDate(invitation.createdAt),
                 "expires": Self.shortDate(invitation.expiresAt), "link": linkCodes[invitation.linkID] ?? "",
                 "isPending": state == .pending && !optedOut, "csrf": pages.csrfToken(context),
+                "canResend": state != .accepted && !optedOut,
             ]
             row["reminded"] = record.remindedAt.map(Self.shortDate)
             return row
@@ -76,6 +78,27 @@ extension WorkspaceController {
             throw StoreError.invitationNotFound
         }
         return InvitationID(rawValue: raw)
+    }
+
+    /// `POST /workspace/invitations/{id}/resend`: a fresh invitation with a fresh token to the same recipient
+    /// through the same link, the old one revoked in the same transaction (`sprucelink invite send --resend`).
+    func resendInvitation(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        let desk = try await desk(context)
+        let (record, link) = try await store.invitationWithLink(id: try invitationID(context), in: desk.scope)
+        guard record.invitation.acceptedAt == nil else {
+            throw ServerError(.unprocessable(field: "invitation", rule: "was already accepted"))
+        }
+        var sender = dispatcher
+        sender.invitedBy = desk.member.email
+        let outcome = await sender.send(
+            link: link.code, practiceName: desk.organization.profile.displayName,
+            recipient: record.invitation.recipient,
+            requested: record.channels.isEmpty ? [.email, .text] : record.channels, resend: true, in: desk.scope)
+        switch outcome {
+        case .sent: return pages.redirect("/workspace/invitations?notice=resent")
+        case .skipped(let reason): throw ServerError(.unprocessable(field: "invitation", rule: reason.description))
+        case .failed(let reason): throw ServerError(.unprocessable(field: "invitation", rule: reason))
+        }
     }
 
     /// `POST /workspace/invitations/{id}/revoke`: the invitation's link stops working (staff and admins).

@@ -86,8 +86,11 @@ extension WorkspaceController {
         case "disabled": "Link disabled. Its code stays reserved and will never lead to another practice."
         case "colors": "QR colors saved."
         case "revoked": "Invitation revoked."
+        case "invited": "Invitation sent."
+        case "resent": "Invitation sent again with a new link; the old link no longer works."
         case "profile": "Profile saved. The public page shows it within a minute."
         case "role": "Role changed."
+        case "invited-member": "Invitation sent: the link to set a password works once, for 7 days."
         case "removed": "Member removed; their sessions have ended."
         case "key-revoked": "API key revoked."
         default: nil

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import SpruceCore
+import SpruceDelivery
 import SpruceStore
 
 /// The practice workspace under `/workspace`: links and their codes, invitations, the profile, the team and API
@@ -20,6 +21,7 @@ struct WorkspaceController: Sendable {
     static let colors = Endpoint(.post, "/workspace/links/{code}/colors")
     static let invitations = Endpoint(.get, "/workspace/invitations")
     static let revokeInvitation = Endpoint(.post, "/workspace/invitations/{id}/revoke")
+    static let resendInvitation = Endpoint(.post, "/workspace/invitations/{id}/resend")
     static let profile = Endpoint(.get, "/workspace/profile")
     static let saveProfile = Endpoint(.post, "/workspace/profile")
     static let team = Endpoint(.get, "/workspace/team")
@@ -35,6 +37,8 @@ struct WorkspaceController: Sendable {
     let pages: PageRenderer
     let visitors: Visitors
     let directory: LinkDirectory
+    /// Delivers the workspace's invitations (outbox or sendmail), the same dispatcher as `sprucelink invite`.
+    let dispatcher: InvitationDispatcher
     /// The site's public origin: links are shown and encoded on it.
     let publicURL: String
 
@@ -51,14 +55,17 @@ struct WorkspaceController: Sendable {
         browser.on(Self.colors, use: setColors)
         browser.on(Self.invitations, use: invitationsPage)
         browser.on(Self.revokeInvitation, use: revokeInvitation)
+        browser.on(Self.resendInvitation, use: resendInvitation)
         browser.on(Self.profile, use: profilePage)
         browser.on(Self.saveProfile, use: saveProfile)
         browser.on(Self.team, use: teamPage)
+        browser.on(Self.addMember, use: addMember)
         browser.on(Self.setRole, use: setRole)
         browser.on(Self.removeMember, use: removeMember)
         browser.on(Self.apiKeys, use: apiKeysPage)
         browser.on(Self.createAPIKey, use: createAPIKey)
         browser.on(Self.revokeAPIKey, use: revokeAPIKey)
+        addInviteRoutes(to: browser)
     }
 
     /// Who is at the desk: the member, their scope (role as stored now) and their organization.

@@ -103,3 +103,109 @@ extension SpruceStore {
         return try row?.decode(column: "count", as: Int.self) ?? 0
     }
 }
+
+/// An invitation to join a practice's team, as stored (its token only as a digest).
+public struct TeamInvitation: Equatable, Sendable {
+    /// How long the set-password link works.
+    public static let lifetime: TimeInterval = 7 * 24 * 60 * 60
+
+    public let id: Int64
+    public let organizationID: OrganizationID
+    public let name: String
+    public let email: String
+    public let role: MemberRole
+    public let expiresAt: Date
+}
+
+extension SpruceStore {
+    /// Invites someone to the team: a single-use, expiring token to set a password (admins only). The caller
+    /// delivers the link; only the token's digest is stored.
+    /// - Throws: ``StoreError/forbidden(_:)`` for staff, ``AccountError`` for a bad name or email or an email
+    ///   that already has an account.
+    public func inviteMember(
+        name: String, email: String, role: MemberRole, invitedBy: MemberID?, in scope: OrganizationScope,
+        of organizationID: OrganizationID, at now: Date = Date()
+    ) async throws -> (invitation: TeamInvitation, token: InvitationToken) {
+        try scope.requireAdmin("add members")
+        guard scope.contains(organizationID) else { throw StoreError.organizationNotFound(id: organizationID.rawValue) }
+        // The member rules, with a password that passes so that only name and email are checked here.
+        let details = try AccountDetails(name: name, email: email, password: String(repeating: "x", count: 12))
+            .validated(requireEmail: true)
+        let address = details.email ?? ""
+        let token = InvitationToken.generate()
+        let expiresAt = Date(storedMilliseconds: now.addingTimeInterval(TeamInvitation.lifetime).storedMilliseconds)
+        let id = try await transaction { database in
+            if try await database.select().column("id").from("members").where("email", .equal, SQLBind(address))
+                .first() != nil
+            {
+                throw AccountError.emailTaken
+            }
+            let row = try await database.insert(into: "member_invitations")
+                .columns(
+                    "organization_id", "token_digest", "name", "email", "role", "invited_by", "created_at",
+                    "expires_at"
+                )
+                .values(
+                    SQLBind(organizationID.rawValue), SQLBind(token.digest.hex), SQLBind(details.name),
+                    SQLBind(address), SQLBind(role.rawValue), SQLBind(invitedBy?.rawValue),
+                    SQLBind(now.storedMilliseconds), SQLBind(expiresAt.storedMilliseconds)
+                ).returning("id").first()
+            guard let row else { throw StoreError.corruptRow(table: "member_invitations", reason: "no id") }
+            return try row.decode(column: "id", as: Int64.self)
+        }
+        return (
+            TeamInvitation(
+                id: id, organizationID: organizationID, name: details.name, email: address, role: role,
+                expiresAt: expiresAt), token
+        )
+    }
+
+    /// The pending team invitation of `token`, to show its form.
+    /// - Throws: ``StoreError/teamInvitationUnavailable`` (unknown, used, revoked, expired: one answer).
+    public func teamInvitation(_ token: InvitationToken, at now: Date = Date()) async throws -> TeamInvitation {
+        try await read { database in
+            guard
+                let row = try await database.select()
+                    .columns("id", "organization_id", "name", "email", "role", "expires_at")
+                    .from("member_invitations").where("token_digest", .equal, SQLBind(token.digest.hex))
+                    .where("used_at", .is, SQLLiteral.null).where("revoked_at", .is, SQLLiteral.null)
+                    .where("expires_at", .greaterThan, SQLBind(now.storedMilliseconds)).first()
+            else { throw StoreError.teamInvitationUnavailable }
+            return try Self.decodeTeamInvitation(row)
+        }
+    }
+
+    /// Joins the team with the invitation's token and a new password: the token is spent (one of any number of
+    /// concurrent uses wins) and the member made, in one transaction.
+    /// - Throws: ``StoreError/teamInvitationUnavailable``, ``AccountError`` for the password or a taken email.
+    public func acceptTeamInvitation(_ token: InvitationToken, password: String, at now: Date = Date()) async throws
+        -> Member
+    {
+        try PasswordPolicy.check(password)
+        let hash = try await passwords.hash(password, with: settings.passwordHasher)
+        return try await transaction { database in
+            guard
+                let row = try await database.update("member_invitations")
+                    .set("used_at", to: SQLBind(now.storedMilliseconds))
+                    .where("token_digest", .equal, SQLBind(token.digest.hex))
+                    .where("used_at", .is, SQLLiteral.null).where("revoked_at", .is, SQLLiteral.null)
+                    .where("expires_at", .greaterThan, SQLBind(now.storedMilliseconds))
+                    .returning("id", "organization_id", "name", "email", "role", "expires_at").first()
+            else { throw StoreError.teamInvitationUnavailable }
+            let invitation = try Self.decodeTeamInvitation(row)
+            return try await Self.insertMember(
+                organizationID: invitation.organizationID, name: invitation.name, email: invitation.email,
+                passwordHash: hash, role: invitation.role, notificationsOn: true, at: now, in: database)
+        }
+    }
+
+    static func decodeTeamInvitation(_ row: any SQLRow) throws -> TeamInvitation {
+        TeamInvitation(
+            id: try row.decode(column: "id", as: Int64.self),
+            organizationID: OrganizationID(rawValue: try row.decode(column: "organization_id", as: Int64.self)),
+            name: try row.decode(column: "name", as: String.self),
+            email: try row.decode(column: "email", as: String.self),
+            role: MemberRole(rawValue: try row.decode(column: "role", as: String.self)) ?? .staff,
+            expiresAt: Date(storedMilliseconds: try row.decode(column: "expires_at", as: Int64.self)))
+    }
+}

@@ -134,6 +134,17 @@ extension SpruceStore {
         }
     }
 
+    /// One invitation of the scope's organization with the code of the link it goes through (to send it again).
+    /// - Throws: ``StoreError/invitationNotFound``, also for another organization's.
+    public func invitationWithLink(id: InvitationID, in scope: OrganizationScope) async throws
+        -> (record: InvitationRecord, link: PracticeLink)
+    {
+        let record = try await invitationRecord(id: id, in: scope)
+        let link = try await read { database in try await Self.link(id: record.invitation.linkID, in: database) }
+        guard let link else { throw StoreError.invitationNotFound }
+        return (record, link)
+    }
+
     /// Replaces the organization's public profile, with the same validation as creating it. The public page
     /// follows through the link change feed on every instance. Admins only.
     /// - Throws: ``ProfileError`` for a bad field, ``StoreError/forbidden(_:)`` for staff,

@@ -114,30 +114,12 @@ struct BatchReportLine {
     let reason: String
 
     static func write(_ lines: [BatchReportLine], to path: String) throws {
-        var text = "row,name,email,phone,status,invitation_id,reason\r\n"
+        var text = InvitationReport.header + "\r\n"
         for line in lines {
-            let fields = [
-                String(line.row.number), line.row.name, line.row.email, line.row.phone, line.status,
-                line.invitationID.map { String($0.rawValue) } ?? "", line.reason,
-            ]
-            text += fields.map(cell).joined(separator: ",") + "\r\n"
+            text +=
+                InvitationReport.line(
+                    row: line.row, status: line.status, invitationID: line.invitationID, reason: line.reason) + "\r\n"
         }
         try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-    }
-
-    /// A report cell: a field a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a
-    /// carriage return) gets a leading `'`, so opening the report never runs what a CSV row's author wrote; then
-    /// RFC 4180 quoting.
-    static func cell(_ field: String) -> String {
-        guard let first = field.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else {
-            return quoted(field)
-        }
-        return quoted("'" + field)
-    }
-
-    /// RFC 4180 quoting: fields with a comma, quote or line break are quoted, quotes doubled.
-    static func quoted(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -25,7 +25,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var options: DatabaseOptions
 
-    @OptionGroup(title: "Delivery of account codes and notices (as for invitations)")
+    @OptionGroup(title: "Delivery of account codes, notices and the workspace's invitations (as for `invite`)")
     var delivery: MessageDeliveryOptions
 
     @Option(help: ArgumentHelp("The address to listen on.", valueName: "host"))
@@ -255,6 +255,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         configuration.requestLogFormat = format == .json ? .json : .text
         configuration.funnel = noAnalytics ? nil : FunnelSettings(retention: retention)
+        configuration.outboxDirectory = delivery.outbox
+        configuration.mailFrom = delivery.from
+        configuration.sendmailCommand = delivery.sendmail
         var storeLogger = Logger(label: "sprucelink.store")
         storeLogger.logLevel = .warning
         let messenger = OutboxMessenger(
