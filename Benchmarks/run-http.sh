@@ -9,6 +9,8 @@
 #   GET /api/v1/links/{code}  random existing codes (profile JSON)
 #   GET /{code}               random existing codes (HTML profile page)
 #   GET /{code}/qr.png        1 000 codes, rendered once beforehand: served from the image cache
+# A third server, as deployed but with `--no-analytics`, is measured in the same rounds: the funnel's cost is the
+# ratio of the deployed server (counting) to it on the same endpoints (issue 15's target: ≥ 0.95×).
 # Prints req/s, p99 and the ratio to the nginx of the same pair (medians of alternating rounds) against the targets
 # of issue 17, and the machine's load average with each round. Expects `swift build -c release --product
 # sprucelink` to have run (make bench does it).
@@ -25,6 +27,8 @@ METRICS_PORT=${HTTP_BENCH_METRICS_PORT:-18082}
 QUIET_PORT=$((PORT + 10))
 QUIET_NGINX_PORT=$((NGINX_PORT + 10))
 QUIET_METRICS_PORT=$((METRICS_PORT + 10))
+UNCOUNTED_PORT=$((PORT + 20))
+UNCOUNTED_METRICS_PORT=$((METRICS_PORT + 20))
 [ -x "$BIN" ] || { echo "missing $BIN: run swift build -c release --product sprucelink" >&2; exit 1; }
 command -v wrk >/dev/null && command -v nginx >/dev/null || { echo "wrk and nginx are needed: make deps" >&2; exit 1; }
 
@@ -82,7 +86,10 @@ PIDS+=($!)
 "$BIN" serve --database "$WORK/bench.sqlite" --host 127.0.0.1 --port "$QUIET_PORT" --log-level warning \
     --public-url https://spruce.care --metrics-port "$QUIET_METRICS_PORT" 2> "$WORK/server-quiet.log" &
 PIDS+=($!)
-for port in "$PORT" "$QUIET_PORT"; do
+"$BIN" serve --database "$WORK/bench.sqlite" --host 127.0.0.1 --port "$UNCOUNTED_PORT" --no-analytics \
+    --public-url https://spruce.care --metrics-port "$UNCOUNTED_METRICS_PORT" 2> "$WORK/server-uncounted.log" &
+PIDS+=($!)
+for port in "$PORT" "$QUIET_PORT" "$UNCOUNTED_PORT"; do
     for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 done
 for port in "$NGINX_PORT" "$QUIET_NGINX_PORT"; do
@@ -90,7 +97,7 @@ for port in "$NGINX_PORT" "$QUIET_NGINX_PORT"; do
 done
 
 # Render the QR images once on each server, so the QR runs measure serving from the cache.
-for port in "$PORT" "$QUIET_PORT"; do
+for port in "$PORT" "$QUIET_PORT" "$UNCOUNTED_PORT"; do
     python3 - "$port" "$WORK/qr-codes.txt" <<'PY'
 import sys, requests
 session = requests.Session()
@@ -100,7 +107,7 @@ PY
 done
 
 # The link directory loads in the background at start; measure the service as it runs, with it loaded.
-for port in "$METRICS_PORT" "$QUIET_METRICS_PORT"; do
+for port in "$METRICS_PORT" "$QUIET_METRICS_PORT" "$UNCOUNTED_METRICS_PORT"; do
     for _ in $(seq 300); do
         curl -sf "http://127.0.0.1:$port/healthz" | grep -q '"linkDirectory":"current"' && break
         sleep 0.1
@@ -108,7 +115,7 @@ for port in "$METRICS_PORT" "$QUIET_METRICS_PORT"; do
     curl -sf "http://127.0.0.1:$port/healthz"; echo
 done
 echo "warming up ..."
-for port in "$PORT" "$QUIET_PORT"; do
+for port in "$PORT" "$QUIET_PORT" "$UNCOUNTED_PORT"; do
     HTTP_BENCH_CODES=$WORK/codes.txt HTTP_BENCH_PREFIX=/api/v1/links/ HTTP_BENCH_SUFFIX="" \
         wrk -t2 -c64 -d3s -s Benchmarks/http_codes.lua "http://127.0.0.1:$port" >/dev/null
 done
@@ -126,13 +133,19 @@ pair() { # label serve-port nginx-port
     measure "$label/profile-page" "$base" "$WORK/codes.txt" / ""
     measure "$label/qr-png-cached" "$base" "$WORK/qr-codes.txt" / /qr.png
 }
+uncounted() { # serve --no-analytics, logs on: the baseline of the funnel's cost
+    local base="http://127.0.0.1:$UNCOUNTED_PORT"
+    measure "uncounted/resolve-json" "$base" "$WORK/codes.txt" /api/v1/links/ ""
+    measure "uncounted/profile-page" "$base" "$WORK/codes.txt" / ""
+    measure "uncounted/qr-png-cached" "$base" "$WORK/qr-codes.txt" / /qr.png
+}
 for round in $(seq "$ROUNDS"); do
     echo "round $round: load average $(cut -d' ' -f1-3 /proc/loadavg)"
     {
         if (( round % 2 )); then
-            pair logs-on "$PORT" "$NGINX_PORT"; pair logs-off "$QUIET_PORT" "$QUIET_NGINX_PORT"
+            pair logs-on "$PORT" "$NGINX_PORT"; uncounted; pair logs-off "$QUIET_PORT" "$QUIET_NGINX_PORT"
         else
-            pair logs-off "$QUIET_PORT" "$QUIET_NGINX_PORT"; pair logs-on "$PORT" "$NGINX_PORT"
+            uncounted; pair logs-off "$QUIET_PORT" "$QUIET_NGINX_PORT"; pair logs-on "$PORT" "$NGINX_PORT"
         fi
     } | tee -a "$WORK/results.txt" | sed "s/^/round $round: /"
 done
@@ -160,6 +173,15 @@ table() { # label title
 }
 table logs-on "logs on, as deployed (serve's JSON request log to a file; nginx access_log to a file)"
 table logs-off "logs off (serve --log-level warning; nginx access_log off)"
+printf '\nthe funnel: counting (logs on, as deployed) against serve --no-analytics (logs on), medians\n'
+printf '%-20s %12s %12s %8s  %s\n' "endpoint" "counting" "uncounted" "ratio" "target"
+for name in resolve-json profile-page qr-png-cached; do
+    on=$(awk -v n="logs-on/$name" '$1 == n {print $2}' "$WORK/results.txt" | median)
+    off=$(awk -v n="uncounted/$name" '$1 == n {print $2}' "$WORK/results.txt" | median)
+    ratio=$(awk -v a="$on" -v b="$off" 'BEGIN {printf "%.2f", a / b}')
+    target=$(awk -v r="$ratio" 'BEGIN {print (r >= 0.95) ? "≥ 0.95×: met" : "≥ 0.95×: MISSED"}')
+    printf '%-20s %12.0f %12.0f %8s  %s\n' "$name" "$on" "$off" "$ratio" "$target"
+done
 lines=$(grep -c '"message":"request"' "$WORK/server.log" || true)
 dropped=$(grep -c '"message":"request log dropped lines' "$WORK/server.log" || true)
 echo
