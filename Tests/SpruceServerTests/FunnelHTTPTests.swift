@@ -89,7 +89,9 @@ private func run(
     guard let app = apps.first else { return try await body(servers) }
     let index = servers.count
     try await app.test(.live) { client in
-        let server = LiveServer(client: client, store: stores[index], port: client.port ?? 0, metricsPort: 0)
+        let server = LiveServer(
+            client: client, store: stores[index], port: client.port ?? 0, metricsPort: 0,
+            outbox: FileManager.default.temporaryDirectory.appendingPathComponent("unused-outbox").path)
         try await run(apps.dropFirst(), stores: stores, servers: servers + [server], body)
     }
 }

@@ -64,10 +64,11 @@ struct PracticeSignupController: Sendable {
                 invitation, error: ErrorMiddleware.sentence(error.description),
                 status: error == .emailTaken ? .conflict : .unprocessableContent, context: context)
         }
+        let identity = Visitor.member(member).identity
         let (session, _) = try await store.createSession(
-            for: Visitor.member(member).identity, replacing: context.sessionToken, lifetime: cookies.sessionLifetime)
+            for: identity, replacing: context.sessionToken, lifetime: cookies.timeouts.lifetime(for: identity))
         var response = pages.redirect("/workspace/links")
-        response.setCookie(cookies.sessionCookie(session))
+        response.setCookie(cookies.sessionCookie(session, for: identity))
         return response
     }
 
