@@ -26,10 +26,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Account codes go to a throw-away outbox (a binary built before `serve` delivered codes has no --outbox).
+OUTBOX_ARGS=()
+"$BIN" serve --help 2>&1 | grep -q -- "--outbox" && OUTBOX_ARGS=(--outbox "$WORK/outbox")
+
 PASSWORD="bench password only"
 SPRUCELINK_SEED_PASSWORD="$PASSWORD" "$BIN" seed --database "$WORK/bench.sqlite" >/dev/null
 "$BIN" serve --database "$WORK/bench.sqlite" --host 127.0.0.1 --port "$PORT" --public-url http://127.0.0.1 \
-    --metrics-port "$METRICS_PORT" --log-level warning --outbox "$WORK/outbox" \
+    --metrics-port "$METRICS_PORT" --log-level warning "${OUTBOX_ARGS[@]}" \
     --login-limit 1000000 --login-account-limit 1000000 --login-account-budget 1000000 2> "$WORK/server.log" &
 PIDS+=($!)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done

@@ -289,6 +289,20 @@ struct VerificationTests {
         }
     }
 
+    @Test("a member resets by email: the identity names the member's organization", arguments: TestEngine.all)
+    func memberReset(engine: TestEngine) async throws {
+        let messenger = RecordingMessenger()
+        try await withStore(engine, settings: Self.settings(messenger)) { store, _ in
+            let world = try await ConnectWorld.make(store)
+            let ticket = try await store.requestPasswordReset("oak@oak.example")
+            let identity = try await store.resetPassword(
+                ticket: ticket.token, code: try messenger.latestCode(to: "oak@oak.example"),
+                newPassword: "a new password")
+            #expect(identity == .member(world.practiceMember.id, of: world.practice.id))
+            #expect(try await store.authenticate(login: "oak@oak.example", password: "a new password") != .anonymous)
+        }
+    }
+
     @Test("changing the password ends the other sessions, keeps this one", arguments: TestEngine.all)
     func changePassword(engine: TestEngine) async throws {
         try await withStore(engine) { store, _ in

@@ -41,7 +41,8 @@ extension SpruceStore {
                 ? VerificationCode.generate().digest(binding: ticket.digest, key: settings.signingKey)
                 : code.digest(binding: ticket.digest, key: settings.signingKey)
             try await Self.insertCode(
-                ticket: ticket, purpose: "reset", account: account?.identity, codeDigest: digest, continuation: nil,
+                ticket: ticket, purpose: "reset", account: account.flatMap { AccountRef($0.identity) },
+                codeDigest: digest, continuation: nil,
                 at: now, in: database)
             return account.map { AccountMessage(.resetCode(code), to: address, name: $0.name) }
         }
@@ -63,9 +64,12 @@ extension SpruceStore {
         let hash = try await passwords.hash(newPassword, with: settings.passwordHasher)
         return try await transaction { database in
             try await Self.consumeCode(pending.ticketDigest, in: database)
-            try await Self.setPasswordHash(hash, of: account, in: database)
-            try await Self.deleteSessions(of: account, except: nil, in: database)
-            return account
+            guard let identity = try await Self.identity(of: account, in: database)?.identity else {
+                throw VerificationError.unknownRequest
+            }
+            try await Self.setPasswordHash(hash, of: identity, in: database)
+            try await Self.deleteSessions(of: identity, except: nil, in: database)
+            return identity
         }
     }
 

@@ -179,11 +179,26 @@ extension SpruceStore {
 
     // MARK: - Steps
 
+    /// Whose a code request is, as its row names it.
+    enum AccountRef: Equatable, Sendable {
+        case patient(PatientID)
+        case member(MemberID)
+
+        init?(_ identity: Identity) {
+            switch identity {
+            case .patient(let id): self = .patient(id)
+            case .member(let id, _): self = .member(id)
+            case .anonymous: return nil
+            }
+        }
+    }
+
     /// A pending code request as stored.
     struct PendingCode: Sendable {
         let ticketDigest: String
         let purpose: String
-        let account: Identity?
+        /// `nil` for a request made for an address without an account: no code it could get was ever sent.
+        let account: AccountRef?
         let address: AccountAddress
         let codeDigest: String
         let tries: Int
@@ -246,11 +261,11 @@ extension SpruceStore {
     }
 
     @Sendable static func decodePendingCode(_ row: any SQLRow) throws -> PendingCode {
-        var account: Identity?
+        var account: AccountRef?
         if let id = try row.decode(column: "patient_id", as: Int64?.self) {
             account = .patient(PatientID(rawValue: id))
         } else if let id = try row.decode(column: "member_id", as: Int64?.self) {
-            account = .member(MemberID(rawValue: id), of: OrganizationID(rawValue: 0))
+            account = .member(MemberID(rawValue: id))
         }
         let address = try row.decode(column: "address", as: String.self)
         return PendingCode(
@@ -265,7 +280,7 @@ extension SpruceStore {
     static func insertCode(
         ticket: CodeTicket,
         purpose: String,
-        account: Identity?,
+        account: AccountRef?,
         codeDigest: String,
         continuation: String?,
         at now: Date,
@@ -275,8 +290,8 @@ extension SpruceStore {
         var member: Int64?
         switch account {
         case .patient(let id)?: patient = id.rawValue
-        case .member(let id, _)?: member = id.rawValue
-        case .anonymous?, nil: break
+        case .member(let id)?: member = id.rawValue
+        case nil: break
         }
         // Requests nobody finished are swept as new ones come.
         try await database.delete(from: "account_codes")
@@ -348,11 +363,18 @@ extension SpruceStore {
         return !rows.isEmpty
     }
 
-    static func accountName(_ account: Identity, in database: any SQLDatabase) async throws -> String? {
+    static func accountName(_ account: AccountRef, in database: any SQLDatabase) async throws -> String? {
+        try await identity(of: account, in: database)?.name
+    }
+
+    /// The account's identity as sessions and authorization name it, and its name; `nil` when it is gone.
+    static func identity(
+        of account: AccountRef, in database: any SQLDatabase
+    ) async throws -> (identity: Identity, name: String)? {
         switch account {
-        case .patient(let id): try await patient(id: id, in: database)?.name
-        case .member(let id, _): try await member(id: id, in: database)?.name
-        case .anonymous: nil
+        case .patient(let id): try await patient(id: id, in: database).map { (.patient($0.id), $0.name) }
+        case .member(let id):
+            try await member(id: id, in: database).map { (.member($0.id, of: $0.organizationID), $0.name) }
         }
     }
 }
