@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import PostgresKit
 import SpruceCore
+import SpruceDelivery
 import SpruceStore
 import Synchronization
 import Testing
@@ -44,9 +45,13 @@ func withFunnelServers(
         schema = name
         location = .postgres(url: url + (url.contains("?") ? "&" : "?") + "schema=\(name)&pool_size=4")
     }
+    let outboxPath = folder.appendingPathComponent("outbox").path
+    let messenger = OutboxMessenger(
+        outbox: try await Outbox.make(directory: outboxPath, syncsToDisk: false),
+        from: try MailboxAddress(parsing: "Spruce <accounts@spruce.care>"), publicURL: "https://spruce.care")
     let settings = StoreSettings(
         signingKey: try SigningKey(secret: String(repeating: "k", count: 40)), passwordHasher: PasswordHasher(cost: 16),
-        throttles: .unlimited)
+        throttles: .unlimited, messenger: messenger)
     var stores: [SpruceStore] = []
     do {
         for _ in 0..<count { stores.append(try await SpruceStore.open(location, settings: settings)) }
@@ -62,10 +67,11 @@ func withFunnelServers(
                 host: "127.0.0.1", port: 0, publicURL: "https://spruce.care", linkSyncInterval: 1)
             configuration.metrics = nil
             configuration.funnel = FunnelSettings(flushInterval: 0.2)
+            configuration.outboxDirectory = outboxPath
             apps.append(
                 try await SpruceServer.makeApplication(store: store, configuration: configuration, logger: logger))
         }
-        try await run(apps[...], stores: stores, servers: [], body)
+        try await run(apps[...], stores: stores, outbox: outboxPath, servers: [], body)
         for store in stores { await store.close() }
     } catch {
         for store in stores { await store.close() }
@@ -83,6 +89,7 @@ func withFunnelServers(
 private func run(
     _ apps: ArraySlice<any ApplicationProtocol>,
     stores: [SpruceStore],
+    outbox: String,
     servers: [LiveServer],
     _ body: @Sendable ([LiveServer]) async throws -> Void
 ) async throws {
@@ -91,8 +98,8 @@ private func run(
     try await app.test(.live) { client in
         let server = LiveServer(
             client: client, store: stores[index], port: client.port ?? 0, metricsPort: 0,
-            outbox: FileManager.default.temporaryDirectory.appendingPathComponent("unused-outbox").path)
-        try await run(apps.dropFirst(), stores: stores, servers: servers + [server], body)
+            outbox: outbox)
+        try await run(apps.dropFirst(), stores: stores, outbox: outbox, servers: servers + [server], body)
     }
 }
 
@@ -185,8 +192,7 @@ struct FunnelHTTPTests {
             let patient = server.browser()
             let connect = try await patient.connect(via: path)
             let signup = try await patient.get(try #require(connect.location))
-            let created = try await patient.post(
-                "/signup",
+            let created = try await patient.signUp(
                 form: [
                     "name": "Ada", "email": "ada@example.com", "password": "patient password",
                     "continuation": try #require(signup.hiddenValue("continuation")),
@@ -215,8 +221,7 @@ struct FunnelHTTPTests {
             #expect(page.status == .ok)
             let invitedConnect = try await invited.post(String(url) + "/connect", form: [:], from: page)
             let invitedSignup = try await invited.get(try #require(invitedConnect.location))
-            let joined = try await invited.post(
-                "/signup",
+            let joined = try await invited.signUp(
                 form: [
                     "name": "Cy", "email": "cy@example.com", "password": "patient password",
                     "continuation": try #require(invitedSignup.hiddenValue("continuation")),

@@ -7,7 +7,7 @@ public enum FunnelEvent: String, CaseIterable, Sendable, Codable, Comparable {
     case visit
     case connectClick = "connect_click"
     case signupStarted = "signup_started"
-    /// Counted at ``SignupCompletion/point``.
+    /// Counted when the patient proves their address (the code, or an invitation sent to it).
     case signupCompleted = "signup_completed"
     case conversationPatient = "conversation_patient"
     case conversationClinic = "conversation_clinic"
@@ -38,19 +38,4 @@ public enum FunnelEvent: String, CaseIterable, Sendable, Codable, Comparable {
     public static func < (lhs: FunnelEvent, rhs: FunnelEvent) -> Bool {
         allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0
     }
-}
-
-/// Where a signup counts as completed: one place, so that it can move to the verification step once accounts are
-/// verified (issue 12) without hunting for call sites.
-public enum SignupCompletion: Sendable {
-    /// The moments a signup can be said to be complete.
-    public enum Point: Sendable, Equatable {
-        /// The patient's account row was created.
-        case accountCreated
-        /// The patient verified their address.
-        case addressVerified
-    }
-
-    /// Today: an account counts as a completed signup when it is created.
-    public static let point = Point.accountCreated
 }

@@ -48,7 +48,12 @@ extension AccountsController {
         let form = context.form
         let (ticket, address) = Self.ticketAndAddress(form)
         do {
+            let carried = funnel == nil ? nil : try await store.pendingSignupContinuation(ticket: ticket)
             let (patient, outcome) = try await store.verifySignup(ticket: ticket, code: form.text("code") ?? "")
+            if let funnel, let carried {
+                funnel.countSignup(
+                    code: carried.code, outcome: outcome, viaInvitation: carried.invitationDigest != nil)
+            }
             return try await loggedIn(patient, outcome: outcome, context: context)
         } catch let error as VerificationError {
             return renderCodePage(

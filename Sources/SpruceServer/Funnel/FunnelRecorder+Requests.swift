@@ -40,12 +40,10 @@ extension FunnelRecorder {
         }
     }
 
-    /// Counts a completed signup at ``SignupCompletion/point``, and what its connect added.
+    /// Counts a completed signup (the patient proved their address: by the code, or by the invitation sent to
+    /// it), and what its connect added.
     func countSignup(code: LinkCode, outcome: ConnectOutcome?, viaInvitation: Bool) {
-        switch SignupCompletion.point {
-        case .accountCreated: count(.signupCompleted, code: code)
-        case .addressVerified: break
-        }
+        count(.signupCompleted, code: code)
         if let outcome { count(outcome: outcome, code: code, viaInvitation: viaInvitation) }
     }
 }

@@ -145,6 +145,15 @@ extension SpruceStore {
         }
     }
 
+    /// The link a pending signup came through (its continuation's payload), for counting the signup once it is
+    /// verified; `nil` for an unknown ticket or a signup without a link. Verifies nothing and spends nothing.
+    public func pendingSignupContinuation(ticket: String, at now: Date = Date()) async throws -> SignupContinuation? {
+        let digest = TokenDigest(hashing: ticket).hex
+        let pending = try await read { database in try await Self.pendingCode(digest, in: database) }
+        guard let pending, pending.purpose == "signup", let text = pending.continuation else { return nil }
+        return verifiedContinuation(text, at: now)
+    }
+
     /// Sends a new code for a pending signup or reset (the old one stops working, tries start again), at most
     /// ``Throttles/resendsPerRequest`` and ``Throttles/codesPerAddress``. Answers alike for every ticket that is
     /// pending, whether or not its address has an account.
