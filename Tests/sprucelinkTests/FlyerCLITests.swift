@@ -38,7 +38,8 @@ struct FlyerCLITests {
             #expect(info.contains("595.276 x 841.89 pts (A4)"))
             #expect(
                 try Self.codes(in: pdf, folder: seeded.folder) == [
-                    Array(repeating: "https://spruce.care/4827163", count: 10)
+                    // The printed URL is plain; the codes carry the scan marker.
+                    Array(repeating: "HTTPS://SPRUCE.CARE/4827163?qr", count: 10)
                 ])
             let text = try QRCLI.run("/usr/bin/env", ["pdftotext", pdf.path, "-"]).stdoutText
                 .split(whereSeparator: \.isWhitespace).joined(separator: " ")
@@ -60,8 +61,8 @@ struct FlyerCLITests {
             let codes = try Self.codes(in: pdf, folder: seeded.folder)
             #expect(
                 codes == [
-                    ["http://127.0.0.1:8080/4827163"], ["http://127.0.0.1:8080/oak-street-pediatrics"],
-                    ["http://127.0.0.1:8080/5093318"],
+                    ["HTTP://127.0.0.1:8080/4827163?qr"], ["HTTP://127.0.0.1:8080/OAK-STREET-PEDIATRICS?qr"],
+                    ["HTTP://127.0.0.1:8080/5093318?qr"],
                 ])
         }
     }

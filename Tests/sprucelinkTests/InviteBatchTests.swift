@@ -133,7 +133,7 @@ struct InviteBatchTests {
                 #expect(try String(contentsOfFile: path + ".args", encoding: .utf8) == "-t -i\n")
                 let parsed = try InviteCLI.parseEmail(path, png: path + ".png")
                 #expect(parsed["defects"] as? [String] == [])
-                #expect(try InviteCLI.zbar(path + ".png")?.hasPrefix("https://spruce.care/i/") == true)
+                #expect(try InviteCLI.zbar(path + ".png")?.hasPrefix("HTTPS://SPRUCE.CARE/i/") == true)
             }
             #expect(try InviteCLI.emails(in: outbox).isEmpty)
         }
