@@ -35,6 +35,8 @@ struct WorkspaceTests {
                 #expect(links.text.contains(">\(tab)</a>"), "\(tab)")
             }
             #expect(links.text.contains("https://spruce.care/4827163"))
+            #expect(links.text.contains(#"<a href="/workspace/links" aria-current="page">Links</a>"#))
+            #expect(!links.text.contains(#"<a href="/workspace/team" aria-current="page">"#))
             #expect(links.text.contains(#"value="oak-street-pediatrics-2""#) || links.text.contains("oak-street"))
             let staff = try await Self.loggedIn(server, oakStaff)
             let staffLinks = try await staff.get("/workspace/links")
