@@ -13,9 +13,11 @@ struct PracticeSignupTests {
         "email": "elise@elan.example", "password": "a long password",
     ]
 
-    @Test("the practice, its primary link and its first admin are made; the admin lands in the workspace")
-    func signsUp() async throws {
-        try await withLiveServer { server in
+    @Test(
+        "the practice, its primary link and its first admin are made; the admin lands in the workspace",
+        arguments: ServerTestEngine.all)
+    func signsUp(engine: ServerTestEngine) async throws {
+        try await withLiveServer(engine: engine) { server in
             let browser = server.browser()
             let page = try await browser.get("/practices/new")
             #expect(page.status == .ok && page.text.contains("Create your practice"))
@@ -57,9 +59,11 @@ struct PracticeSignupTests {
         }
     }
 
-    @Test("a clinic member who opened another clinic's link logged out creates a practice and is asked to connect")
-    func continuationSurvives() async throws {
-        try await withLiveServer { server in
+    @Test(
+        "a clinic member who opened another clinic's link logged out creates a practice and is asked to connect",
+        arguments: ServerTestEngine.all)
+    func continuationSurvives(engine: ServerTestEngine) async throws {
+        try await withLiveServer(engine: engine) { server in
             let browser = server.browser()
             let connect = try await browser.connect(via: "/3914805")
             let signup = try await browser.follow(connect)

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import PostgresKit
 import SpruceCore
 import SpruceDelivery
 import SpruceStore
@@ -24,6 +25,7 @@ let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
 /// A live server (HummingbirdTesting `.live`, a real socket on a free port) over a fresh SQLite file seeded
 /// from Fixtures/clinics.json. `body` gets the store and a client factory.
 func withLiveServer<T: Sendable>(
+    engine: ServerTestEngine = .sqlite,
     throttles: Throttles = .unlimited,
     publicURL: String = "https://spruce.care",
     signingKey: SigningKey = .random(),
@@ -42,8 +44,9 @@ func withLiveServer<T: Sendable>(
     let messenger = OutboxMessenger(
         outbox: try await Outbox.make(directory: outboxPath, syncsToDisk: false),
         from: try MailboxAddress(parsing: "Spruce <accounts@spruce.care>"), publicURL: publicURL)
+    let (location, schema) = try await engine.scratch(in: folder)
     let store = try await SpruceStore.open(
-        .sqlite(path: folder.appendingPathComponent("test.sqlite").path),
+        location,
         settings: StoreSettings(
             signingKey: signingKey, passwordHasher: PasswordHasher(cost: 16), throttles: throttles,
             messenger: messenger))
@@ -75,10 +78,54 @@ func withLiveServer<T: Sendable>(
                     outbox: outboxPath))
         }
         await store.close()
+        if let schema { try await ServerTestEngine.dropSchema(schema) }
         return result
     } catch {
         await store.close()
+        if let schema { try? await ServerTestEngine.dropSchema(schema) }
         throw error
+    }
+}
+
+/// The database a live server test runs on: an SQLite file, or a fresh schema on the test PostgreSQL server
+/// (`bash scripts/with-postgres.sh swift test …` sets `SPRUCELINK_TEST_POSTGRES_URL`).
+enum ServerTestEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite, postgres
+
+    static let postgresURL = ProcessInfo.processInfo.environment["SPRUCELINK_TEST_POSTGRES_URL"]
+    static var all: [ServerTestEngine] { postgresURL == nil ? [.sqlite] : [.sqlite, .postgres] }
+    var testDescription: String { rawValue }
+
+    func scratch(in folder: URL) async throws -> (DatabaseLocation, schema: String?) {
+        switch self {
+        case .sqlite: return (.sqlite(path: folder.appendingPathComponent("test.sqlite").path), nil)
+        case .postgres:
+            guard let url = Self.postgresURL else {
+                throw FixtureError(description: "SPRUCELINK_TEST_POSTGRES_URL is not set")
+            }
+            let schema = "s_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+            try await Self.execute("CREATE SCHEMA \(schema)", on: url)
+            let separator = url.contains("?") ? "&" : "?"
+            return (.postgres(url: url + separator + "schema=\(schema)&pool_size=4&pool_timeout=120"), schema)
+        }
+    }
+
+    static func dropSchema(_ schema: String) async throws {
+        if let url = postgresURL { try await execute("DROP SCHEMA \(schema) CASCADE", on: url) }
+    }
+
+    static func execute(_ sql: String, on url: String) async throws {
+        let configuration = try SQLPostgresConfiguration(url: url)
+        let logger = Logger(label: "test.postgres")
+        let connection = try await PostgresConnection.connect(
+            configuration: configuration.coreConfiguration, id: 1, logger: logger)
+        do {
+            try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+            try await connection.close()
+        } catch {
+            try? await connection.close()
+            throw error
+        }
     }
 }
 

@@ -8,9 +8,11 @@ import Testing
 
 @Suite("Adding a team member by email over a live server")
 struct TeamJoinTests {
-    @Test("an admin invites; the emailed link sets a password once; the new member lands in the workspace")
-    func joins() async throws {
-        try await withLiveServer { server in
+    @Test(
+        "an admin invites; the emailed link sets a password once; the new member lands in the workspace",
+        arguments: ServerTestEngine.all)
+    func joins(engine: ServerTestEngine) async throws {
+        try await withLiveServer(engine: engine) { server in
             let admin = try await WorkspaceTests.loggedIn(server, oakAdmin)
             let team = try await admin.get("/workspace/team")
             let taken = try await admin.post(

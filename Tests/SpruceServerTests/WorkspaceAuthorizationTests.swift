@@ -120,9 +120,10 @@ struct WorkspaceAuthorizationTests {
     ]
 
     @Test(
-        "every workspace action × admin, staff, another practice's member, patient, anonymous", arguments: Who.allCases)
-    func matrix(who: Who) async throws {
-        try await withLiveServer { server in
+        "every workspace action × admin, staff, another practice's member, patient, anonymous",
+        arguments: ServerTestEngine.all, Who.allCases)
+    func matrix(engine: ServerTestEngine, who: Who) async throws {
+        try await withLiveServer(engine: engine) { server in
             let oak = try await server.organization(named: "Oak Street Pediatrics")
             let (invitation, _) = try await server.store.prepareInvitation(
                 link: try LinkCode("4827163"), recipient: InvitationRecipient(email: "ana@example.com"), channels: [],
@@ -169,9 +170,11 @@ struct WorkspaceAuthorizationTests {
         }
     }
 
-    @Test("another practice's link, invitation, member and key answer exactly like missing ones")
-    func likeMissing() async throws {
-        try await withLiveServer { server in
+    @Test(
+        "another practice's link, invitation, member and key answer exactly like missing ones",
+        arguments: ServerTestEngine.all)
+    func likeMissing(engine: ServerTestEngine) async throws {
+        try await withLiveServer(engine: engine) { server in
             let oak = try await server.organization(named: "Oak Street Pediatrics")
             let (invitation, _) = try await server.store.prepareInvitation(
                 link: try LinkCode("4827163"), recipient: InvitationRecipient(email: "ana@example.com"), channels: [],

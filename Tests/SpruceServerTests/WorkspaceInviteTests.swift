@@ -40,9 +40,11 @@ struct WorkspaceInviteTests {
         }
     }
 
-    @Test("one patient: preview of the email and the text with its segments, then sent through the outbox")
-    func invitesOne() async throws {
-        try await withLiveServer { server in
+    @Test(
+        "one patient: preview of the email and the text with its segments, then sent through the outbox",
+        arguments: ServerTestEngine.all)
+    func invitesOne(engine: ServerTestEngine) async throws {
+        try await withLiveServer(engine: engine) { server in
             let staff = try await WorkspaceTests.loggedIn(server, oakStaff)
             let page = try await staff.get("/workspace/invite")
             #expect(page.status == .ok && page.text.contains(#"<option value="4827163" selected>"#))
@@ -84,9 +86,11 @@ struct WorkspaceInviteTests {
         }
     }
 
-    @Test("CSV upload: good rows sent, bad rows and duplicates reported by row, a report to download")
-    func uploadsCSV() async throws {
-        try await withLiveServer { server in
+    @Test(
+        "CSV upload: good rows sent, bad rows and duplicates reported by row, a report to download",
+        arguments: ServerTestEngine.all)
+    func uploadsCSV(engine: ServerTestEngine) async throws {
+        try await withLiveServer(engine: engine) { server in
             let staff = try await WorkspaceTests.loggedIn(server, oakStaff)
             _ = try await server.store.optOut(address: "gone@example.com")
             let page = try await staff.get("/workspace/invite")
@@ -119,9 +123,9 @@ struct WorkspaceInviteTests {
         }
     }
 
-    @Test("uploads: no file, a bad header, a body past the cap (413), no CSRF token")
-    func badUploads() async throws {
-        try await withLiveServer { server in
+    @Test("uploads: no file, a bad header, a body past the cap (413), no CSRF token", arguments: ServerTestEngine.all)
+    func badUploads(engine: ServerTestEngine) async throws {
+        try await withLiveServer(engine: engine) { server in
             let staff = try await WorkspaceTests.loggedIn(server, oakStaff)
             let page = try await staff.get("/workspace/invite")
             let empty = try await staff.upload(

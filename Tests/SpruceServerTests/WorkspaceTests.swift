@@ -21,9 +21,11 @@ struct WorkspaceTests {
         return browser
     }
 
-    @Test("the header shows Workspace to members; /workspace leads to the links with the sub-navigation")
-    func navigation() async throws {
-        try await withLiveServer { server in
+    @Test(
+        "the header shows Workspace to members; /workspace leads to the links with the sub-navigation",
+        arguments: ServerTestEngine.all)
+    func navigation(engine: ServerTestEngine) async throws {
+        try await withLiveServer(engine: engine) { server in
             let admin = try await Self.loggedIn(server, oakAdmin)
             let inbox = try await admin.get("/inbox")
             #expect(inbox.text.contains(#"<a href="/workspace">Workspace</a>"#))
@@ -35,6 +37,8 @@ struct WorkspaceTests {
                 #expect(links.text.contains(">\(tab)</a>"), "\(tab)")
             }
             #expect(links.text.contains("https://spruce.care/4827163"))
+            #expect(links.text.contains(#"<a href="/workspace/links" aria-current="page">Links</a>"#))
+            #expect(!links.text.contains(#"<a href="/workspace/team" aria-current="page">"#))
             #expect(links.text.contains(#"value="oak-street-pediatrics-2""#) || links.text.contains("oak-street"))
             let staff = try await Self.loggedIn(server, oakStaff)
             let staffLinks = try await staff.get("/workspace/links")
@@ -43,9 +47,11 @@ struct WorkspaceTests {
         }
     }
 
-    @Test("minting: numeric, a vanity name, and taken, reserved or malformed names with the rule next to the field")
-    func minting() async throws {
-        try await withLiveServer { server in
+    @Test(
+        "minting: numeric, a vanity name, and taken, reserved or malformed names with the rule next to the field",
+        arguments: ServerTestEngine.all)
+    func minting(engine: ServerTestEngine) async throws {
+        try await withLiveServer(engine: engine) { server in
             let admin = try await Self.loggedIn(server, oakAdmin)
             let page = try await admin.get("/workspace/links")
             let numeric = try await admin.post(
@@ -76,9 +82,11 @@ struct WorkspaceTests {
         }
     }
 
-    @Test("downloads: PNG for screen and print with the DPI written and a code that decodes to the link; SVG")
-    func downloads() async throws {
-        try await withLiveServer { server in
+    @Test(
+        "downloads: PNG for screen and print with the DPI written and a code that decodes to the link; SVG",
+        arguments: ServerTestEngine.all)
+    func downloads(engine: ServerTestEngine) async throws {
+        try await withLiveServer(engine: engine) { server in
             let staff = try await Self.loggedIn(server, oakStaff)
             let page = try await staff.get("/workspace/links/4827163")
             #expect(page.status == .ok)
@@ -112,9 +120,11 @@ struct WorkspaceTests {
         return bytes[(start + 4)..<(start + 8)].reduce(0) { $0 << 8 | Int($1) }
     }
 
-    @Test("QR colors: low contrast refused next to the field with the input kept; preview; save")
-    func colors() async throws {
-        try await withLiveServer { server in
+    @Test(
+        "QR colors: low contrast refused next to the field with the input kept; preview; save",
+        arguments: ServerTestEngine.all)
+    func colors(engine: ServerTestEngine) async throws {
+        try await withLiveServer(engine: engine) { server in
             let admin = try await Self.loggedIn(server, oakAdmin)
             let page = try await admin.get("/workspace/links/4827163")
             let low = try await admin.post(
@@ -138,9 +148,11 @@ struct WorkspaceTests {
         }
     }
 
-    @Test("disabling asks first, naming printed codes and the pending invitations, then the link answers 410")
-    func disabling() async throws {
-        try await withLiveServer { server in
+    @Test(
+        "disabling asks first, naming printed codes and the pending invitations, then the link answers 410",
+        arguments: ServerTestEngine.all)
+    func disabling(engine: ServerTestEngine) async throws {
+        try await withLiveServer(engine: engine) { server in
             let admin = try await Self.loggedIn(server, oakAdmin)
             let code = try LinkCode("4827163")
             for email in ["ana@example.com", "bo@example.com"] {
@@ -158,9 +170,11 @@ struct WorkspaceTests {
         }
     }
 
-    @Test("invitations: newest first, paged by cursor, filtered by status and link; revoke is a CSRF POST")
-    func invitations() async throws {
-        try await withLiveServer { server in
+    @Test(
+        "invitations: newest first, paged by cursor, filtered by status and link; revoke is a CSRF POST",
+        arguments: ServerTestEngine.all)
+    func invitations(engine: ServerTestEngine) async throws {
+        try await withLiveServer(engine: engine) { server in
             let staff = try await Self.loggedIn(server, oakStaff)
             let oak = try await server.organization(named: "Oak Street Pediatrics")
             let flyer = try await server.store.mintLinks(MintRequest(organizationID: oak.id, label: "Flyer"))[0]
@@ -204,9 +218,10 @@ struct WorkspaceTests {
     }
 
     @Test(
-        "profile: the CLI's validation with the rule next to the field and input kept; saved, the public page shows it")
-    func profile() async throws {
-        try await withLiveServer { server in
+        "profile: the CLI's validation with the rule next to the field and input kept; saved, the public page shows it",
+        arguments: ServerTestEngine.all)
+    func profile(engine: ServerTestEngine) async throws {
+        try await withLiveServer(engine: engine) { server in
             let admin = try await Self.loggedIn(server, oakAdmin)
             let page = try await admin.get("/workspace/profile")
             #expect(page.status == .ok && page.text.contains(#"value="Oak Street Pediatrics""#))
@@ -231,9 +246,11 @@ struct WorkspaceTests {
         }
     }
 
-    @Test("team: roles change, the last admin stays, a removed member's session ends at once")
-    func team() async throws {
-        try await withLiveServer { server in
+    @Test(
+        "team: roles change, the last admin stays, a removed member's session ends at once",
+        arguments: ServerTestEngine.all)
+    func team(engine: ServerTestEngine) async throws {
+        try await withLiveServer(engine: engine) { server in
             let admin = try await Self.loggedIn(server, oakAdmin)
             let staff = try await Self.loggedIn(server, oakStaff)
             let page = try await admin.get("/workspace/team")
@@ -259,9 +276,11 @@ struct WorkspaceTests {
         }
     }
 
-    @Test("API keys: created and shown once, listed by prefix with label, role and last use, revoked")
-    func apiKeys() async throws {
-        try await withLiveServer { server in
+    @Test(
+        "API keys: created and shown once, listed by prefix with label, role and last use, revoked",
+        arguments: ServerTestEngine.all)
+    func apiKeys(engine: ServerTestEngine) async throws {
+        try await withLiveServer(engine: engine) { server in
             let admin = try await Self.loggedIn(server, oakAdmin)
             let page = try await admin.get("/workspace/api-keys")
             #expect(page.status == .ok && page.text.contains("No API keys yet."))
