@@ -68,6 +68,10 @@ struct HandoffTests {
             #expect(
                 !stored.joined().contains(secrets.token.rawValue) && !stored.joined().contains(secrets.code.rawValue))
             #expect(stored[0][0] == secrets.token.digest.hex)
+            // A day past its end the sweep deletes it; a live one stays.
+            _ = try await store.createHandoff(via: .practice(world.practiceLink.code), client: "c")
+            #expect(try await store.pruneHandoffs(endedBefore: Date()) == 1)
+            #expect(try await store.pruneHandoffs(endedBefore: Date()) == 0)
         }
     }
 
