@@ -185,4 +185,31 @@ struct HandoffTests {
             #expect(try await store.appSessions(of: patient.id).isEmpty)
         }
     }
+
+    @Test("of concurrent claims of one handoff exactly one wins", arguments: TestEngine.all)
+    func concurrentClaims(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
+            let world = try await ConnectWorld.make(store)
+            let (secrets, _) = try await store.createHandoff(via: .practice(world.practiceLink.code), client: "c")
+            let results = await withTaskGroup(of: String.self) { group in
+                for index in 0..<8 {
+                    group.addTask {
+                        let secret: HandoffSecret =
+                            index.isMultiple(of: 2) ? .token(secrets.token) : .code(secrets.code)
+                        do {
+                            _ = try await store.claimHandoff(secret, client: "c\(index)")
+                            return "claimed"
+                        } catch {
+                            return "\(error)"
+                        }
+                    }
+                }
+                var outcomes: [String] = []
+                for await result in group { outcomes.append(result) }
+                return outcomes
+            }
+            #expect(results.filter { $0 == "claimed" }.count == 1)
+            #expect(results.filter { $0 == "\(HandoffError.alreadyClaimed)" }.count == 7, "\(results)")
+        }
+    }
 }
