@@ -64,7 +64,8 @@ struct PracticeSignupController: Sendable {
         }
         let visitor = Visitor.member(admin)
         let (token, _) = try await store.createSession(
-            for: visitor.identity, replacing: context.sessionToken, lifetime: cookies.timeouts.lifetime(for: visitor.identity))
+            for: visitor.identity, replacing: context.sessionToken,
+            lifetime: cookies.timeouts.lifetime(for: visitor.identity))
         var response = pages.redirect("/workspace/links")
         if let continuation, let outcome = try? await store.resume(continuation, as: visitor) {
             response = connectResponses.response(outcome, context: context, visitor: visitor)
