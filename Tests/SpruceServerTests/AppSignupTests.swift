@@ -132,6 +132,32 @@ struct AppSignupTests {
         }
     }
 
+    @Test("a code older than ten minutes is refused as expired, and a resent one works")
+    func expired() async throws {
+        try await withLiveServer(app: testApp) { server in
+            let ticket = try Self.ticket(try await Self.post(server, "/signup", Self.body))
+            let code = try Mailbox.latestCode(to: Self.address, in: server.outbox)
+            // Ages the code as ten minutes would, in the server's own SQLite file (next to its outbox).
+            let database = URL(fileURLWithPath: server.outbox).deletingLastPathComponent()
+                .appendingPathComponent("test.sqlite").path
+            let aged = try await runTool([
+                "python3", "-c",
+                "import sqlite3, sys; c = sqlite3.connect(sys.argv[1], timeout=10); "
+                    + "c.execute('UPDATE account_codes SET expires_at = 0'); c.commit()",
+                database,
+            ])
+            try #require(aged.status == 0, "\(aged.output)")
+            let page = try await Self.post(server, "/signup/verify", #"{"ticket":"\#(ticket)","code":"\#(code)"}"#)
+            #expect(page.status == .gone)
+            #expect(try AppAPITests.problemType(page) == "code-expired")
+            #expect(try await Self.post(server, "/signup/resend", #"{"ticket":"\#(ticket)"}"#).status == .accepted)
+            let renewed = try Mailbox.latestCode(to: Self.address, in: server.outbox)
+            let verified = try await Self.post(
+                server, "/signup/verify", #"{"ticket":"\#(ticket)","code":"\#(renewed)"}"#)
+            #expect(verified.status == .ok, "\(verified.text)")
+        }
+    }
+
     @Test("app signups count against the client as web signups do")
     func signupLimit() async throws {
         var throttles = Throttles.unlimited
