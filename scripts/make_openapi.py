@@ -116,7 +116,9 @@ doc = {
       "SignupRequest": {"type": "object", "required": ["name", "password"], "properties": {
           "name": {"type": "string"}, "email": {"type": ["string", "null"]}, "phone": {"type": ["string", "null"]},
           "password": {"type": "string"}, "continuation": {"type": ["string", "null"]},
-          "device": {"type": ["string", "null"], "description": "What the app calls this device, for the sessions list"}}},
+          "device": {"type": ["string", "null"],
+                     "description": "What the app calls this device, for the sessions list; used when the signup is "
+                                    "verified at once (200), otherwise give it to /signup/verify"}}},
       "SignupStarted": {"type": "object", "required": ["ticket", "sentTo"],
                         "description": "A code was sent to `sentTo` (or, when that address already has an account, "
                                        "its owner was told someone tried to sign up): the same answer either way.",
