@@ -6,6 +6,9 @@ Get the App & Connect) and, after the "install", the app itself on /api/app/v1 w
 cookies. Each journey checks what it sees and prints one JSON line of results; any failed check exits 1 with
 one line on stderr.
 
+Signup is verified as on the web: the app gets a ticket, the person reads the code from their email (here, the
+server's outbox: JSON argument "outbox") and the app sends it with the ticket.
+
 usage: app_client.py BASE_URL ios|android|invited|abuse [JSON_ARGUMENTS]
 """
 import http.client
@@ -17,6 +20,8 @@ import threading
 import urllib.parse
 
 import requests
+
+from outbox_code import latest_code
 
 IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
           "(KHTML, like Gecko) Mobile/15E148")
@@ -90,9 +95,19 @@ def ios(base, args):
     check(again.json()["type"].endswith("handoff-claimed"), f"second claim type: {again.json()}")
     signup = app.call("POST", "/signup", {
         "name": args["name"], "email": args["email"], "password": "patient password 1",
-        "continuation": claimed["continuation"], "device": "Ana's iPhone"})
-    check(signup.status_code == 201, f"app signup: {signup.status_code} {signup.text}")
-    session = signup.json()
+        "continuation": claimed["continuation"]})
+    check(signup.status_code == 202, f"app signup: {signup.status_code} {signup.text}")
+    started = signup.json()
+    check(started["sentTo"] == args["email"] and "token" not in started, f"signup answer: {started}")
+    # The person reads the code from the email and types it into the app.
+    code_sent = latest_code(args["outbox"], args["email"])
+    verify = app.call("POST", "/signup/verify", {"ticket": started["ticket"], "code": code_sent,
+                                                 "device": "Ana's iPhone"})
+    check(verify.status_code == 200, f"app signup code: {verify.status_code} {verify.text}")
+    session = verify.json()
+    replay = app.call("POST", "/signup/verify", {"ticket": started["ticket"], "code": code_sent})
+    check(replay.status_code == 404 and replay.json()["type"].endswith("ticket-unknown"),
+          f"replayed ticket: {replay.status_code} {replay.text}")
     check(session["outcome"]["result"] == "connected" and session["outcome"]["isNew"], f"outcome: {session}")
     app.token = session["token"]
     conversations = app.call("GET", "/conversations").json()["conversations"]
@@ -105,7 +120,8 @@ def ios(base, args):
     sessions = app.call("GET", "/sessions").json()["sessions"]
     check(len(sessions) == 1 and sessions[0]["current"] and sessions[0]["device"] == "Ana's iPhone", f"{sessions}")
     print(json.dumps({"connectCode": code, "appToken": session["token"], "conversation": conversation,
-                      "continuation": claimed["continuation"]}))
+                      "continuation": claimed["continuation"], "ticket": started["ticket"],
+                      "signupCode": code_sent}))
 
 
 def android(base, args):
@@ -147,10 +163,12 @@ def invited(base, args):
     wrong = app.call("POST", "/signup", {"name": "Someone Else", "email": "someone@example.com",
                                          "password": "patient password 1", "continuation": claimed["continuation"]})
     check(wrong.status_code == 422 and wrong.json().get("field") == "email", f"wrong invitee: {wrong.text}")
-    # The refused signup spent nothing: the invitee's own signup with the same continuation goes through.
+    # The refused signup spent nothing: the invitee's own signup with the same continuation goes through, and
+    # as the invitation was sent to this very address, it is verified at once: the token comes back, no code.
     signup = app.call("POST", "/signup", {"name": args["name"], "email": args["email"],
                                           "password": "patient password 1", "continuation": claimed["continuation"]})
-    check(signup.status_code == 201, f"invitee signup: {signup.status_code} {signup.text}")
+    check(signup.status_code == 200, f"invitee signup: {signup.status_code} {signup.text}")
+    check(signup.json()["token"].startswith("spa_"), f"{signup.text}")
     check(signup.json()["outcome"]["result"] == "connected", f"{signup.text}")
     again = app.claim(code=args["connectCode"])
     check(again.status_code in (409, 410), f"claim after signup: {again.status_code}")

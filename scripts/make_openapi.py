@@ -31,7 +31,7 @@ doc = {
     "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer",
                                    "description": "An organization's key from `sprucelink org api-key create --org ID`"},
                         "appToken": {"type": "http", "scheme": "bearer",
-                                     "description": "A patient's app token (`spa_…`) from `/api/app/v1/signup` or "
+                                     "description": "A patient's app token (`spa_…`) from `/api/app/v1/signup/verify` or "
                                                     "`/login`; cookies are never accepted on the app API"}},
     "schemas": {
       "Problem": {"type": "object", "required": ["type", "title", "status", "detail"], "properties": {
@@ -116,7 +116,20 @@ doc = {
       "SignupRequest": {"type": "object", "required": ["name", "password"], "properties": {
           "name": {"type": "string"}, "email": {"type": ["string", "null"]}, "phone": {"type": ["string", "null"]},
           "password": {"type": "string"}, "continuation": {"type": ["string", "null"]},
+          "device": {"type": ["string", "null"],
+                     "description": "What the app calls this device, for the sessions list; used when the signup is "
+                                    "verified at once (200), otherwise give it to /signup/verify"}}},
+      "SignupStarted": {"type": "object", "required": ["ticket", "sentTo"],
+                        "description": "A code was sent to `sentTo` (or, when that address already has an account, "
+                                       "its owner was told someone tried to sign up): the same answer either way.",
+                        "properties": {
+          "ticket": {"type": "string", "description": "Secret; names this signup in /signup/verify and /signup/resend"},
+          "sentTo": {"type": "string", "description": "The email or the phone number (E.164) the code went to"}}},
+      "VerifyRequest": {"type": "object", "required": ["ticket", "code"], "properties": {
+          "ticket": {"type": "string", "maxLength": 64}, "code": {"type": "string", "description": "The 6 digits sent"},
           "device": {"type": ["string", "null"], "description": "What the app calls this device, for the sessions list"}}},
+      "ResendRequest": {"type": "object", "required": ["ticket"], "properties": {
+          "ticket": {"type": "string", "maxLength": 64}}},
       "LoginRequest": {"type": "object", "required": ["login", "password"], "properties": {
           "login": {"type": "string", "description": "Email or phone"}, "password": {"type": "string"},
           "continuation": {"type": ["string", "null"]}, "device": {"type": ["string", "null"]}}},
@@ -231,12 +244,38 @@ doc["paths"].update({
                       "410": problem("Expired (`handoff-expired`), or its link no longer works"),
                       **json_body_errors, **limited}}},
     "/api/app/v1/signup": {"post": {
-        "operationId": "appSignup", "summary": "Create a patient account (as the web signup) and get a token",
+        "operationId": "appSignup",
+        "summary": "Start a patient signup (as the web signup): a code goes to the email or phone",
+        "description": "202 with a ticket in every ordinary case, whether or not the address already has an "
+                       "account; finish with /signup/verify. A continuation from an invitation sent to this very "
+                       "address proves it: the account is created verified and 200 answers with the token.",
         "requestBody": json_in("SignupRequest"),
-        "responses": {"201": ok("The token; with a continuation, the connect's outcome", ref("AppSession")),
+        "responses": {"202": ok("A code was sent; verify it with the ticket", ref("SignupStarted")),
+                      "200": ok("Invited address, verified at once: the token and the connect's outcome",
+                                ref("AppSession")),
                       **json_body_errors,
                       "400": problem("The body is not JSON, or the continuation is tampered, expired or spent"),
-                      "409": problem("The email or phone already has an account"), **gone, **limited}}},
+                      **gone, **limited}}},
+    "/api/app/v1/signup/verify": {"post": {
+        "operationId": "appVerifySignup", "summary": "Finish a signup with the code sent, and get a token",
+        "requestBody": json_in("VerifyRequest"),
+        "responses": {"200": ok("The token; with a continuation, the connect's outcome", ref("AppSession")),
+                      **json_body_errors,
+                      "422": problem("A field breaks a rule, or the code is wrong (`code-wrong`, tries left in "
+                                     "`detail`)"),
+                      "404": problem("No signup is pending under this ticket: used, replaced or never issued "
+                                     "(`ticket-unknown`)"),
+                      "410": problem("The code expired (`code-expired`) or was entered wrong 5 times "
+                                     "(`code-too-many-tries`); ask for a new one"),
+                      **limited}}},
+    "/api/app/v1/signup/resend": {"post": {
+        "operationId": "appResendSignupCode", "summary": "Send a new code for a pending signup",
+        "requestBody": json_in("ResendRequest"),
+        "responses": {"202": ok("A new code was sent; the old one no longer works", ref("SignupStarted")),
+                      **json_body_errors,
+                      "404": problem("No signup is pending under this ticket (`ticket-unknown`)"),
+                      "429": problem("Too many requests from this client, new codes for this signup, or codes "
+                                     "to this address")}}},
     "/api/app/v1/login": {"post": {
         "operationId": "appLogin", "summary": "Log in as a patient and get a token",
         "requestBody": json_in("LoginRequest"),
@@ -290,7 +329,141 @@ doc["paths"].update({
                                **json_body_errors, **limited}}},
 })
 
+# Added to the JSON by the funnel (stats) and workspace (roles) branches; kept here so regenerating keeps them.
+doc["components"]["schemas"].update({'FunnelCounts': {'type': 'object',
+                  'description': "Counts per funnel event; unique_visitors is the sum of each day's HyperLogLog "
+                                 'estimate',
+                  'required': ['scan',
+                               'visit',
+                               'connect_click',
+                               'signup_started',
+                               'signup_completed',
+                               'conversation_patient',
+                               'conversation_clinic',
+                               'invitation_sent',
+                               'invitation_opened',
+                               'invitation_accepted',
+                               'preview',
+                               'unique_visitors'],
+                  'properties': {'scan': {'type': 'integer', 'minimum': 0},
+                                 'visit': {'type': 'integer', 'minimum': 0},
+                                 'connect_click': {'type': 'integer', 'minimum': 0},
+                                 'signup_started': {'type': 'integer', 'minimum': 0},
+                                 'signup_completed': {'type': 'integer', 'minimum': 0},
+                                 'conversation_patient': {'type': 'integer', 'minimum': 0},
+                                 'conversation_clinic': {'type': 'integer', 'minimum': 0},
+                                 'invitation_sent': {'type': 'integer', 'minimum': 0},
+                                 'invitation_opened': {'type': 'integer', 'minimum': 0},
+                                 'invitation_accepted': {'type': 'integer', 'minimum': 0},
+                                 'preview': {'type': 'integer', 'minimum': 0},
+                                 'unique_visitors': {'type': 'integer', 'minimum': 0}}},
+ 'LinkStats': {'type': 'object',
+               'required': ['code', 'timeZone', 'from', 'to', 'by', 'periods', 'totals'],
+               'properties': {'code': {'type': 'string'},
+                              'timeZone': {'type': 'string',
+                                           'description': "The organization's IANA time zone; days are counted in "
+                                                          'it'},
+                              'from': {'type': 'string', 'format': 'date'},
+                              'to': {'type': 'string', 'format': 'date'},
+                              'by': {'type': 'string', 'enum': ['day', 'week', 'month']},
+                              'periods': {'type': 'array',
+                                          'items': {'type': 'object',
+                                                    'required': ['start', 'counts'],
+                                                    'properties': {'start': {'type': 'string', 'format': 'date'},
+                                                                   'counts': {'$ref': '#/components/schemas/FunnelCounts'}}}},
+                              'totals': {'$ref': '#/components/schemas/FunnelCounts'}}},
+ 'TagStats': {'type': 'object',
+              'required': ['organizationId', 'from', 'to', 'tags'],
+              'properties': {'organizationId': {'type': 'integer'},
+                             'from': {'type': 'string', 'format': 'date'},
+                             'to': {'type': 'string', 'format': 'date'},
+                             'tags': {'type': 'array',
+                                      'items': {'type': 'object',
+                                                'required': ['tag', 'links', 'counts'],
+                                                'properties': {'tag': {'type': ['string', 'null'],
+                                                                       'description': 'null for links without a '
+                                                                                      'tag'},
+                                                               'links': {'type': 'integer', 'minimum': 0},
+                                                               'counts': {'$ref': '#/components/schemas/FunnelCounts'}}}}}}})
+doc["paths"].update({'/api/v1/links/{code}/stats': {'get': {'operationId': 'linkStats',
+                                        'summary': "One of the organization's links' funnel per day, week or month",
+                                        'security': [{'apiKey': []}],
+                                        'parameters': [{'name': 'code',
+                                                        'in': 'path',
+                                                        'required': True,
+                                                        'description': 'A practice link code, any case',
+                                                        'schema': {'type': 'string',
+                                                                   'minLength': 1,
+                                                                   'maxLength': 64}},
+                                                       {'name': 'from',
+                                                        'in': 'query',
+                                                        'required': False,
+                                                        'description': 'First day, YYYY-MM-DD in the '
+                                                                       "organization's time zone (default: 29 days "
+                                                                       'before to)',
+                                                        'schema': {'type': 'string',
+                                                                   'pattern': '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'}},
+                                                       {'name': 'to',
+                                                        'in': 'query',
+                                                        'required': False,
+                                                        'description': 'Last day, YYYY-MM-DD (default: today in '
+                                                                       "the organization's time zone); at most "
+                                                                       '3700 days after from',
+                                                        'schema': {'type': 'string',
+                                                                   'pattern': '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'}},
+                                                       {'name': 'by',
+                                                        'in': 'query',
+                                                        'required': False,
+                                                        'description': 'Grouping (default day)',
+                                                        'schema': {'type': 'string',
+                                                                   'enum': ['day', 'week', 'month']}}],
+                                        'responses': {'200': {'description': 'The funnel, zero-filled, oldest '
+                                                                             'period first',
+                                                              'content': {'application/json': {'schema': {'$ref': '#/components/schemas/LinkStats'}}}},
+                                                      '400': {'description': 'A date or grouping that breaks its '
+                                                                             'rule (the problem names the field)',
+                                                              'content': {'application/problem+json': {'schema': {'$ref': '#/components/schemas/Problem'}}}},
+                                                      '401': {'description': 'No API key, or an unknown or revoked '
+                                                                             'one',
+                                                              'content': {'application/problem+json': {'schema': {'$ref': '#/components/schemas/Problem'}}}},
+                                                      '404': {'description': 'No link of this organization has '
+                                                                             'this code',
+                                                              'content': {'application/problem+json': {'schema': {'$ref': '#/components/schemas/Problem'}}}}}}},
+ '/api/v1/stats': {'get': {'operationId': 'tagStats',
+                           'summary': "The organization's funnel totals per tag",
+                           'security': [{'apiKey': []}],
+                           'parameters': [{'name': 'tag',
+                                           'in': 'query',
+                                           'required': False,
+                                           'description': 'Only this tag (a-z, 0-9, - and _)',
+                                           'schema': {'type': 'string', 'maxLength': 64}},
+                                          {'name': 'from',
+                                           'in': 'query',
+                                           'required': False,
+                                           'description': "First day, YYYY-MM-DD in the organization's time zone "
+                                                          '(default: 29 days before to)',
+                                           'schema': {'type': 'string', 'pattern': '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'}},
+                                          {'name': 'to',
+                                           'in': 'query',
+                                           'required': False,
+                                           'description': 'Last day, YYYY-MM-DD (default: today in the '
+                                                          "organization's time zone); at most 3700 days after from",
+                                           'schema': {'type': 'string',
+                                                      'pattern': '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'}}],
+                           'responses': {'200': {'description': 'Totals per tag, sorted by tag, links without a '
+                                                                'tag last',
+                                                 'content': {'application/json': {'schema': {'$ref': '#/components/schemas/TagStats'}}}},
+                                         '400': {'description': 'A tag or date that breaks its rule (the problem '
+                                                                'names the field)',
+                                                 'content': {'application/problem+json': {'schema': {'$ref': '#/components/schemas/Problem'}}}},
+                                         '401': {'description': 'No API key, or an unknown or revoked one',
+                                                 'content': {'application/problem+json': {'schema': {'$ref': '#/components/schemas/Problem'}}}}}}}})
+staff_refused = {'content': {'application/problem+json': {'schema': {'$ref': '#/components/schemas/Problem'}}},
+ 'description': 'The API key is a staff key: minting, disabling links and QR colors are admin actions'}
+for path in ["/api/v1/links", "/api/v1/links/{code}/disable", "/api/v1/links/{code}/qr-colors"]:
+    doc["paths"][path]["post"]["responses"]["403"] = staff_refused
+
 out = os.path.join(os.path.dirname(__file__), "..", "Sources", "SpruceServer", "Templates", "openapi.json")
 with open(out, "w") as f:
-    json.dump(doc, f, indent=2, sort_keys=False)
+    json.dump(doc, f, indent=2, sort_keys=False, ensure_ascii=False)
     f.write("\n")

@@ -28,7 +28,7 @@ struct AppJourneyTests {
         return object
     }
 
-    @Test("iOS: Get the App & Connect on a phone, the code claimed in the app, app signup, connected with the tags")
+    @Test("iOS: Get the App & Connect, the code claimed in the app, signup verified by the emailed code, connected")
     func iOSJourney() async throws {
         let log = try RequestLogTests.LogFile()
         let secrets = try await withLiveServer(publicURL: Self.publicURL, app: testApp, requestLogSink: log.sink) {
@@ -37,8 +37,10 @@ struct AppJourneyTests {
                 server, "ios",
                 [
                     "code": "5093318", "practice": "Oak Street Pediatrics", "name": "Ana Souza",
-                    "email": "ana@example.com",
+                    "email": "ana@example.com", "outbox": server.outbox,
                 ])
+            // The address was proven by the code the app read from the outbox.
+            #expect(try Mailbox.messages(to: "ana@example.com", in: server.outbox).count == 1)
             // The practice sees the patient in its inbox, with the link's tags.
             let oak = try await server.organization(named: "Oak Street Pediatrics")
             let inbox = try await server.store.inbox(of: oak.id)
@@ -50,7 +52,8 @@ struct AppJourneyTests {
             await #expect(throws: HandoffError.alreadyClaimed) {
                 _ = try await server.store.claimHandoff(.code(code), client: "test")
             }
-            return [result["connectCode"], result["appToken"], result["continuation"]].compactMap { $0 as? String }
+            return [result["connectCode"], result["appToken"], result["continuation"], result["ticket"]]
+                .compactMap { $0 as? String }
         }
         let lines = try log.lines()
         // Lines name the route template (JSON escapes its slashes), never a path with a secret in it.

@@ -68,6 +68,10 @@ struct HandoffTests {
             #expect(
                 !stored.joined().contains(secrets.token.rawValue) && !stored.joined().contains(secrets.code.rawValue))
             #expect(stored[0][0] == secrets.token.digest.hex)
+            // A day past its end the sweep deletes it; a live one stays.
+            _ = try await store.createHandoff(via: .practice(world.practiceLink.code), client: "c")
+            #expect(try await store.pruneHandoffs(endedBefore: Date()) == 1)
+            #expect(try await store.pruneHandoffs(endedBefore: Date()) == 0)
         }
     }
 
@@ -179,6 +183,33 @@ struct HandoffTests {
             try await store.revokeAppSession(id: session.id, of: patient.id)
             #expect(try await store.appSession(secret: secret) == nil)
             #expect(try await store.appSessions(of: patient.id).isEmpty)
+        }
+    }
+
+    @Test("of concurrent claims of one handoff exactly one wins", arguments: TestEngine.all)
+    func concurrentClaims(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
+            let world = try await ConnectWorld.make(store)
+            let (secrets, _) = try await store.createHandoff(via: .practice(world.practiceLink.code), client: "c")
+            let results = await withTaskGroup(of: String.self) { group in
+                for index in 0..<8 {
+                    group.addTask {
+                        let secret: HandoffSecret =
+                            index.isMultiple(of: 2) ? .token(secrets.token) : .code(secrets.code)
+                        do {
+                            _ = try await store.claimHandoff(secret, client: "c\(index)")
+                            return "claimed"
+                        } catch {
+                            return "\(error)"
+                        }
+                    }
+                }
+                var outcomes: [String] = []
+                for await result in group { outcomes.append(result) }
+                return outcomes
+            }
+            #expect(results.filter { $0 == "claimed" }.count == 1)
+            #expect(results.filter { $0 == "\(HandoffError.alreadyClaimed)" }.count == 7, "\(results)")
         }
     }
 }

@@ -28,7 +28,7 @@ public struct AppSiteAssociation: Sendable {
         var components: [Component] = [Component(path: "/", exclude: true, comment: "the home page")]
         for segment in Self.appSegments {
             components.append(
-                Component(path: "/\(segment)/*/*", exclude: true, comment: "forms and files under /\(segment)/…"))
+                Component(path: "/\(segment)/*/*", exclude: true, comment: "forms and files under /\(segment)/"))
             components.append(Component(path: "/\(segment)/*", exclude: false, comment: "invitations and handoffs"))
         }
         for word in reserved.sorted() {

@@ -11,6 +11,8 @@ struct AppAPIController: Sendable {
     static let path = "/api/app/v1"
     static let claim = Endpoint(.post, "/handoffs/claim")
     static let signup = Endpoint(.post, "/signup")
+    static let verifySignup = Endpoint(.post, "/signup/verify")
+    static let resendSignupCode = Endpoint(.post, "/signup/resend")
     static let login = Endpoint(.post, "/login")
     static let logout = Endpoint(.post, "/logout")
     static let sessions = Endpoint(.get, "/sessions")
@@ -30,6 +32,8 @@ struct AppAPIController: Sendable {
     func addRoutes(to group: RouterGroup<SpruceRequestContext>) {
         group.on(Self.claim, use: claimHandoff)
         group.on(Self.signup, use: signUp)
+        group.on(Self.verifySignup, use: verifySignup)
+        group.on(Self.resendSignupCode, use: resendSignupCode)
         group.on(Self.login, use: logIn)
         let patient = group.group().add(middleware: AppTokenMiddleware(store: store))
         patient.on(Self.logout, use: logOut)
@@ -64,15 +68,54 @@ struct AppAPIController: Sendable {
                 continuation: claim.continuation, invitation: claim.isInvitation))
     }
 
-    /// `POST /signup`: the web's patient signup (one store operation, the continuation spent inside it), then a
-    /// token for the app.
+    /// `POST /signup`: the web's patient signup (``SpruceStore/startSignup(_:continuation:client:at:)``): 202 with a
+    /// ticket and the address a code went to, byte for byte the same whether or not the address has an account
+    /// (apart from the ticket). Through an invitation sent to this very address the account is verified at once:
+    /// 200 with the token, as `/signup/verify` answers.
     func signUp(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         let body = try await api.decodeJSON(AppAPI.SignupRequest.self, from: request)
         try APIController.checkLength(body.device, field: "device", maximum: SpruceStore.labelLimit)
         let details = AccountDetails(name: body.name, email: body.email, phone: body.phone, password: body.password)
-        let (patient, outcome) = try await store.signUpPatient(
+        let start = try await store.startSignup(
             details, continuation: body.continuation, client: context.clientAddress)
-        return try await startSession(patient, device: body.device, outcome: outcome, status: .created)
+        switch start {
+        case .codeSent(let ticket):
+            return try Self.started(ticket)
+        case .verified(let patient, let outcome):
+            return try await startSession(patient, device: body.device, outcome: outcome, status: .ok)
+        }
+    }
+
+    /// `POST /signup/verify`: `{"ticket", "code", "device"}` → the token, and the connect's outcome when the
+    /// signup came through a link or an invitation. Refusals: `code-wrong` (tries left in the detail),
+    /// `code-too-many-tries`, `code-expired`, `ticket-unknown` (used, replaced or never issued).
+    func verifySignup(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        let body = try await api.decodeJSON(AppAPI.VerifyRequest.self, from: request)
+        try APIController.checkLength(body.device, field: "device", maximum: SpruceStore.labelLimit)
+        try Self.checkTicket(body.ticket)
+        try APIController.checkLength(body.code, field: "code", maximum: 16)
+        let (patient, outcome) = try await store.verifySignup(ticket: body.ticket, code: body.code)
+        return try await startSession(patient, device: body.device, outcome: outcome, status: .ok)
+    }
+
+    /// `POST /signup/resend`: `{"ticket"}` → a new code to the same address (the old one stops working), throttled
+    /// per ticket and per address; the same answer as `/signup`.
+    func resendSignupCode(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        let body = try await api.decodeJSON(AppAPI.ResendRequest.self, from: request)
+        try Self.checkTicket(body.ticket)
+        return try Self.started(try await store.resendCode(ticket: body.ticket))
+    }
+
+    /// Tickets are 43 characters of base64url; anything longer is refused before it is hashed.
+    static func checkTicket(_ ticket: String) throws {
+        try APIController.checkLength(ticket, field: "ticket", maximum: 64)
+    }
+
+    static func started(_ ticket: CodeTicket) throws -> Response {
+        var response = try Response.json(
+            AppAPI.SignupStarted(ticket: ticket.token, sentTo: ticket.address.description), status: .accepted)
+        response.headers[.cacheControl] = "no-store"
+        return response
     }
 
     /// `POST /login`: a patient's email or phone and password (throttled as the web's), then a token; a

@@ -27,6 +27,21 @@ enum AppAPI {
         let device: String?
     }
 
+    /// "We sent a code to `sentTo`": the same for an address that has an account and one that has not.
+    struct SignupStarted: Encodable {
+        /// Names the pending signup in `/signup/verify` and `/signup/resend`; secret, ten minutes.
+        let ticket: String
+        let sentTo: String
+    }
+
+    struct VerifyRequest: Decodable {
+        let ticket: String
+        let code: String
+        let device: String?
+    }
+
+    struct ResendRequest: Decodable { let ticket: String }
+
     struct LoginRequest: Decodable {
         let login: String
         let password: String

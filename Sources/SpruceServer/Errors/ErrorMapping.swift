@@ -104,7 +104,18 @@ struct MappedError: Sendable {
                 return MappedError(.conflict, "not-connected", "Clinics not connected", error.description)
             }
         case let error as VerificationError:
-            return invalid("code", String(error.description.dropFirst("code ".count)))
+            let rule = String(error.description.dropFirst("code ".count))
+            switch error {
+            case .malformed: return invalid("code", rule)
+            case .wrongCode:
+                return MappedError(
+                    .unprocessableContent, "code-wrong", "Wrong code", error.description, field: "code", rule: rule)
+            case .tooManyTries:
+                return MappedError(.gone, "code-too-many-tries", "Too many wrong codes", error.description)
+            case .expired: return MappedError(.gone, "code-expired", "Code expired", error.description)
+            case .unknownRequest:
+                return MappedError(.notFound, "ticket-unknown", "Unknown ticket", error.description)
+            }
         case let error as TooManyAttempts:
             return MappedError(
                 .tooManyRequests, "rate-limited", "Too many requests", error.description,

@@ -4,8 +4,9 @@ import ServiceLifecycle
 import SpruceCore
 import SpruceStore
 
-/// Prunes rate counters no window still needs, a bounded batch at a time, while the server runs: keys made of
-/// random names (a flood of made-up logins) cannot grow the table without bound.
+/// Prunes rate counters no window still needs, and handoffs a day past their end, a bounded batch at a time,
+/// while the server runs: keys made of random names (a flood of made-up logins) and handoffs made and never
+/// claimed cannot grow the tables without bound.
 struct RateCounterSweep: Service {
     let store: SpruceStore
     let logger: Logger
@@ -20,7 +21,8 @@ struct RateCounterSweep: Service {
         let policies = [
             throttles.loginFailuresPerClient, throttles.loginFailuresPerAccountAndClient,
             throttles.loginFailuresPerAccount, throttles.signupsPerClient, throttles.connectsPerVisitor,
-            throttles.connectsPerOrganization, throttles.messagesPerSender,
+            throttles.connectsPerOrganization, throttles.messagesPerSender, throttles.handoffsPerClient,
+            throttles.handoffClaimsPerClient, throttles.handoffClaimFailures, throttles.appRequestsPerClient,
         ]
         return policies.map { $0.window + ($0.growingDelay?.maximum ?? 0) }.max() ?? 3600
     }
@@ -37,6 +39,15 @@ struct RateCounterSweep: Service {
 
     /// One sweep: deletes stale counters until a batch comes back short or `batches` ran.
     func sweep(retention: TimeInterval, at now: Date = Date()) async {
+        for _ in 0..<batches {
+            do {
+                let deleted = try await store.pruneHandoffs(endedBefore: now.addingTimeInterval(-86_400), limit: batch)
+                if deleted < batch { break }
+            } catch {
+                logger.warning("handoff sweep failed", metadata: ["error.type": "\(type(of: error))"])
+                break
+            }
+        }
         for _ in 0..<batches {
             do {
                 let deleted = try await store.pruneRateCounters(olderThan: retention, limit: batch, at: now)

@@ -30,8 +30,10 @@ extension SpruceStore {
         }
     }
 
-    /// Creates a verified patient account at once, for an operator who vouches for the address (the command line,
-    /// seeding, tests); the web's signup proves the address with a code instead (``startSignup(_:continuation:client:at:)``).
+    /// Operator-only: creates a verified patient account at once, for an operator who vouches for the address (the
+    /// `sprucelink signup` command, seeding, tests). Never call it on a path a visitor reaches: it proves nothing
+    /// about the address and answers ``AccountError/emailTaken`` for a taken one, which tells whether a person has
+    /// an account. Web and app signups prove the address with a code (``startSignup(_:continuation:client:at:)``).
     /// When a signup continuation came along, connects the patient to its practice (consuming the invitation it
     /// carries, exactly once) in the same transaction.
     /// - Parameter client: who is signing up (the client's address), counted against

@@ -177,6 +177,22 @@ extension SpruceStore {
         return SignupContinuation(code: link.code, tags: invitation.tags, invitationDigest: digest.hex)
     }
 
+    /// Deletes handoffs that expired before `cutoff`, claimed or not, at most `limit` rows per call.
+    /// - Returns: how many rows were deleted.
+    @discardableResult
+    public func pruneHandoffs(endedBefore cutoff: Date, limit: Int = 1_000) async throws -> Int {
+        try await transaction { database in
+            try await database.raw(
+                """
+                DELETE FROM handoffs WHERE id IN (
+                  SELECT id FROM handoffs WHERE expires_at < \(bind: cutoff.storedMilliseconds)
+                  LIMIT \(literal: max(1, limit)))
+                RETURNING id
+                """
+            ).all().count
+        }
+    }
+
     static func checkClaimable(_ handoff: Handoff, at now: Date) throws(HandoffError) {
         if handoff.claimedAt != nil { throw .alreadyClaimed }
         if handoff.expiresAt <= now { throw .expired }
