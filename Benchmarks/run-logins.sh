@@ -4,7 +4,8 @@
 #   idle:   the profile page's p99 with nothing else going on (wrk, 4 connections);
 #   loaded: the same while 20 connections log in as fast as they can (wrk with Benchmarks/http_login.lua);
 # for the logged-out page (answered from memory) and for the page as a logged-in member sees it (through the
-# router, the session read from the database). Prints both p99s, the ratio (target ≤ 2×) and the logins/s.
+# router, the session read from the database). The server runs as deployed: its JSON request log on (to a file).
+# Prints both p99s, the ratio (target ≤ 2×) and the logins/s.
 # Expects `swift build -c release --product sprucelink` to have run (make bench does it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,14 +27,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Account codes go to a throw-away outbox (a binary built before `serve` delivered codes has no --outbox).
-OUTBOX_ARGS=()
-"$BIN" serve --help 2>&1 | grep -q -- "--outbox" && OUTBOX_ARGS=(--outbox "$WORK/outbox")
 
 PASSWORD="bench password only"
 SPRUCELINK_SEED_PASSWORD="$PASSWORD" "$BIN" seed --database "$WORK/bench.sqlite" >/dev/null
 "$BIN" serve --database "$WORK/bench.sqlite" --host 127.0.0.1 --port "$PORT" --public-url http://127.0.0.1 \
-    --metrics-port "$METRICS_PORT" --log-level warning "${OUTBOX_ARGS[@]}" \
+    --metrics-port "$METRICS_PORT" --outbox "$WORK/outbox" \
     --login-limit 1000000 --login-account-limit 1000000 --login-account-budget 1000000 2> "$WORK/server.log" &
 PIDS+=($!)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done

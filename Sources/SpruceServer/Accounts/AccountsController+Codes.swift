@@ -64,14 +64,23 @@ extension AccountsController {
 
     /// `POST /signup/resend`: a new code for the same signup (throttled).
     func resendSignupCode(_ request: Request, context: SpruceRequestContext) async throws -> Response {
+        try await resendCode(context) { ticket, address, error, status in
+            renderCodePage(ticket: ticket, address: address, error: error, status: status, context: context)
+        }
+    }
+
+    /// A new code for the pending signup or reset whose ticket the form carries, answered with `page` (the form
+    /// again, with the refusal in words when the store refused).
+    private func resendCode(
+        _ context: SpruceRequestContext,
+        page: (_ ticket: String, _ address: String, _ error: String?, _ status: HTTPResponse.Status) -> Response
+    ) async throws -> Response {
         let (ticket, address) = Self.ticketAndAddress(context.form)
         do {
             let renewed = try await store.resendCode(ticket: ticket)
-            return renderCodePage(ticket: renewed.token, address: renewed.address.description, context: context)
+            return page(renewed.token, renewed.address.description, nil, .ok)
         } catch let error as VerificationError {
-            return renderCodePage(
-                ticket: ticket, address: address, error: ErrorMiddleware.sentence(error.description),
-                status: .unprocessableContent, context: context)
+            return page(ticket, address, ErrorMiddleware.sentence(error.description), .unprocessableContent)
         }
     }
 
@@ -122,14 +131,8 @@ extension AccountsController {
 
     /// `POST /password/resend`: a new reset code (throttled).
     func resendResetCode(_ request: Request, context: SpruceRequestContext) async throws -> Response {
-        let (ticket, address) = Self.ticketAndAddress(context.form)
-        do {
-            let renewed = try await store.resendCode(ticket: ticket)
-            return renderReset(ticket: renewed.token, address: renewed.address.description, context: context)
-        } catch let error as VerificationError {
-            return renderReset(
-                ticket: ticket, address: address, error: ErrorMiddleware.sentence(error.description),
-                status: .unprocessableContent, context: context)
+        try await resendCode(context) { ticket, address, error, status in
+            renderReset(ticket: ticket, address: address, error: error, status: status, context: context)
         }
     }
 
