@@ -75,7 +75,8 @@ struct PracticeSignupTests {
             let continuation = String(signup.text[href.upperBound...].prefix { $0 != "\"" })
             let page = try await browser.get("/practices/new?continuation=" + continuation)
             var form = Self.form
-            form["continuation"] = try #require(page.hiddenValue("continuation"))
+            let carried = try #require(page.hiddenValue("continuation"))
+            form["continuation"] = carried
             let created = try await browser.post("/practices/new", form: form, from: page)
             let prompt = try await browser.follow(created)
             #expect(prompt.text.contains("Connect with Lumen Dermatology?"), "\(created.status) \(prompt.text)")

@@ -87,7 +87,7 @@ extension SpruceStore {
     /// - Throws: ``TooManyAttempts``.
     func countSignup(client: String, at now: Date) async throws {
         let policy = settings.throttles.signupsPerClient
-        try await transaction { database in
+        _ = try await transaction { database in
             try await RateCounter.take(
                 "signup:client:\(client)", policy: policy, scope: "signups from this address", at: now, in: database)
         }

@@ -15,7 +15,7 @@ extension SpruceStore {
         let settings = self.settings
         guard let messenger = settings.messenger else { throw StoreError.noMessenger }
         if let client {
-            try await transaction { database in
+            _ = try await transaction { database in
                 try await RateCounter.take(
                     "reset:client:\(client)", policy: settings.throttles.resetRequestsPerClient,
                     scope: "password reset requests from this address", at: now, in: database)

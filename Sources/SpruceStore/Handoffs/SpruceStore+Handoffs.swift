@@ -19,7 +19,7 @@ extension SpruceStore {
     ) async throws -> (HandoffSecrets, Handoff) {
         let policy = settings.throttles.handoffsPerClient
         let codeKey = connectCodeKey
-        try await transaction { database in
+        _ = try await transaction { database in
             try await RateCounter.take(
                 "handoff:client:\(client)", policy: policy, scope: "handoffs from this address", at: now,
                 in: database)

@@ -81,7 +81,7 @@ extension SpruceStore {
     public func countAppRequest(client: String, at now: Date = Date()) async throws {
         let policy = settings.throttles.appRequestsPerClient
         guard !policy.isUnlimited else { return }
-        try await transaction { database in
+        _ = try await transaction { database in
             try await RateCounter.take(
                 "app:client:\(client)", policy: policy, scope: "app requests from this address", at: now,
                 in: database)
