@@ -41,7 +41,7 @@ func withFunnelServers(
     case .postgres:
         guard let url = FunnelEngine.postgresURL else { throw FixtureError(description: "no PostgreSQL") }
         let name = "f_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        try await FunnelPostgres.execute("CREATE SCHEMA \(name)", on: url)
+        try await ServerTestEngine.execute("CREATE SCHEMA \(name)", on: url)
         schema = name
         location = .postgres(url: url + (url.contains("?") ? "&" : "?") + "schema=\(name)&pool_size=4")
     }
@@ -76,12 +76,12 @@ func withFunnelServers(
     } catch {
         for store in stores { await store.close() }
         if let schema, let url = FunnelEngine.postgresURL {
-            try? await FunnelPostgres.execute("DROP SCHEMA \(schema) CASCADE", on: url)
+            try? await ServerTestEngine.execute("DROP SCHEMA \(schema) CASCADE", on: url)
         }
         throw error
     }
     if let schema, let url = FunnelEngine.postgresURL {
-        try await FunnelPostgres.execute("DROP SCHEMA \(schema) CASCADE", on: url)
+        try await ServerTestEngine.execute("DROP SCHEMA \(schema) CASCADE", on: url)
     }
 }
 
@@ -100,21 +100,6 @@ private func run(
             client: client, store: stores[index], port: client.port ?? 0, metricsPort: 0,
             outbox: outbox)
         try await run(apps.dropFirst(), stores: stores, outbox: outbox, servers: servers + [server], body)
-    }
-}
-
-enum FunnelPostgres {
-    static func execute(_ sql: String, on url: String) async throws {
-        let configuration = try SQLPostgresConfiguration(url: url)
-        let connection = try await PostgresConnection.connect(
-            configuration: configuration.coreConfiguration, id: 1, logger: Logger(label: "test.postgres"))
-        do {
-            try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "test.postgres"))
-            try await connection.close()
-        } catch {
-            try? await connection.close()
-            throw error
-        }
     }
 }
 
