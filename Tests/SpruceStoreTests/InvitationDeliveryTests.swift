@@ -20,7 +20,8 @@ struct InvitationDeliveryTests {
             for index in 0..<3 {
                 guard
                     case .created(let record, _) = try await store.prepareInvitation(
-                        link: link.code, recipient: InvitationRecipient(email: "p\(index)@example.com"),
+                        link: link.code,
+                        recipient: InvitationRecipient(email: "p\(index)@example.com", phone: "+1217555010\(index)"),
                         channels: [.email, .text].prefix(index == 0 ? 2 : 1).map { $0 }, invitedBy: nil, at: now)
                 else {
                     Issue.record("expected created")

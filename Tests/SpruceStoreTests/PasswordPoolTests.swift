@@ -33,7 +33,9 @@ struct PasswordPoolTests {
     @Test("hashing threads run below the serving threads' priority, and only they do")
     func priority() async throws {
         let pool = PasswordPool(threads: 1)
-        let niceness = { getpriority(__priority_which_t(PRIO_PROCESS.rawValue), PasswordPool.currentThreadID() ?? 0) }
+        let niceness: @Sendable () -> Int32 = {
+            getpriority(__priority_which_t(PRIO_PROCESS.rawValue), PasswordPool.currentThreadID() ?? 0)
+        }
         let serving = niceness()
         let hashing = try await pool.run { niceness() }
         #expect(hashing == min(19, serving + PasswordPool.nicenessIncrement))
