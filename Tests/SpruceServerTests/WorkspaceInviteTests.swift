@@ -86,6 +86,102 @@ struct WorkspaceInviteTests {
         }
     }
 
+    /// An outbox email with its quoted-printable parts decoded (soft line breaks joined, `=XX` as bytes).
+    static func decodedQP(_ mail: String) -> String {
+        let bytes = Array(mail.replacingOccurrences(of: "=\n", with: "").utf8)
+        var out: [UInt8] = []
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "="), index + 2 < bytes.count,
+                let value = UInt8(String(decoding: bytes[index + 1...index + 2], as: UTF8.self), radix: 16)
+            {
+                out.append(value)
+                index += 3
+            } else {
+                out.append(bytes[index])
+                index += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func texts(_ server: LiveServer) throws -> [[String: Any]] {
+        let file = server.outboxFolder.appendingPathComponent("texts.jsonl")
+        guard let data = FileManager.default.contents(atPath: file.path) else { return [] }
+        return try data.split(separator: UInt8(ascii: "\n")).map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any])
+        }
+    }
+
+    @Test(
+        "a personal message: previewed in the email and the text (UCS-2 with an emoji), sent in both, escaped",
+        arguments: ServerTestEngine.all)
+    func personalMessage(engine: ServerTestEngine) async throws {
+        try await withLiveServer(engine: engine) { server in
+            let staff = try await WorkspaceTests.loggedIn(server, oakStaff)
+            let page = try await staff.get("/workspace/invite")
+            #expect(page.text.contains(#"id="message-rule">at most 500 characters"#))
+            var form = [
+                "name": "Ana", "email": "ana@example.com", "phone": "(217) 555-0100", "link": "4827163",
+                "message": "See you Tuesday",
+            ]
+            var previewForm = form
+            previewForm["preview"] = "1"
+            let plain = try await staff.post("/workspace/invite", form: previewForm, from: page)
+            #expect(plain.status == .ok && plain.text.contains("GSM-7"), "\(plain.text)")
+            #expect(plain.text.contains("A message from Oak Street Pediatrics:\n\nSee you Tuesday"))
+            #expect(plain.text.contains("invites you to Spruce. See you Tuesday Get the app"))
+            form["message"] = "See you Tuesday <b>&</b> 😀"
+            previewForm["message"] = form["message"]
+            let emoji = try await staff.post("/workspace/invite", form: previewForm, from: page)
+            #expect(emoji.text.contains("UCS-2") && !emoji.text.contains("GSM-7"), "\(emoji.text)")
+            #expect(emoji.text.contains("See you Tuesday &lt;b&gt;&amp;&lt;/b&gt; 😀"))
+            #expect(!emoji.text.contains("<b>&</b>"))
+            #expect(emoji.text.contains(">See you Tuesday &lt;b&gt;&amp;&lt;/b&gt; 😀</textarea>"))
+            #expect(try Self.emails(server).isEmpty)
+
+            let sent = try await staff.post("/workspace/invite", form: form, from: page)
+            #expect(sent.status == .seeOther, "\(sent.text)")
+            let mails = try Self.emails(server).map(Self.decodedQP)
+            try #require(mails.count == 1)
+            #expect(mails[0].contains("A message from Oak Street Pediatrics:\n\nSee you Tuesday <b>&</b> 😀\n"))
+            #expect(mails[0].contains(#"<blockquote style="white-space: pre-line;">See you Tuesday &lt;b&gt;"#))
+            #expect(mails[0].components(separatedBy: "<b>&</b>").count == 2, "only in the plain-text part")
+            let texts = try Self.texts(server)
+            try #require(texts.count == 1)
+            #expect((texts[0]["body"] as? String)?.contains("See you Tuesday <b>&</b> 😀 Get the app") == true)
+            #expect(texts[0]["encoding"] as? String == "ucs2")
+
+            for (message, rule) in [
+                (String(repeating: "x", count: 501), "501 characters long; at most 500 are allowed"),
+                ("Ring \u{7} twice", "may not hold control characters (U+0007)"),
+            ] {
+                var bad = form
+                bad["email"] = "bo@example.com"
+                bad["message"] = message
+                let refused = try await staff.post("/workspace/invite", form: bad, from: page)
+                #expect(refused.status == .unprocessableContent, "\(refused.text)")
+                #expect(refused.text.contains(#"id="message-error""#) && refused.text.contains(rule))
+                #expect(refused.text.contains(#"value="bo@example.com""#))
+            }
+            #expect(try Self.emails(server).count == 1)
+
+            let csv = "name,email,phone\nCy,cy@example.com,\n"
+            let tooLong = try await staff.upload(
+                "/workspace/invite/csv", fields: ["link": "4827163", "message": String(repeating: "y", count: 501)],
+                file: ("csv", "p.csv", Array(csv.utf8)), csrf: page.csrfToken)
+            #expect(tooLong.status == .unprocessableContent && tooLong.text.contains(#"id="csv-message-error""#))
+            #expect(tooLong.text.contains(String(repeating: "y", count: 501) + "</textarea>"))
+            let uploaded = try await staff.upload(
+                "/workspace/invite/csv", fields: ["link": "4827163", "message": "Welcome to <i>Oak</i>"],
+                file: ("csv", "p.csv", Array(csv.utf8)), csrf: page.csrfToken)
+            #expect(uploaded.text.contains("1 sent · 0 skipped · 0 failed"), "\(uploaded.text)")
+            let all = try Self.emails(server).map(Self.decodedQP)
+            #expect(all.count == 2)
+            #expect(all.contains { $0.contains("cy@example.com") && $0.contains("Welcome to &lt;i&gt;Oak&lt;/i&gt;") })
+        }
+    }
+
     @Test(
         "CSV upload: good rows sent, bad rows and duplicates reported by row, a report to download",
         arguments: ServerTestEngine.all)

@@ -83,6 +83,21 @@ extension WorkspaceController {
                 "otherRole": member.isAdmin ? "staff" : "admin",
             ]
         }
+        let cursor = FormData(query: request.uri.query).text("before").flatMap { Int64($0) }
+        let pending = try await store.pendingTeamInvitations(
+            in: desk.scope, of: desk.organization.id, before: cursor, limit: Self.pageSize + 1)
+        values["pendingInvitations"] = pending.prefix(Self.pageSize).map { invitation -> [String: Any] in
+            [
+                "id": invitation.id, "name": invitation.name, "email": invitation.email,
+                "role": invitation.role.rawValue, "sent": Self.shortDate(invitation.createdAt),
+                "expires": Self.shortDate(invitation.expiresAt), "csrf": csrf,
+            ]
+        }
+        values["hasPendingInvitations"] = !pending.isEmpty
+        if pending.count > Self.pageSize, let last = pending.prefix(Self.pageSize).last {
+            values["nextInvitationsHref"] = "/workspace/team?before=\(last.id)#pending"
+        }
+        if cursor != nil { values["firstInvitationsHref"] = "/workspace/team#pending" }
         values["error"] = error
         values["form"] = ["name": form["name"] ?? "", "email": form["email"] ?? "", "isAdmin": form["role"] == "admin"]
         values["errors"] = errors

@@ -92,6 +92,9 @@ extension WorkspaceController {
         case "role": "Role changed."
         case "invited-member": "Invitation sent: the link to set a password works once, for 7 days."
         case "removed": "Member removed; their sessions have ended."
+        case "member-invitation-revoked": "Invitation to the team revoked: its link no longer works."
+        case "member-invitation-resent":
+            "Invitation to the team sent again with a new link; the old link no longer works."
         case "key-revoked": "API key revoked."
         default: nil
         }
