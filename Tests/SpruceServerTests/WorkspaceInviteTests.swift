@@ -219,6 +219,54 @@ struct WorkspaceInviteTests {
         }
     }
 
+    /// The report offered for download on an upload's result page (a `data:` URL, decoded), split into lines.
+    static func reportLines(_ page: Page) throws -> [String] {
+        let report = try #require(
+            page.text.range(of: #"href="data:text/csv;charset=utf-8,"#).flatMap {
+                String(page.text[$0.upperBound...].prefix { $0 != "\"" }).removingPercentEncoding
+            })
+        return report.split(separator: "\r\n").map(String.init)
+    }
+
+    @Test(
+        "the upload's report defuses cells a spreadsheet would run (= + - @), in every column",
+        arguments: ServerTestEngine.all)
+    func reportFormulaInjection(engine: ServerTestEngine) async throws {
+        try await withLiveServer(engine: engine) { server in
+            let staff = try await WorkspaceTests.loggedIn(server, oakStaff)
+            let page = try await staff.get("/workspace/invite")
+            let csv = """
+                name,email,phone
+                "=HYPERLINK(""http://evil.example"",""x"")",a@example.com,
+                +SUM(1;2),b@example.com,
+                -2+3,c@example.com,
+                @cmd,d@example.com,
+                Plain,=cmd|' /C calc'!A0,
+                Plain Phone,e@example.com,+1 217 555 0100
+
+                """
+            let result = try await staff.upload(
+                "/workspace/invite/csv", fields: ["link": "4827163"], file: ("csv", "h.csv", Array(csv.utf8)),
+                csrf: page.csrfToken)
+            #expect(result.status == .ok && result.text.contains("5 sent · 0 skipped · 1 failed"), "\(result.text)")
+            let lines = try Self.reportLines(result)
+            try #require(lines.count == 7)
+            #expect(lines[1].hasPrefix(#"2,"'=HYPERLINK(""http://evil.example"",""x"")",a@example.com,,sent,"#))
+            #expect(lines[2].hasPrefix("3,'+SUM(1;2),b@example.com,,sent,"))
+            #expect(lines[3].hasPrefix("4,'-2+3,c@example.com,,sent,"))
+            #expect(lines[4].hasPrefix("5,'@cmd,d@example.com,,sent,"))
+            #expect(lines[5].hasPrefix("6,Plain,'=cmd|' /C calc'!A0,,failed,,"), "\(lines[5])")
+            #expect(lines[6].hasPrefix("7,Plain Phone,e@example.com,'+1 217 555 0100,sent,"), "\(lines[6])")
+            // No cell of the report starts with a formula character.
+            for line in lines.dropFirst() {
+                for cell in line.split(separator: ",", omittingEmptySubsequences: false) {
+                    #expect(!(cell.first.map { "=+-@".contains($0) } ?? false), "\(line)")
+                }
+            }
+            #expect(result.text.contains("=HYPERLINK(&quot;http://evil.example&quot;,&quot;x&quot;)"))
+        }
+    }
+
     @Test("uploads: no file, a bad header, a body past the cap (413), no CSRF token", arguments: ServerTestEngine.all)
     func badUploads(engine: ServerTestEngine) async throws {
         try await withLiveServer(engine: engine) { server in
