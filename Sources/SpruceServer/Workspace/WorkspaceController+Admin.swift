@@ -48,6 +48,7 @@ extension WorkspaceController {
             acceptsNewPatients: form["acceptsNewPatients"] == "yes")
         do {
             try await store.updateProfile(profile, of: desk.organization.id, in: desk.scope)
+            directory.forgetProfile(of: desk.organization.id)
         } catch {
             guard let (field, sentence, status) = Self.fieldError(error) else { throw error }
             let name = ["name": "displayName", "description": "summary"][field] ?? field
