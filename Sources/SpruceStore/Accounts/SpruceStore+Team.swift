@@ -13,15 +13,39 @@ extension SpruceStore {
     }
 
     /// The organization's members, admins first, then by name. Admins only.
+    /// - Parameters:
+    ///   - after: the last member of the previous page (a cursor on role, name and id); another organization's
+    ///     member starts from the first page.
+    ///   - limit: at most this many; every member when `nil`.
     /// - Throws: ``StoreError/forbidden(_:)`` for staff.
-    public func members(in scope: OrganizationScope, of organizationID: OrganizationID) async throws -> [Member] {
+    public func members(
+        in scope: OrganizationScope, of organizationID: OrganizationID, after: MemberID? = nil, limit: Int? = nil
+    ) async throws -> [Member] {
         try scope.requireAdmin("see the team")
         guard scope.contains(organizationID) else { throw StoreError.organizationNotFound(id: organizationID.rawValue) }
         return try await read { database in
-            try await database.select().columns(Self.memberColumns).from("members")
+            var query = database.select().columns(Self.memberColumns).from("members")
                 .where("organization_id", .equal, SQLBind(organizationID.rawValue))
                 .where("removed_at", .is, SQLLiteral.null)
-                .orderBy("role").orderBy("name").orderBy("id").all().map(Self.decodeMember)
+            if let after,
+                let row = try await database.select().columns("organization_id", "role", "name").from("members")
+                    .where("id", .equal, SQLBind(after.rawValue)).first(),
+                try row.decode(column: "organization_id", as: Int64.self) == organizationID.rawValue
+            {
+                let role = try row.decode(column: "role", as: String.self)
+                let name = try row.decode(column: "name", as: String.self)
+                query = query.where { group in
+                    group.where("role", .greaterThan, SQLBind(role))
+                        .orWhere { $0.where("role", .equal, SQLBind(role)).where("name", .greaterThan, SQLBind(name)) }
+                        .orWhere {
+                            $0.where("role", .equal, SQLBind(role)).where("name", .equal, SQLBind(name))
+                                .where("id", .greaterThan, SQLBind(after.rawValue))
+                        }
+                }
+            }
+            query = query.orderBy("role").orderBy("name").orderBy("id")
+            if let limit { query = query.limit(max(1, limit)) }
+            return try await query.all().map(Self.decodeMember)
         }
     }
 
