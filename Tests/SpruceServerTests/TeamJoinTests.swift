@@ -104,6 +104,13 @@ struct TeamJoinTests {
             #expect(leeTokens.count == 1)
             #expect(try await server.browser().get("/join/\(kimToken)").status == .ok)
 
+            for action in ["revoke", "resend"] {
+                let forged = try await admin.post(
+                    "/workspace/team/invitations/\(kim.id)/\(action)", form: [:], csrf: "forged")
+                #expect(forged.status == .forbidden, "\(action) without the form's CSRF token")
+            }
+            #expect(try await server.browser().get("/join/\(kimToken)").status == .ok)
+            #expect(try Self.joinTokens(server, to: "kim@oak.example").count == 1)
             let revoked = try await admin.post("/workspace/team/invitations/\(kim.id)/revoke", form: [:], from: listed)
             #expect(revoked.location == "/workspace/team?notice=member-invitation-revoked")
             let visitor = server.browser()
