@@ -157,7 +157,7 @@ report_lines=$(curl -s -H "Cookie: spruce_session=$admin" "$job/report.csv" | gr
 printf '%-44s %8s %10s %14s\n' "path" "sent" "seconds" "invitations/s"
 printf '%-44s %8s %10.2f %14.0f\n' "sprucelink invite batch (CLI, outbox)" "$cli_sent" "$cli_seconds" \
     "$(awk -v n="$cli_sent" -v s="$cli_seconds" 'BEGIN {print n / s}')"
-printf '%-44s %8s %10.2f %14.0f\n' "HTTP upload → job → results (end to end)" "$http_sent" "$http_seconds" \
+printf '%-44s %8s %10.2f %14.0f\n' "HTTP upload, job, results (end to end)" "$http_sent" "$http_seconds" \
     "$(awk -v n="$http_sent" -v s="$http_seconds" 'BEGIN {print n / s}')"
 rate=$(awk -v n="$http_sent" -v s="$http_seconds" 'BEGIN {print n / s}')
 echo "upload answered (parse, check, 303) in $(printf '%.2f' "$upload_seconds") s; $polls polls of the job page;" \
