@@ -66,6 +66,7 @@ bench: deps
 	$(SWIFT) build -c release --product sprucelink
 	bash Benchmarks/run-http.sh
 	bash Benchmarks/run-logins.sh
+	bash Benchmarks/run-workspace.sh
 	bash Benchmarks/run-postgres.sh
 
 serve: deps

@@ -25,6 +25,27 @@ struct WorkspaceStoreTests {
         }
     }
 
+    @Test(
+        "a links page reads every link's tags (in one query), sorted, and none for untagged links",
+        arguments: TestEngine.all)
+    func linkPageTags(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
+            let (oak, _) = try await store.createOrganization(sampleProfile())
+            var tagged = MintRequest(organizationID: oak.id)
+            tagged.tags = [try ConversationTag("lobby"), try ConversationTag("flu-shot")]
+            _ = try await store.mintLinks(tagged, count: 2)
+            var other = MintRequest(organizationID: oak.id)
+            other.tags = [try ConversationTag("intake")]
+            _ = try await store.mintLinks(other, count: 1)
+            let links = try await store.linkPage(in: .staff(oak.id)).links
+            #expect(
+                links.map { $0.tags.map(\.rawValue) } == [
+                    [], ["flu-shot", "lobby"], ["flu-shot", "lobby"], ["intake"],
+                ])
+            for link in links { #expect(try await store.link(code: link.code)?.tags == link.tags) }
+        }
+    }
+
     @Test("invitations page: newest first, cursor, status and link filters, opted out", arguments: TestEngine.all)
     func invitationPages(engine: TestEngine) async throws {
         try await withStore(engine) { store, _ in

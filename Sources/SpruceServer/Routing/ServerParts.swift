@@ -118,7 +118,7 @@ struct ServerParts: Sendable {
         workspace = WorkspaceController(
             store: store, pages: pages, visitors: visitors, directory: directory,
             dispatcher: try await Self.dispatcher(store: store, configuration: configuration),
-            publicURL: configuration.publicURL)
+            publicURL: configuration.publicURL, jobs: InvitationJobs())
         printing = PrintController(
             store: store, visitors: visitors, printing: Printing(), publicURL: configuration.publicURL)
         linkStats = LinkStatsController(store: store, visitors: visitors, pages: pages)

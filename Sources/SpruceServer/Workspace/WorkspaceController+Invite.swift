@@ -15,11 +15,15 @@ extension WorkspaceController {
     static let chunkSize = InvitationDispatcher.defaultChunkSize
     /// The most rows one upload may hold; the body cap (``CSRFMiddleware/uploadLimit``) comes first for wide rows.
     static let maximumRows = 10_000
+    /// Past this many rows an upload is sent as a background job (``InvitationJobs``) with a progress page; up to
+    /// it, within the request (about 2 s on the benchmark machine).
+    static let backgroundThreshold = 1_000
 
     func addInviteRoutes(to browser: RouterGroup<SpruceRequestContext>) {
         browser.on(Self.invite, use: invitePage)
         browser.on(Self.sendInvite, use: sendInvite)
         browser.on(Self.uploadInvites, use: uploadInvites)
+        addJobRoutes(to: browser)
     }
 
     /// `GET /workspace/invite`.
@@ -126,8 +130,10 @@ extension WorkspaceController {
         }
     }
 
-    /// `POST /workspace/invite/csv` (multipart): every row of the list through the batch path, chunk by chunk;
-    /// answered with the result table and the report.
+    /// `POST /workspace/invite/csv` (multipart): the list is parsed and checked here (a bad file is answered at
+    /// once); then every row goes through the batch path, chunk by chunk, within the request for up to
+    /// ``backgroundThreshold`` rows (answered with the result table and the report), as a background job past it
+    /// (answered with a redirect to the job's progress page).
     func uploadInvites(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         let desk = try await desk(context)
         let form = context.form
@@ -147,6 +153,9 @@ extension WorkspaceController {
             do { list = try InviteeList(data: Data(upload.bytes)) } catch {
                 throw ServerError(.unprocessable(field: "csv", rule: error.rule))
             }
+            guard !list.rows.isEmpty else {
+                throw ServerError(.unprocessable(field: "csv", rule: "has no patient rows under its header"))
+            }
             guard list.rows.count <= Self.maximumRows else {
                 throw ServerError(
                     .unprocessable(
@@ -161,42 +170,29 @@ extension WorkspaceController {
         sender.invitedBy = desk.member.email
         sender.personalMessage = message
         let practice = desk.organization.profile.displayName
-        var rows: [[String: Any]] = []
-        var report = InvitationReport.header + "\r\n"
-        var counts = ["sent": 0, "skipped": 0, "failed": 0]
-        for start in stride(from: 0, to: list.rows.count, by: Self.chunkSize) {
-            let chunk = list.rows[start..<min(start + Self.chunkSize, list.rows.count)]
-            let valid = chunk.compactMap { try? $0.recipient.get() }
-            var outcomes = await sender.send(
-                link: code, practiceName: practice, recipients: valid, requested: [.email, .text], in: desk.scope
-            ).makeIterator()
-            for row in chunk {
-                let (status, id, reason): (String, InvitationID?, String)
-                switch row.recipient {
-                case .failure(let error): (status, id, reason) = ("failed", nil, error.description)
-                case .success:
-                    switch outcomes.next() {
-                    case .sent(let record, let warnings)?:
-                        (status, id, reason) = ("sent", record.invitation.id, warnings.joined(separator: "; "))
-                    case .skipped(let why)?: (status, id, reason) = ("skipped", nil, why.description)
-                    case .failed(let why)?: (status, id, reason) = ("failed", nil, why)
-                    case nil: (status, id, reason) = ("failed", nil, "not attempted")
-                    }
+        let (rows, scope) = (list.rows, desk.scope)
+        if rows.count > Self.backgroundThreshold {
+            let sender = sender
+            do {
+                let id = try jobs.start(organizationID: desk.organization.id, total: rows.count) { record in
+                    _ = await sender.send(
+                        list: rows, link: code, practiceName: practice, requested: [.email, .text],
+                        chunkSize: Self.chunkSize, in: scope, afterChunk: record)
                 }
-                counts[status, default: 0] += 1
-                report += InvitationReport.line(row: row, status: status, invitationID: id, reason: reason) + "\r\n"
-                rows.append([
-                    "number": row.number, "name": row.name, "email": row.email, "phone": row.phone, "status": status,
-                    "reason": reason, "isSent": status == "sent",
-                ])
+                return pages.redirect("/workspace/invite/jobs/\(id)")
+            } catch {
+                return try await renderInvite(
+                    desk: desk, form: kept, errors: ["csv": ErrorMiddleware.sentence(error.description)],
+                    status: .tooManyRequests, context: context)
             }
         }
-        let results: [String: Any] = [
-            "rows": rows, "sent": counts["sent"] ?? 0, "skipped": counts["skipped"] ?? 0,
-            "failed": counts["failed"] ?? 0,
-            "reportHref": "data:text/csv;charset=utf-8,"
-                + (report.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""),
-        ]
+        let outcomes = await sender.send(
+            list: rows, link: code, practiceName: practice, requested: [.email, .text], chunkSize: Self.chunkSize,
+            in: scope)
+        let results = Self.resultValues(
+            outcomes,
+            reportHref: "data:text/csv;charset=utf-8,"
+                + (InviteeOutcome.report(outcomes).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
         return try await renderInvite(
             desk: desk, form: kept, errors: [:], status: .ok, results: results, context: context)
     }

@@ -41,6 +41,8 @@ struct WorkspaceController: Sendable {
     let dispatcher: InvitationDispatcher
     /// The site's public origin: links are shown and encoded on it.
     let publicURL: String
+    /// Large CSV uploads being sent in the background (in this process's memory).
+    let jobs: InvitationJobs
 
     /// - Parameter browser: the group of browser pages (session and CSRF middleware).
     func addRoutes(to browser: RouterGroup<SpruceRequestContext>) {

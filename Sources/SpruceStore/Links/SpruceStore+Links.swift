@@ -354,4 +354,21 @@ extension SpruceStore {
             .map { try ConversationTag(try $0.decode(column: "tag", as: String.self)) }
         return link
     }
+
+    /// `links` with their tags, read in one query (a page of links costs two statements, not one per link).
+    static func withTags(_ links: [PracticeLink], in database: any SQLDatabase) async throws -> [PracticeLink] {
+        guard !links.isEmpty else { return links }
+        let rows = try await database.select().columns("link_id", "tag").from("link_tags")
+            .where("link_id", .in, SQLBind.group(links.map(\.id.rawValue))).orderBy("tag").all()
+        var tags: [Int64: [ConversationTag]] = [:]
+        for row in rows {
+            tags[try row.decode(column: "link_id", as: Int64.self), default: []].append(
+                try ConversationTag(try row.decode(column: "tag", as: String.self)))
+        }
+        return links.map { link in
+            var link = link
+            link.tags = tags[link.id.rawValue] ?? []
+            return link
+        }
+    }
 }

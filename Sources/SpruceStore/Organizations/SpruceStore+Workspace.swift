@@ -40,8 +40,7 @@ extension SpruceStore {
                 .where("organization_id", .equal, SQLBind(organizationID.rawValue))
             if let cursor { query = query.where("id", .greaterThan, SQLBind(cursor)) }
             let rows = try await query.orderBy("id").limit(limit + 1).all()
-            var links: [PracticeLink] = []
-            for row in rows.prefix(limit) { links.append(try await Self.withTags(Self.decodeLink(row), in: database)) }
+            let links = try await Self.withTags(rows.prefix(limit).map(Self.decodeLink), in: database)
             return LinkPage(links: links, nextCursor: rows.count > limit ? links.last?.id.rawValue : nil)
         }
     }
