@@ -18,8 +18,13 @@ struct PasswordPoolTests {
         }
         #expect(results.count == 50)
         #expect(results.allSatisfy { $0.value == $0.key * $0.key })
-        let names = try await pool.run { Thread.current.name ?? "" }
-        #expect(names.hasPrefix("sprucelink.passwords."))
+        let single = PasswordPool(threads: 1)
+        var threads: Set<id_t> = []
+        for _ in 0..<10 { threads.insert(try #require(try await single.run { PasswordPool.currentThreadID() })) }
+        #expect(threads.count == 1)
+        #expect(threads.first != PasswordPool.currentThreadID())
+        let name = try await single.run { try String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8) }
+        #expect(name == PasswordPool.threadName + "\n")
     }
 
     @Test("an error thrown by a job reaches its caller")

@@ -14,6 +14,9 @@ import Glibc
 /// processors the pages go first (`Benchmarks/run-logins.sh` measures the profile page's p99 under 20 concurrent
 /// logins): logins slow down under load rather than pages.
 final class PasswordPool: Sendable {
+    /// The hashing threads' name (at most 15 bytes, Linux's limit).
+    static let threadName = "sprucelink-pw"
+
     /// How much nicer than the serving threads the hashing threads run (niceness 19 at most).
     static let nicenessIncrement: Int32 = 10
 
@@ -24,7 +27,7 @@ final class PasswordPool: Sendable {
     static var defaultThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount / 2) }
 
     init(threads: Int) {
-        workers = (0..<max(1, threads)).map { Worker(name: "sprucelink.passwords.\($0)") }
+        workers = (0..<max(1, threads)).map { _ in Worker() }
     }
 
     deinit {
@@ -50,16 +53,15 @@ final class PasswordPool: Sendable {
         private let jobs = Mutex<[(@Sendable () -> Void)?]>([])
         private let waiting = DispatchSemaphore(value: 0)
 
-        init(name: String) {
+        init() {
             let thread = Thread { [self] in
-                Worker.lowerPriority()
+                Worker.nameAndLowerPriority()
                 while true {
                     waiting.wait()
                     guard let job = jobs.withLock({ $0.removeFirst() }) else { return }
                     job()
                 }
             }
-            thread.name = name
             thread.start()
         }
 
@@ -74,9 +76,12 @@ final class PasswordPool: Sendable {
             waiting.signal()
         }
 
-        /// Linux gives each thread its own niceness: this lowers the calling thread's only.
-        private static func lowerPriority() {
+        /// Names the calling thread `sprucelink-pw` (as `top -H` and `perf` show it) and lowers its niceness; Linux
+        /// gives each thread its own, so the serving threads keep theirs.
+        private static func nameAndLowerPriority() {
             #if canImport(Glibc)
+            // `pthread_setname_np` is not exported to Swift; the kernel takes the name from this file too.
+            try? PasswordPool.threadName.write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
             guard let thread = PasswordPool.currentThreadID() else { return }
             let current = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), thread)
             _ = setpriority(
