@@ -97,10 +97,18 @@ if [ -x "$CLI_BIN" ]; then
     wall() { local start end; start=$(date +%s.%N); "$@" >/dev/null 2>&1; end=$(date +%s.%N); awk -v a="$start" -v b="$end" 'BEGIN {print b - a}'; }
     c_walls="" swift_walls="" one_walls=""
     for round in $(seq "${QR_BENCH_BATCH_ROUNDS:-3}"); do
-        rm -rf "$batch_dir/c" "$batch_dir/swift" "$batch_dir/one"; mkdir -p "$batch_dir/c"
-        c_walls+=" $(wall "$C_BIN" --files "$batch_dir/texts.txt" "$batch_dir/c")"
-        swift_walls+=" $(wall "$CLI_BIN" qr --batch "$batch_dir/texts.txt" --output-dir "$batch_dir/swift")"
-        one_walls+=" $(wall "$CLI_BIN" qr --batch "$batch_dir/texts.txt" --output-dir "$batch_dir/one" --jobs 1)"
+        # Deleting the last round's 30 000 files leaves the file system work (journal, freed inodes) that slows
+        # whichever run comes next by seconds: each run starts after a sync, and the order alternates.
+        fresh() { rm -rf "$batch_dir/c" "$batch_dir/swift" "$batch_dir/one"; mkdir -p "$batch_dir/c"; sync; }
+        run_c() { fresh; c_walls+=" $(wall "$C_BIN" --files "$batch_dir/texts.txt" "$batch_dir/c")"; }
+        run_swift() {
+            fresh; swift_walls+=" $(wall "$CLI_BIN" qr --batch "$batch_dir/texts.txt" --output-dir "$batch_dir/swift")"
+        }
+        run_one() {
+            fresh
+            one_walls+=" $(wall "$CLI_BIN" qr --batch "$batch_dir/texts.txt" --output-dir "$batch_dir/one" --jobs 1)"
+        }
+        if (( round % 2 )); then run_c; run_swift; run_one; else run_one; run_swift; run_c; fi
     done
     c_wall=$(median <<<"$c_walls"); swift_wall=$(median <<<"$swift_walls"); one_wall=$(median <<<"$one_walls")
     echo
@@ -110,8 +118,11 @@ if [ -x "$CLI_BIN" ]; then
         "$(awk -v s="$swift_wall" -v c="$c_wall" 'BEGIN {print s / c}')"
     printf '  sprucelink qr --batch --jobs 1    %8.2f s   ratio %.2f x C\n' "$one_wall" \
         "$(awk -v s="$one_wall" -v c="$c_wall" 'BEGIN {print s / c}')"
-    cmp -s <(cd "$batch_dir/swift" && ls | sort) <(cd "$batch_dir/c" && ls | sort) && echo "  same file names as the C floor" \
-        || echo "  file names differ from the C floor"
+    fresh
+    "$C_BIN" --files "$batch_dir/texts.txt" "$batch_dir/c"
+    "$CLI_BIN" qr --batch "$batch_dir/texts.txt" --output-dir "$batch_dir/swift" >/dev/null
+    diff -r "$batch_dir/c" "$batch_dir/swift" >/dev/null && echo "  the same files, byte for byte, as the C floor's" \
+        || echo "  the files differ from the C floor's"
 else
     echo "skipping the batch-to-files run: $CLI_BIN missing (swift build -c release --product sprucelink)"
 fi
