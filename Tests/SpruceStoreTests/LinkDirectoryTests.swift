@@ -290,4 +290,54 @@ struct LinkDirectoryTests {
             #expect(directory.cached(try LinkCode("10000001")) == nil)
         }
     }
+
+    @Test(
+        "a load over many id ranges holds what the database says of every link, and stops at capacity",
+        arguments: TestEngine.all)
+    func loadAcrossRanges(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ async throws in
+            let (first, _) = try await store.createOrganization(sampleProfile())
+            let (second, _) = try await store.createOrganization(ClinicProfile(displayName: "Maple Clinic"))
+            var codes: [LinkCode] = []
+            for round in 0..<4 {
+                for organization in [first, second] {
+                    codes += try await store.mintLinks(MintRequest(organizationID: organization.id), count: 5)
+                        .map(\.code)
+                    codes += try await store.mintLinks(
+                        MintRequest(organizationID: organization.id, kind: .numeric(length: 6 + round * 1)), count: 2
+                    ).map(\.code)
+                }
+                codes.append(
+                    try await store.mintLinks(MintRequest(organizationID: second.id, kind: .vanityFromName))[0].code)
+            }
+            let colors = try QRColors(foreground: "#1a4d2e", background: "#f5f0e6")
+            try await store.setQRColors(colors, code: codes[3], in: .everyOrganization)
+            try await store.setQRColors(colors, code: codes[20], in: .everyOrganization)
+            for index in [0, 9, 17, 30] { try await store.disableLink(code: codes[index], in: .everyOrganization) }
+            let expected = try await store.linkDirectorySnapshot(limit: 10_000).links
+            #expect(expected.count == codes.count + 2)
+
+            var settings = Self.patient
+            settings.loadRange = 3
+            let directory = LinkDirectory(store: store, settings: settings)
+            try await directory.sync()
+            #expect(directory.count == expected.count)
+            for record in expected {
+                let profile = record.organizationID == first.id ? first.profile : second.profile
+                let answer = directory.cached(record.code)
+                if record.isActive {
+                    #expect(answer == .active(record, profile: profile), "\(record.code)")
+                } else {
+                    #expect(answer == .unavailable(.disabled), "\(record.code)")
+                }
+            }
+
+            settings.capacity = 11
+            let bounded = LinkDirectory(store: store, settings: settings)
+            try await bounded.sync()
+            #expect(bounded.count == 11)
+            let held = expected.filter { bounded.cached($0.code) != nil }
+            #expect(held.count == 11)
+        }
+    }
 }

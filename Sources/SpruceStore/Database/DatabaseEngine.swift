@@ -31,5 +31,10 @@ protocol DatabaseEngine: Sendable {
     /// The statements that make every update or delete of `links` and `organizations` append to `link_changes`,
     /// numbered by the `counters` row named `link_changes`.
     var linkChangeTriggers: [String] { get }
+    /// An aggregate that joins the integer `expression` of every row it sees into one comma-separated text
+    /// (`group_concat`, `string_agg`): the link directory reads a range of links as one value instead of a row each.
+    func joinedIntegers(_ expression: String) -> String
+    /// A condition true when `column` holds a numeric link code: 6 to 10 digits, the first not `0` (`LinkCode`).
+    func isNumericCode(_ column: String) -> String
     func shutdown() async
 }

@@ -89,6 +89,12 @@ struct SQLiteEngine: DatabaseEngine {
         }
     }
 
+    func joinedIntegers(_ expression: String) -> String { "group_concat(\(expression))" }
+
+    func isNumericCode(_ column: String) -> String {
+        "(\(column) GLOB '[1-9]*' AND \(column) NOT GLOB '*[^0-9]*' AND length(\(column)) BETWEEN 6 AND 10)"
+    }
+
     func shutdown() async {
         try? await pool.wrapped.shutdownAsync()
     }
