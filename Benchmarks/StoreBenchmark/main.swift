@@ -163,13 +163,23 @@ func residentBytes() -> Int {
     return fields.count > 1 ? (Int(fields[1]) ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE))) : 0
 }
 
+/// CPU time of this process, user and system, in seconds (a figure other work on the machine hardly changes).
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+    return user + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+}
+
 /// In a fresh process (so that memory freed by minting cannot hide the directory's growth): open the store,
 /// note resident memory, load the directory, note it again; then time `cached(_:)` on random codes.
 func measureDirectory(path: String) async throws {
     let store = try await SpruceStore.open(.sqlite(path: path), settings: StoreSettings(signingKey: .random()))
     let directory = LinkDirectory(store: store, settings: LinkDirectory.Settings(syncInterval: .seconds(3_600)))
     let before = residentBytes()
+    let cpuBefore = processCPUSeconds()
     let loadSeconds = try await seconds { try await directory.sync() }
+    let loadCPU = processCPUSeconds() - cpuBefore
     let after = residentBytes()
     let connection = try await SQLiteConnection.open(storage: .file(path: path))
     let codes = try await connection.sql().select().column("code").from("links").orderBy(SQLFunction("random"))
@@ -186,7 +196,7 @@ func measureDirectory(path: String) async throws {
         / Double(rounds)
     await store.close()
     print(
-        "links=\(directory.count) grown=\(after - before) resident=\(after) load_s=\(loadSeconds) lookup_ns=\(lookupNanoseconds) found=\(found)"
+        "links=\(directory.count) grown=\(after - before) resident=\(after) load_s=\(loadSeconds) load_cpu_s=\(loadCPU) lookup_ns=\(lookupNanoseconds) found=\(found)"
     )
 }
 
@@ -244,7 +254,8 @@ for size in directorySizes {
     lookupTimes[size] = values["lookup_ns"] ?? 0
     print(
         "link directory at \(Int(links)) links: resident growth \(format(perLink)) bytes/link (target <= 64 from "
-            + "1 000 000), load \(format(values["load_s"] ?? 0, 2)) s (target <= 1 s at 1 000 000), cached look-up "
+            + "1 000 000), load \(format(values["load_s"] ?? 0, 2)) s (target <= 1 s at 1 000 000; CPU "
+            + "\(format(values["load_cpu_s"] ?? 0, 2)) s), cached look-up "
             + "\(format(values["lookup_ns"] ?? 0)) ns, process resident "
             + "\(format((values["resident"] ?? 0) / 1_048_576, 0)) MiB")
 }

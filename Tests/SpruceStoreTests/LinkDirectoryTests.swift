@@ -340,4 +340,37 @@ struct LinkDirectoryTests {
             #expect(held.count == 11)
         }
     }
+
+    @Test(
+        "the joined texts of a range pair codes with owners; anything else is a corrupt row",
+        arguments: [
+            ("", "", 0, 0),
+            ("1234567,oak-street", "6,7", 1, 1),
+            ("9999999999,100000", "536870911,3", 2, 0),
+            ("1234567", "1073741825", 0, 1),
+        ])
+    func packedRanges(codes: String, owners: String, packed: Int, records: Int) throws {
+        let (values, others) = try PackedLink.parse(codes: codes, owners: owners)
+        #expect(values.count == packed && others.count == records)
+        if codes.hasPrefix("1234567,") {
+            #expect(PackedLink.number(values[0]) == 1_234_567 && PackedLink.organization(values[0]) == 3)
+            #expect(!PackedLink.isActive(values[0]))
+            #expect(others[0].code.rawValue == "oak-street" && others[0].organizationID.rawValue == 3)
+            #expect(others[0].isActive && others[0].qrColors == .standard)
+        }
+        if codes.hasPrefix("9999999999") {
+            #expect(PackedLink.number(values[0]) == 9_999_999_999 && PackedLink.organization(values[0]) == 268_435_455)
+            #expect(PackedLink.isActive(values[0]) && PackedLink.number(values[1]) == 100_000)
+        }
+    }
+
+    @Test(
+        "corrupt joined texts are refused",
+        arguments: [
+            ("1234567,7654321", "2"), ("1234567", "2,4"), ("1234567", "x"), ("0123456", "2"), ("12345", "2"),
+            ("1234567,,7654321", "2,2,2"), ("", "2"), ("1234567", ""), ("1234567", "99999999999999999999"),
+        ])
+    func corruptRanges(codes: String, owners: String) {
+        #expect(throws: StoreError.self) { try PackedLink.parse(codes: codes, owners: owners) }
+    }
 }

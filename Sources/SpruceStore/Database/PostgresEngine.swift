@@ -136,9 +136,7 @@ struct PostgresEngine: DatabaseEngine {
         ]
     }
 
-    func joinedIntegers(_ expression: String) -> String { "string_agg((\(expression))::text, ',')" }
-
-    func isNumericCode(_ column: String) -> String { "(\(column) ~ '^[1-9][0-9]{5,9}$')" }
+    func joined(_ expression: String) -> String { "string_agg((\(expression))::text, ',' ORDER BY id)" }
 
     func shutdown() async {
         try? await pool.wrapped.shutdownAsync()

@@ -89,11 +89,9 @@ struct SQLiteEngine: DatabaseEngine {
         }
     }
 
-    func joinedIntegers(_ expression: String) -> String { "group_concat(\(expression))" }
-
-    func isNumericCode(_ column: String) -> String {
-        "(\(column) GLOB '[1-9]*' AND \(column) NOT GLOB '*[^0-9]*' AND length(\(column)) BETWEEN 6 AND 10)"
-    }
+    /// Every aggregate of a query steps through the rows in the same order, the scan's: `id` order for a range of
+    /// `id`s.
+    func joined(_ expression: String) -> String { "group_concat(\(expression))" }
 
     func shutdown() async {
         try? await pool.wrapped.shutdownAsync()

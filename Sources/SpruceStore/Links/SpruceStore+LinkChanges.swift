@@ -102,13 +102,13 @@ extension SpruceStore {
     /// Every link (up to `limit`) and every organization's profile, in one snapshot at one feed generation, handed
     /// over a range of ids at a time as they are read rather than gathered.
     ///
-    /// Numeric links with the standard QR colors, nearly all, come as ``PackedLink`` integers: the database joins a
-    /// range's links into one text (``DatabaseEngine/joinedIntegers(_:)``), which costs a fraction of reading them
-    /// as rows. The others (vanity codes, own colors) come as records.
+    /// The database joins a range's links with the standard QR colors, nearly all, into two texts (codes, owners;
+    /// ``DatabaseEngine/joined(_:)``), which costs a fraction of reading them as rows; their numeric links come as
+    /// ``PackedLink`` integers, the others as records. Links with their own colors are read as rows.
     /// - Parameters:
     ///   - expecting: called first with an upper bound of the links to come, to size the receiver.
     ///   - packed: called with the packed links of each range of ids, in id order of the ranges.
-    ///   - each: called once per other link.
+    ///   - each: called once per other link (vanity codes, own colors).
     /// - Returns: the feed generation the snapshot is valid at, and the profiles.
     func streamLinkDirectory(
         limit: Int,
@@ -127,28 +127,33 @@ extension SpruceStore {
                 try await database.select().column(SQLFunction("max", args: SQLColumn("id")), as: "highest")
                 .from("links").first()?.decode(column: "highest", as: Int64?.self) ?? 0
             expecting(min(limit, Int(highest)))
-            let packable =
-                "qr_foreground IS NULL AND qr_background IS NULL AND organization_id < \(PackedLink.organizationLimit) "
-                + "AND \(engine.isNumericCode("code"))"
-            let joined = engine.joinedIntegers("CASE WHEN \(packable) THEN \(PackedLink.expression) END")
+            let standard = "qr_foreground IS NULL AND qr_background IS NULL"
+            let codes = engine.joined("CASE WHEN \(standard) THEN code END")
+            let owners = engine.joined("CASE WHEN \(standard) THEN \(PackedLink.owner) END")
             var count = 0
             var low: Int64 = 0
             while low < highest, count < limit {
                 let high = low + max(1, rangeSize)
                 let range: SQLQueryString = """
-                    SELECT \(unsafeRaw: joined) AS packed, \
-                    SUM(CASE WHEN \(unsafeRaw: packable) THEN 0 ELSE 1 END) AS others \
+                    SELECT \(unsafeRaw: codes) AS codes, \(unsafeRaw: owners) AS owners, count(*) AS links \
                     FROM links WHERE id > \(bind: low) AND id <= \(bind: high)
                     """
                 guard let row = try await database.raw(range).first() else { break }
-                var values = try PackedLink.parse(row.decode(column: "packed", as: String?.self) ?? "")
+                var (values, records) = try PackedLink.parse(
+                    codes: row.decode(column: "codes", as: String?.self) ?? "",
+                    owners: row.decode(column: "owners", as: String?.self) ?? "")
+                let colored = try row.decode(column: "links", as: Int.self) - values.count - records.count
                 if values.count > limit - count { values.removeLast(values.count - (limit - count)) }
                 count += values.count
                 if !values.isEmpty { packed(values) }
-                if try row.decode(column: "others", as: Int64?.self) ?? 0 > 0, count < limit {
+                for record in records.prefix(limit - count) {
+                    each(record)
+                    count += 1
+                }
+                if colored > 0, count < limit {
                     let others: SQLQueryString = """
                         SELECT code, organization_id, status, qr_foreground, qr_background FROM links \
-                        WHERE id > \(bind: low) AND id <= \(bind: high) AND NOT (\(unsafeRaw: packable)) \
+                        WHERE id > \(bind: low) AND id <= \(bind: high) AND NOT (\(unsafeRaw: standard)) \
                         ORDER BY id LIMIT \(bind: limit - count)
                         """
                     for row in try await database.raw(others).all() {
