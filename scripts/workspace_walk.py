@@ -13,6 +13,7 @@ import email
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -27,15 +28,21 @@ from selenium.webdriver.common.by import By
 WIDTHS = (360, 390, 1280)
 
 
-def driver(width):
+def driver(width, downloads=None):
     options = webdriver.ChromeOptions()
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900"):
         options.add_argument(argument)
     if width < 500:
         options.add_experimental_option(
             "mobileEmulation", {"deviceMetrics": {"width": width, "height": 844, "pixelRatio": 2.0}})
+    if downloads:
+        options.add_experimental_option(
+            "prefs", {"download.default_directory": downloads, "download.prompt_for_download": False})
     options.binary_location = "/usr/bin/chromium"
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    if downloads:
+        browser.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
+    return browser
 
 
 def expect(condition, message, browser):
@@ -89,7 +96,8 @@ def main():
     os.makedirs(outdir, exist_ok=True)
     seen = {}
     password = "a long practice password"
-    browser = driver(1280)
+    downloads = tempfile.mkdtemp(prefix="workspace-walk-downloads-")
+    browser = driver(1280, downloads)
     try:
         # 1. A new practice signs up and lands in its workspace.
         browser.get(base + "/practices/new")
@@ -119,11 +127,12 @@ def main():
         expect(decoded.stdout.strip().endswith("/juniper-family-clinic"), f"decoded {decoded.stdout!r}", browser)
         seen["decoded"] = decoded.stdout.strip()
 
-        # 4. Patients by CSV upload: two good rows, a bad row, a duplicate.
+        # 4. Patients by CSV upload: two good rows, a bad row, a duplicate, and a row a spreadsheet would run.
         browser.get(base + "/workspace/invite")
         with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as file:
             file.write("name,email,phone\nAda Lovelace,ada@example.com,\nBad Row,not-an-email,\n"
-                       "Alan Turing,alan@example.com,\nAda again,ada@example.com,\n")
+                       "Alan Turing,alan@example.com,\nAda again,ada@example.com,\n"
+                       "\"=HYPERLINK(\"\"http://evil.example\"\")\",@evil,\n")
         browser.find_element(By.ID, "csv").send_keys(file.name)
         select = browser.find_element(By.ID, "csv-link")
         for option in select.find_elements(By.TAG_NAME, "option"):
@@ -132,11 +141,25 @@ def main():
         browser.find_element(By.ID, "upload-csv").click()
         wait_for(browser, lambda: "Upload results" in browser.page_source, "the upload results")
         summary = browser.find_element(By.ID, "summary").text
-        expect(summary == "2 sent · 1 skipped · 1 failed", f"summary {summary!r}", browser)
+        expect(summary == "2 sent · 1 skipped · 2 failed", f"summary {summary!r}", browser)
         os.unlink(file.name)
         seen["upload"] = summary
+
+        # The report downloads with a click (a data: URL; no JavaScript, allowed by the page's CSP), and its
+        # cells that a spreadsheet would run start with a quote.
+        browser.find_element(By.ID, "report").click()
+        report_path = os.path.join(downloads, "invitation-report.csv")
+        wait_for(browser, lambda: os.path.exists(report_path), "the downloaded report")
+        with open(report_path, encoding="utf-8", newline="") as handle:
+            lines = handle.read().split("\r\n")
+        expect(lines[0] == "row,name,email,phone,status,invitation_id,reason", f"report header {lines[0]!r}", browser)
+        expect(lines[5].startswith('6,"\'=HYPERLINK(""http://evil.example"")",\'@evil,,failed,'),
+               f"report line {lines[5]!r}", browser)
+        seen["report"] = len([line for line in lines if line])
     finally:
         browser.quit()
+
+    shutil.rmtree(downloads, ignore_errors=True)
 
     # 5. Ada opens the emailed invitation from the Maildir and signs up.
     folder = os.path.join(outbox, "new")
@@ -174,6 +197,12 @@ def main():
         expect("ada@example.com" in browser.page_source, "Ada's invitation accepted", browser)
         browser.get(base + "/inbox")
         expect("Ada Lovelace" in browser.page_source, "Ada in the inbox", browser)
+        # A colleague invited to the team waits in the team page's pending invitations (checked below at 360 px).
+        browser.get(base + "/workspace/team")
+        browser.find_element(By.ID, "member-name").send_keys("Nurse Ray Okafor-Lindqvist")
+        browser.find_element(By.ID, "member-email").send_keys("ray.okafor-lindqvist@juniper-family-clinic.example")
+        browser.find_element(By.ID, "add-member").click()
+        wait_for(browser, lambda: "pending-invitations" in browser.page_source, "the pending team invitation")
     finally:
         browser.quit()
 

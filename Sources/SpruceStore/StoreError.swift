@@ -21,6 +21,9 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case lastAdmin
     /// The team invitation is unknown, used, revoked or expired (one answer for all, so none is confirmed).
     case teamInvitationUnavailable
+    /// No pending team invitation with that id in scope (another organization's, used, revoked or expired answer
+    /// the same): the workspace's Revoke and Resend.
+    case teamInvitationNotFound
     /// The database server cannot be reached (stopped, restarting, network): worth retrying later.
     case databaseUnavailable
     /// An account message (a code, a notice) had to be sent, but no messenger is configured.
@@ -44,6 +47,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .memberNotFound: "no member with that id or email"
         case .lastAdmin: "an organization keeps at least one admin: make another member admin first"
         case .teamInvitationUnavailable: "this invitation to join the team is unknown, already used, revoked or expired"
+        case .teamInvitationNotFound: "no pending invitation to the team with that id"
         case .databaseUnavailable: "the database is unavailable; try again shortly"
         case .noMessenger: "account messages cannot be sent: no email or text delivery is configured"
         }

@@ -66,7 +66,7 @@ func withFunnelServers(
             var configuration = ServerConfiguration(
                 host: "127.0.0.1", port: 0, publicURL: "https://spruce.care", linkSyncInterval: 1)
             configuration.metrics = nil
-            configuration.funnel = FunnelSettings(flushInterval: 0.2)
+            configuration.funnel = FunnelSettings(flushInterval: 0.2, maximumFlushInterval: 1)
             configuration.outboxDirectory = outboxPath
             apps.append(
                 try await SpruceServer.makeApplication(store: store, configuration: configuration, logger: logger))

@@ -30,6 +30,8 @@ struct WorkspaceAuthorizationTests {
         let invitation: Int64
         let member: Int64
         let key: Int64
+        /// Two pending invitations to Oak's team: one to resend, one to revoke.
+        let teamInvitations: (resend: Int64, revoke: Int64)
     }
 
     static func expect(
@@ -99,6 +101,14 @@ struct WorkspaceAuthorizationTests {
             form: ["name": "New Person", "email": "new.person@example.com", "role": "staff"],
             expected: expect(admin: .seeOther, staff: .forbidden, other: .seeOther, get: false)),
         Action(
+            name: "resend a team invitation", method: .post,
+            path: { "/workspace/team/invitations/\($0.teamInvitations.resend)/resend" }, form: [:],
+            expected: expect(admin: .seeOther, staff: .forbidden, other: .notFound, get: false)),
+        Action(
+            name: "revoke a team invitation", method: .post,
+            path: { "/workspace/team/invitations/\($0.teamInvitations.revoke)/revoke" }, form: [:],
+            expected: expect(admin: .seeOther, staff: .forbidden, other: .notFound, get: false)),
+        Action(
             name: "change a role", method: .post, path: { "/workspace/team/\($0.member)/role" },
             form: ["role": "staff"],
             expected: expect(admin: .seeOther, staff: .forbidden, other: .notFound, get: false)),
@@ -131,7 +141,10 @@ struct WorkspaceAuthorizationTests {
             ).createdRecord()
             let desk = try #require(try await server.store.member(email: oakStaff))
             let (_, key) = try await server.store.createAPIKey(for: oak.id, label: "EHR")
-            let ids = Ids(invitation: invitation.invitation.id.rawValue, member: desk.id.rawValue, key: key.id)
+            let teamInvitations = try await Self.teamInvitations(server, of: oak.id)
+            let ids = Ids(
+                invitation: invitation.invitation.id.rawValue, member: desk.id.rawValue, key: key.id,
+                teamInvitations: teamInvitations)
             _ = try await server.store.signUpPatient(
                 AccountDetails(name: "Ana", email: "ana.patient@example.com", password: "patient password 1"))
             let browser = server.browser()
@@ -167,7 +180,23 @@ struct WorkspaceAuthorizationTests {
             #expect((try await server.store.member(email: oakStaff) == nil) == (who == .admin))
             let oakNow = try await server.store.organization(id: oak.id)
             #expect((oakNow?.profile.displayName == "Renamed Practice") == (who == .admin))
+            let pending = try await server.store.pendingTeamInvitations(in: .everyOrganization, of: oak.id).map(\.id)
+            #expect(pending.contains(teamInvitations.revoke) == (who != .admin))
+            #expect(pending.contains(teamInvitations.resend) == (who != .admin))
         }
+    }
+
+    /// Two pending invitations to the team of `organizationID`, as its admin would send them.
+    static func teamInvitations(_ server: LiveServer, of organizationID: OrganizationID) async throws
+        -> (resend: Int64, revoke: Int64)
+    {
+        let resend = try await server.store.inviteMember(
+            name: "Resend Me", email: "resend.me@oak.example", role: .staff, invitedBy: nil, in: .only(organizationID),
+            of: organizationID)
+        let revoke = try await server.store.inviteMember(
+            name: "Revoke Me", email: "revoke.me@oak.example", role: .staff, invitedBy: nil, in: .only(organizationID),
+            of: organizationID)
+        return (resend.invitation.id, revoke.invitation.id)
     }
 
     @Test(
@@ -182,6 +211,7 @@ struct WorkspaceAuthorizationTests {
             ).createdRecord()
             let desk = try #require(try await server.store.member(email: oakStaff))
             let (_, key) = try await server.store.createAPIKey(for: oak.id, label: "EHR")
+            let teamInvitations = try await Self.teamInvitations(server, of: oak.id)
             let other = server.browser()
             #expect(try await other.logIn(lumenAdmin).status == .seeOther)
             let home = try await other.get("/workspace/links")
@@ -197,6 +227,14 @@ struct WorkspaceAuthorizationTests {
                 (.post, "/workspace/team/\(desk.id.rawValue)/role", "/workspace/team/999999/role"),
                 (.post, "/workspace/team/\(desk.id.rawValue)/remove", "/workspace/team/999999/remove"),
                 (.post, "/workspace/api-keys/\(key.id)/revoke", "/workspace/api-keys/999999/revoke"),
+                (
+                    .post, "/workspace/team/invitations/\(teamInvitations.revoke)/revoke",
+                    "/workspace/team/invitations/999999/revoke"
+                ),
+                (
+                    .post, "/workspace/team/invitations/\(teamInvitations.resend)/resend",
+                    "/workspace/team/invitations/999999/resend"
+                ),
             ]
             for (method, existing, missing) in pairs {
                 let form = ["role": "staff"]

@@ -86,6 +86,102 @@ struct WorkspaceInviteTests {
         }
     }
 
+    /// An outbox email with its quoted-printable parts decoded (soft line breaks joined, `=XX` as bytes).
+    static func decodedQP(_ mail: String) -> String {
+        let bytes = Array(mail.replacingOccurrences(of: "=\n", with: "").utf8)
+        var out: [UInt8] = []
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "="), index + 2 < bytes.count,
+                let value = UInt8(String(decoding: bytes[index + 1...index + 2], as: UTF8.self), radix: 16)
+            {
+                out.append(value)
+                index += 3
+            } else {
+                out.append(bytes[index])
+                index += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func texts(_ server: LiveServer) throws -> [[String: Any]] {
+        let file = server.outboxFolder.appendingPathComponent("texts.jsonl")
+        guard let data = FileManager.default.contents(atPath: file.path) else { return [] }
+        return try data.split(separator: UInt8(ascii: "\n")).map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any])
+        }
+    }
+
+    @Test(
+        "a personal message: previewed in the email and the text (UCS-2 with an emoji), sent in both, escaped",
+        arguments: ServerTestEngine.all)
+    func personalMessage(engine: ServerTestEngine) async throws {
+        try await withLiveServer(engine: engine) { server in
+            let staff = try await WorkspaceTests.loggedIn(server, oakStaff)
+            let page = try await staff.get("/workspace/invite")
+            #expect(page.text.contains(#"id="message-rule">at most 500 characters"#))
+            var form = [
+                "name": "Ana", "email": "ana@example.com", "phone": "(217) 555-0100", "link": "4827163",
+                "message": "See you Tuesday",
+            ]
+            var previewForm = form
+            previewForm["preview"] = "1"
+            let plain = try await staff.post("/workspace/invite", form: previewForm, from: page)
+            #expect(plain.status == .ok && plain.text.contains("GSM-7"), "\(plain.text)")
+            #expect(plain.text.contains("A message from Oak Street Pediatrics:\n\nSee you Tuesday"))
+            #expect(plain.text.contains("invites you to Spruce. See you Tuesday Get the app"))
+            form["message"] = "See you Tuesday <b>&</b> 😀"
+            previewForm["message"] = form["message"]
+            let emoji = try await staff.post("/workspace/invite", form: previewForm, from: page)
+            #expect(emoji.text.contains("UCS-2") && !emoji.text.contains("GSM-7"), "\(emoji.text)")
+            #expect(emoji.text.contains("See you Tuesday &lt;b&gt;&amp;&lt;/b&gt; 😀"))
+            #expect(!emoji.text.contains("<b>&</b>"))
+            #expect(emoji.text.contains(">See you Tuesday &lt;b&gt;&amp;&lt;/b&gt; 😀</textarea>"))
+            #expect(try Self.emails(server).isEmpty)
+
+            let sent = try await staff.post("/workspace/invite", form: form, from: page)
+            #expect(sent.status == .seeOther, "\(sent.text)")
+            let mails = try Self.emails(server).map(Self.decodedQP)
+            try #require(mails.count == 1)
+            #expect(mails[0].contains("A message from Oak Street Pediatrics:\n\nSee you Tuesday <b>&</b> 😀\n"))
+            #expect(mails[0].contains(#"<blockquote style="white-space: pre-line;">See you Tuesday &lt;b&gt;"#))
+            #expect(mails[0].components(separatedBy: "<b>&</b>").count == 2, "only in the plain-text part")
+            let texts = try Self.texts(server)
+            try #require(texts.count == 1)
+            #expect((texts[0]["body"] as? String)?.contains("See you Tuesday <b>&</b> 😀 Get the app") == true)
+            #expect(texts[0]["encoding"] as? String == "ucs2")
+
+            for (message, rule) in [
+                (String(repeating: "x", count: 501), "501 characters long; at most 500 are allowed"),
+                ("Ring \u{7} twice", "may not hold control characters (U+0007)"),
+            ] {
+                var bad = form
+                bad["email"] = "bo@example.com"
+                bad["message"] = message
+                let refused = try await staff.post("/workspace/invite", form: bad, from: page)
+                #expect(refused.status == .unprocessableContent, "\(refused.text)")
+                #expect(refused.text.contains(#"id="message-error""#) && refused.text.contains(rule))
+                #expect(refused.text.contains(#"value="bo@example.com""#))
+            }
+            #expect(try Self.emails(server).count == 1)
+
+            let csv = "name,email,phone\nCy,cy@example.com,\n"
+            let tooLong = try await staff.upload(
+                "/workspace/invite/csv", fields: ["link": "4827163", "message": String(repeating: "y", count: 501)],
+                file: ("csv", "p.csv", Array(csv.utf8)), csrf: page.csrfToken)
+            #expect(tooLong.status == .unprocessableContent && tooLong.text.contains(#"id="csv-message-error""#))
+            #expect(tooLong.text.contains(String(repeating: "y", count: 501) + "</textarea>"))
+            let uploaded = try await staff.upload(
+                "/workspace/invite/csv", fields: ["link": "4827163", "message": "Welcome to <i>Oak</i>"],
+                file: ("csv", "p.csv", Array(csv.utf8)), csrf: page.csrfToken)
+            #expect(uploaded.text.contains("1 sent · 0 skipped · 0 failed"), "\(uploaded.text)")
+            let all = try Self.emails(server).map(Self.decodedQP)
+            #expect(all.count == 2)
+            #expect(all.contains { $0.contains("cy@example.com") && $0.contains("Welcome to &lt;i&gt;Oak&lt;/i&gt;") })
+        }
+    }
+
     @Test(
         "CSV upload: good rows sent, bad rows and duplicates reported by row, a report to download",
         arguments: ServerTestEngine.all)
@@ -120,6 +216,54 @@ struct WorkspaceInviteTests {
             #expect(lines.contains { $0.hasPrefix("3,Bo,not-an-email,,failed") })
             #expect(lines.contains { $0.hasPrefix("7,'=1+2,dee@example.com") })
             #expect(try Self.emails(server).count == 3)
+        }
+    }
+
+    /// The report offered for download on an upload's result page (a `data:` URL, decoded), split into lines.
+    static func reportLines(_ page: Page) throws -> [String] {
+        let report = try #require(
+            page.text.range(of: #"href="data:text/csv;charset=utf-8,"#).flatMap {
+                String(page.text[$0.upperBound...].prefix { $0 != "\"" }).removingPercentEncoding
+            })
+        return report.split(separator: "\r\n").map(String.init)
+    }
+
+    @Test(
+        "the upload's report defuses cells a spreadsheet would run (= + - @), in every column",
+        arguments: ServerTestEngine.all)
+    func reportFormulaInjection(engine: ServerTestEngine) async throws {
+        try await withLiveServer(engine: engine) { server in
+            let staff = try await WorkspaceTests.loggedIn(server, oakStaff)
+            let page = try await staff.get("/workspace/invite")
+            let csv = """
+                name,email,phone
+                "=HYPERLINK(""http://evil.example"",""x"")",a@example.com,
+                +SUM(1;2),b@example.com,
+                -2+3,c@example.com,
+                @cmd,d@example.com,
+                Plain,=cmd|' /C calc'!A0,
+                Plain Phone,e@example.com,+1 217 555 0100
+
+                """
+            let result = try await staff.upload(
+                "/workspace/invite/csv", fields: ["link": "4827163"], file: ("csv", "h.csv", Array(csv.utf8)),
+                csrf: page.csrfToken)
+            #expect(result.status == .ok && result.text.contains("5 sent · 0 skipped · 1 failed"), "\(result.text)")
+            let lines = try Self.reportLines(result)
+            try #require(lines.count == 7)
+            #expect(lines[1].hasPrefix(#"2,"'=HYPERLINK(""http://evil.example"",""x"")",a@example.com,,sent,"#))
+            #expect(lines[2].hasPrefix("3,'+SUM(1;2),b@example.com,,sent,"))
+            #expect(lines[3].hasPrefix("4,'-2+3,c@example.com,,sent,"))
+            #expect(lines[4].hasPrefix("5,'@cmd,d@example.com,,sent,"))
+            #expect(lines[5].hasPrefix("6,Plain,'=cmd|' /C calc'!A0,,failed,,"), "\(lines[5])")
+            #expect(lines[6].hasPrefix("7,Plain Phone,e@example.com,'+1 217 555 0100,sent,"), "\(lines[6])")
+            // No cell of the report starts with a formula character.
+            for line in lines.dropFirst() {
+                for cell in line.split(separator: ",", omittingEmptySubsequences: false) {
+                    #expect(!(cell.first.map { "=+-@".contains($0) } ?? false), "\(line)")
+                }
+            }
+            #expect(result.text.contains("=HYPERLINK(&quot;http://evil.example&quot;,&quot;x&quot;)"))
         }
     }
 

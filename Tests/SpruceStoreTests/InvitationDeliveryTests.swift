@@ -9,6 +9,42 @@ struct InvitationDeliveryTests {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
     @Test(
+        "an invitation counts as sent in its link's funnel at its first delivery, once, on the organization's day",
+        arguments: TestEngine.all)
+    func countedAsSent(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
+            let (organization, link) = try await store.createOrganization(sampleProfile())
+            try await store.setFunnelTimeZone(
+                try FunnelTimeZone("Pacific/Kiritimati"), organization: organization.id, in: .everyOrganization)
+            var ids: [InvitationID] = []
+            for index in 0..<3 {
+                guard
+                    case .created(let record, _) = try await store.prepareInvitation(
+                        link: link.code,
+                        recipient: InvitationRecipient(email: "p\(index)@example.com", phone: "+1217555010\(index)"),
+                        channels: [.email, .text].prefix(index == 0 ? 2 : 1).map { $0 }, invitedBy: nil, at: now)
+                else {
+                    Issue.record("expected created")
+                    return
+                }
+                ids.append(record.invitation.id)
+            }
+            try await store.markDelivered(ids[0], channel: .email, at: now)
+            try await store.markDelivered(ids[0], channel: .text, at: now)
+            try await store.markDelivered(ids.dropFirst().map { InvitationDelivery($0, .email) }, at: now)
+            try await store.markDelivered(ids.map { InvitationDelivery($0, .email) }, at: now)
+
+            // 1 800 000 000 s is 2027-01-15 08:00 UTC, already 2027-01-15 22:00 at UTC+14.
+            let zone = try FunnelTimeZone("Pacific/Kiritimati").timeZone
+            let day = LocalDay(now, in: zone)
+            let report = try await store.linkFunnel(
+                code: link.code, range: FunnelRange(from: day.adding(days: -1), to: day.adding(days: 1)),
+                grouping: .day, in: .everyOrganization)
+            #expect(report.periods.map { $0.counts[.invitationSent] } == [0, 3, 0])
+        }
+    }
+
+    @Test(
         "recorded before delivery, marked after; a second prepare sees undelivered, then already invited",
         arguments: TestEngine.all)
     func recordThenMark(engine: TestEngine) async throws {

@@ -85,4 +85,68 @@ struct WorkspaceStoreTests {
             #expect(try await store.organization(id: oak.id)?.profile.displayName == "Oak Street Kids")
         }
     }
+
+    @Test(
+        "pending team invitations: admins only, in scope only; revoke and resend kill the old token at once",
+        arguments: TestEngine.all)
+    func teamInvitations(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
+            let (oak, _) = try await store.createOrganization(sampleProfile())
+            let (lumen, _) = try await store.createOrganization(sampleProfile("Lumen Dermatology"))
+            let (kim, kimToken) = try await store.inviteMember(
+                name: "Kim", email: "kim@oak.example", role: .staff, invitedBy: nil, in: .only(oak.id), of: oak.id)
+            let (lee, leeToken) = try await store.inviteMember(
+                name: "Lee", email: "lee@oak.example", role: .admin, invitedBy: nil, in: .only(oak.id), of: oak.id)
+            #expect(
+                try await store.pendingTeamInvitations(in: .only(oak.id), of: oak.id).map(\.id) == [lee.id, kim.id])
+            #expect(
+                try await store.pendingTeamInvitations(in: .only(oak.id), of: oak.id, before: lee.id).map(\.id) == [
+                    kim.id
+                ])
+            #expect(try await store.pendingTeamInvitations(in: .only(lumen.id), of: lumen.id).isEmpty)
+            await #expect(throws: StoreError.organizationNotFound(id: oak.id.rawValue)) {
+                _ = try await store.pendingTeamInvitations(in: .only(lumen.id), of: oak.id)
+            }
+            for scope in [OrganizationScope.staff(oak.id)] {
+                await #expect(throws: StoreError.self) {
+                    _ = try await store.pendingTeamInvitations(in: scope, of: oak.id)
+                }
+                await #expect(throws: StoreError.self) { try await store.revokeTeamInvitation(kim.id, in: scope) }
+                await #expect(throws: StoreError.self) {
+                    _ = try await store.resendTeamInvitation(kim.id, invitedBy: nil, in: scope)
+                }
+            }
+            await #expect(throws: StoreError.teamInvitationNotFound) {
+                try await store.revokeTeamInvitation(kim.id, in: .only(lumen.id))
+            }
+            await #expect(throws: StoreError.teamInvitationNotFound) {
+                _ = try await store.resendTeamInvitation(kim.id, invitedBy: nil, in: .only(lumen.id))
+            }
+            #expect(try await store.teamInvitation(kimToken).id == kim.id, "untouched by the refused attempts")
+
+            try await store.revokeTeamInvitation(kim.id, in: .only(oak.id))
+            await #expect(throws: StoreError.teamInvitationUnavailable) { _ = try await store.teamInvitation(kimToken) }
+            await #expect(throws: StoreError.teamInvitationUnavailable) {
+                _ = try await store.acceptTeamInvitation(kimToken, password: "kim's long password")
+            }
+            await #expect(throws: StoreError.teamInvitationNotFound) {
+                try await store.revokeTeamInvitation(kim.id, in: .only(oak.id))
+            }
+
+            let later = Date().addingTimeInterval(3600)
+            let (fresh, freshToken) = try await store.resendTeamInvitation(
+                lee.id, invitedBy: nil, in: .only(oak.id), at: later)
+            #expect(fresh.id != lee.id && fresh.email == lee.email && fresh.role == .admin)
+            #expect(fresh.expiresAt.timeIntervalSince(later).rounded() == TeamInvitation.lifetime)
+            await #expect(throws: StoreError.teamInvitationUnavailable) { _ = try await store.teamInvitation(leeToken) }
+            #expect(try await store.teamInvitation(freshToken).email == "lee@oak.example")
+            #expect(try await store.pendingTeamInvitations(in: .only(oak.id), of: oak.id).map(\.id) == [fresh.id])
+            let member = try await store.acceptTeamInvitation(freshToken, password: "lee's long password")
+            #expect(member.role == .admin && member.organizationID == oak.id)
+            await #expect(throws: StoreError.teamInvitationNotFound) {
+                _ = try await store.resendTeamInvitation(fresh.id, invitedBy: nil, in: .only(oak.id))
+            }
+            #expect(try await store.pendingTeamInvitations(in: .only(oak.id), of: oak.id).isEmpty)
+        }
+    }
 }

@@ -96,6 +96,38 @@ struct InviteBatchTests {
         }
     }
 
+    @Test("--message: every email and text of the batch quotes it; a bad one is refused before anything is sent")
+    func personalMessage() throws {
+        try QRCLI.withTemporaryDirectory { directory in
+            let (database, code) = try InviteCLI.setUp(in: directory)
+            let outbox = directory.appendingPathComponent("outbox")
+            let refused = try batch(database, code, outbox, ["--message", "Hi\u{7}"])
+            #expect(refused.status == 64 && refused.stderrLines.count == 1)
+            #expect(refused.stderr.hasPrefix("Error: --message: may not hold control characters (U+0007)"))
+            #expect(!FileManager.default.fileExists(atPath: outbox.path), "nothing written")
+            let result = try batch(database, code, outbox, ["--message", "Welcome to the practice"])
+            #expect(result.stdoutText == "sent 185, skipped 3, failed 12\n", "\(result.stderr)")
+            // Every email's decoded text and HTML parts (7bit, quoted-printable or base64) quote the message.
+            let script = """
+                import email, sys
+                for path in sys.argv[1:]:
+                    message = email.message_from_bytes(open(path, "rb").read())
+                    parts = [p.get_payload(decode=True).decode() for p in message.walk()
+                             if p.get_content_type() in ("text/plain", "text/html")]
+                    print(sum("Welcome to the practice" in p for p in parts))
+                """
+            let emails = try InviteCLI.emails(in: outbox)
+            #expect(emails.count == Self.expectedEmails)
+            let counts = try QRCLI.run("/usr/bin/env", ["python3", "-c", script] + emails)
+            #expect(counts.status == 0)
+            let perEmail = String(decoding: counts.stdout, as: UTF8.self).split(separator: "\n")
+            #expect(perEmail.count == Self.expectedEmails && perEmail.allSatisfy { $0 == "2" })
+            let texts = try InviteCLI.texts(in: outbox)
+            #expect(texts.count == Self.expectedTexts)
+            #expect(texts.allSatisfy { ($0["body"] as? String)?.contains(". Welcome to the practice Get") == true })
+        }
+    }
+
     @Test("sendmail delivery: a stand-in MTA records each message; one recipient's failure is reported and the rest go")
     func sendmail() throws {
         try QRCLI.withTemporaryDirectory { directory in

@@ -99,6 +99,35 @@ struct InviteSendTests {
         }
     }
 
+    @Test("--message: quoted in the text and HTML email (escaped) and in the text message, which turns UCS-2")
+    func personalMessage() throws {
+        try QRCLI.withTemporaryDirectory { directory in
+            let (database, code) = try InviteCLI.setUp(in: directory, practice: "Oak Street Pediatrics")
+            let outbox = directory.appendingPathComponent("outbox")
+            let message = "See you Tuesday <b>&</b> 😀\r\nDr. Chen"
+            let result = try QRCLI.sprucelink([
+                "invite", "send", "--database", database, "--link", code, "--email", "ana@example.com", "--phone",
+                "(217) 555-0100", "--via", "both", "--outbox", outbox.path, "--message", "  \(message)\n",
+            ])
+            #expect(result.status == 0, "\(result.stderr)")
+            let emails = try InviteCLI.emails(in: outbox)
+            try #require(emails.count == 1)
+            let parsed = try InviteCLI.parseEmail(emails[0], png: directory.appendingPathComponent("qr.png").path)
+            #expect(parsed["defects"] as? [String] == [])
+            let text = parsed["text"] as? String ?? ""
+            let html = parsed["html"] as? String ?? ""
+            #expect(text.contains("A message from Oak Street Pediatrics:\n\nSee you Tuesday <b>&</b> 😀\nDr. Chen\n"))
+            #expect(html.contains("See you Tuesday &lt;b&gt;&amp;&lt;/b&gt; 😀\nDr. Chen</blockquote>"))
+            #expect(!html.contains("<b>&</b>"))
+            let lines = try InviteCLI.texts(in: outbox)
+            try #require(lines.count == 1)
+            let body = lines[0]["body"] as? String ?? ""
+            #expect(
+                body.hasPrefix("Oak Street Pediatrics invites you to Spruce. See you Tuesday <b>&</b> 😀\nDr. Chen Get"))
+            #expect(lines[0]["encoding"] as? String == "ucs2")
+        }
+    }
+
     @Test(
         "bad inputs are one line naming the option, exit 64",
         arguments: [
@@ -115,6 +144,14 @@ struct InviteSendTests {
             (["--email", "a@example.com", "--sendmail", "'unclosed"], "Error: --sendmail: has an unclosed quote"),
             (["--via", "text", "--email", "a@example.com"], "Error: --phone is required with --via text"),
             ([], "Error: --email or --phone is required"),
+            (
+                ["--email", "a@example.com", "--message", String(repeating: "é", count: 501)],
+                "Error: --message: is 501 characters long; at most 500 are allowed"
+            ),
+            (
+                ["--email", "a@example.com", "--message", "Hello\u{1B}[2J"],
+                "Error: --message: may not hold control characters (U+001B)"
+            ),
         ])
     func usageErrors(arguments: [String], message: String) throws {
         try QRCLI.withTemporaryDirectory { directory in

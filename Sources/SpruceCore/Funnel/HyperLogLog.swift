@@ -7,35 +7,122 @@ import Foundation
 /// values the estimate is linear counting (exact to a fraction of a percent there). Sketches merge by taking each
 /// register's maximum, so instances and flushes add up without double counting. Stored as ``bytes``: sparse
 /// (index, value) pairs while few registers are set, the dense registers otherwise.
+///
+/// In memory a sketch is sparse too until ``sparseLimit`` registers are set: most links see a handful of visitors
+/// between two flushes, and a dense sketch per link and day (16 KiB to zero, merge, encode and estimate) cost the
+/// server more than answering the requests did.
 public struct HyperLogLog: Equatable, Sendable {
     public static let precision = 14
     public static let registerCount = 1 << precision
     /// The relative standard error of an estimate: 1.04 / √m.
     public static let standardError = 1.04 / Double(registerCount).squareRoot()
+    /// Set registers past which a sketch turns dense in memory (4 bytes each while sparse: 8 KiB at most).
+    static let sparseLimit = registerCount / 8
 
     private static let formatVersion: UInt8 = 1
     private static let denseTag: UInt8 = 0
     private static let sparseTag: UInt8 = 1
+    private static let maximumRank = UInt8(64 - precision + 1)
 
-    private(set) var registers: [UInt8]
+    private enum Storage: Equatable, Sendable {
+        /// Set registers only, as `index << 8 | value`, sorted by index.
+        case sparse([UInt32])
+        case dense([UInt8])
+    }
 
-    public init() { registers = [UInt8](repeating: 0, count: Self.registerCount) }
+    private var storage: Storage
+
+    public init() { storage = .sparse([]) }
 
     /// Whether no hash was ever added.
-    public var isEmpty: Bool { !registers.contains { $0 != 0 } }
+    public var isEmpty: Bool {
+        switch storage {
+        case .sparse(let entries): entries.isEmpty
+        case .dense(let registers): !registers.contains { $0 != 0 }
+        }
+    }
 
     /// Adds one hashed value; uniformly distributed 64-bit hashes are assumed.
     public mutating func add(hash: UInt64) {
         let index = Int(hash >> UInt64(64 - Self.precision))
         let rest = hash << UInt64(Self.precision)
         let rank = UInt8(min(rest.leadingZeroBitCount, 64 - Self.precision) + 1)
-        if registers[index] < rank { registers[index] = rank }
+        raise(index: index, to: rank)
     }
 
     /// Adds every value `other` saw.
     public mutating func merge(_ other: HyperLogLog) {
-        for index in 0..<Self.registerCount where other.registers[index] > registers[index] {
-            registers[index] = other.registers[index]
+        switch other.storage {
+        case .sparse(let entries):
+            for entry in entries { raise(index: Int(entry >> 8), to: UInt8(entry & 0xFF)) }
+        case .dense(let others):
+            var registers = denseRegisters
+            for index in 0..<Self.registerCount where others[index] > registers[index] {
+                registers[index] = others[index]
+            }
+            storage = .dense(registers)
+        }
+    }
+
+    private mutating func raise(index: Int, to rank: UInt8) {
+        switch storage {
+        case .dense(var registers):
+            guard registers[index] < rank else { return }
+            storage = .sparse([])
+            registers[index] = rank
+            storage = .dense(registers)
+        case .sparse(var entries):
+            let key = UInt32(index) << 8
+            let position = Self.insertionPoint(of: key, in: entries)
+            if position < entries.count, entries[position] & ~0xFF == key {
+                guard UInt8(entries[position] & 0xFF) < rank else { return }
+                storage = .sparse([])
+                entries[position] = key | UInt32(rank)
+                storage = .sparse(entries)
+                return
+            }
+            storage = .sparse([])
+            entries.insert(key | UInt32(rank), at: position)
+            storage = entries.count > Self.sparseLimit ? .dense(Self.registers(of: entries)) : .sparse(entries)
+        }
+    }
+
+    private static func insertionPoint(of key: UInt32, in entries: [UInt32]) -> Int {
+        var low = 0
+        var high = entries.count
+        while low < high {
+            let middle = (low + high) / 2
+            if entries[middle] & ~0xFF < key { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    private static func registers(of entries: [UInt32]) -> [UInt8] {
+        var registers = [UInt8](repeating: 0, count: registerCount)
+        for entry in entries { registers[Int(entry >> 8)] = UInt8(entry & 0xFF) }
+        return registers
+    }
+
+    private var denseRegisters: [UInt8] {
+        switch storage {
+        case .sparse(let entries): Self.registers(of: entries)
+        case .dense(let registers): registers
+        }
+    }
+
+    /// The set registers as (index, value), by index.
+    private var setRegisters: [(index: Int, value: UInt8)] {
+        switch storage {
+        case .sparse(let entries): entries.map { (Int($0 >> 8), UInt8($0 & 0xFF)) }
+        case .dense(let registers): registers.indices.filter { registers[$0] != 0 }.map { ($0, registers[$0]) }
+        }
+    }
+
+    public static func == (lhs: HyperLogLog, rhs: HyperLogLog) -> Bool {
+        switch (lhs.storage, rhs.storage) {
+        case (.dense(let left), .dense(let right)): left == right
+        case (.sparse(let left), .sparse(let right)): left == right
+        default: lhs.denseRegisters == rhs.denseRegisters
         }
     }
 
@@ -44,9 +131,16 @@ public struct HyperLogLog: Equatable, Sendable {
         let m = Double(Self.registerCount)
         var sum = 0.0
         var zeros = 0
-        for register in registers {
-            sum += 1 / Double(UInt64(1) << UInt64(register))
-            if register == 0 { zeros += 1 }
+        switch storage {
+        case .sparse(let entries):
+            zeros = Self.registerCount - entries.count
+            sum = Double(zeros)
+            for entry in entries { sum += Self.inversePowers[Int(entry & 0xFF)] }
+        case .dense(let registers):
+            for register in registers {
+                sum += Self.inversePowers[Int(register)]
+                if register == 0 { zeros += 1 }
+            }
         }
         let alpha = 0.7213 / (1 + 1.079 / m)
         let raw = alpha * m * m / sum
@@ -54,20 +148,23 @@ public struct HyperLogLog: Equatable, Sendable {
         return Int(raw.rounded())
     }
 
+    /// 2⁻ʳ for every rank r a register can hold.
+    private static let inversePowers: [Double] = (0...Int(maximumRank)).map { 1 / Double(UInt64(1) << UInt64($0)) }
+
     /// The stored form: a version byte, a format byte, then the dense registers or (big-endian index, value) pairs.
     public var bytes: [UInt8] {
-        let set = registers.indices.filter { registers[$0] != 0 }
+        let set = setRegisters
         if set.count * 3 < Self.registerCount {
             var output: [UInt8] = [Self.formatVersion, Self.sparseTag]
             output.reserveCapacity(2 + set.count * 3)
-            for index in set {
+            for (index, value) in set {
                 output.append(UInt8(index >> 8))
                 output.append(UInt8(index & 0xFF))
-                output.append(registers[index])
+                output.append(value)
             }
             return output
         }
-        return [Self.formatVersion, Self.denseTag] + registers
+        return [Self.formatVersion, Self.denseTag] + denseRegisters
     }
 
     /// Reads ``bytes`` back.
@@ -76,25 +173,25 @@ public struct HyperLogLog: Equatable, Sendable {
         let bytes = Array(bytes)
         let broken = FunnelInputError(field: "sketch", rule: "is not a HyperLogLog of precision \(Self.precision)")
         guard bytes.count >= 2, bytes[0] == Self.formatVersion else { throw broken }
-        var registers = [UInt8](repeating: 0, count: Self.registerCount)
-        let maximumRank = UInt8(64 - Self.precision + 1)
         switch bytes[1] {
         case Self.denseTag:
             guard bytes.count == 2 + Self.registerCount else { throw broken }
-            registers = Array(bytes[2...])
+            let registers = Array(bytes[2...])
+            guard !registers.contains(where: { $0 > Self.maximumRank }) else { throw broken }
+            storage = .dense(registers)
         case Self.sparseTag:
             guard (bytes.count - 2) % 3 == 0 else { throw broken }
+            storage = .sparse([])
             var offset = 2
             while offset < bytes.count {
                 let index = Int(bytes[offset]) << 8 | Int(bytes[offset + 1])
-                guard index < Self.registerCount else { throw broken }
-                registers[index] = bytes[offset + 2]
+                let value = bytes[offset + 2]
+                guard index < Self.registerCount, value <= Self.maximumRank else { throw broken }
+                if value > 0 { raise(index: index, to: value) }
                 offset += 3
             }
         default:
             throw broken
         }
-        guard !registers.contains(where: { $0 > maximumRank }) else { throw broken }
-        self.registers = registers
     }
 }

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// The keys that turn (client address, user agent) into the 64-bit hash a ``HyperLogLog`` counts: one random key
@@ -14,8 +13,7 @@ public struct VisitorKeys: Sendable {
     static let earliestOffset: TimeInterval = -14 * 3600
     static let latestEnd: TimeInterval = 36 * 3600
 
-    /// 32 random bytes per day (``SymmetricKey`` is not `Sendable`).
-    private var keys: [LocalDay: [UInt8]] = [:]
+    private var keys: [LocalDay: SipHash24] = [:]
 
     public init() {}
 
@@ -30,17 +28,19 @@ public struct VisitorKeys: Sendable {
         let last = LocalDay(ordinal: Int(((seconds - Self.earliestOffset) / 86_400).rounded(.down)))
         for ordinal in first.ordinal...max(first.ordinal, last.ordinal) where keys[LocalDay(ordinal: ordinal)] == nil {
             var generator = SystemRandomNumberGenerator()
-            keys[LocalDay(ordinal: ordinal)] = (0..<32).map { _ in UInt8.random(in: 0...UInt8.max, using: &generator) }
+            let key = (0..<16).map { _ in UInt8.random(in: 0...UInt8.max, using: &generator) }
+            keys[LocalDay(ordinal: ordinal)] = SipHash24(key: key)
         }
     }
 
-    /// The visitor's hash for `day`, or nil when no key is held for that day.
+    /// The visitor's hash for `day` (SipHash-2-4 of the address, a zero byte and the user agent, both cut to
+    /// their limits), or nil when no key is held for that day.
     public func hash(address: String, userAgent: String?, day: LocalDay) -> UInt64? {
         guard let key = keys[day] else { return nil }
-        var input = Data(address.utf8.prefix(64))
-        input.append(0)
-        input.append(contentsOf: (userAgent ?? "").utf8.prefix(TrafficClassifier.maximumAgentBytes))
-        let mac = HMAC<SHA256>.authenticationCode(for: input, using: SymmetricKey(data: key))
-        return mac.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        var message = key.message()
+        message.append(address, limit: 64)
+        message.append(0)
+        message.append(userAgent ?? "", limit: TrafficClassifier.maximumAgentBytes)
+        return message.finalize()
     }
 }

@@ -10,14 +10,19 @@ public struct InvitationContent: Sendable, Equatable {
     /// The connect code for the app, `K7QX-M4PT` (``ConnectCode/derived(from:)``): what a patient types when the
     /// app, installed from a store search, asks for it.
     public let connectCode: String?
+    /// The practice's own words to this recipient, quoted in the email and the text (``PersonalMessage``).
+    public let personalMessage: PersonalMessage?
 
-    public init(practiceName: String, recipientName: String?, link: String, expiresAt: Date, connectCode: String? = nil)
-    {
+    public init(
+        practiceName: String, recipientName: String?, link: String, expiresAt: Date, connectCode: String? = nil,
+        personalMessage: PersonalMessage? = nil
+    ) {
         self.practiceName = practiceName
         self.recipientName = recipientName
         self.link = link
         self.expiresAt = expiresAt
         self.connectCode = connectCode
+        self.personalMessage = personalMessage
     }
 
     /// The personal link for `token` under `publicURL` (e.g. `https://spruce.care`): `<publicURL>/i/<token>`.
@@ -32,6 +37,7 @@ public struct InvitationContent: Sendable, Equatable {
         var values = ["practice": practiceName, "link": link, "expires": Self.longDate(expiresAt)]
         if let recipientName { values["name"] = recipientName }
         if let connectCode { values["connectCode"] = connectCode }
+        if let personalMessage { values["message"] = personalMessage.text }
         return values
     }
 

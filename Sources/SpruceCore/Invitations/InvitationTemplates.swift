@@ -10,8 +10,9 @@ import Mustache
 /// | `email-html` | the text/html alternative | HTML: every `{{value}}` is escaped |
 /// | `text-message` | the SMS body | none |
 ///
-/// Values: `practice`, `name` (absent when the recipient has none), `link`, `expires` (e.g. `April 3, 2026`)
-/// and, in HTML, `qrContentID` for `<img src="cid:{{qrContentID}}">`.
+/// Values: `practice`, `name` (absent when the recipient has none), `link`, `expires` (e.g. `April 3, 2026`),
+/// `connectCode`, `message` (the ``PersonalMessage``, absent when there is none) and, in HTML, `qrContentID` for
+/// `<img src="cid:{{qrContentID}}">`.
 public struct InvitationTemplates: Sendable {
     /// One of the four templates.
     public enum Name: String, Sendable, CaseIterable {

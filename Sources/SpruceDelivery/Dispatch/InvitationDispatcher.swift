@@ -61,6 +61,10 @@ public struct InvitationDispatcher: Sendable {
     public let templates: InvitationTemplates
     /// Who is sending, recorded with each invitation (a copy per sender: the workspace sets the member's email).
     public var invitedBy: String?
+    /// The practice's message quoted in every email and text this dispatcher renders (a copy per sender, like
+    /// ``invitedBy``: the CLI's `--message`, the workspace's message field). Reminders and resends do not repeat
+    /// it: it is not stored.
+    public var personalMessage: PersonalMessage?
     public let lifetime: TimeInterval
     /// The threads that do the blocking work.
     public let threadPool: NIOThreadPool
@@ -219,7 +223,7 @@ public struct InvitationDispatcher: Sendable {
         let content = InvitationContent(
             practiceName: practiceName, recipientName: invitation.recipient.name,
             link: InvitationContent.link(for: token, publicURL: publicURL), expiresAt: invitation.expiresAt,
-            connectCode: ConnectCode.derived(from: token).formatted)
+            connectCode: ConnectCode.derived(from: token).formatted, personalMessage: personalMessage)
         var messages: [(name: SpoolName, bytes: [UInt8])] = []
         var warnings: [String] = []
         for channel in channels {

@@ -32,8 +32,8 @@ extension Outbox {
             let decoder = JSONDecoder()
             decoder.dateDecodingStrategy = .iso8601
             for line in data.split(separator: UInt8(ascii: "\n")) {
-                if let record = try? decoder.decode(TextRecord.self, from: Data(line)) {
-                    index.delivered.insert(.init(record.invitationID, .text))
+                if let record = try? decoder.decode(TextRecord.self, from: Data(line)), let id = record.invitationID {
+                    index.delivered.insert(.init(id, .text))
                 }
             }
         }

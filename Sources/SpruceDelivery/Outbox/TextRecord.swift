@@ -1,9 +1,12 @@
 import Foundation
 import SpruceCore
 
-/// One line of `texts.jsonl`: a text message as it would be handed to an SMS gateway.
+/// One line of `texts.jsonl`: a text message as it would be handed to an SMS gateway. An invitation's text carries
+/// its `invitation_id`; an account message (a code or a notice) carries its `kind` instead, so the outbox index
+/// never takes it for an invitation.
 public struct TextRecord: Codable, Equatable, Sendable {
-    public let invitationID: InvitationID
+    public let invitationID: InvitationID?
+    public let kind: String?
     /// E.164.
     public let to: String
     public let body: String
@@ -12,7 +15,16 @@ public struct TextRecord: Codable, Equatable, Sendable {
     public let createdAt: Date
 
     public init(invitationID: InvitationID, to: String, message: TextMessage, createdAt: Date) {
+        self.init(invitationID: invitationID, kind: nil, to: to, message: message, createdAt: createdAt)
+    }
+
+    public init(accountMessage kind: String, to: String, message: TextMessage, createdAt: Date) {
+        self.init(invitationID: nil, kind: kind, to: to, message: message, createdAt: createdAt)
+    }
+
+    private init(invitationID: InvitationID?, kind: String?, to: String, message: TextMessage, createdAt: Date) {
         self.invitationID = invitationID
+        self.kind = kind
         self.to = to
         self.body = message.body
         self.encoding = message.encoding
@@ -22,7 +34,7 @@ public struct TextRecord: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case invitationID = "invitation_id"
-        case to, body, encoding, segments
+        case kind, to, body, encoding, segments
         case createdAt = "created_at"
     }
 

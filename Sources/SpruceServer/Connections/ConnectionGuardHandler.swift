@@ -61,13 +61,13 @@ final class ConnectionGuardHandler: ChannelInboundHandler, RemovableChannelHandl
             counted = false
             counter.closed()
         }
-        deadlines.cancel()
+        deadlines.stop()
         deadlines.onDeadline = nil
         context.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        deadlines.cancel()
+        deadlines.stop()
         deadlines.onDeadline = nil
     }
 

@@ -122,7 +122,7 @@ struct MappedError: Sendable {
                 retryAfter: Int(error.retryAfter))
         case let error as StoreError:
             switch error {
-            case .organizationNotFound, .linkNotFound, .invitationNotFound, .memberNotFound:
+            case .organizationNotFound, .linkNotFound, .invitationNotFound, .memberNotFound, .teamInvitationNotFound:
                 return MappedError(.notFound, "not-found", "Not found", error.description)
             case .forbidden: return MappedError(.forbidden, "forbidden", "Forbidden", error.description)
             case .lastAdmin: return MappedError(.conflict, "last-admin", "Last admin", error.description)

@@ -90,11 +90,10 @@ final class FunnelRecorder: Sendable {
                 state.tally.add(.preview, code: code, day: day)
                 return
             }
-            state.tally.add(isScan && view != .json ? .scan : .visit, code: code, day: day)
-            if view == .invitation { state.tally.add(.invitationOpened, code: code, day: day) }
-            if let hash = state.keys.hash(address: traits.address, userAgent: traits.userAgent, day: day) {
-                state.tally.addVisitor(hash: hash, code: code, day: day)
-            }
+            state.tally.add(
+                isScan && view != .json ? .scan : .visit, also: view == .invitation ? .invitationOpened : nil,
+                visitor: state.keys.hash(address: traits.address, userAgent: traits.userAgent, day: day),
+                code: code, day: day)
         }
     }
 
@@ -173,15 +172,20 @@ final class FunnelRecorder: Sendable {
         }
     }
 
-    /// Flushes every interval until cancelled, re-reads time zones and rolls old days up now and then, then
-    /// flushes what is left.
+    /// Flushes every interval until cancelled (a longer one after a long flush: ``FunnelSettings``), re-reads time
+    /// zones and rolls old days up now and then, then flushes what is left.
     func run() async {
         await refreshTimeZones()
         var lastZones = ContinuousClock.now
         var lastRollUp: ContinuousClock.Instant?
+        var interval = settings.flushInterval
         while !Task.isCancelled {
-            try? await Task.sleep(for: .milliseconds(Int64(settings.flushInterval * 1000)))
+            try? await Task.sleep(for: .milliseconds(Int64(interval * 1000)))
+            let started = ContinuousClock.now
             await flush()
+            let took = ContinuousClock.now - started
+            interval = settings.nextFlushInterval(
+                after: Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18)
             if ContinuousClock.now - lastZones >= .milliseconds(Int64(settings.timeZoneRefresh * 1000)) {
                 await refreshTimeZones()
                 lastZones = ContinuousClock.now

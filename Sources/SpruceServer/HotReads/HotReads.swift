@@ -170,12 +170,15 @@ struct HotReads: Sendable {
                 elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
         }
         linkMetrics.resolved(outcome: "found")
+        let counted = funnel.flatMap { funnel in answer.view.map { (funnel, $0) } }
+        guard requestLog != nil || counted != nil else { return }
+        let client = client()
         requestLog?.record(
-            method: .get, route: answer.route, status: answer.head.status, elapsed: elapsed, client: client())
-        if let funnel, let counted = answer.view {
+            method: .get, route: answer.route, status: answer.head.status, elapsed: elapsed, client: client)
+        if let (funnel, counted) = counted {
             funnel.countView(
                 counted.view, code: counted.link.code, organization: counted.link.organizationID,
-                isScan: counted.isScan, traits: FunnelRecorder.Traits(request, address: client()))
+                isScan: counted.isScan, traits: FunnelRecorder.Traits(request, address: client))
         }
     }
 

@@ -48,6 +48,7 @@ extension WorkspaceController {
             acceptsNewPatients: form["acceptsNewPatients"] == "yes")
         do {
             try await store.updateProfile(profile, of: desk.organization.id, in: desk.scope)
+            directory.forgetProfile(of: desk.organization.id)
         } catch {
             guard let (field, sentence, status) = Self.fieldError(error) else { throw error }
             let name = ["name": "displayName", "description": "summary"][field] ?? field
@@ -72,9 +73,17 @@ extension WorkspaceController {
         desk: Desk, error: String?, form: [String: String] = [:], errors: [String: String] = [:],
         status: HTTPResponse.Status, request: Request, context: SpruceRequestContext
     ) async throws -> Response {
-        let members = try await store.members(in: desk.scope, of: desk.organization.id)
+        let query = FormData(query: request.uri.query)
+        let after = query.text("after").flatMap { Int64($0) }.map(MemberID.init(rawValue:))
+        let page = try await store.members(
+            in: desk.scope, of: desk.organization.id, after: after, limit: Self.pageSize + 1)
+        let members = page.prefix(Self.pageSize)
         var values = values("Team", tab: "team", desk: desk, context: context)
         let csrf = pages.csrfToken(context)
+        if page.count > Self.pageSize, let last = members.last {
+            values["nextMembersHref"] = "/workspace/team?after=\(last.id.rawValue)"
+        }
+        if after != nil { values["firstMembersHref"] = "/workspace/team" }
         values["members"] = members.map { member -> [String: Any] in
             [
                 "id": member.id.rawValue, "name": member.name, "email": member.email, "role": member.role.rawValue,
@@ -83,6 +92,21 @@ extension WorkspaceController {
                 "otherRole": member.isAdmin ? "staff" : "admin",
             ]
         }
+        let cursor = query.text("before").flatMap { Int64($0) }
+        let pending = try await store.pendingTeamInvitations(
+            in: desk.scope, of: desk.organization.id, before: cursor, limit: Self.pageSize + 1)
+        values["pendingInvitations"] = pending.prefix(Self.pageSize).map { invitation -> [String: Any] in
+            [
+                "id": invitation.id, "name": invitation.name, "email": invitation.email,
+                "role": invitation.role.rawValue, "sent": Self.shortDate(invitation.createdAt),
+                "expires": Self.shortDate(invitation.expiresAt), "csrf": csrf,
+            ]
+        }
+        values["hasPendingInvitations"] = !pending.isEmpty
+        if pending.count > Self.pageSize, let last = pending.prefix(Self.pageSize).last {
+            values["nextInvitationsHref"] = "/workspace/team?before=\(last.id)#pending"
+        }
+        if cursor != nil { values["firstInvitationsHref"] = "/workspace/team#pending" }
         values["error"] = error
         values["form"] = ["name": form["name"] ?? "", "email": form["email"] ?? "", "isAdmin": form["role"] == "admin"]
         values["errors"] = errors
@@ -134,9 +158,16 @@ extension WorkspaceController {
         desk: Desk, created: String?, form: [String: String], errors: [String: String], status: HTTPResponse.Status,
         request: Request, context: SpruceRequestContext
     ) async throws -> Response {
-        let keys = try await store.apiKeys(of: desk.organization.id, in: desk.scope)
+        let cursor = FormData(query: request.uri.query).text("before").flatMap { Int64($0) }
+        let page = try await store.apiKeys(
+            of: desk.organization.id, in: desk.scope, before: cursor, limit: Self.pageSize + 1)
+        let keys = page.prefix(Self.pageSize)
         var values = values("API keys", tab: "keys", desk: desk, context: context)
         let csrf = pages.csrfToken(context)
+        if page.count > Self.pageSize, let last = keys.last {
+            values["nextHref"] = "/workspace/api-keys?before=\(last.id)"
+        }
+        if cursor != nil { values["firstHref"] = "/workspace/api-keys" }
         values["keys"] = keys.map { key -> [String: Any] in
             var row: [String: Any] = [
                 "id": key.id, "prefix": key.keyPrefix, "label": key.label, "role": key.role.rawValue,

@@ -47,6 +47,8 @@ extension WorkspaceController {
         values["hasErrors"] = !errors.isEmpty
         values["uploadLimit"] = "\(CSRFMiddleware.uploadLimit / 1024 / 1024) MB"
         values["maximumRows"] = Self.maximumRows
+        values["messageLimit"] = PersonalMessage.limit
+        values["messageRule"] = PersonalMessage.rule
         if let preview {
             let (subject, text) = dispatcher.templates.emailPreview(preview)
             let message = dispatcher.templates.textMessage(preview)
@@ -81,22 +83,26 @@ extension WorkspaceController {
         let form = context.form
         let kept = [
             "name": form["name"] ?? "", "email": form["email"] ?? "", "phone": form["phone"] ?? "",
-            "link": form["link"] ?? "",
+            "link": form["link"] ?? "", "message": form["message"] ?? "",
         ]
         do {
             let code = try await inviteLink(form, desk: desk)
             let recipient = try InvitationRecipient.validated(
                 name: form.text("name"), email: form.text("email"), phone: form.text("phone"))
+            let message = try PersonalMessage.validated(form["message"])
             if form["preview"] != nil {
+                let token = InvitationToken.generate()
                 let content = InvitationContent(
                     practiceName: desk.organization.profile.displayName, recipientName: recipient.name,
-                    link: InvitationContent.link(for: InvitationToken.generate(), publicURL: publicURL),
-                    expiresAt: Date().addingTimeInterval(dispatcher.lifetime))
+                    link: InvitationContent.link(for: token, publicURL: publicURL),
+                    expiresAt: Date().addingTimeInterval(dispatcher.lifetime),
+                    connectCode: ConnectCode.derived(from: token).formatted, personalMessage: message)
                 return try await renderInvite(
                     desk: desk, form: kept, errors: [:], status: .ok, preview: content, context: context)
             }
             var sender = dispatcher
             sender.invitedBy = desk.member.email
+            sender.personalMessage = message
             let outcome = await sender.send(
                 link: code, practiceName: desk.organization.profile.displayName, recipient: recipient,
                 requested: [.email, .text], in: desk.scope)
@@ -125,11 +131,15 @@ extension WorkspaceController {
     func uploadInvites(_ request: Request, context: SpruceRequestContext) async throws -> Response {
         let desk = try await desk(context)
         let form = context.form
-        let kept = ["link": form["link"] ?? ""]
+        let kept = ["link": form["link"] ?? "", "csvMessage": form["message"] ?? ""]
         let list: InviteeList
         let code: LinkCode
+        let message: PersonalMessage?
         do {
             code = try await inviteLink(form, desk: desk)
+            do { message = try PersonalMessage.validated(form["message"]) } catch {
+                throw ServerError(.unprocessable(field: "csvMessage", rule: error.rule))
+            }
             guard let upload = context.uploads["csv"], !upload.bytes.isEmpty else {
                 throw ServerError(
                     .unprocessable(field: "csv", rule: "is required: choose a CSV file (name,email,phone)"))
@@ -149,6 +159,7 @@ extension WorkspaceController {
         }
         var sender = dispatcher
         sender.invitedBy = desk.member.email
+        sender.personalMessage = message
         let practice = desk.organization.profile.displayName
         var rows: [[String: Any]] = []
         var report = InvitationReport.header + "\r\n"

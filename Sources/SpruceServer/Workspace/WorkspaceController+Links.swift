@@ -88,10 +88,13 @@ extension WorkspaceController {
         case "revoked": "Invitation revoked."
         case "invited": "Invitation sent."
         case "resent": "Invitation sent again with a new link; the old link no longer works."
-        case "profile": "Profile saved. The public page shows it within a minute."
+        case "profile": "Profile saved. The public page shows it now, and within seconds on every other server."
         case "role": "Role changed."
         case "invited-member": "Invitation sent: the link to set a password works once, for 7 days."
         case "removed": "Member removed; their sessions have ended."
+        case "member-invitation-revoked": "Invitation to the team revoked: its link no longer works."
+        case "member-invitation-resent":
+            "Invitation to the team sent again with a new link; the old link no longer works."
         case "key-revoked": "API key revoked."
         default: nil
         }

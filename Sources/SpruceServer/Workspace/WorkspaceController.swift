@@ -60,6 +60,8 @@ struct WorkspaceController: Sendable {
         browser.on(Self.saveProfile, use: saveProfile)
         browser.on(Self.team, use: teamPage)
         browser.on(Self.addMember, use: addMember)
+        browser.on(Self.revokeTeamInvitation, use: revokeTeamInvitation)
+        browser.on(Self.resendTeamInvitation, use: resendTeamInvitation)
         browser.on(Self.setRole, use: setRole)
         browser.on(Self.removeMember, use: removeMember)
         browser.on(Self.apiKeys, use: apiKeysPage)

@@ -3,32 +3,94 @@ import Foundation
 import SpruceCore
 import Synchronization
 
-/// Where password hashing runs: a few dedicated serial queues, never the threads that serve pages or run Swift
-/// tasks. scrypt at N = 2^15 takes tens of milliseconds of CPU and 32 MiB of memory per call; run inline, a burst
-/// of logins would occupy every cooperative thread and stall every other request. Here at most `threads` hashes
-/// run at once, and callers wait without holding a thread.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where password hashing runs: a few dedicated threads of their own, at a lower scheduling priority than the
+/// threads that serve pages. scrypt at N = 2^15 takes tens of milliseconds of CPU and 32 MiB of memory per call;
+/// run inline, a burst of logins would occupy every cooperative thread and stall every other request. Here at most
+/// `threads` hashes run at once, callers wait without holding a thread, and when pages and logins compete for the
+/// processors the pages go first (`Benchmarks/run-logins.sh` measures the profile page's p99 under 20 concurrent
+/// logins): logins slow down under load rather than pages.
 final class PasswordPool: Sendable {
-    private let queues: [DispatchQueue]
+    /// How much nicer than the serving threads the hashing threads run (niceness 19 at most).
+    static let nicenessIncrement: Int32 = 10
+
+    private let workers: [Worker]
     private let next = Atomic<UInt>(0)
 
     /// Threads for hashing unless configured: half the processors, at least one.
     static var defaultThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount / 2) }
 
     init(threads: Int) {
-        queues = (0..<max(1, threads)).map { DispatchQueue(label: "sprucelink.passwords.\($0)", qos: .userInitiated) }
+        workers = (0..<max(1, threads)).map { Worker(name: "sprucelink.passwords.\($0)") }
     }
 
-    var threads: Int { queues.count }
+    deinit {
+        for worker in workers { worker.stop() }
+    }
 
-    /// Runs `work` on one of the pool's queues and returns its result.
+    var threads: Int { workers.count }
+
+    /// Runs `work` on one of the pool's threads and returns its result.
     func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        let index = Int(next.wrappingAdd(1, ordering: .relaxed).oldValue % UInt(queues.count))
+        let index = Int(next.wrappingAdd(1, ordering: .relaxed).oldValue % UInt(workers.count))
         return try await withCheckedThrowingContinuation { continuation in
-            queues[index].async { continuation.resume(with: Result { try work() }) }
+            workers[index].submit { continuation.resume(with: Result { try work() }) }
         }
     }
 
     func hash(_ password: String, with hasher: PasswordHasher) async throws -> String {
         try await run { try hasher.hash(password) }
+    }
+
+    /// One thread taking jobs in order until stopped; the thread holds its worker until then.
+    private final class Worker: Sendable {
+        private let jobs = Mutex<[(@Sendable () -> Void)?]>([])
+        private let waiting = DispatchSemaphore(value: 0)
+
+        init(name: String) {
+            let thread = Thread { [self] in
+                Worker.lowerPriority()
+                while true {
+                    waiting.wait()
+                    guard let job = jobs.withLock({ $0.removeFirst() }) else { return }
+                    job()
+                }
+            }
+            thread.name = name
+            thread.start()
+        }
+
+        func submit(_ job: @escaping @Sendable () -> Void) {
+            jobs.withLock { $0.append(job) }
+            waiting.signal()
+        }
+
+        /// Ends the thread once the jobs already submitted have run.
+        func stop() {
+            jobs.withLock { $0.append(nil) }
+            waiting.signal()
+        }
+
+        /// Linux gives each thread its own niceness: this lowers the calling thread's only.
+        private static func lowerPriority() {
+            #if canImport(Glibc)
+            guard let thread = PasswordPool.currentThreadID() else { return }
+            let current = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), thread)
+            _ = setpriority(
+                __priority_which_t(PRIO_PROCESS.rawValue), thread, min(19, current + PasswordPool.nicenessIncrement))
+            #endif
+        }
+    }
+
+    /// The kernel's id of the calling thread (`gettid`, which Swift's Glibc module does not export), read from
+    /// `/proc/thread-self`, a link to `<pid>/task/<tid>`.
+    static func currentThreadID() -> id_t? {
+        guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/thread-self") else {
+            return nil
+        }
+        return target.split(separator: "/").last.flatMap { id_t($0) }
     }
 }

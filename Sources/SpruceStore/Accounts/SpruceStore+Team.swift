@@ -13,15 +13,39 @@ extension SpruceStore {
     }
 
     /// The organization's members, admins first, then by name. Admins only.
+    /// - Parameters:
+    ///   - after: the last member of the previous page (a cursor on role, name and id); another organization's
+    ///     member starts from the first page.
+    ///   - limit: at most this many; every member when `nil`.
     /// - Throws: ``StoreError/forbidden(_:)`` for staff.
-    public func members(in scope: OrganizationScope, of organizationID: OrganizationID) async throws -> [Member] {
+    public func members(
+        in scope: OrganizationScope, of organizationID: OrganizationID, after: MemberID? = nil, limit: Int? = nil
+    ) async throws -> [Member] {
         try scope.requireAdmin("see the team")
         guard scope.contains(organizationID) else { throw StoreError.organizationNotFound(id: organizationID.rawValue) }
         return try await read { database in
-            try await database.select().columns(Self.memberColumns).from("members")
+            var query = database.select().columns(Self.memberColumns).from("members")
                 .where("organization_id", .equal, SQLBind(organizationID.rawValue))
                 .where("removed_at", .is, SQLLiteral.null)
-                .orderBy("role").orderBy("name").orderBy("id").all().map(Self.decodeMember)
+            if let after,
+                let row = try await database.select().columns("organization_id", "role", "name").from("members")
+                    .where("id", .equal, SQLBind(after.rawValue)).first(),
+                try row.decode(column: "organization_id", as: Int64.self) == organizationID.rawValue
+            {
+                let role = try row.decode(column: "role", as: String.self)
+                let name = try row.decode(column: "name", as: String.self)
+                query = query.where { group in
+                    group.where("role", .greaterThan, SQLBind(role))
+                        .orWhere { $0.where("role", .equal, SQLBind(role)).where("name", .greaterThan, SQLBind(name)) }
+                        .orWhere {
+                            $0.where("role", .equal, SQLBind(role)).where("name", .equal, SQLBind(name))
+                                .where("id", .greaterThan, SQLBind(after.rawValue))
+                        }
+                }
+            }
+            query = query.orderBy("role").orderBy("name").orderBy("id")
+            if let limit { query = query.limit(max(1, limit)) }
+            return try await query.all().map(Self.decodeMember)
         }
     }
 
@@ -114,6 +138,8 @@ public struct TeamInvitation: Equatable, Sendable {
     public let name: String
     public let email: String
     public let role: MemberRole
+    /// When it was sent (a resend is a new invitation, sent then).
+    public let createdAt: Date
     public let expiresAt: Date
 }
 
@@ -156,7 +182,7 @@ extension SpruceStore {
         return (
             TeamInvitation(
                 id: id, organizationID: organizationID, name: details.name, email: address, role: role,
-                expiresAt: expiresAt), token
+                createdAt: Date(storedMilliseconds: now.storedMilliseconds), expiresAt: expiresAt), token
         )
     }
 
@@ -166,7 +192,7 @@ extension SpruceStore {
         try await read { database in
             guard
                 let row = try await database.select()
-                    .columns("id", "organization_id", "name", "email", "role", "expires_at")
+                    .columns(Self.teamInvitationColumns)
                     .from("member_invitations").where("token_digest", .equal, SQLBind(token.digest.hex))
                     .where("used_at", .is, SQLLiteral.null).where("revoked_at", .is, SQLLiteral.null)
                     .where("expires_at", .greaterThan, SQLBind(now.storedMilliseconds)).first()
@@ -190,7 +216,7 @@ extension SpruceStore {
                     .where("token_digest", .equal, SQLBind(token.digest.hex))
                     .where("used_at", .is, SQLLiteral.null).where("revoked_at", .is, SQLLiteral.null)
                     .where("expires_at", .greaterThan, SQLBind(now.storedMilliseconds))
-                    .returning("id", "organization_id", "name", "email", "role", "expires_at").first()
+                    .returning(Self.teamInvitationColumns.map { SQLColumn($0) as any SQLExpression }).first()
             else { throw StoreError.teamInvitationUnavailable }
             let invitation = try Self.decodeTeamInvitation(row)
             return try await Self.insertMember(
@@ -199,6 +225,92 @@ extension SpruceStore {
         }
     }
 
+    /// The organization's team invitations not yet used, revoked or expired, newest first (admins only), a page
+    /// at a time: `before` is the id of the last row of the previous page.
+    /// - Throws: ``StoreError/forbidden(_:)`` for staff, ``StoreError/organizationNotFound(id:)`` out of scope.
+    public func pendingTeamInvitations(
+        in scope: OrganizationScope, of organizationID: OrganizationID, before: Int64? = nil, limit: Int = 50,
+        at now: Date = Date()
+    ) async throws -> [TeamInvitation] {
+        try scope.requireAdmin("see the team's invitations")
+        guard scope.contains(organizationID) else { throw StoreError.organizationNotFound(id: organizationID.rawValue) }
+        return try await read { database in
+            var query = database.select().columns(Self.teamInvitationColumns).from("member_invitations")
+                .where("organization_id", .equal, SQLBind(organizationID.rawValue))
+                .where("used_at", .is, SQLLiteral.null).where("revoked_at", .is, SQLLiteral.null)
+                .where("expires_at", .greaterThan, SQLBind(now.storedMilliseconds))
+            if let before { query = query.where("id", .lessThan, SQLBind(before)) }
+            return try await query.orderBy("id", .descending).limit(max(1, limit)).all()
+                .map(Self.decodeTeamInvitation)
+        }
+    }
+
+    /// Revokes a pending team invitation: its token stops working at once (admins only).
+    /// - Throws: ``StoreError/forbidden(_:)`` for staff; ``StoreError/teamInvitationNotFound`` when it is
+    ///   unknown, another organization's, used, revoked or expired (one answer for all).
+    @discardableResult
+    public func revokeTeamInvitation(_ id: Int64, in scope: OrganizationScope, at now: Date = Date()) async throws
+        -> TeamInvitation
+    {
+        try scope.requireAdmin("revoke the team's invitations")
+        return try await transaction { database in
+            try await Self.revokePendingTeamInvitation(id, in: scope, at: now, database)
+        }
+    }
+
+    /// Sends a team invitation again: the pending one is revoked (its token dead at once) and a new one, with a
+    /// fresh token and a full lifetime, is made for the same name, email and role, in one transaction (admins
+    /// only). The caller delivers the new link.
+    /// - Throws: as ``revokeTeamInvitation(_:in:at:)``.
+    public func resendTeamInvitation(
+        _ id: Int64, invitedBy: MemberID?, in scope: OrganizationScope, at now: Date = Date()
+    ) async throws -> (invitation: TeamInvitation, token: InvitationToken) {
+        try scope.requireAdmin("resend the team's invitations")
+        let token = InvitationToken.generate()
+        let sent = Date(storedMilliseconds: now.storedMilliseconds)
+        let expiresAt = Date(storedMilliseconds: now.addingTimeInterval(TeamInvitation.lifetime).storedMilliseconds)
+        return try await transaction { database in
+            let old = try await Self.revokePendingTeamInvitation(id, in: scope, at: now, database)
+            let row = try await database.insert(into: "member_invitations")
+                .columns(
+                    "organization_id", "token_digest", "name", "email", "role", "invited_by", "created_at",
+                    "expires_at"
+                )
+                .values(
+                    SQLBind(old.organizationID.rawValue), SQLBind(token.digest.hex), SQLBind(old.name),
+                    SQLBind(old.email), SQLBind(old.role.rawValue), SQLBind(invitedBy?.rawValue),
+                    SQLBind(sent.storedMilliseconds), SQLBind(expiresAt.storedMilliseconds)
+                ).returning("id").first()
+            guard let row else { throw StoreError.corruptRow(table: "member_invitations", reason: "no id") }
+            let invitation = TeamInvitation(
+                id: try row.decode(column: "id", as: Int64.self), organizationID: old.organizationID, name: old.name,
+                email: old.email, role: old.role, createdAt: sent, expiresAt: expiresAt)
+            return (invitation, token)
+        }
+    }
+
+    /// Marks a pending invitation of an organization in `scope` revoked and returns it.
+    static func revokePendingTeamInvitation(
+        _ id: Int64, in scope: OrganizationScope, at now: Date, _ database: any SQLDatabase
+    ) async throws -> TeamInvitation {
+        guard
+            let row = try await database.select().columns(teamInvitationColumns).from("member_invitations")
+                .where("id", .equal, SQLBind(id)).first(),
+            case let invitation = try decodeTeamInvitation(row), scope.contains(invitation.organizationID)
+        else { throw StoreError.teamInvitationNotFound }
+        // The conditions again in the update, so that of a join and a revoke racing, exactly one wins.
+        guard
+            try await database.update("member_invitations").set("revoked_at", to: SQLBind(now.storedMilliseconds))
+                .where("id", .equal, SQLBind(id))
+                .where("used_at", .is, SQLLiteral.null).where("revoked_at", .is, SQLLiteral.null)
+                .where("expires_at", .greaterThan, SQLBind(now.storedMilliseconds))
+                .returning("id").first() != nil
+        else { throw StoreError.teamInvitationNotFound }
+        return invitation
+    }
+
+    static let teamInvitationColumns = ["id", "organization_id", "name", "email", "role", "created_at", "expires_at"]
+
     static func decodeTeamInvitation(_ row: any SQLRow) throws -> TeamInvitation {
         TeamInvitation(
             id: try row.decode(column: "id", as: Int64.self),
@@ -206,6 +318,7 @@ extension SpruceStore {
             name: try row.decode(column: "name", as: String.self),
             email: try row.decode(column: "email", as: String.self),
             role: MemberRole(rawValue: try row.decode(column: "role", as: String.self)) ?? .staff,
+            createdAt: Date(storedMilliseconds: try row.decode(column: "created_at", as: Int64.self)),
             expiresAt: Date(storedMilliseconds: try row.decode(column: "expires_at", as: Int64.self)))
     }
 }

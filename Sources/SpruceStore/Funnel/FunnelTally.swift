@@ -25,24 +25,73 @@ public struct FunnelTally: Sendable, Equatable {
         }
     }
 
-    public private(set) var counts: [Key: Int] = [:]
-    public private(set) var visitors: [DayKey: HyperLogLog] = [:]
+    /// What one link had on one day: a count per event (by ``FunnelEvent/allCases`` order) and its visitors.
+    private struct Entry: Sendable, Equatable {
+        var counts = [Int](repeating: 0, count: FunnelEvent.allCases.count)
+        var visitors = HyperLogLog()
+    }
+
+    /// One entry per link and day, so that counting a view looks one key up, not one per event and sketch.
+    private var entries: [DayKey: Entry] = [:]
+
+    private static let eventIndex: [FunnelEvent: Int] = Dictionary(
+        uniqueKeysWithValues: FunnelEvent.allCases.enumerated().map { ($1, $0) })
 
     public init() {}
 
-    public var isEmpty: Bool { counts.isEmpty && visitors.isEmpty }
+    public var isEmpty: Bool { entries.isEmpty }
+
+    /// The numbers to add, per (link, day, event); events that did not happen are left out.
+    public var counts: [Key: Int] {
+        var counts: [Key: Int] = [:]
+        for (key, entry) in entries {
+            for (index, event) in FunnelEvent.allCases.enumerated() where entry.counts[index] != 0 {
+                counts[Key(code: key.code, day: key.day, event: event)] = entry.counts[index]
+            }
+        }
+        return counts
+    }
+
+    /// The sketches to merge, per (link, day) that had visitors.
+    public var visitors: [DayKey: HyperLogLog] {
+        entries.compactMapValues { $0.visitors.isEmpty ? nil : $0.visitors }
+    }
 
     public mutating func add(_ event: FunnelEvent, code: LinkCode, day: LocalDay, count: Int = 1) {
-        counts[Key(code: code, day: day, event: event), default: 0] += count
+        guard let index = Self.eventIndex[event] else { return }
+        entries[DayKey(code: code, day: day), default: Entry()].counts[index] += count
     }
 
     /// Adds a visitor's keyed hash (``VisitorKeys``) to the link's sketch of that day.
     public mutating func addVisitor(hash: UInt64, code: LinkCode, day: LocalDay) {
-        visitors[DayKey(code: code, day: day), default: HyperLogLog()].add(hash: hash)
+        entries[DayKey(code: code, day: day), default: Entry()].visitors.add(hash: hash)
+    }
+
+    /// Counts a view in one look-up: `event` (and `also`, when given) once, and the visitor's hash if there is one.
+    public mutating func add(
+        _ event: FunnelEvent, also: FunnelEvent? = nil, visitor hash: UInt64?, code: LinkCode, day: LocalDay
+    ) {
+        Self.count(event, also: also, visitor: hash, in: &entries[DayKey(code: code, day: day), default: Entry()])
+    }
+
+    private static func count(_ event: FunnelEvent, also: FunnelEvent?, visitor hash: UInt64?, in entry: inout Entry) {
+        if let index = eventIndex[event] { entry.counts[index] += 1 }
+        if let also, let index = eventIndex[also] { entry.counts[index] += 1 }
+        if let hash { entry.visitors.add(hash: hash) }
+    }
+
+    private static func merge(_ theirs: Entry, into entry: inout Entry) {
+        for index in entry.counts.indices { entry.counts[index] += theirs.counts[index] }
+        entry.visitors.merge(theirs.visitors)
     }
 
     public mutating func merge(_ other: FunnelTally) {
-        for (key, count) in other.counts { counts[key, default: 0] += count }
-        for (key, sketch) in other.visitors { visitors[key, default: HyperLogLog()].merge(sketch) }
+        for (key, theirs) in other.entries {
+            if entries[key] == nil {
+                entries[key] = theirs
+            } else {
+                Self.merge(theirs, into: &entries[key, default: Entry()])
+            }
+        }
     }
 }

@@ -300,10 +300,12 @@ extension SpruceStore {
         }
     }
 
-    /// Records that the invitation reached its recipient on `channel` (the first time counts).
+    /// Records that the invitation reached its recipient on `channel` (the first time counts). An invitation's
+    /// first delivery on any channel counts it as sent in its link's funnel, in the same transaction.
     public func markDelivered(_ id: InvitationID, channel: InvitationChannel, at now: Date = Date()) async throws {
         let column = channel == .email ? "email_delivered_at" : "text_delivered_at"
         try await transaction { database in
+            try await Self.countFirstDeliveries(of: [id.rawValue], at: now, in: database)
             try await database.update("invitations").set(SQLIdentifier(column), to: SQLBind(now.storedMilliseconds))
                 .where("id", .equal, SQLBind(id.rawValue)).where(SQLIdentifier(column), .is, SQLLiteral.null).run()
         }
@@ -314,6 +316,8 @@ extension SpruceStore {
     public func markDelivered(_ deliveries: [InvitationDelivery], at now: Date = Date()) async throws {
         guard !deliveries.isEmpty else { return }
         try await transaction { database in
+            try await Self.countFirstDeliveries(
+                of: Array(Set(deliveries.map(\.invitationID.rawValue))), at: now, in: database)
             for channel in InvitationChannel.allCases {
                 let ids = deliveries.filter { $0.channel == channel }.map(\.invitationID.rawValue)
                 let column = SQLIdentifier(channel == .email ? "email_delivered_at" : "text_delivered_at")
@@ -323,6 +327,45 @@ extension SpruceStore {
                         .where(column, .is, SQLLiteral.null).run()
                 }
             }
+        }
+    }
+
+    /// Adds `invitation_sent` to the funnel of each link whose invitations among `ids` have not been delivered on
+    /// any channel yet, on the day `now` is in the organization's time zone. Runs before the delivery is marked.
+    static func countFirstDeliveries(of ids: [Int64], at now: Date, in database: any SQLDatabase) async throws {
+        var sent: [FunnelTally.DayKey: (link: Int64, organization: Int64, count: Int)] = [:]
+        var zones: [Int64: TimeZone] = [:]
+        for slice in ids.chunks(of: Self.maximumInListBinds) {
+            let rows = try await database.select()
+                .column(SQLColumn("link_id", table: "invitations")).column(SQLColumn("code", table: "links"))
+                .column(SQLColumn("organization_id", table: "invitations"))
+                .from("invitations").join("links", on: SQLColumn("link_id", table: "invitations"), .equal,
+                    SQLColumn("id", table: "links"))
+                .where(SQLColumn("id", table: "invitations"), .in, SQLGroupExpression(slice.map { SQLBind($0) }))
+                .where(SQLColumn("email_delivered_at", table: "invitations"), .is, SQLLiteral.null)
+                .where(SQLColumn("text_delivered_at", table: "invitations"), .is, SQLLiteral.null)
+                .all()
+            for row in rows {
+                let organization = try row.decode(column: "organization_id", as: Int64.self)
+                if zones[organization] == nil {
+                    zones[organization] = try await funnelTimeZone(of: organization, in: database).timeZone
+                }
+                let key = FunnelTally.DayKey(
+                    code: try LinkCode(try row.decode(column: "code", as: String.self)),
+                    day: LocalDay(now, in: zones[organization] ?? .gmt))
+                let link = try row.decode(column: "link_id", as: Int64.self)
+                sent[key, default: (link, organization, 0)].count += 1
+            }
+        }
+        for (key, row) in sent {
+            try await database.raw(
+                """
+                INSERT INTO funnel_days (link_id, organization_id, day, event, count) VALUES \
+                (\(bind: row.link), \(bind: row.organization), \(bind: key.day.description), \
+                \(bind: FunnelEvent.invitationSent.rawValue), \(bind: Int64(row.count))) \
+                ON CONFLICT (link_id, day, event) DO UPDATE SET count = funnel_days.count + excluded.count
+                """
+            ).run()
         }
     }
 

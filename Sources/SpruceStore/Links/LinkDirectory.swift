@@ -105,6 +105,12 @@ public final class LinkDirectory: Sendable {
         state.withLock { _ = $0.links.remove(code) }
     }
 
+    /// Forgets the profile of `organizationID` at once: for an edit made through this instance, before the feed
+    /// reports it, so that the editor's next look at the public page shows the edit.
+    public func forgetProfile(of organizationID: OrganizationID) {
+        state.withLock { _ = $0.profiles.removeValue(forKey: organizationID) }
+    }
+
     /// Whether answers currently come from memory.
     public var isCurrent: Bool {
         state.withLock { isFresh($0, at: .now) }

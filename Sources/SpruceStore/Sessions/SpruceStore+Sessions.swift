@@ -180,15 +180,23 @@ extension SpruceStore {
         try await apiKeys(of: organizationID, in: .everyOrganization)
     }
 
-    /// An organization's API keys for someone in `scope`: admins only.
+    /// An organization's API keys for someone in `scope`, newest first: admins only.
+    /// - Parameters:
+    ///   - before: the id of the last key of the previous page (a cursor).
+    ///   - limit: at most this many; every key when `nil`.
     /// - Throws: ``StoreError/forbidden(_:)`` for staff, ``StoreError/organizationNotFound(id:)`` out of scope.
-    public func apiKeys(of organizationID: OrganizationID, in scope: OrganizationScope) async throws -> [APIKey] {
+    public func apiKeys(
+        of organizationID: OrganizationID, in scope: OrganizationScope, before: Int64? = nil, limit: Int? = nil
+    ) async throws -> [APIKey] {
         try scope.requireAdmin("see API keys")
         guard scope.contains(organizationID) else { throw StoreError.organizationNotFound(id: organizationID.rawValue) }
         return try await read { database in
-            try await database.select().columns(Self.apiKeyColumns).from("api_keys")
-                .where("organization_id", .equal, SQLBind(organizationID.rawValue)).orderBy("id", .descending).all()
-                .map(Self.decodeAPIKey)
+            var query = database.select().columns(Self.apiKeyColumns).from("api_keys")
+                .where("organization_id", .equal, SQLBind(organizationID.rawValue))
+            if let before { query = query.where("id", .lessThan, SQLBind(before)) }
+            query = query.orderBy("id", .descending)
+            if let limit { query = query.limit(max(1, limit)) }
+            return try await query.all().map(Self.decodeAPIKey)
         }
     }
 

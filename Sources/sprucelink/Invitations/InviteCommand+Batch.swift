@@ -40,6 +40,7 @@ extension InviteCommand {
 
         func run() async throws {
             let code = try target.linkCode()
+            let personalMessage = try target.personalMessage()
             guard let data = FileManager.default.contents(atPath: csv) else {
                 throw UsageError("--csv: cannot read \(csv)")
             }
@@ -50,7 +51,8 @@ extension InviteCommand {
             var lines: [BatchReportLine] = []
             lines.reserveCapacity(list.rows.count)
             try await database.withStore { store in
-                let dispatcher = try await delivery.dispatcher(store: store)
+                var dispatcher = try await delivery.dispatcher(store: store)
+                dispatcher.personalMessage = personalMessage
                 let practice = try await target.practiceName(code, store: store)
                 let progress = ProgressBar(label: "Inviting")
                 // A chunk of rows at a time: its valid recipients are recorded, flushed and marked together.

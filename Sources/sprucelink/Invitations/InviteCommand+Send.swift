@@ -26,6 +26,7 @@ extension InviteCommand {
 
         func run() async throws {
             let code = try target.linkCode()
+            let personalMessage = try target.personalMessage()
             guard email != nil || phone != nil else { throw UsageError("--email or --phone is required") }
             let recipient: InvitationRecipient
             do {
@@ -38,7 +39,8 @@ extension InviteCommand {
                 throw UsageError("--\(error.field) is required with --via \(target.via.rawValue)")
             }
             let outcome = try await database.withStore { store in
-                let dispatcher = try await delivery.dispatcher(store: store)
+                var dispatcher = try await delivery.dispatcher(store: store)
+                dispatcher.personalMessage = personalMessage
                 let practice = try await target.practiceName(code, store: store)
                 return await dispatcher.send(
                     link: code, practiceName: practice, recipient: recipient, requested: target.channels,

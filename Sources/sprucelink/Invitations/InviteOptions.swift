@@ -106,6 +106,16 @@ struct InvitationTargetOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The region of phone numbers written without +country code.", valueName: "region"))
     var defaultCountry: String = "US"
 
+    @Option(
+        help: ArgumentHelp(
+            "A personal message quoted in the email and the text (\(PersonalMessage.rule)).", valueName: "text"))
+    var message: String?
+
+    /// The `--message`, validated; a ``UsageError`` naming `--message` with the rule it broke.
+    func personalMessage() throws -> PersonalMessage? {
+        do { return try PersonalMessage.validated(message) } catch { throw UsageError("--message: \(error.rule)") }
+    }
+
     var channels: [InvitationChannel] {
         switch via {
         case .email: [.email]
