@@ -58,12 +58,12 @@ bench: deps
 	$(SWIFT) build -c release --product StoreBenchmark
 	$(SWIFT) build -c release --product InvitationBenchmark
 	$(SWIFT) build -c release --product PrintBenchmark
+	$(SWIFT) build -c release --product sprucelink
 	bash Benchmarks/run-qr.sh
 	$$($(SWIFT) build -c release --show-bin-path)/ParserBenchmark
 	$$($(SWIFT) build -c release --show-bin-path)/StoreBenchmark
 	$$($(SWIFT) build -c release --show-bin-path)/InvitationBenchmark
 	$$($(SWIFT) build -c release --show-bin-path)/PrintBenchmark
-	$(SWIFT) build -c release --product sprucelink
 	bash Benchmarks/run-http.sh
 	bash Benchmarks/run-logins.sh
 	bash Benchmarks/run-workspace.sh

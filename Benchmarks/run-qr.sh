@@ -95,12 +95,16 @@ if [ -x "$CLI_BIN" ]; then
     trap 'rm -f "$texts"; rm -rf "$batch_dir"' EXIT
     for i in $(seq 0 $((COUNT - 1))); do printf 'https://spruce.care/1%05d\n' "$i"; done >"$batch_dir/texts.txt"
     wall() { local start end; start=$(date +%s.%N); "$@" >/dev/null 2>&1; end=$(date +%s.%N); awk -v a="$start" -v b="$end" 'BEGIN {print b - a}'; }
-    c_walls="" swift_walls="" one_walls=""
+    c_walls="" swift_walls="" one_walls="" runs=0
+    # Files deleted in the last seconds make ext4 (without a journal, as here) check every freed inode while it
+    # allocates new ones, which slowed whichever run came after a deletion by seconds: each run writes into a
+    # folder of its own, and all are deleted at the end.
+    fresh() { runs=$((runs + 1)); out="$batch_dir/run-$runs"; mkdir -p "$out"; sync; }
+    run_c() { fresh; c_walls+=" $(wall "$C_BIN" --files "$batch_dir/texts.txt" "$out")"; }
+    run_swift() { fresh; swift_walls+=" $(wall "$CLI_BIN" qr --batch "$batch_dir/texts.txt" --output-dir "$out")"; }
+    run_one() { fresh; one_walls+=" $(wall "$CLI_BIN" qr --batch "$batch_dir/texts.txt" --output-dir "$out" --jobs 1)"; }
     for round in $(seq "${QR_BENCH_BATCH_ROUNDS:-3}"); do
-        rm -rf "$batch_dir/c" "$batch_dir/swift" "$batch_dir/one"; mkdir -p "$batch_dir/c"
-        c_walls+=" $(wall "$C_BIN" --files "$batch_dir/texts.txt" "$batch_dir/c")"
-        swift_walls+=" $(wall "$CLI_BIN" qr --batch "$batch_dir/texts.txt" --output-dir "$batch_dir/swift")"
-        one_walls+=" $(wall "$CLI_BIN" qr --batch "$batch_dir/texts.txt" --output-dir "$batch_dir/one" --jobs 1)"
+        if (( round % 2 )); then run_c; run_swift; run_one; else run_one; run_swift; run_c; fi
     done
     c_wall=$(median <<<"$c_walls"); swift_wall=$(median <<<"$swift_walls"); one_wall=$(median <<<"$one_walls")
     echo
@@ -110,8 +114,10 @@ if [ -x "$CLI_BIN" ]; then
         "$(awk -v s="$swift_wall" -v c="$c_wall" 'BEGIN {print s / c}')"
     printf '  sprucelink qr --batch --jobs 1    %8.2f s   ratio %.2f x C\n' "$one_wall" \
         "$(awk -v s="$one_wall" -v c="$c_wall" 'BEGIN {print s / c}')"
-    cmp -s <(cd "$batch_dir/swift" && ls | sort) <(cd "$batch_dir/c" && ls | sort) && echo "  same file names as the C floor" \
-        || echo "  file names differ from the C floor"
+    fresh; c_out=$out; "$C_BIN" --files "$batch_dir/texts.txt" "$c_out"
+    fresh; "$CLI_BIN" qr --batch "$batch_dir/texts.txt" --output-dir "$out" >/dev/null
+    diff -r "$c_out" "$out" >/dev/null && echo "  the same files, byte for byte, as the C floor's" \
+        || echo "  the files differ from the C floor's"
 else
     echo "skipping the batch-to-files run: $CLI_BIN missing (swift build -c release --product sprucelink)"
 fi

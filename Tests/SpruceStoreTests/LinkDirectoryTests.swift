@@ -290,4 +290,87 @@ struct LinkDirectoryTests {
             #expect(directory.cached(try LinkCode("10000001")) == nil)
         }
     }
+
+    @Test(
+        "a load over many id ranges holds what the database says of every link, and stops at capacity",
+        arguments: TestEngine.all)
+    func loadAcrossRanges(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ async throws in
+            let (first, _) = try await store.createOrganization(sampleProfile())
+            let (second, _) = try await store.createOrganization(ClinicProfile(displayName: "Maple Clinic"))
+            var codes: [LinkCode] = []
+            for round in 0..<4 {
+                for organization in [first, second] {
+                    codes += try await store.mintLinks(MintRequest(organizationID: organization.id), count: 5)
+                        .map(\.code)
+                    codes += try await store.mintLinks(
+                        MintRequest(organizationID: organization.id, kind: .numeric(length: 6 + round * 1)), count: 2
+                    ).map(\.code)
+                }
+                codes.append(
+                    try await store.mintLinks(MintRequest(organizationID: second.id, kind: .vanityFromName))[0].code)
+            }
+            let colors = try QRColors(foreground: "#1a4d2e", background: "#f5f0e6")
+            try await store.setQRColors(colors, code: codes[3], in: .everyOrganization)
+            try await store.setQRColors(colors, code: codes[20], in: .everyOrganization)
+            for index in [0, 9, 17, 30] { try await store.disableLink(code: codes[index], in: .everyOrganization) }
+            let expected = try await store.linkDirectorySnapshot(limit: 10_000).links
+            #expect(expected.count == codes.count + 2)
+
+            var settings = Self.patient
+            settings.loadRange = 3
+            let directory = LinkDirectory(store: store, settings: settings)
+            try await directory.sync()
+            #expect(directory.count == expected.count)
+            for record in expected {
+                let profile = record.organizationID == first.id ? first.profile : second.profile
+                let answer = directory.cached(record.code)
+                if record.isActive {
+                    #expect(answer == .active(record, profile: profile), "\(record.code)")
+                } else {
+                    #expect(answer == .unavailable(.disabled), "\(record.code)")
+                }
+            }
+
+            settings.capacity = 11
+            let bounded = LinkDirectory(store: store, settings: settings)
+            try await bounded.sync()
+            #expect(bounded.count == 11)
+            let held = expected.filter { bounded.cached($0.code) != nil }
+            #expect(held.count == 11)
+        }
+    }
+
+    @Test(
+        "the joined texts of a range pair codes with owners; anything else is a corrupt row",
+        arguments: [
+            ("", "", 0, 0),
+            ("1234567,oak-street", "6,7", 1, 1),
+            ("9999999999,100000", "536870911,3", 2, 0),
+            ("1234567", "1073741825", 0, 1),
+        ])
+    func packedRanges(codes: String, owners: String, packed: Int, records: Int) throws {
+        let (values, others) = try PackedLink.parse(codes: codes, owners: owners)
+        #expect(values.count == packed && others.count == records)
+        if codes.hasPrefix("1234567,") {
+            #expect(PackedLink.number(values[0]) == 1_234_567 && PackedLink.organization(values[0]) == 3)
+            #expect(!PackedLink.isActive(values[0]))
+            #expect(others[0].code.rawValue == "oak-street" && others[0].organizationID.rawValue == 3)
+            #expect(others[0].isActive && others[0].qrColors == .standard)
+        }
+        if codes.hasPrefix("9999999999") {
+            #expect(PackedLink.number(values[0]) == 9_999_999_999 && PackedLink.organization(values[0]) == 268_435_455)
+            #expect(PackedLink.isActive(values[0]) && PackedLink.number(values[1]) == 100_000)
+        }
+    }
+
+    @Test(
+        "corrupt joined texts are refused",
+        arguments: [
+            ("1234567,7654321", "2"), ("1234567", "2,4"), ("1234567", "x"), ("0123456", "2"), ("12345", "2"),
+            ("1234567,,7654321", "2,2,2"), ("", "2"), ("1234567", ""), ("1234567", "99999999999999999999"),
+        ])
+    func corruptRanges(codes: String, owners: String) {
+        #expect(throws: StoreError.self) { try PackedLink.parse(codes: codes, owners: owners) }
+    }
 }

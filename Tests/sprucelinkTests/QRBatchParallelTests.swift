@@ -49,6 +49,30 @@ struct QRBatchParallelTests {
         }
     }
 
+    @Test(
+        "a file that cannot be written fails its line by number, on every core as on one; the others are written",
+        arguments: ["1", "4"])
+    func writeFailure(jobs: String) throws {
+        try QRCLI.withTemporaryDirectory { directory in
+            let input = directory.appendingPathComponent("texts.txt")
+            try Data((1...200).map { "https://spruce.care/\(2_000_000 + $0)" }.joined(separator: "\n").utf8)
+                .write(to: input)
+            let output = directory.appendingPathComponent("out")
+            let blocker = output.appendingPathComponent("150.png")
+            try FileManager.default.createDirectory(at: blocker, withIntermediateDirectories: true)
+            let result = try QRCLI.sprucelink(
+                ["qr", "--batch", input.path, "--output-dir", output.path, "--jobs", jobs])
+            #expect(result.status == 1)
+            #expect(result.stderrLines.count == 1)
+            #expect(
+                result.stderr.contains("line 150: --output-dir '\(blocker.path)' cannot be written: Is a directory"))
+            #expect(result.stdoutText.hasSuffix("wrote 199 of 200 codes to \(output.path), 1 failed\n"))
+            let files = try QRCLI.files(in: output)
+            #expect(files.count == 200)
+            #expect(!files.contains { $0.hasPrefix(".") })
+        }
+    }
+
     @Test("on a terminal the progress bar counts up to every line, in steps, never backwards")
     func progress() throws {
         try QRCLI.withTemporaryDirectory { directory in

@@ -31,8 +31,8 @@ public struct VerificationCode: Hashable, Sendable, CustomStringConvertible {
 
     /// The stored form: an HMAC of the code and what it was made for (`binding`, e.g. the request's digest).
     public func digest(binding: String, key: SigningKey) -> String {
-        key.derived(for: "sprucelink verification code v1").authenticationCode(for: binding + ":" + digits)
-            .map { String(format: "%02x", $0) }.joined()
+        Hex.lowercase(
+            key.derived(for: "sprucelink verification code v1").authenticationCode(for: binding + ":" + digits))
     }
 
     /// Whether this code is the one whose stored digest is `stored`, compared in constant time.

@@ -89,7 +89,7 @@ public struct ConnectCode: Hashable, Sendable, CustomStringConvertible {
     /// The stored form: an HMAC under a key only the service holds, so a copy of the database cannot be searched
     /// for the codes (the space is small enough to try every code against a plain hash).
     public func digest(key: SigningKey) -> TokenDigest {
-        TokenDigest(hex: key.authenticationCode(for: rawValue).map { String(format: "%02x", $0) }.joined())
+        TokenDigest(hex: Hex.lowercase(key.authenticationCode(for: rawValue)))
     }
 
     public var description: String { "ConnectCode(redacted)" }

@@ -56,7 +56,7 @@ public struct TokenDigest: Hashable, Sendable, Codable, CustomStringConvertible 
     public let hex: String
 
     public init(hashing secret: String) {
-        self.hex = SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        self.hex = Hex.lowercase(SHA256.hash(data: Data(secret.utf8)))
     }
 
     /// Wraps a digest read back from storage.

@@ -57,7 +57,7 @@ extension InvitationDispatcher {
             let preparations = try await store.prepareInvitations(
                 link: link, requests: requests, invitedBy: invitedBy, resend: resend, lifetime: lifetime, in: scope,
                 at: now)
-            let qrCodes = renderQRCodes(preparations)
+            let rendered = renderMessages(preparations, practiceName: practiceName)
             for (slot, preparation) in zip(slots, preparations) {
                 switch preparation {
                 case .failure(let error):
@@ -68,12 +68,16 @@ extension InvitationDispatcher {
                     outcomes[slot] = .skipped(.refused(.alreadyInvited(record.invitation.id)))
                 case .success(.created(let record, let token)):
                     plan.seen.insert(record.invitation.id)
-                    do {
-                        let rendered = try render(
-                            record, channels: record.channels, token: token, practiceName: practiceName,
-                            qrPNG: qrCodes[record.invitation.id])
-                        plan.add(slot, record, rendered.messages, warnings: rendered.warnings)
-                    } catch {
+                    switch rendered[record.invitation.id]
+                        ?? Result(catching: {
+                            let messages = try render(
+                                record, channels: record.channels, token: token, practiceName: practiceName)
+                            return RenderedMessages(messages: messages.messages, warnings: messages.warnings)
+                        })
+                    {
+                    case .success(let messages):
+                        plan.add(slot, record, messages.messages, warnings: messages.warnings)
+                    case .failure(let error):
                         outcomes[slot] = .failed(reason: String(describing: error))
                     }
                 case .success(.undelivered(let record)):
@@ -129,26 +133,36 @@ extension InvitationDispatcher {
         return Self.finish(outcomes, failingRemaining: DeliveryError("not attempted"))
     }
 
-    /// The QR PNG of every new invitation that goes by email, rendered on every core at once (the costly part of
-    /// a chunk). A code that fails here is left out; ``render(_:channels:token:practiceName:qrPNG:)`` then renders
-    /// it again and reports the error for that recipient.
-    func renderQRCodes(_ preparations: [Result<InvitationPreparation, StoreError>]) -> [InvitationID: [UInt8]] {
-        let links: [(id: InvitationID, link: String)] = preparations.compactMap { preparation in
-            guard case .success(.created(let record, let token)) = preparation, record.channels.contains(.email)
-            else { return nil }
-            return (record.invitation.id, InvitationContent.link(for: token, publicURL: publicURL))
+    /// The messages of every new invitation (QR PNG, MIME email, text record), rendered on every core at once:
+    /// this is most of a chunk's work. Each result is what ``render(_:channels:token:practiceName:qrPNG:)`` gives
+    /// for that invitation, an error included.
+    func renderMessages(
+        _ preparations: [Result<InvitationPreparation, StoreError>],
+        practiceName: String
+    ) -> [InvitationID: Result<RenderedMessages, any Error>] {
+        let created: [(record: InvitationRecord, token: InvitationToken)] = preparations.compactMap { preparation in
+            guard case .success(.created(let record, let token)) = preparation else { return nil }
+            return (record, token)
         }
-        let rendered = Mutex([[UInt8]?](repeating: nil, count: links.count))
-        let renderQR = renderQR
-        DispatchQueue.concurrentPerform(iterations: links.count) { index in
-            let png = try? renderQR(links[index].link)
-            rendered.withLock { $0[index] = png }
+        let results = Mutex([Result<RenderedMessages, any Error>?](repeating: nil, count: created.count))
+        let next = Atomic(0)
+        let workers = min(created.count, ProcessInfo.processInfo.activeProcessorCount)
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while case let index = next.add(1, ordering: .relaxed).oldValue, index < created.count {
+                let (record, token) = created[index]
+                let result = Result<RenderedMessages, any Error> {
+                    let rendered = try render(
+                        record, channels: record.channels, token: token, practiceName: practiceName)
+                    return RenderedMessages(messages: rendered.messages, warnings: rendered.warnings)
+                }
+                results.withLock { $0[index] = result }
+            }
         }
-        var codes: [InvitationID: [UInt8]] = [:]
-        for (index, png) in rendered.withLock({ $0 }).enumerated() {
-            if let png { codes[links[index].id] = png }
+        var byID: [InvitationID: Result<RenderedMessages, any Error>] = [:]
+        for (index, result) in results.withLock({ $0 }).enumerated() {
+            if let result { byID[created[index].record.invitation.id] = result }
         }
-        return codes
+        return byID
     }
 
     /// Plans the rest of a recorded invitation from what the outbox holds (the batch form of `resume`).
@@ -178,6 +192,12 @@ extension InvitationDispatcher {
     private static func finish(_ outcomes: [Outcome?], failingRemaining error: any Error) -> [Outcome] {
         outcomes.map { $0 ?? .failed(reason: String(describing: error)) }
     }
+}
+
+/// An invitation's messages, named for the spool, and the warnings about its text.
+struct RenderedMessages: Sendable {
+    var messages: [(name: SpoolName, bytes: [UInt8])]
+    var warnings: [String]
 }
 
 /// What the delivery of a chunk did, reported from the thread pool.

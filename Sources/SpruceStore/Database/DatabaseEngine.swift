@@ -31,5 +31,9 @@ protocol DatabaseEngine: Sendable {
     /// The statements that make every update or delete of `links` and `organizations` append to `link_changes`,
     /// numbered by the `counters` row named `link_changes`.
     var linkChangeTriggers: [String] { get }
+    /// An aggregate that joins the text of `expression` over the rows it sees, in `id` order, with commas, skipping
+    /// NULLs (`group_concat`, `string_agg`): the link directory reads a range of links as a few values instead of a
+    /// row each.
+    func joined(_ expression: String) -> String
     func shutdown() async
 }

@@ -136,6 +136,8 @@ struct PostgresEngine: DatabaseEngine {
         ]
     }
 
+    func joined(_ expression: String) -> String { "string_agg((\(expression))::text, ',' ORDER BY id)" }
+
     func shutdown() async {
         try? await pool.wrapped.shutdownAsync()
     }

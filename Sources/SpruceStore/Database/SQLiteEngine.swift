@@ -89,6 +89,10 @@ struct SQLiteEngine: DatabaseEngine {
         }
     }
 
+    /// Every aggregate of a query steps through the rows in the same order, the scan's: `id` order for a range of
+    /// `id`s.
+    func joined(_ expression: String) -> String { "group_concat(\(expression))" }
+
     func shutdown() async {
         try? await pool.wrapped.shutdownAsync()
     }

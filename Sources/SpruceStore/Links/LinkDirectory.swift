@@ -30,7 +30,8 @@ public enum PublicResolution: Equatable, Sendable {
 /// organization's profile, kept current by the store's link change feed, so that resolving a code on the hot path
 /// costs a dictionary look-up instead of a database query.
 ///
-/// - Memory: about 16 bytes of table per link (see `LinkTable`); the default bound is 10 million links.
+/// - Memory: about 16 bytes of table per link (see `LinkTable`), 27 to 37 bytes resident with the hash table's
+///   free slots; the default bound is 10 million links.
 /// - Loading: ``run()`` reads up to `capacity` links and every profile in one snapshot, together with the feed's
 ///   generation, then reads the feed every `syncInterval` and forgets every link and profile it names. A change
 ///   made on another instance shows here within one interval.
@@ -49,6 +50,8 @@ public final class LinkDirectory: Sendable {
         public var capacity: Int
         /// Feed rows older than this are deleted (by every instance, now and then).
         public var feedRetention: Duration
+        /// Ids of links a load reads per query (small in tests, to cross many ranges).
+        var loadRange = PackedLink.rangeSize
 
         public init(
             syncInterval: Duration = .seconds(1),
@@ -166,12 +169,14 @@ public final class LinkDirectory: Sendable {
         state.withLock { $0.syncedAt = started }
     }
 
-    /// Reads every link as the rows come into a fresh table (no array of every row in between), then swaps it in.
+    /// Reads every link, a range of ids at a time, into a fresh table (no array of every link in between), then swaps
+    /// it in.
     private func load(startedAt: ContinuousClock.Instant) async throws {
         let loading = LoadingTable()
         let (generation, profiles) = try await store.streamLinkDirectory(
-            limit: settings.capacity,
+            limit: settings.capacity, rangeSize: settings.loadRange,
             expecting: { count in loading.table.withLock { $0 = LinkTable(reservingCapacity: count) } },
+            packed: { values in loading.table.withLock { $0.insert(packed: values) } },
             each: { record in loading.table.withLock { $0.insert(record) } })
         let count = state.withLock { state in
             state = State(profiles: profiles, generation: generation, syncedAt: startedAt)

@@ -42,6 +42,20 @@ struct LinkTable {
         }
     }
 
+    /// Adds or replaces the numeric links of a directory load (see ``PackedLink``), all with the standard colors.
+    mutating func insert(packed values: [Int64]) {
+        var lastOrganization: Int64 = -1
+        var organization: UInt32 = 0
+        for value in values {
+            let id = PackedLink.organization(value)
+            if id != lastOrganization {
+                organization = index(of: OrganizationID(rawValue: id))
+                lastOrganization = id
+            }
+            numeric[PackedLink.number(value)] = UInt64(organization) | (PackedLink.isActive(value) ? 1 << 63 : 0)
+        }
+    }
+
     /// Removes `code`; returns whether it was held.
     @discardableResult
     mutating func remove(_ code: LinkCode) -> Bool {
@@ -59,14 +73,7 @@ struct LinkTable {
     }
 
     private mutating func pack(_ record: PublicLinkRecord) -> UInt64 {
-        let organization: UInt32
-        if let known = organizationIndex[record.organizationID] {
-            organization = known
-        } else {
-            organization = UInt32(organizations.count)
-            organizations.append(record.organizationID)
-            organizationIndex[record.organizationID] = organization
-        }
+        let organization = index(of: record.organizationID)
         let color: UInt32
         if let known = colorIndex[record.qrColors] {
             color = known
@@ -76,6 +83,15 @@ struct LinkTable {
             colorIndex[record.qrColors] = color
         }
         return UInt64(organization) | UInt64(color & 0x7FFF_FFFF) << 32 | (record.isActive ? 1 << 63 : 0)
+    }
+
+    /// The index of `organizationID` in the shared table, added when new.
+    private mutating func index(of organizationID: OrganizationID) -> UInt32 {
+        if let known = organizationIndex[organizationID] { return known }
+        let index = UInt32(organizations.count)
+        organizations.append(organizationID)
+        organizationIndex[organizationID] = index
+        return index
     }
 
     private func unpack(_ packed: UInt64) -> Entry {

@@ -1,8 +1,6 @@
 import Foundation
 import SQLKit
-import SQLiteKit
 import SpruceCore
-import Synchronization
 
 /// One update or delete of a link or an organization, as the change feed recorded it (migration 5).
 public struct LinkChange: Equatable, Sendable {
@@ -101,18 +99,26 @@ extension SpruceStore {
         }
     }
 
-    /// Every link's public record (the oldest `limit`), handed to `each` as the rows are read rather than
-    /// gathered, and every organization's profile, in one snapshot at one feed generation.
+    /// Every link (up to `limit`) and every organization's profile, in one snapshot at one feed generation, handed
+    /// over a range of ids at a time as they are read rather than gathered.
+    ///
+    /// The database joins a range's links with the standard QR colors, nearly all, into two texts (codes, owners;
+    /// ``DatabaseEngine/joined(_:)``), which costs a fraction of reading them as rows; their numeric links come as
+    /// ``PackedLink`` integers, the others as records. Links with their own colors are read as rows.
     /// - Parameters:
     ///   - expecting: called first with an upper bound of the links to come, to size the receiver.
-    ///   - each: called once per link, in id order.
+    ///   - packed: called with the packed links of each range of ids, in id order of the ranges.
+    ///   - each: called once per other link (vanity codes, own colors).
     /// - Returns: the feed generation the snapshot is valid at, and the profiles.
-    public func streamLinkDirectory(
+    func streamLinkDirectory(
         limit: Int,
+        rangeSize: Int64 = PackedLink.rangeSize,
         expecting: @escaping @Sendable (Int) -> Void,
+        packed: @escaping @Sendable ([Int64]) -> Void,
         each: @escaping @Sendable (PublicLinkRecord) -> Void
     ) async throws -> (generation: Int64, profiles: [OrganizationID: ClinicProfile]) {
-        try await snapshot { database in
+        let engine = engine
+        return try await snapshot { database in
             guard
                 let generation = try await database.select().column("value").from("counters")
                     .where("name", .equal, SQLBind(LinkChangeFeed.counter)).first()
@@ -121,22 +127,42 @@ extension SpruceStore {
                 try await database.select().column(SQLFunction("max", args: SQLColumn("id")), as: "highest")
                 .from("links").first()?.decode(column: "highest", as: Int64?.self) ?? 0
             expecting(min(limit, Int(highest)))
-            let failure = FirstError()
-            try await database.select()
-                .columns("code", "organization_id", "status", "qr_foreground", "qr_background").from("links")
-                .orderBy("id").limit(limit)
-                .run { row in
-                    do {
-                        if let sqliteRow = row as? SQLiteRow, let record = try Self.decodePublicLink(sqliteRow) {
-                            each(record)
-                        } else {
-                            each(try Self.decodePublicLink(row, prefix: ""))
-                        }
-                    } catch {
-                        failure.error.withLock { $0 = $0 ?? error }
+            let standard = "qr_foreground IS NULL AND qr_background IS NULL"
+            let codes = engine.joined("CASE WHEN \(standard) THEN code END")
+            let owners = engine.joined("CASE WHEN \(standard) THEN \(PackedLink.owner) END")
+            var count = 0
+            var low: Int64 = 0
+            while low < highest, count < limit {
+                let high = low + max(1, rangeSize)
+                let range: SQLQueryString = """
+                    SELECT \(unsafeRaw: codes) AS codes, \(unsafeRaw: owners) AS owners, count(*) AS links \
+                    FROM links WHERE id > \(bind: low) AND id <= \(bind: high)
+                    """
+                guard let row = try await database.raw(range).first() else { break }
+                var (values, records) = try PackedLink.parse(
+                    codes: row.decode(column: "codes", as: String?.self) ?? "",
+                    owners: row.decode(column: "owners", as: String?.self) ?? "")
+                let colored = try row.decode(column: "links", as: Int.self) - values.count - records.count
+                if values.count > limit - count { values.removeLast(values.count - (limit - count)) }
+                count += values.count
+                if !values.isEmpty { packed(values) }
+                for record in records.prefix(limit - count) {
+                    each(record)
+                    count += 1
+                }
+                if colored > 0, count < limit {
+                    let others: SQLQueryString = """
+                        SELECT code, organization_id, status, qr_foreground, qr_background FROM links \
+                        WHERE id > \(bind: low) AND id <= \(bind: high) AND NOT (\(unsafeRaw: standard)) \
+                        ORDER BY id LIMIT \(bind: limit - count)
+                        """
+                    for row in try await database.raw(others).all() {
+                        each(try Self.decodePublicLink(row, prefix: ""))
+                        count += 1
                     }
                 }
-            if let error = failure.error.withLock({ $0 }) { throw error }
+                low = high
+            }
             var profiles: [OrganizationID: ClinicProfile] = [:]
             for row in try await database.select().columns(Self.organizationColumns).from("organizations").all() {
                 let organization = try Self.decodeOrganization(row)
@@ -144,29 +170,6 @@ extension SpruceStore {
             }
             return (try generation.decode(column: "value", as: Int64.self), profiles)
         }
-    }
-
-    /// SQLite's rows read straight from their columns, without SQLKit's decoder: most of a directory load's time
-    /// went there. `nil` when a column is not the plain type expected (the general path then decodes the row).
-    static func decodePublicLink(_ row: SQLiteRow) throws -> PublicLinkRecord? {
-        guard let code = row.column("code")?.string, let organization = row.column("organization_id")?.integer,
-            let status = row.column("status")?.string.flatMap(LinkStatus.init(rawValue:))
-        else { return nil }
-        let foreground = row.column("qr_foreground")?.string
-        let background = row.column("qr_background")?.string
-        let colors: QRColors
-        if let foreground, let background {
-            do {
-                colors = try QRColors(foreground: foreground, background: background)
-            } catch {
-                throw StoreError.corruptRow(table: "links", reason: "QR colors: \(error.description)")
-            }
-        } else {
-            colors = .standard
-        }
-        return PublicLinkRecord(
-            code: try LinkCode(code), organizationID: OrganizationID(rawValue: Int64(organization)),
-            isActive: status == .active, qrColors: colors)
     }
 
     static func decodePublicLink(_ row: any SQLRow, prefix: String) throws -> PublicLinkRecord {
@@ -181,9 +184,4 @@ extension SpruceStore {
             isActive: status == .active,
             qrColors: try decodeQRColors(row, prefix: prefix))
     }
-}
-
-/// The first error a row callback met, kept for after the query.
-private final class FirstError: Sendable {
-    let error = Mutex<(any Error)?>(nil)
 }

@@ -31,25 +31,34 @@ struct QRBatch {
         let jobs = lines.enumerated().compactMap { index, text -> (number: Int, text: String)? in
             text.isEmpty ? nil : (index + 1, text)
         }
+        let output: AtomicDirectory
+        do {
+            output = try AtomicDirectory(path: directory)
+        } catch {
+            guard case .writeFailed(_, let reason) = error else { throw error }
+            throw QRUsageError(description: "--output-dir '\(directory)' cannot be opened: \(reason)")
+        }
         let progress = QRConsole.stderrIsTerminal
         var written = 0
         var failed = 0
-        // Windows of jobs render on every core at once; between windows, this thread reports the window's failures
-        // in line order and moves the progress bar, so output and messages come out as a sequential run's would.
-        let window = max(1, workers) * Self.jobsPerWorker
-        for start in stride(from: 0, to: jobs.count, by: window) {
-            let slice = jobs[start..<min(start + window, jobs.count)]
-            let failures = render(slice, type: type)
-            for (offset, job) in slice.enumerated() {
-                if let failure = failures[offset] {
+        var shown = 0
+        // The threads take lines one at a time as they finish the last, with no pause between groups of lines;
+        // this thread reports each line once every line before it is done, so the failures come in line order
+        // and the progress bar counts the lines done from the first on, as a one-thread run's would.
+        render(jobs, type: type, into: output) { done, failures in
+            for (offset, failure) in failures.enumerated() {
+                if let failure {
                     failed += 1
                     if progress { QRConsole.stderr("\r\u{1B}[K") }
-                    QRConsole.error("line \(job.number): \(failure)")
+                    QRConsole.error("line \(jobs[done - failures.count + offset].number): \(failure)")
                 } else {
                     written += 1
                 }
             }
-            if progress { Self.drawProgress(done: slice.endIndex, total: jobs.count) }
+            if progress, done == jobs.count || done - shown >= Self.progressStep {
+                shown = done
+                Self.drawProgress(done: done, total: jobs.count)
+            }
         }
         if progress { QRConsole.stderr("\r\u{1B}[K") }
         let summary =
@@ -58,33 +67,55 @@ struct QRBatch {
         return failed
     }
 
-    /// Jobs each worker gets per window: enough that waiting for the slowest one at the window's end costs little.
-    static let jobsPerWorker = 64
+    /// Lines between two redraws of the progress bar.
+    static let progressStep = 64
 
-    /// Renders and writes `jobs` on up to ``workers`` threads; returns each job's error message, or `nil`, in order.
-    private func render(_ jobs: ArraySlice<(number: Int, text: String)>, type: QROutputType) -> [String?] {
-        let first = jobs.startIndex
-        guard workers > 1 else { return jobs.map { write($0, type: type) } }
-        let failures = Mutex([String?](repeating: nil, count: jobs.count))
-        let next = Atomic(0)
-        DispatchQueue.concurrentPerform(iterations: min(workers, jobs.count)) { _ in
-            while case let offset = next.add(1, ordering: .relaxed).oldValue, offset < jobs.count {
-                if let failure = write(jobs[first + offset], type: type) { failures.withLock { $0[offset] = failure } }
+    /// Renders and writes `jobs` on up to ``workers`` threads. `report` runs on the calling thread with the number
+    /// of lines done from the first on and the error messages (or `nil`) of the lines that count added, in order.
+    private func render(
+        _ jobs: [(number: Int, text: String)],
+        type: QROutputType,
+        into output: AtomicDirectory,
+        report: (_ done: Int, _ failures: ArraySlice<String?>) -> Void
+    ) {
+        guard workers > 1, jobs.count > 1 else {
+            for (index, job) in jobs.enumerated() {
+                report(index + 1, [write(job, type: type, into: output)])
+            }
+            return
+        }
+        let board = BatchBoard(count: jobs.count)
+        let threads = min(workers, jobs.count)
+        DispatchQueue.global().async {
+            DispatchQueue.concurrentPerform(iterations: threads) { _ in
+                while let index = board.take() {
+                    board.finish(index, write(jobs[index], type: type, into: output))
+                }
             }
         }
-        return failures.withLock { $0 }
+        var done = 0
+        while done < jobs.count {
+            let (ready, failures) = board.wait(after: done, step: Self.progressStep)
+            report(ready, failures[...])
+            done = ready
+        }
     }
 
     /// Encodes one line and writes its file; returns the error message, or `nil` when the file was written.
-    private func write(_ job: (number: Int, text: String), type: QROutputType) -> String? {
-        let path = (directory as NSString).appendingPathComponent("\(job.number).\(type.rawValue)")
+    private func write(_ job: (number: Int, text: String), type: QROutputType, into output: AtomicDirectory) -> String? {
+        let bytes: [UInt8]
         do {
-            let code = try QRCode(text: job.text, options: settings.encoding)
-            try QRFiles.writeAtomically(try settings.bytes(for: code, type: type), to: path, option: "--output-dir")
-            return nil
+            bytes = try settings.bytes(for: try QRCode(text: job.text, options: settings.encoding), type: type)
         } catch {
             return "\(error)"
         }
+        do {
+            try output.write(bytes, name: "\(job.number).\(type.rawValue)")
+        } catch {
+            guard case .writeFailed(let path, let reason) = error else { return "\(error)" }
+            return "--output-dir '\(path)' cannot be written: \(reason)"
+        }
+        return nil
     }
 
     private static func drawProgress(done: Int, total: Int) {
@@ -92,5 +123,59 @@ struct QRBatch {
         let filled = total > 0 ? done * width / total : width
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
         QRConsole.stderr("\r[\(bar)] \(done)/\(total)")
+    }
+}
+
+/// The lines of a parallel batch: the next one to take, and each one's result once written.
+private final class BatchBoard: Sendable {
+    private struct State {
+        /// Each line's error message, `.some(nil)` once written, `nil` while not done.
+        var results: [String??]
+        /// Lines done from the first on.
+        var done = 0
+        /// The reporter is woken once `done` reaches this.
+        var goal = Int.max
+    }
+
+    let count: Int
+    private let next = Atomic(0)
+    private let state: Mutex<State>
+    private let wake = DispatchSemaphore(value: 0)
+
+    init(count: Int) {
+        self.count = count
+        state = Mutex(State(results: Array(repeating: nil, count: count)))
+    }
+
+    /// The index of a line no thread has taken yet, or `nil` when every line is taken.
+    func take() -> Int? {
+        let index = next.add(1, ordering: .relaxed).oldValue
+        return index < count ? index : nil
+    }
+
+    /// Records line `index`'s outcome.
+    func finish(_ index: Int, _ failure: String?) {
+        let reached = state.withLock { state in
+            state.results[index] = .some(failure)
+            guard index == state.done else { return false }
+            while state.done < count, state.results[state.done] != nil { state.done += 1 }
+            guard state.done >= state.goal else { return false }
+            state.goal = .max
+            return true
+        }
+        if reached { wake.signal() }
+    }
+
+    /// Waits until `step` more lines (or every line) after the first `done` are done; returns how many are done
+    /// from the first on and the error messages of the lines after `done`, in order.
+    func wait(after done: Int, step: Int) -> (done: Int, failures: [String?]) {
+        let goal = min(done + step, count)
+        let ready = state.withLock { state in
+            guard state.done < goal else { return true }
+            state.goal = goal
+            return false
+        }
+        if !ready { wake.wait() }
+        return state.withLock { state in (state.done, state.results[done..<state.done].map { $0 ?? nil }) }
     }
 }
