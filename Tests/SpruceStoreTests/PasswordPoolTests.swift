@@ -35,16 +35,14 @@ struct PasswordPoolTests {
     }
 
     #if canImport(Glibc)
-    @Test("hashing threads run below the serving threads' priority, and only they do")
+    @Test("hashing threads run under the idle scheduling policy, and only they do")
     func priority() async throws {
         let pool = PasswordPool(threads: 1)
-        let niceness: @Sendable () -> Int32 = {
-            getpriority(__priority_which_t(PRIO_PROCESS.rawValue), PasswordPool.currentThreadID() ?? 0)
-        }
-        let serving = niceness()
-        let hashing = try await pool.run { niceness() }
-        #expect(hashing == min(19, serving + PasswordPool.nicenessIncrement))
-        #expect(niceness() == serving)
+        let policy: @Sendable () -> Int32 = { sched_getscheduler(pid_t(PasswordPool.currentThreadID() ?? 0)) }
+        let serving = policy()
+        #expect(try await pool.run { policy() } == PasswordPool.idlePolicy)
+        #expect(policy() == serving)
+        #expect(serving != PasswordPool.idlePolicy)
     }
     #endif
 }

@@ -7,17 +7,20 @@ import Synchronization
 import Glibc
 #endif
 
-/// Where password hashing runs: a few dedicated threads of their own, at a lower scheduling priority than the
-/// threads that serve pages. scrypt at N = 2^15 takes tens of milliseconds of CPU and 32 MiB of memory per call;
+/// Where password hashing runs: a few dedicated threads of their own, under Linux's idle scheduling policy, below
+/// the threads that serve pages. scrypt at N = 2^15 takes tens of milliseconds of CPU and 32 MiB of memory per call;
 /// run inline, a burst of logins would occupy every cooperative thread and stall every other request. Here at most
 /// `threads` hashes run at once, callers wait without holding a thread, and when pages and logins compete for the
 /// processors the pages go first (`Benchmarks/run-logins.sh` measures the profile page's p99 under 20 concurrent
-/// logins): logins slow down under load rather than pages.
+/// logins): logins slow down under load rather than pages, and on a machine kept fully busy they wait for it.
 final class PasswordPool: Sendable {
     /// The hashing threads' name (at most 15 bytes, Linux's limit).
     static let threadName = "sprucelink-pw"
 
-    /// How much nicer than the serving threads the hashing threads run (niceness 19 at most).
+    /// Linux's `SCHED_IDLE` (sched(7)), which Glibc's Swift module leaves out with the rest of `_GNU_SOURCE`.
+    static let idlePolicy: Int32 = 5
+
+    /// How much nicer than the serving threads the hashing threads run if `SCHED_IDLE` is refused (19 at most).
     static let nicenessIncrement: Int32 = 10
 
     private let workers: [Worker]
@@ -76,13 +79,18 @@ final class PasswordPool: Sendable {
             waiting.signal()
         }
 
-        /// Names the calling thread `sprucelink-pw` (as `top -H` and `perf` show it) and lowers its niceness; Linux
-        /// gives each thread its own, so the serving threads keep theirs.
+        /// Names the calling thread `sprucelink-pw` (as `top -H` and `perf` show it) and moves it to Linux's
+        /// `SCHED_IDLE` policy: a serving thread that wakes takes the processor from it at once, where at any
+        /// niceness the scheduler lets the running thread finish its slice first (about 2 ms here, which alone
+        /// put the profile page's p99 at 4–5× under 20 logins; `Benchmarks/run-logins.sh`). Should the policy be
+        /// refused, the thread runs ``nicenessIncrement`` nicer instead.
         private static func nameAndLowerPriority() {
             #if canImport(Glibc)
             // `pthread_setname_np` is not exported to Swift; the kernel takes the name from this file too.
             try? PasswordPool.threadName.write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
             guard let thread = PasswordPool.currentThreadID() else { return }
+            var parameters = sched_param(sched_priority: 0)
+            if sched_setscheduler(pid_t(thread), PasswordPool.idlePolicy, &parameters) == 0 { return }
             let current = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), thread)
             _ = setpriority(
                 __priority_which_t(PRIO_PROCESS.rawValue), thread, min(19, current + PasswordPool.nicenessIncrement))
