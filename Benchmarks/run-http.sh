@@ -32,15 +32,7 @@ UNCOUNTED_METRICS_PORT=$((METRICS_PORT + 20))
 [ -x "$BIN" ] || { echo "missing $BIN: run swift build -c release --product sprucelink" >&2; exit 1; }
 command -v wrk >/dev/null && command -v nginx >/dev/null || { echo "wrk and nginx are needed: make deps" >&2; exit 1; }
 
-WORK=$(mktemp -d /tmp/sprucelink-http-bench.XXXXXX)
-chmod 755 "$WORK"
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
+bench_work http
 
 echo "seeding $LINKS links into $WORK/bench.sqlite ..."
 SPRUCELINK_SEED_PASSWORD="bench password only" "$BIN" seed --database "$WORK/bench.sqlite" >/dev/null

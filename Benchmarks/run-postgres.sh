@@ -21,15 +21,7 @@ LINKS=${HTTP_BENCH_LINKS:-100000}
 [ -x "$BIN" ] || { echo "missing $BIN: run swift build -c release --product sprucelink" >&2; exit 1; }
 command -v wrk >/dev/null && command -v nginx >/dev/null || { echo "wrk and nginx are needed: make deps" >&2; exit 1; }
 
-WORK=$(mktemp -d /tmp/sprucelink-pg-bench.XXXXXX)
-chmod 755 "$WORK"
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"
-}
-trap cleanup EXIT
+bench_work pg
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 PG=$SPRUCELINK_TEST_POSTGRES_URL

@@ -27,14 +27,7 @@ METRICS_PORT=$((PORT + 1))
 [ -x "$BIN" ] || { echo "missing $BIN: run swift build -c release --product sprucelink" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "wrk is needed: make deps" >&2; exit 1; }
 
-WORK=$(mktemp -d /tmp/sprucelink-workspace-bench.XXXXXX)
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
+bench_work workspace
 now() { date +%s.%N; }
 
 PASSWORD="bench password only"

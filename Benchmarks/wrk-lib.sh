@@ -1,4 +1,4 @@
-# Shared by the HTTP benchmarks: one wrk run, reduced to "name req/s p99-ms non-2xx".
+# Shared by the HTTP benchmarks: the work folder and its servers' clean-up, and one wrk run reduced to numbers.
 # wrk prints "Requests/sec: N" and, with --latency, "99%  1.23ms"; both become numbers here (p99 in ms).
 measure() { # name url [codes prefix suffix]
     local name=$1 url=$2 output
@@ -15,3 +15,16 @@ measure() { # name url [codes prefix suffix]
     echo "$name $rps $p99 ${errors:-0}"
 }
 
+# The benchmark's work folder ($WORK, world-readable for nginx's workers) and the servers it starts ($PIDS, each
+# appended as started): at exit the servers are stopped and the folder removed (kept with KEEP_WORK=1).
+bench_work() { # name
+    WORK=$(mktemp -d "/tmp/sprucelink-$1-bench.XXXXXX")
+    chmod 755 "$WORK"
+    PIDS=()
+    trap bench_cleanup EXIT
+}
+bench_cleanup() {
+    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"
+}
