@@ -4,7 +4,7 @@ import Testing
 @testable import SpruceStore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite("Password pool")
@@ -35,14 +35,14 @@ struct PasswordPoolTests {
     }
 
     #if canImport(Glibc)
-    @Test("hashing threads run under the idle scheduling policy, and only they do")
-    func priority() async throws {
-        let pool = PasswordPool(threads: 1)
-        let policy: @Sendable () -> Int32 = { sched_getscheduler(pid_t(PasswordPool.currentThreadID() ?? 0)) }
-        let serving = policy()
-        #expect(try await pool.run { policy() } == PasswordPool.idlePolicy)
-        #expect(policy() == serving)
-        #expect(serving != PasswordPool.idlePolicy)
-    }
+        @Test("hashing threads run under the idle scheduling policy, and only they do")
+        func priority() async throws {
+            let pool = PasswordPool(threads: 1)
+            let policy: @Sendable () -> Int32 = { sched_getscheduler(pid_t(PasswordPool.currentThreadID() ?? 0)) }
+            let serving = policy()
+            #expect(try await pool.run { policy() } == PasswordPool.idlePolicy)
+            #expect(policy() == serving)
+            #expect(serving != PasswordPool.idlePolicy)
+        }
     #endif
 }

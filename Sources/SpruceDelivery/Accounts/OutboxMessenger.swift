@@ -50,7 +50,8 @@ public struct OutboxMessenger: AccountMessenger {
             }
         case .phone(let number):
             let record = TextRecord(
-                accountMessage: Self.kind(message.kind), to: number, message: TextMessage(body: message.textBody(site: site)),
+                accountMessage: Self.kind(message.kind), to: number,
+                message: TextMessage(body: message.textBody(site: site)),
                 createdAt: Date())
             try await threadPool.runIfActive { try outbox.appendAccountText(record.jsonLine()) }
         }

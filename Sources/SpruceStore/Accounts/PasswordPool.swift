@@ -4,7 +4,7 @@ import SpruceCore
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Where password hashing runs: a few dedicated threads of their own, under Linux's idle scheduling policy, below
@@ -86,14 +86,15 @@ final class PasswordPool: Sendable {
         /// refused, the thread runs ``nicenessIncrement`` nicer instead.
         private static func nameAndLowerPriority() {
             #if canImport(Glibc)
-            // `pthread_setname_np` is not exported to Swift; the kernel takes the name from this file too.
-            try? PasswordPool.threadName.write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
-            guard let thread = PasswordPool.currentThreadID() else { return }
-            var parameters = sched_param(sched_priority: 0)
-            if sched_setscheduler(pid_t(thread), PasswordPool.idlePolicy, &parameters) == 0 { return }
-            let current = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), thread)
-            _ = setpriority(
-                __priority_which_t(PRIO_PROCESS.rawValue), thread, min(19, current + PasswordPool.nicenessIncrement))
+                // `pthread_setname_np` is not exported to Swift; the kernel takes the name from this file too.
+                try? PasswordPool.threadName.write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
+                guard let thread = PasswordPool.currentThreadID() else { return }
+                var parameters = sched_param(sched_priority: 0)
+                if sched_setscheduler(pid_t(thread), PasswordPool.idlePolicy, &parameters) == 0 { return }
+                let current = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), thread)
+                _ = setpriority(
+                    __priority_which_t(PRIO_PROCESS.rawValue), thread, min(19, current + PasswordPool.nicenessIncrement)
+                )
             #endif
         }
     }

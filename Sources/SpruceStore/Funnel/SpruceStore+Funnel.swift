@@ -61,7 +61,8 @@ extension SpruceStore {
             var stored: [String: HyperLogLog] = [:]
             let ids = Set(chunk.map(\.1.id)).map(String.init).joined(separator: ", ")
             let days = Set(chunk.map(\.0.day.description)).map(FunnelLiteral.text).joined(separator: ", ")
-            let query = "SELECT link_id, day, sketch FROM funnel_visitors WHERE link_id IN (\(ids)) AND day IN (\(days))"
+            let query =
+                "SELECT link_id, day, sketch FROM funnel_visitors WHERE link_id IN (\(ids)) AND day IN (\(days))"
             let rows = try await database.raw("\(unsafeRaw: query)").all()
             for row in rows {
                 let key =

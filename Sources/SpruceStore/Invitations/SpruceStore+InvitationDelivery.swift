@@ -339,8 +339,10 @@ extension SpruceStore {
             let rows = try await database.select()
                 .column(SQLColumn("link_id", table: "invitations")).column(SQLColumn("code", table: "links"))
                 .column(SQLColumn("organization_id", table: "invitations"))
-                .from("invitations").join("links", on: SQLColumn("link_id", table: "invitations"), .equal,
-                    SQLColumn("id", table: "links"))
+                .from("invitations").join(
+                    "links", on: SQLColumn("link_id", table: "invitations"), .equal,
+                    SQLColumn("id", table: "links")
+                )
                 .where(SQLColumn("id", table: "invitations"), .in, SQLGroupExpression(slice.map { SQLBind($0) }))
                 .where(SQLColumn("email_delivered_at", table: "invitations"), .is, SQLLiteral.null)
                 .where(SQLColumn("text_delivered_at", table: "invitations"), .is, SQLLiteral.null)

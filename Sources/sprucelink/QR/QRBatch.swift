@@ -102,7 +102,8 @@ struct QRBatch {
     }
 
     /// Encodes one line and writes its file; returns the error message, or `nil` when the file was written.
-    private func write(_ job: (number: Int, text: String), type: QROutputType, into output: AtomicDirectory) -> String? {
+    private func write(_ job: (number: Int, text: String), type: QROutputType, into output: AtomicDirectory) -> String?
+    {
         let bytes: [UInt8]
         do {
             bytes = try settings.bytes(for: try QRCode(text: job.text, options: settings.encoding), type: type)
