@@ -9,36 +9,19 @@ Prints one JSON line with what it saw; exits 1 with a message on the first unexp
 import json
 import os
 import sys
-import time
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import chromium  # noqa: E402
 from outbox_code import latest_code  # noqa: E402
 
 
 def driver():
-    options = webdriver.ChromeOptions()
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=420,900"):
-        options.add_argument(argument)
-    options.binary_location = "/usr/bin/chromium"
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    return chromium.driver(window="420,900")
 
 
-def expect(condition, message, browser):
-    if not condition:
-        raise SystemExit(f"browser journey failed: {message} (at {browser.current_url}: {browser.title})")
-
-
-def wait_for(browser, predicate, what, seconds=10):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    expect(False, f"timed out waiting for {what}", browser)
+expect, wait_for = chromium.checks("browser journey", timeout=10)
 
 
 def main():

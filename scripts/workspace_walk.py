@@ -17,46 +17,22 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 
 from axe_selenium_python import Axe
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import chromium  # noqa: E402
 
 WIDTHS = (360, 390, 1280)
 
 
 def driver(width, downloads=None):
-    options = webdriver.ChromeOptions()
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900"):
-        options.add_argument(argument)
-    if width < 500:
-        options.add_experimental_option(
-            "mobileEmulation", {"deviceMetrics": {"width": width, "height": 844, "pixelRatio": 2.0}})
-    if downloads:
-        options.add_experimental_option(
-            "prefs", {"download.default_directory": downloads, "download.prompt_for_download": False})
-    options.binary_location = "/usr/bin/chromium"
-    browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    if downloads:
-        browser.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
-    return browser
+    return chromium.driver(mobile_width=width if width < 500 else None, downloads=downloads)
 
 
-def expect(condition, message, browser):
-    if not condition:
-        raise SystemExit(f"workspace walk failed: {message} (at {browser.current_url}: {browser.title})")
-
-
-def wait_for(browser, predicate, what, seconds=15):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    expect(False, f"timed out waiting for {what}", browser)
+expect, wait_for = chromium.checks("workspace walk", timeout=15)
 
 
 def log_in(browser, base, login, password):
