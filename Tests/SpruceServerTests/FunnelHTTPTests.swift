@@ -259,6 +259,28 @@ struct FunnelHTTPTests {
         }
     }
 
+    @Test("one keep-alive connection carrying several clients counts each by its own user agent and purpose")
+    func oneConnectionManyClients() async throws {
+        try await withFunnelServers(.sqlite) { servers in
+            let server = servers[0]
+            let requests = [
+                ("Phone A", ""), ("Slackbot-LinkExpanding 1.0", ""), ("Phone A", ""),
+                ("Phone A", "Sec-Purpose: prefetch\r\n"), ("Phone B", ""), ("Phone A", ""),
+            ]
+            let text = requests.enumerated().map { index, request -> String in
+                let close = index == requests.count - 1 ? "Connection: close\r\n" : ""
+                return "GET /\(Self.code) HTTP/1.1\r\nHost: x\r\nUser-Agent: \(request.0)\r\n\(request.1)\(close)\r\n"
+            }.joined()
+            let reply = try await RawHTTP.exchangeOffPool(port: server.port, text)
+            #expect(reply.components(separatedBy: "HTTP/1.1 200 OK").count == requests.count + 1)
+            var expected = FunnelCounts()
+            expected[.visit] = 4
+            expected[.preview] = 2
+            expected.uniqueVisitors = 2
+            try await Self.expectTotals(server.store, expected)
+        }
+    }
+
     @Test("two instances on one PostgreSQL add up")
     func twoInstances() async throws {
         guard FunnelEngine.postgresURL != nil else { return }

@@ -24,6 +24,17 @@ struct FunnelStoreTests {
         try FunnelRange(from: LocalDay(parsing: from), to: LocalDay(parsing: to))
     }
 
+    @Test("each event is counted as itself, and a view's second event beside it", arguments: FunnelEvent.allCases)
+    func eventsKeepTheirPlace(_ event: FunnelEvent) throws {
+        let code = try LinkCode("4827163")
+        var tally = FunnelTally()
+        tally.add(event, code: code, day: Self.day, count: 2)
+        tally.add(event, also: .invitationOpened, visitor: nil, code: code, day: Self.day)
+        var expected = [FunnelTally.Key(code: code, day: Self.day, event: event): 3]
+        expected[FunnelTally.Key(code: code, day: Self.day, event: .invitationOpened), default: 0] += 1
+        #expect(tally.counts == expected)
+    }
+
     @Test(
         "flushes add up per link, day and event; sketches merge; unknown codes are dropped", arguments: TestEngine.all)
     func additive(_ engine: TestEngine) async throws {

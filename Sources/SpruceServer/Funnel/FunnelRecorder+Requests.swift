@@ -8,15 +8,26 @@ extension FunnelRecorder.Traits {
     static let purpose = HTTPField.Name("Purpose")
     static let secPurpose = HTTPField.Name("Sec-Purpose")
 
-    private static func value(_ name: HTTPField.Name?, _ fields: HTTPFields) -> String? {
-        name.flatMap { fields[$0] }
-    }
-
+    /// Reads the three fields in one pass over the request's fields (a repeated field's values joined with ", ",
+    /// as `HTTPFields` joins them): looking each up by name costs a pass and a new string each.
     init(_ request: HTTPRequest, address: String) {
+        var purpose: String?
+        var secPurpose: String?
+        var userAgent: String?
+        func add(_ value: String, to text: inout String?) {
+            text = text.map { $0 + ", " + value } ?? value
+        }
+        for field in request.headerFields {
+            switch field.name {
+            case .userAgent: add(field.value, to: &userAgent)
+            case Self.secPurpose: add(field.value, to: &secPurpose)
+            case Self.purpose: add(field.value, to: &purpose)
+            default: continue
+            }
+        }
         self.init(
-            method: request.method.rawValue, purpose: Self.value(Self.purpose, request.headerFields),
-            secPurpose: Self.value(Self.secPurpose, request.headerFields),
-            userAgent: request.headerFields[.userAgent], address: address)
+            method: request.method.rawValue, purpose: purpose, secPurpose: secPurpose, userAgent: userAgent,
+            address: address)
     }
 
     init(_ request: Request, context: SpruceRequestContext) {

@@ -24,13 +24,26 @@ final class FunnelRecorder: Sendable {
         case json
     }
 
-    /// The request facts the funnel looks at; none of them is kept.
-    struct Traits: Sendable {
+    /// The request facts the funnel looks at; none of them is kept beyond the connection they came on.
+    struct Traits: Sendable, Equatable {
         let method: String
         let purpose: String?
         let secPurpose: String?
         let userAgent: String?
         let address: String
+    }
+
+    /// What the funnel last worked out for one connection's client: its traits, their classification, and its
+    /// keyed hash on one day. A keep-alive connection mostly carries one browser, so the next request with the same
+    /// traits skips the classifier and the hash; a proxy's connection carrying many clients only misses. Held by
+    /// the connection, in memory, and gone with it.
+    struct ConnectionMemo: Sendable {
+        fileprivate var traits: Traits?
+        fileprivate var traffic = TrafficClassifier.Traffic.person
+        fileprivate var hashDay: LocalDay?
+        fileprivate var hash: UInt64?
+
+        init() {}
     }
 
     private final class Shard: Sendable {
@@ -79,9 +92,23 @@ final class FunnelRecorder: Sendable {
 
     /// Counts a view of a link: a preview, or a scan or visit (and an opened invitation) with its visitor.
     func countView(_ view: View, code: LinkCode, organization: OrganizationID?, isScan: Bool, traits: Traits) {
-        let traffic = TrafficClassifier.classify(
-            method: traits.method, purpose: traits.purpose, secPurpose: traits.secPurpose,
-            userAgent: traits.userAgent)
+        var memo = ConnectionMemo()
+        countView(view, code: code, organization: organization, isScan: isScan, traits: traits, memo: &memo)
+    }
+
+    /// Counts a view as above, reusing what `memo` knows of the same client from an earlier request.
+    func countView(
+        _ view: View, code: LinkCode, organization: OrganizationID?, isScan: Bool, traits: Traits,
+        memo: inout ConnectionMemo
+    ) {
+        if memo.traits != traits {
+            memo = ConnectionMemo()
+            memo.traffic = TrafficClassifier.classify(
+                method: traits.method, purpose: traits.purpose, secPurpose: traits.secPurpose,
+                userAgent: traits.userAgent)
+            memo.traits = traits
+        }
+        let traffic = memo.traffic
         let organization = organization ?? self.organization(of: code)
         let now = Date()
         shard(code).state.withLock { state in
@@ -90,10 +117,13 @@ final class FunnelRecorder: Sendable {
                 state.tally.add(.preview, code: code, day: day)
                 return
             }
+            if memo.hashDay != day || memo.hash == nil {
+                memo.hash = state.keys.hash(address: traits.address, userAgent: traits.userAgent, day: day)
+                memo.hashDay = day
+            }
             state.tally.add(
                 isScan && view != .json ? .scan : .visit, also: view == .invitation ? .invitationOpened : nil,
-                visitor: state.keys.hash(address: traits.address, userAgent: traits.userAgent, day: day),
-                code: code, day: day)
+                visitor: memo.hash, code: code, day: day)
         }
     }
 

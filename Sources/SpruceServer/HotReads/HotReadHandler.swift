@@ -20,6 +20,7 @@ final class HotReadHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Set after answering a request here, until its `.end`: its body parts (if any) go nowhere.
     private var discardingBody = false
     private var date = HTTPDate()
+    private var funnelMemo = FunnelRecorder.ConnectionMemo()
 
     init(reads: HotReads) {
         self.reads = reads
@@ -41,7 +42,8 @@ final class HotReadHandler: ChannelDuplexHandler, RemovableChannelHandler {
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
             reads.record(
                 answer, request, elapsed: ContinuousClock.now - start,
-                client: reads.clientAddress(peer: context.channel.remoteAddress?.ipAddress, request))
+                client: reads.clientAddress(peer: context.channel.remoteAddress?.ipAddress, request),
+                memo: &funnelMemo)
         case .body, .end:
             if discardingBody {
                 if case .end = part { discardingBody = false }

@@ -26,10 +26,11 @@ struct HotReads: Sendable {
         var view: CountedView?
     }
 
-    /// A view of a link, for ``FunnelRecorder/countView(_:code:organization:isScan:traits:)``.
+    /// A view of a link, for ``FunnelRecorder/countView(_:code:organization:isScan:traits:memo:)``.
     struct CountedView {
         let view: FunnelRecorder.View
-        let link: PublicLinkRecord
+        let code: LinkCode
+        let organization: OrganizationID
         let isScan: Bool
     }
 
@@ -162,8 +163,12 @@ struct HotReads: Sendable {
             trustedProxies: trustedProxies)
     }
 
-    /// Counts and logs an answer the way the router's middleware does for its own.
-    func record(_ answer: Answer, _ request: HTTPRequest, elapsed: Duration, client: @autoclosure () -> String) {
+    /// Counts and logs an answer the way the router's middleware does for its own; `memo` is the connection's
+    /// (``FunnelRecorder/ConnectionMemo``).
+    func record(
+        _ answer: Answer, _ request: HTTPRequest, elapsed: Duration, client: @autoclosure () -> String,
+        memo: inout FunnelRecorder.ConnectionMemo
+    ) {
         if let metrics = metrics[MetricsKey(status: answer.head.status.code, route: answer.route)] {
             metrics.requests.increment()
             metrics.duration.recordNanoseconds(
@@ -177,8 +182,8 @@ struct HotReads: Sendable {
             method: .get, route: answer.route, status: answer.head.status, elapsed: elapsed, client: client)
         if let (funnel, counted) = counted {
             funnel.countView(
-                counted.view, code: counted.link.code, organization: counted.link.organizationID,
-                isScan: counted.isScan, traits: FunnelRecorder.Traits(request, address: client))
+                counted.view, code: counted.code, organization: counted.organization, isScan: counted.isScan,
+                traits: FunnelRecorder.Traits(request, address: client), memo: &memo)
         }
     }
 
@@ -195,7 +200,7 @@ struct HotReads: Sendable {
             let body = try? profileJSON.body(link.code, organizationID: link.organizationID, profile: profile)
         else { return nil }
         var answer = answer(.ok, jsonHeaders, body: body, route: Self.jsonRoute.path, date: date)
-        answer.view = CountedView(view: .json, link: link, isScan: false)
+        answer.view = CountedView(view: .json, code: link.code, organization: link.organizationID, isScan: false)
         return answer
     }
 
@@ -219,7 +224,7 @@ struct HotReads: Sendable {
                 link.code, organizationID: link.organizationID, profile: profile, csrf: csrf.token(for: visitor))
         else { return nil }
         var answer = answer(.ok, headers, body: body, route: Self.pageRoute.path, date: date)
-        answer.view = CountedView(view: .page, link: link, isScan: isScan)
+        answer.view = CountedView(view: .page, code: link.code, organization: link.organizationID, isScan: isScan)
         return answer
     }
 

@@ -25,17 +25,36 @@ public struct FunnelTally: Sendable, Equatable {
         }
     }
 
-    /// What one link had on one day: a count per event (by ``FunnelEvent/allCases`` order) and its visitors.
+    /// What one link had on one day: a count per event (by ``FunnelEvent/allCases`` order) and its visitors. The
+    /// counts live inline, so a link's first view of an interval allocates nothing for them.
     private struct Entry: Sendable, Equatable {
-        var counts = [Int](repeating: 0, count: FunnelEvent.allCases.count)
+        var counts = InlineArray<11, Int>(repeating: 0)
         var visitors = HyperLogLog()
+
+        static func == (lhs: Entry, rhs: Entry) -> Bool {
+            lhs.visitors == rhs.visitors && !lhs.counts.indices.contains { lhs.counts[$0] != rhs.counts[$0] }
+        }
     }
 
     /// One entry per link and day, so that counting a view looks one key up, not one per event and sketch.
     private var entries: [DayKey: Entry] = [:]
 
-    private static let eventIndex: [FunnelEvent: Int] = Dictionary(
-        uniqueKeysWithValues: FunnelEvent.allCases.enumerated().map { ($1, $0) })
+    /// Where `event` is counted in an ``Entry``: its place in ``FunnelEvent/allCases``.
+    private static func index(of event: FunnelEvent) -> Int {
+        switch event {
+        case .scan: 0
+        case .visit: 1
+        case .connectClick: 2
+        case .signupStarted: 3
+        case .signupCompleted: 4
+        case .conversationPatient: 5
+        case .conversationClinic: 6
+        case .invitationSent: 7
+        case .invitationOpened: 8
+        case .invitationAccepted: 9
+        case .preview: 10
+        }
+    }
 
     public init() {}
 
@@ -58,8 +77,7 @@ public struct FunnelTally: Sendable, Equatable {
     }
 
     public mutating func add(_ event: FunnelEvent, code: LinkCode, day: LocalDay, count: Int = 1) {
-        guard let index = Self.eventIndex[event] else { return }
-        entries[DayKey(code: code, day: day), default: Entry()].counts[index] += count
+        entries[DayKey(code: code, day: day), default: Entry()].counts[Self.index(of: event)] += count
     }
 
     /// Adds a visitor's keyed hash (``VisitorKeys``) to the link's sketch of that day.
@@ -75,8 +93,8 @@ public struct FunnelTally: Sendable, Equatable {
     }
 
     private static func count(_ event: FunnelEvent, also: FunnelEvent?, visitor hash: UInt64?, in entry: inout Entry) {
-        if let index = eventIndex[event] { entry.counts[index] += 1 }
-        if let also, let index = eventIndex[also] { entry.counts[index] += 1 }
+        entry.counts[index(of: event)] += 1
+        if let also { entry.counts[index(of: also)] += 1 }
         if let hash { entry.visitors.add(hash: hash) }
     }
 
