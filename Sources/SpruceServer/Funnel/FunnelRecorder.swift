@@ -179,9 +179,7 @@ final class FunnelRecorder: Sendable {
         guard !tally.isEmpty else { return }
         do {
             try await store.recordFunnel(tally)
-            var totals: [FunnelEvent: Int] = [:]
-            for (key, count) in tally.counts { totals[key.event, default: 0] += count }
-            for (event, count) in totals {
+            for (event, count) in tally.totals {
                 Counter(label: "sprucelink_funnel_events_total", dimensions: [("event", event.rawValue)])
                     .increment(by: count)
             }

@@ -62,18 +62,43 @@ public struct FunnelTally: Sendable, Equatable {
 
     /// The numbers to add, per (link, day, event); events that did not happen are left out.
     public var counts: [Key: Int] {
-        var counts: [Key: Int] = [:]
+        Dictionary(uniqueKeysWithValues: countRows.map { ($0.key, $0.count) })
+    }
+
+    /// ``counts`` as a list in no particular order, for writing: no key is hashed again.
+    public var countRows: [(key: Key, count: Int)] {
+        var rows: [(key: Key, count: Int)] = []
+        rows.reserveCapacity(entries.count)
         for (key, entry) in entries {
             for (index, event) in FunnelEvent.allCases.enumerated() where entry.counts[index] != 0 {
-                counts[Key(code: key.code, day: key.day, event: event)] = entry.counts[index]
+                rows.append((Key(code: key.code, day: key.day, event: event), entry.counts[index]))
             }
         }
-        return counts
+        return rows
     }
+
+    /// How many of each event, over every link and day.
+    public var totals: [FunnelEvent: Int] {
+        var sums = InlineArray<11, Int>(repeating: 0)
+        for entry in entries.values {
+            for index in sums.indices { sums[index] += entry.counts[index] }
+        }
+        var totals: [FunnelEvent: Int] = [:]
+        for (index, event) in FunnelEvent.allCases.enumerated() where sums[index] != 0 { totals[event] = sums[index] }
+        return totals
+    }
+
+    /// The links with counts or visitors.
+    public var codes: Set<LinkCode> { Set(entries.keys.map(\.code)) }
 
     /// The sketches to merge, per (link, day) that had visitors.
     public var visitors: [DayKey: HyperLogLog] {
         entries.compactMapValues { $0.visitors.isEmpty ? nil : $0.visitors }
+    }
+
+    /// ``visitors`` as a list in no particular order, for writing.
+    public var visitorRows: [(key: DayKey, sketch: HyperLogLog)] {
+        entries.compactMap { key, entry in entry.visitors.isEmpty ? nil : (key, entry.visitors) }
     }
 
     public mutating func add(_ event: FunnelEvent, code: LinkCode, day: LocalDay, count: Int = 1) {
@@ -104,12 +129,10 @@ public struct FunnelTally: Sendable, Equatable {
     }
 
     public mutating func merge(_ other: FunnelTally) {
-        for (key, theirs) in other.entries {
-            if entries[key] == nil {
-                entries[key] = theirs
-            } else {
-                Self.merge(theirs, into: &entries[key, default: Entry()])
-            }
+        entries.merge(other.entries) { mine, theirs in
+            var merged = mine
+            Self.merge(theirs, into: &merged)
+            return merged
         }
     }
 }

@@ -17,8 +17,7 @@ extension SpruceStore {
     public func recordFunnel(_ tally: FunnelTally) async throws {
         guard !tally.isEmpty else { return }
         let lock = engine.funnelLock
-        let codes = Array(Set(tally.counts.keys.map(\.code) + tally.visitors.keys.map(\.code)))
-            .filter(FunnelLiteral.isSafe)
+        let codes = Array(tally.codes.filter(FunnelLiteral.isSafe))
         try await transaction { database in
             if let lock { try await database.execute(sql: SQLRaw(lock)) { _ in } }
             var links: [LinkCode: (id: Int64, organization: Int64)] = [:]
@@ -33,7 +32,7 @@ extension SpruceStore {
                     )
                 }
             }
-            let counts = tally.counts.compactMap { key, count in links[key.code].map { (key, $0, count) } }
+            let counts = tally.countRows.compactMap { key, count in links[key.code].map { (key, $0, count) } }
                 .sorted { ($0.1.id, $0.0.day, $0.0.event) < ($1.1.id, $1.0.day, $1.0.event) }
             for chunk in counts.chunked(Self.funnelRowsPerStatement) {
                 var sql = "INSERT INTO funnel_days (link_id, organization_id, day, event, count) VALUES "
@@ -46,12 +45,12 @@ extension SpruceStore {
                 sql += " ON CONFLICT (link_id, day, event) DO UPDATE SET count = funnel_days.count + excluded.count"
                 try await database.raw("\(unsafeRaw: sql)").run()
             }
-            try await Self.mergeVisitors(tally.visitors, links: links, in: database)
+            try await Self.mergeVisitors(tally.visitorRows, links: links, in: database)
         }
     }
 
     private static func mergeVisitors(
-        _ visitors: [FunnelTally.DayKey: HyperLogLog],
+        _ visitors: [(key: FunnelTally.DayKey, sketch: HyperLogLog)],
         links: [LinkCode: (id: Int64, organization: Int64)],
         in database: any SQLDatabase
     ) async throws {
