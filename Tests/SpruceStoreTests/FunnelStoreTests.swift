@@ -172,3 +172,79 @@ struct FunnelStoreTests {
         }
     }
 }
+
+@Suite("Stored sketches")
+struct StoredSketchesTests {
+    static let code = try! LinkCode("4827163")
+    static let day = try! LocalDay(parsing: "2026-03-08")
+
+    static func tally(visitors hashes: [UInt64], code: LinkCode = code) -> FunnelTally {
+        var tally = FunnelTally()
+        for hash in hashes { tally.add(.visit, visitor: hash, code: code, day: day) }
+        return tally
+    }
+
+    @Test("a flush whose visitors are all stored keeps its counts and drops its sketch; a new visitor keeps it")
+    func skipsOnlyWhatIsStored() {
+        var stored = StoredSketches()
+        let hashes: [UInt64] = [0x1234_5678_9ABC_DEF0, 0x0FED_CBA9_8765_4321]
+        stored.remember(Self.tally(visitors: hashes))
+
+        var again = Self.tally(visitors: [hashes[1]])
+        stored.removeStored(from: &again)
+        #expect(again.visitorRows.isEmpty)
+        #expect(again.counts == [FunnelTally.Key(code: Self.code, day: Self.day, event: .visit): 1])
+
+        var newcomer = Self.tally(visitors: [hashes[0], 0x7777_0000_1111_2222])
+        stored.removeStored(from: &newcomer)
+        #expect(newcomer.visitorRows.count == 1)
+
+        var elsewhere = Self.tally(visitors: [hashes[0]], code: try! LinkCode("3914805"))
+        stored.removeStored(from: &elsewhere)
+        #expect(elsewhere.visitorRows.count == 1)
+    }
+
+    @Test("past its bound it starts over, so it never grows without limit")
+    func bounded() throws {
+        var stored = StoredSketches()
+        for start in stride(from: 0, to: StoredSketches.keyLimit + 10, by: 1000) {
+            var tally = FunnelTally()
+            for offset in 0..<1000 {
+                tally.add(
+                    .visit, visitor: UInt64(start + offset) &* 0x9E37_79B9_7F4A_7C15,
+                    code: try LinkCode(String(10_000_000 + start + offset)), day: Self.day)
+            }
+            stored.remember(tally)
+        }
+        #expect(stored.count <= StoredSketches.keyLimit)
+        #expect(stored.count > 0)
+    }
+
+    @Test(
+        "what another instance wrote in between is not lost: the skipped sketch was stored already",
+        arguments: TestEngine.all)
+    func twoWriters(_ engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
+            let (_, link) = try await store.createOrganization(ClinicProfile(displayName: "Oak Street Pediatrics"))
+            let today = LocalDay(Date(), in: .gmt)
+            func tally(_ hashes: [UInt64]) -> FunnelTally {
+                var tally = FunnelTally()
+                for hash in hashes { tally.add(.visit, visitor: hash, code: link.code, day: today) }
+                return tally
+            }
+            var mine = StoredSketches()
+            let first = tally([1 << 60, 2 << 58])
+            try await store.recordFunnel(first)
+            mine.remember(first)
+            try await store.recordFunnel(tally([3 << 56]))  // another instance
+            var returning = tally([1 << 60])
+            mine.removeStored(from: &returning)
+            try await store.recordFunnel(returning)
+            let report = try await store.linkFunnel(
+                code: link.code, range: try FunnelRange(from: today, to: today), grouping: .day,
+                in: .everyOrganization)
+            #expect(report.totals[.visit] == 4)
+            #expect(report.totals.uniqueVisitors == 3)
+        }
+    }
+}

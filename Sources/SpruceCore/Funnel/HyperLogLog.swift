@@ -50,6 +50,18 @@ public struct HyperLogLog: Equatable, Sendable {
         raise(index: index, to: rank)
     }
 
+    /// How many registers are set while the sketch is sparse in memory, or nil once it is dense.
+    public var sparseCount: Int? {
+        if case .sparse(let entries) = storage { entries.count } else { nil }
+    }
+
+    /// Whether every value `other` saw is already counted here: merging it would change nothing.
+    public func covers(_ other: HyperLogLog) -> Bool {
+        var merged = self
+        merged.merge(other)
+        return merged == self
+    }
+
     /// Adds every value `other` saw.
     public mutating func merge(_ other: HyperLogLog) {
         switch other.storage {

@@ -65,6 +65,7 @@ final class FunnelRecorder: Sendable {
         var zones: [OrganizationID: TimeZone] = [:]
         /// A tally whose write failed, written with the next flush.
         var pending = FunnelTally()
+        var stored = StoredSketches()
     }
 
     private static let utc = TimeZone(secondsFromGMT: 0) ?? .gmt
@@ -159,26 +160,30 @@ final class FunnelRecorder: Sendable {
             shared.pending = FunnelTally()
             return (shared.keys, shared.zones, pending)
         }
-        var total = pending
-        for shard in shards {
-            let tally = shard.state.withLock { state in
+        let tallies = shards.map { shard in
+            shard.state.withLock { state in
                 let tally = state.tally
                 state.tally = FunnelTally()
                 state.keys = keys
                 state.zones = zones
                 return tally
             }
-            total.merge(tally)
         }
+        var total = pending
+        total.reserveCapacity(tallies.reduce(pending.entryCount) { $0 + $1.entryCount })
+        for tally in tallies { total.merge(tally) }
         return total
     }
 
-    /// Writes what was counted since the last flush; on failure the counts wait for the next one.
+    /// Writes what was counted since the last flush, but for visitors known stored already
+    /// (``StoredSketches``); on failure the counts wait for the next one.
     func flush() async {
-        let tally = drain()
+        var tally = drain()
         guard !tally.isEmpty else { return }
+        shared.withLock { $0.stored.removeStored(from: &tally) }
         do {
             try await store.recordFunnel(tally)
+            shared.withLock { $0.stored.remember(tally) }
             for (event, count) in tally.totals {
                 Counter(label: "sprucelink_funnel_events_total", dimensions: [("event", event.rawValue)])
                     .increment(by: count)

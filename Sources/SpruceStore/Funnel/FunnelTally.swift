@@ -101,6 +101,21 @@ public struct FunnelTally: Sendable, Equatable {
         entries.compactMap { key, entry in entry.visitors.isEmpty ? nil : (key, entry.visitors) }
     }
 
+    /// Forgets the visitor sketches `isStored` says are stored already in full; the counts stay.
+    public mutating func removeVisitors(where isStored: (DayKey, HyperLogLog) -> Bool) {
+        for (key, entry) in entries where !entry.visitors.isEmpty && isStored(key, entry.visitors) {
+            entries[key]?.visitors = HyperLogLog()
+        }
+    }
+
+    /// Makes room for `count` links and days.
+    public mutating func reserveCapacity(_ count: Int) {
+        entries.reserveCapacity(count)
+    }
+
+    /// How many links and days have counts.
+    public var entryCount: Int { entries.count }
+
     public mutating func add(_ event: FunnelEvent, code: LinkCode, day: LocalDay, count: Int = 1) {
         entries[DayKey(code: code, day: day), default: Entry()].counts[Self.index(of: event)] += count
     }

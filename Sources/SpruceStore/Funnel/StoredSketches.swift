@@ -1,0 +1,48 @@
+import SpruceCore
+
+/// Visitor sketches an instance knows to be stored: what it wrote itself, merged. A stored sketch only ever grows,
+/// whoever writes it, so when a flush's sketch for a link and day adds nothing to what is known stored, reading the
+/// stored one back to merge (and finding nothing to write) can be skipped: under steady traffic most visitors of a
+/// day come back, and the flush then touches only counts.
+///
+/// Held in memory only, for sparse sketches only (a dense one is 16 KiB), and bounded: past ``keyLimit`` links and
+/// days or ``registerLimit`` set registers in all, it starts over empty, which costs only reads.
+public struct StoredSketches: Sendable {
+    public static let keyLimit = 100_000
+    public static let registerLimit = 1_000_000
+
+    private var sketches: [FunnelTally.DayKey: HyperLogLog] = [:]
+    private var registers = 0
+
+    public init() {}
+
+    /// How many links and days are known.
+    public var count: Int { sketches.count }
+
+    /// Takes out of `tally` the sketches that add nothing to what is stored.
+    public func removeStored(from tally: inout FunnelTally) {
+        guard !sketches.isEmpty else { return }
+        tally.removeVisitors { key, sketch in sketches[key]?.covers(sketch) ?? false }
+    }
+
+    /// Remembers that `tally`'s sketches are stored now (its write succeeded).
+    public mutating func remember(_ tally: FunnelTally) {
+        for (key, sketch) in tally.visitorRows {
+            var known = sketches[key] ?? HyperLogLog()
+            let before = known.sparseCount ?? 0
+            known.merge(sketch)
+            guard let after = known.sparseCount else {
+                sketches[key] = nil
+                registers -= before
+                continue
+            }
+            if sketches.count >= Self.keyLimit || registers + after - before > Self.registerLimit {
+                sketches = [:]
+                registers = 0
+                continue
+            }
+            sketches[key] = known
+            registers += after - before
+        }
+    }
+}
