@@ -14,11 +14,9 @@ struct AppTokenMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        guard let header = request.headers[.authorization] else { throw ServerError(.appTokenRequired) }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer",
-            let session = try await store.appSession(secret: String(parts[1]).trimmingCharacters(in: .whitespaces))
-        else { throw ServerError(.appTokenRequired) }
+        guard let token = request.bearerToken, let session = try await store.appSession(secret: token) else {
+            throw ServerError(.appTokenRequired)
+        }
         var context = context
         context.appSession = session
         return try await next(request, context)

@@ -13,14 +13,22 @@ struct APIKeyMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        guard let header = request.headers[.authorization] else { throw ServerError(.apiKeyRequired) }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer",
-            let key = try await store.apiKey(secret: String(parts[1]).trimmingCharacters(in: .whitespaces))
-        else { throw ServerError(.apiKeyRequired) }
+        guard let token = request.bearerToken, let key = try await store.apiKey(secret: token) else {
+            throw ServerError(.apiKeyRequired)
+        }
         var context = context
         context.apiOrganization = key.organizationID
         context.apiScope = key.scope
         return try await next(request, context)
+    }
+}
+
+extension Request {
+    /// The token of an `Authorization: Bearer …` header (the scheme's case ignored), or nil without one.
+    var bearerToken: String? {
+        guard let header = headers[.authorization] else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        return String(parts[1]).trimmingCharacters(in: .whitespaces)
     }
 }
