@@ -6,9 +6,10 @@ import SpruceCore
 /// day come back, and the flush then touches only counts.
 ///
 /// Held in memory only, for sparse sketches only (a dense one is 16 KiB), and bounded: past ``keyLimit`` links and
-/// days or ``registerLimit`` set registers in all, it starts over empty, which costs only reads.
+/// days (about 100 bytes each) or ``registerLimit`` set registers in all (4 bytes each), it starts over empty,
+/// which costs only reads. The bound covers a flush interval's worth of links on a busy instance.
 public struct StoredSketches: Sendable {
-    public static let keyLimit = 100_000
+    public static let keyLimit = 250_000
     public static let registerLimit = 1_000_000
 
     private var sketches: [FunnelTally.DayKey: HyperLogLog] = [:]
