@@ -35,7 +35,8 @@ public final class RequestLog: Sendable {
         public var label: String
         /// Entries waiting for the writer at most; more are dropped and counted.
         public var capacity: Int
-        /// How long the writer lets entries gather after waking, so that a busy server writes in batches.
+        /// How long the writer lets entries gather after waking and after each write, so that a busy server writes
+        /// in batches (at most one write per interval) and its event loops seldom need to wake the writer.
         public var gathering: Duration
 
         public init(
@@ -190,6 +191,8 @@ public final class RequestLog: Sendable {
             output.withUnsafeBytes { sink.write($0) }
             written.add(batch.count, ordering: .relaxed)
             batch.removeAll(keepingCapacity: true)
+            // Lines that came while this batch was written wait for the next one rather than making one write each.
+            if !closing && settings.gathering > .zero { Thread.sleep(forTimeInterval: settings.gathering.timeInterval) }
         }
         let waiting: [CheckedContinuation<Void, Never>] = state.withLock { state in
             state.hasFinished = true
