@@ -18,6 +18,15 @@ public struct InvitationPage: Equatable, Sendable {
     public let nextCursor: Int64?
 }
 
+/// A link as a form offers it: enough to name it in a list of choices.
+public struct LinkChoice: Equatable, Sendable {
+    public let id: LinkID
+    public let code: LinkCode
+    public let label: String
+    public let isPrimary: Bool
+    public let isActive: Bool
+}
+
 /// Which invitations a list shows.
 public enum InvitationStatusFilter: String, CaseIterable, Sendable {
     case pending, accepted, expired, revoked
@@ -42,6 +51,32 @@ extension SpruceStore {
             let rows = try await query.orderBy("id").limit(limit + 1).all()
             let links = try await Self.withTags(rows.prefix(limit).map(Self.decodeLink), in: database)
             return LinkPage(links: links, nextCursor: rows.count > limit ? links.last?.id.rawValue : nil)
+        }
+    }
+
+    /// The first `limit` links of the scope's organization (oldest first) as a form's choices: code, label,
+    /// primary and active, without tags, in one statement.
+    public func linkChoices(in scope: OrganizationScope, limit: Int = workspacePageLimit) async throws
+        -> [LinkChoice]
+    {
+        guard let organizationID = scope.organizationID else { throw StoreError.organizationNotFound(id: 0) }
+        let limit = min(max(limit, 1), Self.workspacePageLimit)
+        return try await read { database in
+            let query: SQLQueryString = """
+                SELECT id, code, label, status, is_primary FROM links \
+                WHERE organization_id = \(bind: organizationID.rawValue) ORDER BY id LIMIT \(bind: limit)
+                """
+            return try await database.raw(query).all().map { row in
+                let status = try row.decode(column: "status", as: String.self)
+                guard let status = LinkStatus(rawValue: status) else {
+                    throw StoreError.corruptRow(table: "links", reason: "unknown status \(status)")
+                }
+                return LinkChoice(
+                    id: LinkID(rawValue: try row.decode(column: "id", as: Int64.self)),
+                    code: try LinkCode(try row.decode(column: "code", as: String.self)),
+                    label: try row.decode(column: "label", as: String.self),
+                    isPrimary: try row.decode(column: "is_primary", as: Bool.self), isActive: status == .active)
+            }
         }
     }
 
@@ -104,14 +139,17 @@ extension SpruceStore {
             case .optedOut?: query = query.where("used_at", .is, SQLLiteral.null).where(SQLRaw(optedOut))
             }
             let rows = try await query.orderBy("id", .descending).limit(limit + 1).all()
-            var records: [InvitationRecord] = []
-            for row in rows.prefix(limit) { records.append(try await Self.decodeRecord(row, in: database)) }
-            var opted: Set<InvitationID> = []
-            for record in records where record.invitation.acceptedAt == nil {
-                let addresses = [record.invitation.recipient.email, record.invitation.recipient.phone]
-                    .compactMap { $0 }
-                if try await Self.optedOutAddress(addresses, in: database) != nil { opted.insert(record.invitation.id) }
-            }
+            // The page's tags and opt-outs in one statement each, not one per row.
+            let records = try await Self.decodeRecords(Array(rows.prefix(limit)), in: database)
+            let open = records.filter { $0.invitation.acceptedAt == nil }
+            let addresses = Set(open.flatMap { [$0.invitation.recipient.email, $0.invitation.recipient.phone] }
+                .compactMap { $0 })
+            let optedOutAddresses = try await Self.optedOutAddresses(addresses, in: database)
+            let opted = Set(
+                open.filter { record in
+                    [record.invitation.recipient.email, record.invitation.recipient.phone]
+                        .contains { $0.map(optedOutAddresses.contains) ?? false }
+                }.map(\.invitation.id))
             return InvitationPage(
                 records: records, optedOut: opted,
                 nextCursor: rows.count > limit ? records.last?.invitation.id.rawValue : nil)
