@@ -31,6 +31,7 @@ extension WorkspaceController {
         let links = try await store.linkChoices(in: desk.scope)
         let linkCodes = Dictionary(links.map { ($0.id, $0.code.rawValue) }, uniquingKeysWith: { first, _ in first })
         var values = values("Invitations", tab: "invitations", desk: desk, context: context)
+        let csrf = pages.csrfToken(context)
         values["invitations"] = page.records.map { record -> [String: Any] in
             let invitation = record.invitation
             let optedOut = page.optedOut.contains(invitation.id)
@@ -40,7 +41,7 @@ extension WorkspaceController {
                 "email": invitation.recipient.email ?? "", "phone": invitation.recipient.phone ?? "",
                 "state": optedOut ? "opted out" : state.rawValue, "created": Self.shortDate(invitation.createdAt),
                 "expires": Self.shortDate(invitation.expiresAt), "link": linkCodes[invitation.linkID] ?? "",
-                "isPending": state == .pending && !optedOut, "csrf": pages.csrfToken(context),
+                "isPending": state == .pending && !optedOut, "csrf": csrf,
                 "canResend": state != .accepted && !optedOut,
             ]
             row["reminded"] = record.remindedAt.map(Self.shortDate)

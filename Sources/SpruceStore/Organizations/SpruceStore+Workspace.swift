@@ -86,15 +86,23 @@ extension SpruceStore {
     public func workspaceLink(code: LinkCode, in scope: OrganizationScope, at now: Date = Date()) async throws
         -> (link: PracticeLink, pendingInvitations: Int)
     {
-        try await read { database in
-            guard let link = try await Self.link(code: code, in: database), scope.contains(link.organizationID)
-            else { throw StoreError.linkNotFound }
-            let row = try await database.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "count")
-                .from("invitations").where("link_id", .equal, SQLBind(link.id.rawValue))
-                .where("used_at", .is, SQLLiteral.null).where("revoked_at", .is, SQLLiteral.null)
-                .where("expires_at", .greaterThan, SQLBind(now.storedMilliseconds)).first()
-            return (link, try row?.decode(column: "count", as: Int.self) ?? 0)
+        // One statement: the link, one row per tag, and the count of its pending invitations.
+        let rows = try await read { database in
+            let columns = Self.linkColumns.map { "l.\($0)" }.joined(separator: ", ")
+            let query: SQLQueryString = """
+                SELECT \(unsafeRaw: columns), t.tag AS link_tag, (SELECT COUNT(*) FROM invitations i \
+                WHERE i.link_id = l.id AND i.used_at IS NULL AND i.revoked_at IS NULL \
+                AND i.expires_at > \(bind: now.storedMilliseconds)) AS pending FROM links l \
+                LEFT JOIN link_tags t ON t.link_id = l.id WHERE l.code = \(bind: code.rawValue) ORDER BY t.tag
+                """
+            return try await database.raw(query).all()
         }
+        guard let row = rows.first else { throw StoreError.linkNotFound }
+        var link = try Self.decodeLink(row)
+        guard scope.contains(link.organizationID) else { throw StoreError.linkNotFound }
+        link.tags = try rows.compactMap { try $0.decode(column: "link_tag", as: String?.self) }
+            .map(ConversationTag.init)
+        return (link, try row.decode(column: "pending", as: Int.self))
     }
 
     /// A page of the scope's organization's invitations, newest first, filtered by status and link (every role).
