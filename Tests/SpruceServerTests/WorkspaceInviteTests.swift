@@ -307,7 +307,8 @@ struct WorkspaceLinkChoiceTests {
             let staff = try await WorkspaceTests.loggedIn(server, oakStaff)
             let invite = try await staff.get("/workspace/invite")
             #expect(invite.status == .ok && !invite.text.contains("<script>alert"))
-            let option = #"<option value="\#(link.code.rawValue)">\#(escaped) · https://spruce.care/\#(link.code)</option>"#
+            let option =
+                #"<option value="\#(link.code.rawValue)">\#(escaped) · https://spruce.care/\#(link.code)</option>"#
             #expect(invite.text.components(separatedBy: option).count == 3)
             #expect(invite.text.components(separatedBy: #"<option value="4827163" selected>"#).count == 3)
             let links = try await staff.get("/workspace/links?after=\(link.id.rawValue - 1)")
@@ -326,7 +327,8 @@ struct WorkspaceLinkChoiceTests {
     @Test(
         "escaping as the templates do",
         arguments: [
-            ("plain text", "plain text"), ("", ""), ("a<b>c", "a&lt;b&gt;c"), ("Tom & Jerry's", "Tom &amp; Jerry&#39;s"),
+            ("plain text", "plain text"), ("", ""), ("a<b>c", "a&lt;b&gt;c"),
+            ("Tom & Jerry's", "Tom &amp; Jerry&#39;s"),
             (#"say "hi""#, "say &quot;hi&quot;"), ("café → ünïcode 🌲", "café → ünïcode 🌲"),
             ("<é&>", "&lt;é&amp;&gt;"),
         ])

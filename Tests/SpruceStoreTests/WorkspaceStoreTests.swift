@@ -73,7 +73,9 @@ struct WorkspaceStoreTests {
         }
     }
 
-    @Test("a session whose member was removed stands for no one, even if its row is still there", arguments: TestEngine.all)
+    @Test(
+        "a session whose member was removed stands for no one, even if its row is still there",
+        arguments: TestEngine.all)
     func sessionOfRemovedMember(engine: TestEngine) async throws {
         try await withStore(engine) { store, _ in
             let (oak, _) = try await store.createOrganization(sampleProfile())
@@ -102,12 +104,14 @@ struct WorkspaceStoreTests {
             #expect(choices.map(\.isActive) == [true, true, false, true])
             #expect(choices.map(\.isPrimary) == [true, false, false, false])
             #expect(choices.dropFirst().allSatisfy { $0.label == "Flyer" })
-            #expect(try await store.linkChoices(in: .staff(oak.id), limit: 2).map(\.code) == [primary.code, minted[0].code])
+            #expect(
+                try await store.linkChoices(in: .staff(oak.id), limit: 2).map(\.code) == [primary.code, minted[0].code])
             #expect(try await store.linkChoices(in: .only(lumen.id)).count == 3)
         }
     }
 
-    @Test("one link of the workspace: its tags and its pending invitations, in one statement", arguments: TestEngine.all)
+    @Test(
+        "one link of the workspace: its tags and its pending invitations, in one statement", arguments: TestEngine.all)
     func workspaceLink(engine: TestEngine) async throws {
         try await withStore(engine) { store, _ in
             let (oak, primary) = try await store.createOrganization(sampleProfile())

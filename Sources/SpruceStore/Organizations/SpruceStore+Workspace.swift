@@ -150,8 +150,9 @@ extension SpruceStore {
             // The page's tags and opt-outs in one statement each, not one per row.
             let records = try await Self.decodeRecords(Array(rows.prefix(limit)), in: database)
             let open = records.filter { $0.invitation.acceptedAt == nil }
-            let addresses = Set(open.flatMap { [$0.invitation.recipient.email, $0.invitation.recipient.phone] }
-                .compactMap { $0 })
+            let addresses = Set(
+                open.flatMap { [$0.invitation.recipient.email, $0.invitation.recipient.phone] }
+                    .compactMap { $0 })
             let optedOutAddresses = try await Self.optedOutAddresses(addresses, in: database)
             let opted = Set(
                 open.filter { record in
