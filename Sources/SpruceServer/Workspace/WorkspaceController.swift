@@ -35,7 +35,6 @@ struct WorkspaceController: Sendable {
 
     let store: SpruceStore
     let pages: PageRenderer
-    let visitors: Visitors
     let directory: LinkDirectory
     /// Delivers the workspace's invitations (outbox or sendmail), the same dispatcher as `sprucelink invite`.
     let dispatcher: InvitationDispatcher
