@@ -292,3 +292,55 @@ struct WorkspaceInviteTests {
         }
     }
 }
+
+@Suite("The workspace's link lists, written without a template section")
+struct WorkspaceLinkChoiceTests {
+    @Test(
+        "a link label with markup is escaped in the links table, the invite page's two lists and the invitations filter",
+        arguments: ServerTestEngine.all)
+    func escapedLabels(engine: ServerTestEngine) async throws {
+        try await withLiveServer(engine: engine) { server in
+            let oak = try await server.organization(named: "Oak Street Pediatrics")
+            let label = #"<script>alert("x")</script> & 'co'"#
+            let link = try await server.store.mintLinks(MintRequest(organizationID: oak.id, label: label))[0]
+            let escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;co&#39;"
+            let staff = try await WorkspaceTests.loggedIn(server, oakStaff)
+            let invite = try await staff.get("/workspace/invite")
+            #expect(invite.status == .ok && !invite.text.contains("<script>alert"))
+            let option =
+                #"<option value="\#(link.code.rawValue)">\#(escaped) · https://spruce.care/\#(link.code)</option>"#
+            #expect(invite.text.components(separatedBy: option).count == 3)
+            #expect(invite.text.components(separatedBy: #"<option value="4827163" selected>"#).count == 3)
+            let links = try await staff.get("/workspace/links?after=\(link.id.rawValue - 1)")
+            #expect(links.status == .ok && !links.text.contains("<script>alert"))
+            #expect(links.text.contains(#"<td data-label="Label">\#(escaped)</td>"#))
+            #expect(links.text.contains(#"<a href="/workspace/links/\#(link.code.rawValue)">https://spruce.care/"#))
+            let invitations = try await staff.get("/workspace/invitations?link=\(link.code.rawValue)")
+            #expect(invitations.status == .ok && !invitations.text.contains("<script>alert"))
+            #expect(invitations.text.contains(#"<option value="">Any link</option>"#))
+            #expect(
+                invitations.text.contains(
+                    #"<option value="\#(link.code.rawValue)" selected>\#(escaped) (\#(link.code))</option>"#))
+        }
+    }
+
+    @Test(
+        "escaping as the templates do",
+        arguments: [
+            ("plain text", "plain text"), ("", ""), ("a<b>c", "a&lt;b&gt;c"),
+            ("Tom & Jerry's", "Tom &amp; Jerry&#39;s"),
+            (#"say "hi""#, "say &quot;hi&quot;"), ("café → ünïcode 🌲", "café → ünïcode 🌲"),
+            ("<é&>", "&lt;é&amp;&gt;"),
+        ])
+    func escaping(text: String, expected: String) {
+        #expect(text.htmlEscaped == expected)
+    }
+
+    @Test("options: the value and text escaped, selected marked")
+    func options() {
+        let html = SelectOptions([
+            .init(value: "a\"b", text: "<A>", selected: false), .init(value: "c", text: "C & D", selected: true),
+        ]).html
+        #expect(html == #"<option value="a&quot;b">&lt;A&gt;</option><option value="c" selected>C &amp; D</option>"#)
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import SQLKit
 import SpruceCore
 import Testing
 
@@ -43,6 +44,94 @@ struct WorkspaceStoreTests {
                     [], ["flu-shot", "lobby"], ["flu-shot", "lobby"], ["intake"],
                 ])
             for link in links { #expect(try await store.link(code: link.code)?.tags == link.tags) }
+        }
+    }
+
+    @Test(
+        "the desk in one read: member, role as stored now, organization; nil once removed; refused across organizations",
+        arguments: TestEngine.all)
+    func workspaceDesk(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
+            let (oak, _) = try await store.createOrganization(sampleProfile())
+            let (lumen, _) = try await store.createOrganization(sampleProfile("Lumen Dermatology"))
+            let admin = try await RoleTests.member(store, oak, "admin@oak.example")
+            let staff = try await RoleTests.member(store, oak, "staff@oak.example")
+            let desk = try #require(try await store.workspaceDesk(as: .member(staff.id, of: oak.id)))
+            #expect(desk.member == staff && desk.scope == .staff(oak.id) && desk.organization.id == oak.id)
+            #expect(desk.organization.profile.displayName == oak.profile.displayName)
+            try await store.setRole(.admin, of: staff.id, in: .only(oak.id))
+            #expect(try await store.workspaceDesk(as: .member(staff.id, of: oak.id))?.scope == .only(oak.id))
+            await #expect(throws: StoreError.self) {
+                _ = try await store.workspaceDesk(as: .member(admin.id, of: lumen.id))
+            }
+            await #expect(throws: StoreError.self) { _ = try await store.workspaceDesk(as: .anonymous) }
+            await #expect(throws: StoreError.self) {
+                _ = try await store.workspaceDesk(as: .patient(PatientID(rawValue: 1)))
+            }
+            try await store.removeMember(staff.id, in: .only(oak.id))
+            #expect(try await store.workspaceDesk(as: .member(staff.id, of: oak.id)) == nil)
+        }
+    }
+
+    @Test(
+        "a session whose member was removed stands for no one, even if its row is still there",
+        arguments: TestEngine.all)
+    func sessionOfRemovedMember(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
+            let (oak, _) = try await store.createOrganization(sampleProfile())
+            _ = try await RoleTests.member(store, oak, "admin@oak.example")
+            let staff = try await RoleTests.member(store, oak, "staff@oak.example")
+            let (token, _) = try await store.createSession(for: .member(staff.id, of: oak.id))
+            #expect(try await store.session(token)?.identity == .member(staff.id, of: oak.id))
+            try await store.transaction { database in
+                try await database.update("members").set("removed_at", to: SQLBind(Int64(1)))
+                    .where("id", .equal, SQLBind(staff.id.rawValue)).run()
+            }
+            #expect(try await store.session(token) == nil)
+        }
+    }
+
+    @Test("link choices: the scope's links only, oldest first, capped, active marked", arguments: TestEngine.all)
+    func linkChoices(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
+            let (oak, primary) = try await store.createOrganization(sampleProfile())
+            let (lumen, _) = try await store.createOrganization(sampleProfile("Lumen Dermatology"))
+            let minted = try await store.mintLinks(MintRequest(organizationID: oak.id, label: "Flyer"), count: 3)
+            _ = try await store.mintLinks(MintRequest(organizationID: lumen.id), count: 2)
+            try await store.disableLink(code: minted[1].code, in: .only(oak.id))
+            let choices = try await store.linkChoices(in: .staff(oak.id))
+            #expect(choices.map(\.code) == [primary.code] + minted.map(\.code))
+            #expect(choices.map(\.isActive) == [true, true, false, true])
+            #expect(choices.map(\.isPrimary) == [true, false, false, false])
+            #expect(choices.dropFirst().allSatisfy { $0.label == "Flyer" })
+            #expect(
+                try await store.linkChoices(in: .staff(oak.id), limit: 2).map(\.code) == [primary.code, minted[0].code])
+            #expect(try await store.linkChoices(in: .only(lumen.id)).count == 3)
+        }
+    }
+
+    @Test(
+        "one link of the workspace: its tags and its pending invitations, in one statement", arguments: TestEngine.all)
+    func workspaceLink(engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
+            let (oak, primary) = try await store.createOrganization(sampleProfile())
+            var tagged = MintRequest(organizationID: oak.id)
+            tagged.tags = [try ConversationTag("lobby"), try ConversationTag("flu-shot")]
+            let link = try await store.mintLinks(tagged)[0]
+            let start = Date()
+            for index in 0..<4 {
+                _ = try await store.invite(
+                    link: link.code, recipient: InvitationRecipient(email: "p\(index)@example.com"),
+                    lifetime: index == 3 ? 60 : Invitation.defaultLifetime, at: start)
+            }
+            let (found, pending) = try await store.workspaceLink(
+                code: link.code, in: .staff(oak.id), at: start.addingTimeInterval(120))
+            #expect(found.tags.map(\.rawValue) == ["flu-shot", "lobby"] && found.id == link.id && pending == 3)
+            let (plain, none) = try await store.workspaceLink(code: primary.code, in: .staff(oak.id))
+            #expect(plain.tags.isEmpty && none == 0 && plain == primary)
+            await #expect(throws: StoreError.linkNotFound) {
+                _ = try await store.workspaceLink(code: try LinkCode("9999999"), in: .staff(oak.id))
+            }
         }
     }
 

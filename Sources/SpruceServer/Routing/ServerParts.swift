@@ -116,7 +116,7 @@ struct ServerParts: Sendable {
         practiceSignup = PracticeSignupController(
             store: store, pages: pages, connectResponses: connectResponses, cookies: cookies)
         workspace = WorkspaceController(
-            store: store, pages: pages, visitors: visitors, directory: directory,
+            store: store, pages: pages, directory: directory,
             dispatcher: try await Self.dispatcher(store: store, configuration: configuration),
             publicURL: configuration.publicURL, jobs: InvitationJobs())
         printing = PrintController(

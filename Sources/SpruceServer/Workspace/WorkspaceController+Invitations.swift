@@ -28,9 +28,10 @@ extension WorkspaceController {
         let now = Date()
         let page = try await store.invitationPage(
             in: desk.scope, status: status, link: link, before: cursor, limit: Self.pageSize, at: now)
-        let links = try await store.linkPage(in: desk.scope, limit: SpruceStore.workspacePageLimit).links
+        let links = try await store.linkChoices(in: desk.scope)
         let linkCodes = Dictionary(links.map { ($0.id, $0.code.rawValue) }, uniquingKeysWith: { first, _ in first })
         var values = values("Invitations", tab: "invitations", desk: desk, context: context)
+        let csrf = pages.csrfToken(context)
         values["invitations"] = page.records.map { record -> [String: Any] in
             let invitation = record.invitation
             let optedOut = page.optedOut.contains(invitation.id)
@@ -40,7 +41,7 @@ extension WorkspaceController {
                 "email": invitation.recipient.email ?? "", "phone": invitation.recipient.phone ?? "",
                 "state": optedOut ? "opted out" : state.rawValue, "created": Self.shortDate(invitation.createdAt),
                 "expires": Self.shortDate(invitation.expiresAt), "link": linkCodes[invitation.linkID] ?? "",
-                "isPending": state == .pending && !optedOut, "csrf": pages.csrfToken(context),
+                "isPending": state == .pending && !optedOut, "csrf": csrf,
                 "canResend": state != .accepted && !optedOut,
             ]
             row["reminded"] = record.remindedAt.map(Self.shortDate)
@@ -55,13 +56,15 @@ extension WorkspaceController {
                 ]
             }
         values["linkOptions"] =
-            [["value": "", "text": "Any link", "selected": link == nil]]
-            + links.map {
-                [
-                    "value": $0.code.rawValue, "text": $0.label.isEmpty ? $0.code.rawValue : "\($0.label) (\($0.code))",
-                    "selected": $0.code == link,
-                ]
-            }
+            SelectOptions(
+                [SelectOptions.Option(value: "", text: "Any link", selected: link == nil)]
+                    + links.map {
+                        SelectOptions.Option(
+                            value: $0.code.rawValue,
+                            text: $0.label.isEmpty ? $0.code.rawValue : "\($0.label) (\($0.code))",
+                            selected: $0.code == link)
+                    }
+            ).html
         var filters: [String] = []
         if let status { filters.append("status=\(status.rawValue)") }
         if let link { filters.append("link=\(link.rawValue)") }

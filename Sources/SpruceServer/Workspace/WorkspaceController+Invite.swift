@@ -36,16 +36,17 @@ extension WorkspaceController {
         desk: Desk, form: [String: String], errors: [String: String], status: HTTPResponse.Status,
         preview: InvitationContent? = nil, results: [String: Any]? = nil, context: SpruceRequestContext
     ) async throws -> Response {
-        let links = try await store.linkPage(in: desk.scope, limit: SpruceStore.workspacePageLimit).links
-            .filter { $0.status == .active }
+        let links = try await store.linkChoices(in: desk.scope).filter(\.isActive)
         var values = values("Invite patients", tab: "invite", desk: desk, context: context)
         let chosen = form["link"] ?? links.first(where: \.isPrimary)?.code.rawValue ?? ""
-        values["linkOptions"] = links.map {
-            [
-                "value": $0.code.rawValue, "selected": $0.code.rawValue == chosen,
-                "text": ($0.label.isEmpty ? "" : $0.label + " · ") + linkURL($0.code),
-            ]
-        }
+        values["linkOptions"] =
+            SelectOptions(
+                links.map {
+                    SelectOptions.Option(
+                        value: $0.code.rawValue, text: ($0.label.isEmpty ? "" : $0.label + " · ") + linkURL($0.code),
+                        selected: $0.code.rawValue == chosen)
+                }
+            ).html
         values["form"] = form
         values["errors"] = errors
         values["hasErrors"] = !errors.isEmpty

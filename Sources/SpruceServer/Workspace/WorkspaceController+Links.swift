@@ -66,7 +66,8 @@ extension WorkspaceController {
         let cursor = query.text("after").flatMap { Int64($0) }
         let page = try await store.linkPage(in: desk.scope, after: cursor, limit: Self.pageSize)
         var values = values("Links", tab: "links", desk: desk, context: context)
-        values["links"] = page.links.map(linkValues)
+        values["linkRows"] = linkRows(page.links)
+        values["hasLinks"] = !page.links.isEmpty
         if let next = page.nextCursor { values["nextHref"] = "/workspace/links?after=\(next)" }
         if cursor != nil { values["firstHref"] = "/workspace/links" }
         let suggestion = VanitySlug.make(from: desk.organization.profile.displayName) ?? ""

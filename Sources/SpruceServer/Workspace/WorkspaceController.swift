@@ -35,7 +35,6 @@ struct WorkspaceController: Sendable {
 
     let store: SpruceStore
     let pages: PageRenderer
-    let visitors: Visitors
     let directory: LinkDirectory
     /// Delivers the workspace's invitations (outbox or sendmail), the same dispatcher as `sprucelink invite`.
     let dispatcher: InvitationDispatcher
@@ -81,14 +80,18 @@ struct WorkspaceController: Sendable {
         var isAdmin: Bool { scope.isAdmin }
     }
 
-    /// The logged-in member's desk; a login redirect for visitors, 403 for patients.
+    /// The logged-in member's desk (member, role as stored now, organization: one read); a login redirect for
+    /// visitors and removed members, 403 for patients.
     func desk(_ context: SpruceRequestContext) async throws -> Desk {
-        let member = try await visitors.requireMember(context)
-        let scope = try await store.workspaceScope(as: Visitor.member(member).identity)
-        guard let organization = try await store.organization(id: member.organizationID) else {
-            throw ServerError(.loginRequired)
+        switch context.identity {
+        case .anonymous: throw ServerError(.loginRequired)
+        case .patient: throw ServerError(.forbidden("this page is for clinic staff"))
+        case .member:
+            guard let found = try await store.workspaceDesk(as: context.identity) else {
+                throw ServerError(.loginRequired)
+            }
+            return Desk(member: found.member, scope: found.scope, organization: found.organization)
         }
-        return Desk(member: member, scope: scope, organization: organization)
     }
 
     /// The values every workspace page shares: the header, the sub-navigation with `tab` current, the role.

@@ -12,6 +12,35 @@ extension SpruceStore {
         return .role(member.role, of: organizationID)
     }
 
+    /// The member `identity` stands for with their scope (the role as stored now) and their organization, read in
+    /// one statement: what every workspace page needs before it reads anything else. `nil` for a removed member
+    /// or a missing organization (the session no longer stands for anyone).
+    /// - Throws: ``StoreError/forbidden(_:)`` for a patient, an anonymous visitor or a member of another
+    ///   organization than the identity says.
+    public func workspaceDesk(as identity: Identity) async throws
+        -> (member: Member, scope: OrganizationScope, organization: Organization)?
+    {
+        guard case .member(let id, let organizationID) = identity else {
+            throw StoreError.forbidden("the workspace is for members of a practice")
+        }
+        let row = try await read { database in
+            let memberColumns = Self.memberColumns.map { "m.\($0) AS member_\($0)" }.joined(separator: ", ")
+            let organizationColumns = Self.organizationColumns.map { "o.\($0)" }.joined(separator: ", ")
+            let query: SQLQueryString = """
+                SELECT \(unsafeRaw: memberColumns), \(unsafeRaw: organizationColumns) FROM members m \
+                JOIN organizations o ON o.id = m.organization_id \
+                WHERE m.id = \(bind: id.rawValue) AND m.removed_at IS NULL
+                """
+            return try await database.raw(query).first()
+        }
+        guard let row else { return nil }
+        let member = try Self.decodeMember(PrefixedRow(row: row, prefix: "member_"))
+        guard member.organizationID == organizationID else {
+            throw StoreError.forbidden("the workspace is for members of a practice")
+        }
+        return (member, .role(member.role, of: organizationID), try Self.decodeOrganization(row))
+    }
+
     /// The organization's members, admins first, then by name. Admins only.
     /// - Parameters:
     ///   - after: the last member of the previous page (a cursor on role, name and id); another organization's

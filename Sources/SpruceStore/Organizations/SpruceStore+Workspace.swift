@@ -18,6 +18,15 @@ public struct InvitationPage: Equatable, Sendable {
     public let nextCursor: Int64?
 }
 
+/// A link as a form offers it: enough to name it in a list of choices.
+public struct LinkChoice: Equatable, Sendable {
+    public let id: LinkID
+    public let code: LinkCode
+    public let label: String
+    public let isPrimary: Bool
+    public let isActive: Bool
+}
+
 /// Which invitations a list shows.
 public enum InvitationStatusFilter: String, CaseIterable, Sendable {
     case pending, accepted, expired, revoked
@@ -45,21 +54,55 @@ extension SpruceStore {
         }
     }
 
+    /// The first `limit` links of the scope's organization (oldest first) as a form's choices: code, label,
+    /// primary and active, without tags, in one statement.
+    public func linkChoices(in scope: OrganizationScope, limit: Int = workspacePageLimit) async throws
+        -> [LinkChoice]
+    {
+        guard let organizationID = scope.organizationID else { throw StoreError.organizationNotFound(id: 0) }
+        let limit = min(max(limit, 1), Self.workspacePageLimit)
+        return try await read { database in
+            let query: SQLQueryString = """
+                SELECT id, code, label, status, is_primary FROM links \
+                WHERE organization_id = \(bind: organizationID.rawValue) ORDER BY id LIMIT \(bind: limit)
+                """
+            return try await database.raw(query).all().map { row in
+                let status = try row.decode(column: "status", as: String.self)
+                guard let status = LinkStatus(rawValue: status) else {
+                    throw StoreError.corruptRow(table: "links", reason: "unknown status \(status)")
+                }
+                return LinkChoice(
+                    id: LinkID(rawValue: try row.decode(column: "id", as: Int64.self)),
+                    code: try LinkCode(try row.decode(column: "code", as: String.self)),
+                    label: try row.decode(column: "label", as: String.self),
+                    isPrimary: try row.decode(column: "is_primary", as: Bool.self), isActive: status == .active)
+            }
+        }
+    }
+
     /// One link of the scope's organization, with how many pending invitations go through it. Another
     /// organization's link answers exactly like a missing one.
     /// - Throws: ``StoreError/linkNotFound``.
     public func workspaceLink(code: LinkCode, in scope: OrganizationScope, at now: Date = Date()) async throws
         -> (link: PracticeLink, pendingInvitations: Int)
     {
-        try await read { database in
-            guard let link = try await Self.link(code: code, in: database), scope.contains(link.organizationID)
-            else { throw StoreError.linkNotFound }
-            let row = try await database.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "count")
-                .from("invitations").where("link_id", .equal, SQLBind(link.id.rawValue))
-                .where("used_at", .is, SQLLiteral.null).where("revoked_at", .is, SQLLiteral.null)
-                .where("expires_at", .greaterThan, SQLBind(now.storedMilliseconds)).first()
-            return (link, try row?.decode(column: "count", as: Int.self) ?? 0)
+        // One statement: the link, one row per tag, and the count of its pending invitations.
+        let rows = try await read { database in
+            let columns = Self.linkColumns.map { "l.\($0)" }.joined(separator: ", ")
+            let query: SQLQueryString = """
+                SELECT \(unsafeRaw: columns), t.tag AS link_tag, (SELECT COUNT(*) FROM invitations i \
+                WHERE i.link_id = l.id AND i.used_at IS NULL AND i.revoked_at IS NULL \
+                AND i.expires_at > \(bind: now.storedMilliseconds)) AS pending FROM links l \
+                LEFT JOIN link_tags t ON t.link_id = l.id WHERE l.code = \(bind: code.rawValue) ORDER BY t.tag
+                """
+            return try await database.raw(query).all()
         }
+        guard let row = rows.first else { throw StoreError.linkNotFound }
+        var link = try Self.decodeLink(row)
+        guard scope.contains(link.organizationID) else { throw StoreError.linkNotFound }
+        link.tags = try rows.compactMap { try $0.decode(column: "link_tag", as: String?.self) }
+            .map(ConversationTag.init)
+        return (link, try row.decode(column: "pending", as: Int.self))
     }
 
     /// A page of the scope's organization's invitations, newest first, filtered by status and link (every role).
@@ -104,14 +147,18 @@ extension SpruceStore {
             case .optedOut?: query = query.where("used_at", .is, SQLLiteral.null).where(SQLRaw(optedOut))
             }
             let rows = try await query.orderBy("id", .descending).limit(limit + 1).all()
-            var records: [InvitationRecord] = []
-            for row in rows.prefix(limit) { records.append(try await Self.decodeRecord(row, in: database)) }
-            var opted: Set<InvitationID> = []
-            for record in records where record.invitation.acceptedAt == nil {
-                let addresses = [record.invitation.recipient.email, record.invitation.recipient.phone]
-                    .compactMap { $0 }
-                if try await Self.optedOutAddress(addresses, in: database) != nil { opted.insert(record.invitation.id) }
-            }
+            // The page's tags and opt-outs in one statement each, not one per row.
+            let records = try await Self.decodeRecords(Array(rows.prefix(limit)), in: database)
+            let open = records.filter { $0.invitation.acceptedAt == nil }
+            let addresses = Set(
+                open.flatMap { [$0.invitation.recipient.email, $0.invitation.recipient.phone] }
+                    .compactMap { $0 })
+            let optedOutAddresses = try await Self.optedOutAddresses(addresses, in: database)
+            let opted = Set(
+                open.filter { record in
+                    [record.invitation.recipient.email, record.invitation.recipient.phone]
+                        .contains { $0.map(optedOutAddresses.contains) ?? false }
+                }.map(\.invitation.id))
             return InvitationPage(
                 records: records, optedOut: opted,
                 nextCursor: rows.count > limit ? records.last?.invitation.id.rawValue : nil)

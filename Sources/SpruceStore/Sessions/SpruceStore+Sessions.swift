@@ -54,19 +54,20 @@ extension SpruceStore {
         let digest = token.digest.hex
         let nowMS = now.storedMilliseconds
         let found: (Session, lastSeen: Int64)? = try await read { database in
-            guard
-                let row = try await database.select()
-                    .columns("member_id", "patient_id", "csrf_secret", "created_at", "expires_at", "last_seen_at")
-                    .from("sessions")
-                    .where("id_digest", .equal, SQLBind(digest))
-                    .where("expires_at", .greaterThan, SQLBind(nowMS)).first()
-            else { return nil }
+            // The member's organization comes in the same statement (NULL once the member is removed).
+            let query: SQLQueryString = """
+                SELECT s.member_id, s.patient_id, s.csrf_secret, s.created_at, s.expires_at, s.last_seen_at, \
+                m.organization_id AS member_organization_id FROM sessions s \
+                LEFT JOIN members m ON m.id = s.member_id AND m.removed_at IS NULL \
+                WHERE s.id_digest = \(bind: digest) AND s.expires_at > \(bind: nowMS)
+                """
+            guard let row = try await database.raw(query).first() else { return nil }
             let identity: Identity
             if let memberID = try row.decode(column: "member_id", as: Int64?.self) {
-                guard let member = try await Self.member(id: MemberID(rawValue: memberID), in: database) else {
+                guard let organizationID = try row.decode(column: "member_organization_id", as: Int64?.self) else {
                     return nil
                 }
-                identity = .member(member.id, of: member.organizationID)
+                identity = .member(MemberID(rawValue: memberID), of: OrganizationID(rawValue: organizationID))
             } else if let patientID = try row.decode(column: "patient_id", as: Int64?.self) {
                 identity = .patient(PatientID(rawValue: patientID))
             } else {
