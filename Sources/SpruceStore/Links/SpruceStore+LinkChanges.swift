@@ -178,8 +178,9 @@ extension SpruceStore {
         guard let row = try await database.raw(range).first() else { return nil }
         let joinedCodes = try row.decode(column: "codes", as: String?.self) ?? ""
         let joinedOwners = try row.decode(column: "owners", as: String?.self) ?? ""
-        // Both engines leave NULLs out of the joined text: the links it holds are one more than its commas.
-        let standardLinks = joinedCodes.isEmpty ? 0 : joinedCodes.utf8.count { $0 == UInt8(ascii: ",") } + 1
+        // Both engines leave NULLs out of the joined texts: the links they hold are one more than the commas of the
+        // owners, the shorter text.
+        let standardLinks = joinedOwners.isEmpty ? 0 : joinedOwners.utf8.count { $0 == UInt8(ascii: ",") } + 1
         var colored: [PublicLinkRecord] = []
         if try row.decode(column: "links", as: Int.self) > standardLinks {
             let others: SQLQueryString = """
