@@ -1,8 +1,8 @@
 // Invitation throughput, measured the way `sprucelink invite batch --via email --outbox DIR` runs: a 10 000-row CSV
 // (generated in a temp folder) parsed and validated (SwiftCSV), then, a chunk of 200 rows at a time, through the
-// CLI's InvitationDispatcher: one store transaction records the chunk (a real SQLite file, migrations run, a seeded
-// practice and link), each row is rendered (QR PNG with SpruceQR at the CLI's scale, MIME email), the chunk is
-// spooled into tmp/ with one flush, delivered into new/ with one flush, and marked in one transaction.
+// CLI's InvitationDispatcher (the next chunk recorded and rendered while one is delivered): one store transaction
+// records the chunk (a real SQLite file, migrations run, a seeded practice and link), each row is rendered (QR PNG
+// with SpruceQR at the CLI's scale, MIME email), the chunk is spooled into tmp/ with one flush, delivered into new/ with one flush, and marked in one transaction.
 //
 // Each durability scheme (ChunkFlush: syncfs of the file system, or fsync of each file batched per chunk;
 // and none, the page cache only) is printed with a baseline measured in the same run: writing the same number of
@@ -73,11 +73,13 @@ for (run, scheme) in schemes.enumerated() {
     let start = ContinuousClock.now
     let list = try InviteeList(data: csvData)
     var sent = 0
-    for first in stride(from: 0, to: list.rows.count, by: chunkSize) {
-        let valid = list.rows[first..<min(first + chunkSize, list.rows.count)].compactMap { try? $0.recipient.get() }
-        for outcome in await dispatcher.send(
-            link: link.code, practiceName: "Oak Street Pediatrics", recipients: valid, requested: [.email])
-        {
+    let chunks = stride(from: 0, to: list.rows.count, by: chunkSize).map { first in
+        list.rows[first..<min(first + chunkSize, list.rows.count)].compactMap { try? $0.recipient.get() }
+    }
+    await dispatcher.send(
+        link: link.code, practiceName: "Oak Street Pediatrics", chunks: chunks, requested: [.email]
+    ) { _, outcomes in
+        for outcome in outcomes {
             if case .sent = outcome {
                 sent += 1
             } else if case .failed(let reason) = outcome {

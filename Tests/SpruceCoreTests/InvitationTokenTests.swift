@@ -48,6 +48,19 @@ struct InvitationTokenTests {
         #expect(chiSquare < 70)  // 30 degrees of freedom: p < 0.0001 above 70
     }
 
+    @Test("system tokens (eight characters per 64-bit draw) are uniform over the alphabet too (chi-square)")
+    func uniformSystem() {
+        var counts = [UInt8: Int]()
+        let tokens = 20_000
+        for _ in 0..<tokens {
+            for byte in InvitationToken.generate().rawValue.utf8 { counts[byte, default: 0] += 1 }
+        }
+        let expected = Double(tokens * 26) / 31
+        let chiSquare = counts.values.reduce(0.0) { $0 + pow(Double($1) - expected, 2) / expected }
+        #expect(counts.count == 31)
+        #expect(chiSquare < 90)  // 30 degrees of freedom: p < 10⁻⁷ above 90
+    }
+
     @Test("the digest is 64 lowercase hex characters, stable, and the SHA-256 of the token")
     func digest() throws {
         let token = try InvitationToken("ABCDEFGHJKMNPQRSTUVWXYZ234")

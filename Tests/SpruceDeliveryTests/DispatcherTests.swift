@@ -78,4 +78,41 @@ struct DispatcherTests {
             #expect(try FileManager.default.contentsOfDirectory(atPath: outbox + "/new").isEmpty)
         }
     }
+
+    @Test("overlapped chunks: the outcomes of one chunk after the other; a repeat of the chunk in delivery is skipped")
+    func overlappedChunks() async throws {
+        try await Self.withPractice { store, code, outbox in
+            // Slow deliveries keep the first chunk unmarked while the second is recorded.
+            let dispatcher = try await InvitationDispatcher(
+                store: store, outbox: try await Outbox.make(directory: outbox, syncsToDisk: false),
+                from: try MailboxAddress(parsing: "Spruce <invitations@spruce.care>"),
+                publicURL: "https://spruce.care", templates: try await InvitationTemplates.read(on: .singleton),
+                invitedBy: "test", renderQR: { _ in [0x89, 0x50, 0x4E, 0x47] },
+                afterDelivery: { usleep(100_000) })
+            let ana = InvitationRecipient(name: "Ana", email: "ana@example.com")
+            let bo = InvitationRecipient(name: "Bo", email: "bo@example.com")
+            let cy = InvitationRecipient(name: "Cy", email: "cy@example.com")
+            var seen: [(Int, [InvitationDispatcher.Outcome])] = []
+            await dispatcher.send(
+                link: code, practiceName: "Oak Street Pediatrics", chunks: [[ana, bo], [ana, cy], [bo]],
+                requested: [.email]
+            ) { index, outcomes in seen.append((index, outcomes)) }
+            #expect(seen.map(\.0) == [0, 1, 2])
+            let kinds = seen.map { _, outcomes in
+                outcomes.map { outcome -> String in
+                    switch outcome {
+                    case .sent: "sent"
+                    case .skipped(.refused(.alreadyInvited)): "already invited"
+                    case .skipped(let reason): "skipped \(reason)"
+                    case .failed(let reason): "failed \(reason)"
+                    }
+                }
+            }
+            #expect(kinds == [["sent", "sent"], ["already invited", "sent"], ["already invited"]])
+            #expect(try FileManager.default.contentsOfDirectory(atPath: outbox + "/new").count == 3)
+            guard case .sent(let first, _) = seen.first?.1.first else { return }
+            let stored = try await store.invitationRecords(of: first.invitation.organizationID)
+            #expect(stored.count == 3 && stored.allSatisfy { $0.emailDeliveredAt != nil })
+        }
+    }
 }

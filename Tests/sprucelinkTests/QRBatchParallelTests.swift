@@ -49,6 +49,49 @@ struct QRBatchParallelTests {
         }
     }
 
+    @Test("lines end in \\n or \\r\\n (a lone \\r is text), are numbered from 1, and empty ones are skipped")
+    func lineEnds() throws {
+        try QRCLI.withTemporaryDirectory { directory in
+            let input = directory.appendingPathComponent("texts.txt")
+            let text = "https://spruce.care/1\r\n\r\nhttps://spruce.care/2\rx\n\nhttps://spruce.care/3"
+            try Data(text.utf8).write(to: input)
+            let output = directory.appendingPathComponent("out")
+            let result = try QRCLI.sprucelink(
+                ["qr", "--batch", input.path, "--output-dir", output.path, "-t", "svg", "--jobs", "2"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(try QRCLI.files(in: output) == ["1.svg", "3.svg", "5.svg"])
+            for (file, text) in [("1.svg", "https://spruce.care/1"), ("3.svg", "https://spruce.care/2\rx")] {
+                let single = directory.appendingPathComponent("single-" + file)
+                #expect(try QRCLI.sprucelink(["qr", text, "-o", single.path]).status == 0)
+                #expect(
+                    try Data(contentsOf: output.appendingPathComponent(file)) == (try Data(contentsOf: single)),
+                    "\(file)")
+            }
+        }
+    }
+
+    @Test("under a umask that strips 0644's bits (077) every file still has mode 0644, as documented")
+    func strictUmask() throws {
+        try QRCLI.withTemporaryDirectory { directory in
+            let input = directory.appendingPathComponent("texts.txt")
+            try Data("https://spruce.care/1\nhttps://spruce.care/2\n".utf8).write(to: input)
+            let output = directory.appendingPathComponent("out")
+            let result = try QRCLI.run(
+                "/bin/sh",
+                [
+                    "-c", "umask 077 && exec \"$0\" qr --batch \"$1\" --output-dir \"$2\"", try QRCLI.binary(),
+                    input.path,
+                    output.path,
+                ])
+            #expect(result.status == 0, "\(result.stderr)")
+            for file in try QRCLI.files(in: output) {
+                let path = output.appendingPathComponent(file).path
+                #expect((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) == 0o644)
+            }
+            #expect(try QRCLI.files(in: output).count == 2)
+        }
+    }
+
     @Test(
         "a file that cannot be written fails its line by number, on every core as on one; the others are written",
         arguments: ["1", "4"])

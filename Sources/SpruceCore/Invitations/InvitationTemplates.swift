@@ -39,6 +39,8 @@ public struct InvitationTemplates: Sendable {
     }
 
     private let library: MustacheLibrary
+    /// Each template's output as fixed text between the values, per shape of values (see ``CompiledTemplate``).
+    private let compiled = CompiledTemplates()
 
     /// Parses the four templates.
     /// - Throws: ``InvitationInputError`` with field `template` when one is missing or does not parse.
@@ -57,8 +59,15 @@ public struct InvitationTemplates: Sendable {
         self.library = library
     }
 
-    /// Renders template `name` with `values`.
+    /// Renders template `name` with `values`: through its compiled form when it has one for these values' shape,
+    /// which gives the same text as Mustache.
     func render(_ name: Name, _ values: [String: String]) -> String {
+        let form = compiled.form(name.rawValue, for: values) { values in renderWithMustache(name, values) }
+        return form?.render(values) ?? renderWithMustache(name, values)
+    }
+
+    /// Renders template `name` with `values` through Mustache.
+    func renderWithMustache(_ name: Name, _ values: [String: String]) -> String {
         library.render(values, withTemplate: name.rawValue) ?? ""
     }
 }

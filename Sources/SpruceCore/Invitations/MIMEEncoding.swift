@@ -21,45 +21,53 @@ enum MIMEEncoding {
     /// Quoted-printable of UTF-8 text whose lines are separated by `\n`: hard breaks become `lineBreak`, lines
     /// are soft-broken with `=` at 76 characters, and `=`, controls, non-ASCII and trailing blanks are escaped.
     static func quotedPrintable(_ text: String, lineBreak: String) -> String {
-        let hex = Array("0123456789ABCDEF".utf8)
         let breakBytes = Array(lineBreak.utf8)
-        let bytes = Array(text.utf8)
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count + bytes.count / 8)
-        var line: [UInt8] = []
-        // A line ends at each "\n" that is not part of "\r\n" (one Character, as `split(separator: "\n")` saw it);
-        // carriage returns are dropped.
-        var start = 0
-        for end in 0...bytes.count
-        where end == bytes.count || (bytes[end] == UInt8(ascii: "\n") && (end == 0 || bytes[end - 1] != 0x0D)) {
-            line.removeAll(keepingCapacity: true)
-            for byte in bytes[start..<end] where byte != 0x0D { line.append(byte) }
-            var column = 0
-            for (offset, byte) in line.enumerated() {
-                let isLast = offset == line.count - 1
-                let literal =
-                    (byte >= 33 && byte <= 126 && byte != UInt8(ascii: "="))
-                    || ((byte == 0x20 || byte == 0x09) && !isLast)
-                let width = literal ? 1 : 3
-                // Keep room for a soft break "=" unless this token ends the line.
-                if column + width > (isLast ? 76 : 75) {
-                    output.append(UInt8(ascii: "="))
-                    output += breakBytes
-                    column = 0
+        let hex = Array("0123456789ABCDEF".utf8)
+        var text = text
+        return text.withUTF8 { bytes in
+            var output: [UInt8] = []
+            output.reserveCapacity(bytes.count + bytes.count / 8 + 16)
+            // A line ends at each "\n" that is not part of "\r\n" (one Character, as `split(separator: "\n")` saw
+            // it); carriage returns are dropped.
+            var start = 0
+            while start <= bytes.count {
+                var end = start
+                while end < bytes.count, !(bytes[end] == UInt8(ascii: "\n") && (end == 0 || bytes[end - 1] != 0x0D)) {
+                    end += 1
                 }
-                if literal {
-                    output.append(byte)
-                } else {
-                    output.append(UInt8(ascii: "="))
-                    output.append(hex[Int(byte >> 4)])
-                    output.append(hex[Int(byte & 0xF)])
+                var last = end - 1  // the line's last byte that is not a carriage return
+                while last >= start, bytes[last] == 0x0D { last -= 1 }
+                var column = 0
+                var index = start
+                while index <= last {
+                    let byte = bytes[index]
+                    let isLast = index == last
+                    index += 1
+                    if byte == 0x0D { continue }
+                    let literal =
+                        (byte >= 33 && byte <= 126 && byte != UInt8(ascii: "="))
+                        || ((byte == 0x20 || byte == 0x09) && !isLast)
+                    let width = literal ? 1 : 3
+                    // Keep room for a soft break "=" unless this token ends the line.
+                    if column + width > (isLast ? 76 : 75) {
+                        output.append(UInt8(ascii: "="))
+                        output += breakBytes
+                        column = 0
+                    }
+                    if literal {
+                        output.append(byte)
+                    } else {
+                        output.append(UInt8(ascii: "="))
+                        output.append(hex[Int(byte >> 4)])
+                        output.append(hex[Int(byte & 0xF)])
+                    }
+                    column += width
                 }
-                column += width
+                if end < bytes.count { output += breakBytes }
+                start = end + 1
             }
-            if end < bytes.count { output += breakBytes }
-            start = end + 1
+            return String(decoding: output, as: UTF8.self)
         }
-        return String(decoding: output, as: UTF8.self)
     }
 
     /// True when `text` is all printable ASCII (plus tab and line breaks) with lines of at most 78 characters.

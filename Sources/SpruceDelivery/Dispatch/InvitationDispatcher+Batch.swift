@@ -40,6 +40,55 @@ extension InvitationDispatcher {
         in scope: OrganizationScope = .everyOrganization,
         at now: Date = Date()
     ) async -> [Outcome] {
+        let chunk = await prepare(
+            link: link, practiceName: practiceName, recipients: recipients, requested: requested, resend: resend,
+            in: scope, at: now)
+        return await finish(chunk)
+    }
+
+    /// Invites every chunk of `chunks` as ``send(link:practiceName:recipients:requested:resend:in:at:)`` would,
+    /// one after the other, but overlapped: while one chunk is delivered, flushed and marked (steps 3 and 4, mostly
+    /// waiting for the disk), the next is recorded, rendered and spooled (steps 1 and 2). Each chunk is recorded
+    /// only after the one before it was; a recipient repeated from the chunk still in delivery is skipped as
+    /// already invited, as within one chunk (one after the other, it would be too once that chunk is marked).
+    /// At most two chunks are in flight.
+    /// - Parameter handle: called with each chunk's index and outcomes (one per recipient, in order), in chunk
+    ///   order, on the caller's task.
+    public func send(
+        link: LinkCode,
+        practiceName: String,
+        chunks: [[InvitationRecipient]],
+        requested: [InvitationChannel],
+        resend: Bool = false,
+        in scope: OrganizationScope = .everyOrganization,
+        handle: (_ chunk: Int, _ outcomes: [Outcome]) async throws -> Void
+    ) async rethrows {
+        var delivering: Task<[Outcome], Never>?
+        var inFlight: Set<InvitationID> = []
+        for (index, recipients) in chunks.enumerated() {
+            let chunk = await prepare(
+                link: link, practiceName: practiceName, recipients: recipients, requested: requested,
+                resend: resend, in: scope, at: Date(), inFlight: inFlight)
+            if let delivering { try await handle(index - 1, await delivering.value) }
+            inFlight = chunk.plan?.seen ?? []
+            delivering = Task { await finish(chunk) }
+        }
+        if let delivering { try await handle(chunks.count - 1, await delivering.value) }
+    }
+
+    /// Steps 1 and 2 for a chunk: records every recipient, renders the new invitations' messages and spools them.
+    /// - Parameter inFlight: the invitations of the chunk being delivered meanwhile; the store reports them as
+    ///   undelivered until that chunk is marked, and they are skipped here as already invited.
+    func prepare(
+        link: LinkCode,
+        practiceName: String,
+        recipients: [InvitationRecipient],
+        requested: [InvitationChannel],
+        resend: Bool,
+        in scope: OrganizationScope,
+        at now: Date,
+        inFlight: Set<InvitationID> = []
+    ) async -> PreparedChunk {
         var outcomes: [Outcome?] = Array(repeating: nil, count: recipients.count)
         var slots: [Int] = []
         var requests: [InvitationRequest] = []
@@ -81,7 +130,8 @@ extension InvitationDispatcher {
                         outcomes[slot] = .failed(reason: String(describing: error))
                     }
                 case .success(.undelivered(let record)):
-                    guard plan.seen.insert(record.invitation.id).inserted else {
+                    guard !inFlight.contains(record.invitation.id), plan.seen.insert(record.invitation.id).inserted
+                    else {
                         outcomes[slot] = .skipped(.refused(.alreadyInvited(record.invitation.id)))
                         continue
                     }
@@ -93,9 +143,16 @@ extension InvitationDispatcher {
             let (outbox, spool) = (outbox, plan.spool)
             try await blocking { try outbox.spool(spool) }
         } catch {
-            return Self.finish(outcomes, failingRemaining: error)
+            return PreparedChunk(outcomes: Self.finish(outcomes, failingRemaining: error), plan: nil)
         }
+        plan.spool = []  // written: only the names are needed from here on
+        return PreparedChunk(outcomes: outcomes, plan: plan)
+    }
 
+    /// Steps 3 and 4 for a prepared chunk: delivers its messages, flushes once, marks the deliveries.
+    func finish(_ chunk: PreparedChunk) async -> [Outcome] {
+        guard var plan = chunk.plan else { return chunk.outcomes.map { $0 ?? .failed(reason: "not attempted") } }
+        var outcomes = chunk.outcomes
         // Deliver the chunk and make it durable in one trip to the thread pool; the store marks only what that
         // trip reports delivered and flushed.
         let (outbox, route, afterDelivery) = (outbox, emailRoute, afterDelivery)
@@ -194,6 +251,13 @@ extension InvitationDispatcher {
     }
 }
 
+/// A chunk recorded, rendered and spooled, waiting for delivery; or, without a plan, a chunk that failed before
+/// anything was spooled, with every outcome decided.
+struct PreparedChunk: Sendable {
+    var outcomes: [InvitationDispatcher.Outcome?]
+    var plan: ChunkPlan?
+}
+
 /// An invitation's messages, named for the spool, and the warnings about its text.
 struct RenderedMessages: Sendable {
     var messages: [(name: SpoolName, bytes: [UInt8])]
@@ -207,7 +271,7 @@ private struct ChunkDelivery: Sendable {
 }
 
 /// What a chunk will do, decided before anything is written.
-private struct ChunkPlan {
+struct ChunkPlan: Sendable {
     /// Invitations already handled in this chunk.
     var seen: Set<InvitationID> = []
     /// Messages to spool (one flush).

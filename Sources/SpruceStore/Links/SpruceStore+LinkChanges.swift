@@ -127,40 +127,27 @@ extension SpruceStore {
                 try await database.select().column(SQLFunction("max", args: SQLColumn("id")), as: "highest")
                 .from("links").first()?.decode(column: "highest", as: Int64?.self) ?? 0
             expecting(min(limit, Int(highest)))
-            let standard = "qr_foreground IS NULL AND qr_background IS NULL"
-            let codes = engine.joined("CASE WHEN \(standard) THEN code END")
-            let owners = engine.joined("CASE WHEN \(standard) THEN \(PackedLink.owner) END")
+            let step = max(1, rangeSize)
+            // The database reads the next range while this task parses and stores the last one.
+            var fetched =
+                highest > 0
+                ? try await Self.fetchLinkRange(after: 0, through: step, limit: limit, engine, database) : nil
             var count = 0
             var low: Int64 = 0
-            while low < highest, count < limit {
-                let high = low + max(1, rangeSize)
-                let range: SQLQueryString = """
-                    SELECT \(unsafeRaw: codes) AS codes, \(unsafeRaw: owners) AS owners, count(*) AS links \
-                    FROM links WHERE id > \(bind: low) AND id <= \(bind: high)
-                    """
-                guard let row = try await database.raw(range).first() else { break }
-                var (values, records) = try PackedLink.parse(
-                    codes: row.decode(column: "codes", as: String?.self) ?? "",
-                    owners: row.decode(column: "owners", as: String?.self) ?? "")
-                let colored = try row.decode(column: "links", as: Int.self) - values.count - records.count
+            while let range = fetched, count < limit {
+                let high = low + step
+                async let following =
+                    high < highest
+                    ? Self.fetchLinkRange(after: high, through: high + step, limit: limit, engine, database) : nil
+                var (values, records) = try PackedLink.parse(codes: range.codes, owners: range.owners)
                 if values.count > limit - count { values.removeLast(values.count - (limit - count)) }
                 count += values.count
                 if !values.isEmpty { packed(values) }
-                for record in records.prefix(limit - count) {
+                for record in (records + range.colored).prefix(limit - count) {
                     each(record)
                     count += 1
                 }
-                if colored > 0, count < limit {
-                    let others: SQLQueryString = """
-                        SELECT code, organization_id, status, qr_foreground, qr_background FROM links \
-                        WHERE id > \(bind: low) AND id <= \(bind: high) AND NOT (\(unsafeRaw: standard)) \
-                        ORDER BY id LIMIT \(bind: limit - count)
-                        """
-                    for row in try await database.raw(others).all() {
-                        each(try Self.decodePublicLink(row, prefix: ""))
-                        count += 1
-                    }
-                }
+                fetched = try await following
                 low = high
             }
             var profiles: [OrganizationID: ClinicProfile] = [:]
@@ -170,6 +157,40 @@ extension SpruceStore {
             }
             return (try generation.decode(column: "value", as: Int64.self), profiles)
         }
+    }
+
+    /// The links of ids in `low <.. high` as the load reads them: the joined codes and owners of those with the
+    /// standard colors, and (up to `limit`) those with their own colors as records; `nil` past the last link.
+    private static func fetchLinkRange(
+        after low: Int64,
+        through high: Int64,
+        limit: Int,
+        _ engine: any DatabaseEngine,
+        _ database: any SQLDatabase
+    ) async throws -> (codes: String, owners: String, colored: [PublicLinkRecord])? {
+        let standard = "qr_foreground IS NULL AND qr_background IS NULL"
+        let codes = engine.joined("CASE WHEN \(standard) THEN code END")
+        let owners = engine.joined("CASE WHEN \(standard) THEN \(PackedLink.owner) END")
+        let range: SQLQueryString = """
+            SELECT \(unsafeRaw: codes) AS codes, \(unsafeRaw: owners) AS owners, count(*) AS links \
+            FROM links WHERE id > \(bind: low) AND id <= \(bind: high)
+            """
+        guard let row = try await database.raw(range).first() else { return nil }
+        let joinedCodes = try row.decode(column: "codes", as: String?.self) ?? ""
+        let joinedOwners = try row.decode(column: "owners", as: String?.self) ?? ""
+        // Both engines leave NULLs out of the joined texts: the links they hold are one more than the commas of the
+        // owners, the shorter text.
+        let standardLinks = joinedOwners.isEmpty ? 0 : joinedOwners.utf8.count { $0 == UInt8(ascii: ",") } + 1
+        var colored: [PublicLinkRecord] = []
+        if try row.decode(column: "links", as: Int.self) > standardLinks {
+            let others: SQLQueryString = """
+                SELECT code, organization_id, status, qr_foreground, qr_background FROM links \
+                WHERE id > \(bind: low) AND id <= \(bind: high) AND NOT (\(unsafeRaw: standard)) \
+                ORDER BY id LIMIT \(bind: limit)
+                """
+            colored = try await database.raw(others).all().map { try decodePublicLink($0, prefix: "") }
+        }
+        return (joinedCodes, joinedOwners, colored)
     }
 
     static func decodePublicLink(_ row: any SQLRow, prefix: String) throws -> PublicLinkRecord {

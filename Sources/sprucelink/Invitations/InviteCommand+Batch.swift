@@ -55,14 +55,18 @@ extension InviteCommand {
                 dispatcher.personalMessage = personalMessage
                 let practice = try await target.practiceName(code, store: store)
                 let progress = ProgressBar(label: "Inviting")
-                // A chunk of rows at a time: its valid recipients are recorded, flushed and marked together.
-                for start in stride(from: 0, to: list.rows.count, by: chunkSize) {
-                    let rows = list.rows[start..<min(start + chunkSize, list.rows.count)]
-                    let valid = rows.compactMap { row in try? row.recipient.get() }
-                    var outcomes = await dispatcher.send(
-                        link: code, practiceName: practice, recipients: valid, requested: target.channels,
-                        resend: resend
-                    ).makeIterator()
+                // A chunk of rows at a time: its valid recipients are recorded, flushed and marked together, and
+                // the next chunk is recorded and rendered while one is delivered.
+                let chunks = stride(from: 0, to: list.rows.count, by: chunkSize).map { start in
+                    list.rows[start..<min(start + chunkSize, list.rows.count)]
+                }
+                await dispatcher.send(
+                    link: code, practiceName: practice,
+                    chunks: chunks.map { rows in rows.compactMap { row in try? row.recipient.get() } },
+                    requested: target.channels, resend: resend
+                ) { index, chunkOutcomes in
+                    let rows = chunks[index]
+                    var outcomes = chunkOutcomes.makeIterator()
                     for row in rows {
                         let line: BatchReportLine
                         switch row.recipient {

@@ -24,13 +24,7 @@ struct QRBatch {
             throw QRUsageError(description: "--output-dir '\(directory)' cannot be created: \(QRFiles.reason(error))")
         }
         let type = settings.type ?? .png
-        // "\r\n" is one Character in Swift, so split on both line ends.
-        var lines = contents.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
-            .map(String.init)
-        if lines.last == "" { lines.removeLast() }
-        let jobs = lines.enumerated().compactMap { index, text -> (number: Int, text: String)? in
-            text.isEmpty ? nil : (index + 1, text)
-        }
+        let jobs = Self.lines(of: contents)
         let output: AtomicDirectory
         do {
             output = try AtomicDirectory(path: directory)
@@ -65,6 +59,30 @@ struct QRBatch {
             "wrote \(written) of \(jobs.count) codes to \(directory)" + (failed > 0 ? ", \(failed) failed" : "")
         print(summary)
         return failed
+    }
+
+    /// The non-empty lines of `contents` with their numbers (from 1), split on "\n" and "\r\n" by bytes (a line
+    /// break is never part of a larger character, so this splits where splitting by characters would).
+    static func lines(of contents: String) -> [(number: Int, text: String)] {
+        var jobs: [(number: Int, text: String)] = []
+        var contents = contents
+        contents.withUTF8 { bytes in
+            var number = 0
+            var start = 0
+            while start < bytes.count {
+                number += 1
+                var end = start
+                while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
+                let next = end + 1
+                if end < bytes.count, end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+                if end > start {
+                    let text = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                    jobs.append((number, String(decoding: text, as: UTF8.self)))
+                }
+                start = next
+            }
+        }
+        return jobs
     }
 
     /// Lines between two redraws of the progress bar.
