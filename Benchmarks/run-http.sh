@@ -10,7 +10,9 @@
 #   GET /{code}               random existing codes (HTML profile page)
 #   GET /{code}/qr.png        1 000 codes, rendered once beforehand: served from the image cache
 # A third server, as deployed but with `--no-analytics`, is measured in the same rounds: the funnel's cost is the
-# ratio of the deployed server (counting) to it on the same endpoints (issue 15's target: ≥ 0.95×).
+# ratio of the deployed server (counting) to it on the same endpoints (issue 15's target: ≥ 0.95×), and the ratio
+# of their CPU per request over the whole run, every flush included. Each measurement starts once every server is
+# quiet, so one server's leftover flush does not land on another's figures.
 # Prints req/s, p99 and the ratio to the nginx of the same pair (medians of alternating rounds) against the targets
 # of issue 17, and the machine's load average with each round. Expects `swift build -c release --product
 # sprucelink` to have run (make bench does it).
@@ -74,12 +76,15 @@ start_nginx "$WORK/nginx-quiet" "$QUIET_NGINX_PORT" "access_log off;"
 # serve with its defaults (request log on, JSON) and its standard error to a file; and with logs off.
 "$BIN" serve --database "$WORK/bench.sqlite" --host 127.0.0.1 --port "$PORT" \
     --public-url https://spruce.care --metrics-port "$METRICS_PORT" 2> "$WORK/server.log" &
+COUNTED_PID=$!
 PIDS+=($!)
 "$BIN" serve --database "$WORK/bench.sqlite" --host 127.0.0.1 --port "$QUIET_PORT" --log-level warning \
     --public-url https://spruce.care --metrics-port "$QUIET_METRICS_PORT" 2> "$WORK/server-quiet.log" &
+QUIET_PID=$!
 PIDS+=($!)
 "$BIN" serve --database "$WORK/bench.sqlite" --host 127.0.0.1 --port "$UNCOUNTED_PORT" --no-analytics \
     --public-url https://spruce.care --metrics-port "$UNCOUNTED_METRICS_PORT" 2> "$WORK/server-uncounted.log" &
+UNCOUNTED_PID=$!
 PIDS+=($!)
 for port in "$PORT" "$QUIET_PORT" "$UNCOUNTED_PORT"; do
     for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
@@ -118,19 +123,27 @@ for port in "$NGINX_PORT" "$QUIET_NGINX_PORT"; do wrk -t2 -c64 -d3s "http://127.
 # the rounds, and the ratio of the medians to the nginx of the same pair.
 ROUNDS=${HTTP_BENCH_ROUNDS:-3}
 : > "$WORK/results.txt"
+# Before each measurement every server is left to finish what the last one gave it (a funnel flush), so that it
+# lands on no other server's figures.
+settled() { # measure's arguments
+    wait_quiet "$COUNTED_PID" "$QUIET_PID" "$UNCOUNTED_PID"
+    measure "$@"
+}
 pair() { # label serve-port nginx-port
     local label=$1 base="http://127.0.0.1:$2"
-    measure "$label/nginx-static-1KiB" "http://127.0.0.1:$3/profile.json"
-    measure "$label/resolve-json" "$base" "$WORK/codes.txt" /api/v1/links/ ""
-    measure "$label/profile-page" "$base" "$WORK/codes.txt" / ""
-    measure "$label/qr-png-cached" "$base" "$WORK/qr-codes.txt" / /qr.png
+    settled "$label/nginx-static-1KiB" "http://127.0.0.1:$3/profile.json"
+    settled "$label/resolve-json" "$base" "$WORK/codes.txt" /api/v1/links/ ""
+    settled "$label/profile-page" "$base" "$WORK/codes.txt" / ""
+    settled "$label/qr-png-cached" "$base" "$WORK/qr-codes.txt" / /qr.png
 }
 uncounted() { # serve --no-analytics, logs on: the baseline of the funnel's cost
     local base="http://127.0.0.1:$UNCOUNTED_PORT"
-    measure "uncounted/resolve-json" "$base" "$WORK/codes.txt" /api/v1/links/ ""
-    measure "uncounted/profile-page" "$base" "$WORK/codes.txt" / ""
-    measure "uncounted/qr-png-cached" "$base" "$WORK/qr-codes.txt" / /qr.png
+    settled "uncounted/resolve-json" "$base" "$WORK/codes.txt" /api/v1/links/ ""
+    settled "uncounted/profile-page" "$base" "$WORK/codes.txt" / ""
+    settled "uncounted/qr-png-cached" "$base" "$WORK/qr-codes.txt" / /qr.png
 }
+counted_before=$(cpu_ticks "$COUNTED_PID")
+uncounted_before=$(cpu_ticks "$UNCOUNTED_PID")
 for round in $(seq "$ROUNDS"); do
     echo "round $round: load average $(cut -d' ' -f1-3 /proc/loadavg)"
     {
@@ -141,6 +154,11 @@ for round in $(seq "$ROUNDS"); do
         fi
     } | tee -a "$WORK/results.txt" | sed "s/^/round $round: /"
 done
+# The funnel's whole cost, flushes included: the deployed server's CPU per request over every round against the
+# uncounted one's, read once the longest flush interval (30 s) has passed since the last request.
+sleep 31
+counted_after=$(cpu_ticks "$COUNTED_PID")
+uncounted_after=$(cpu_ticks "$UNCOUNTED_PID")
 
 median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 table() { # label title
@@ -174,6 +192,17 @@ for name in resolve-json profile-page qr-png-cached; do
     target=$(awk -v r="$ratio" 'BEGIN {print (r >= 0.95) ? "≥ 0.95×: met" : "≥ 0.95×: MISSED"}')
     printf '%-20s %12.0f %12.0f %8s  %s\n' "$name" "$on" "$off" "$ratio" "$target"
 done
+served() { # label: requests the server answered over all rounds
+    awk -v p="$1/" 'index($1, p) == 1 && $1 !~ /nginx/ {sum += $5} END {print sum + 0}' "$WORK/results.txt"
+}
+ticks=$(getconf CLK_TCK)
+counted_cpu=$(awk -v a="$counted_after" -v b="$counted_before" -v r="$(served logs-on)" -v t="$ticks" \
+    'BEGIN {printf "%.1f", (a - b) / t * 1e6 / r}')
+uncounted_cpu=$(awk -v a="$uncounted_after" -v b="$uncounted_before" -v r="$(served uncounted)" -v t="$ticks" \
+    'BEGIN {printf "%.1f", (a - b) / t * 1e6 / r}')
+printf '%-20s %12s %12s %8s\n' "CPU µs per request" "$counted_cpu" "$uncounted_cpu" \
+    "$(awk -v a="$counted_cpu" -v b="$uncounted_cpu" 'BEGIN {printf "%.2f", b / a}')"
+echo "(all rounds and endpoints, every flush included; the ratio is uncounted/counting, as the throughputs')"
 lines=$(grep -c '"message":"request"' "$WORK/server.log" || true)
 dropped=$(grep -c '"message":"request log dropped lines' "$WORK/server.log" || true)
 echo

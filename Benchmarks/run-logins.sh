@@ -58,17 +58,6 @@ logins() { # seconds → logins/s
 
 PAGE="http://127.0.0.1:$PORT/4827163"
 ROUNDS=${LOGIN_BENCH_ROUNDS:-3}
-# wrk stops with 20 logins still queued for the hashing pool: wait until the server has used under 5 % of a core for
-# a second, so the next idle round is idle.
-wait_quiet() {
-    local before after
-    for _ in $(seq 60); do
-        before=$(awk '{print $14 + $15}' "/proc/$SERVER_PID/stat")
-        sleep 1
-        after=$(awk '{print $14 + $15}' "/proc/$SERVER_PID/stat")
-        [ $((after - before)) -lt $(($(getconf CLK_TCK) / 20)) ] && return
-    done
-}
 median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 wrk -t1 -c4 -d2s "$PAGE" >/dev/null
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -82,7 +71,7 @@ for round in $(seq "$ROUNDS"); do
     loaded_memory=$(page_p99 "$PAGE")
     loaded_router=$(page_p99 "$PAGE" "$session")
     wait "$LOGIN_PID"
-    wait_quiet
+    wait_quiet "$SERVER_PID"  # wrk stops with 20 logins still queued for the hashing pool
     rate=$(cat "$WORK/logins.txt")
     printf '%-6s %14.2f %14.2f %14.2f %14.2f %10s\n' "$round" "$idle_memory" "$loaded_memory" "$idle_router" \
         "$loaded_router" "$rate"

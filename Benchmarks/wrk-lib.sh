@@ -8,11 +8,36 @@ measure() { # name url [codes prefix suffix]
     else
         output=$(wrk -t2 -c64 -d"${SECONDS_PER_RUN}s" --latency "$url")
     fi
-    local rps p99 errors
+    local rps p99 errors requests
     rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$output")
     p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/, "", v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/, "", v)} else if (v ~ /s$/) {sub(/s$/, "", v); v*=1000}; print v}' <<<"$output")
     errors=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' <<<"$output")
-    echo "$name $rps $p99 ${errors:-0}"
+    requests=$(awk '/ requests in / {print $1}' <<<"$output")
+    echo "$name $rps $p99 ${errors:-0} ${requests:-0}"
+}
+
+# CPU time a process has used, user and system, in clock ticks.
+cpu_ticks() { # pid
+    awk '{print $14 + $15}' "/proc/$1/stat"
+}
+
+# Waits (at most a minute) until every process given used under 5 % of a core over one second: what a run left
+# behind (a funnel flush, queued password hashes) then lands on no other measurement.
+wait_quiet() { # pid...
+    local pid after busy limit
+    local -A before
+    limit=$(($(getconf CLK_TCK) / 20))
+    for _ in $(seq 60); do
+        busy=0
+        before=()
+        for pid in "$@"; do before[$pid]=$(cpu_ticks "$pid"); done
+        sleep 1
+        for pid in "$@"; do
+            after=$(cpu_ticks "$pid")
+            [ $((after - before[$pid])) -lt "$limit" ] || busy=1
+        done
+        [ "$busy" = 0 ] && return
+    done
 }
 
 # The benchmark's work folder ($WORK, world-readable for nginx's workers) and the servers it starts ($PIDS, each
