@@ -91,12 +91,7 @@ public struct FunnelTally: Sendable, Equatable {
     /// The links with counts or visitors.
     public var codes: Set<LinkCode> { Set(entries.keys.map(\.code)) }
 
-    /// The sketches to merge, per (link, day) that had visitors.
-    public var visitors: [DayKey: HyperLogLog] {
-        entries.compactMapValues { $0.visitors.isEmpty ? nil : $0.visitors }
-    }
-
-    /// ``visitors`` as a list in no particular order, for writing.
+    /// The sketches to merge, per (link, day) that had visitors, in no particular order.
     public var visitorRows: [(key: DayKey, sketch: HyperLogLog)] {
         entries.compactMap { key, entry in entry.visitors.isEmpty ? nil : (key, entry.visitors) }
     }
