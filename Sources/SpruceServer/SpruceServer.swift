@@ -57,8 +57,8 @@ public enum SpruceServer {
         return Application(
             router: parts.makeRouter(),
             server: .guardedHTTP1(
-                configuration: .init(additionalChannelHandlers: hotReads.map { [HotReadHandler(reads: $0)] } ?? []),
-                limits: limits, counter: ConnectionCounter(maximum: limits.maximumConnections)),
+                configuration: .init(), limits: limits, counter: ConnectionCounter(maximum: limits.maximumConnections),
+                hotReads: hotReads),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
             services: services,

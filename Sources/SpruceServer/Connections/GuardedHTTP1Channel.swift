@@ -2,10 +2,25 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOHTTP1
+import NIOHTTPTypes
+import NIOHTTPTypesHTTP1
 
-/// Hummingbird's HTTP/1.1 child channel with the connection guard in front: each connection gets a
-/// ``ConnectionGuardHandler`` before the HTTP codec and a ``RequestProgressHandler`` right after it (then the
-/// configured handlers, such as hot reads), both sharing the connection's ``RequestDeadlines``.
+/// Hummingbird's HTTP/1.1 child channel (`HTTP1Channel`) with the connection guard in front and the hot reads
+/// answered before NIO's response encoder. Each connection's pipeline, from the socket inwards:
+///
+/// 1. ``ConnectionGuardHandler`` (bytes): the connection cap and the head and body deadlines;
+/// 2. NIO's `HTTPRequestDecoder`, with Hummingbird's limits;
+/// 3. ``HotReadHandler`` (when the server answers hot reads): answers from memory with whole responses as bytes,
+///    which go toward the socket past everything below;
+/// 4. NIO's `HTTPResponseEncoder`, unpaired from the decoder (see ``BodilessResponseHandler``);
+/// 5. ``BodilessResponseHandler`` and ``RequestProgressHandler``, on NIO's HTTP/1 parts of the requests passed on;
+/// 6. Hummingbird's `HTTP1ToHTTPServerCodec`, its `HTTPConnectionStateHandler` (idle timeout, graceful close)
+///    and the `NIOAsyncChannel` its router reads from.
+///
+/// This is what `HTTP1Channel.setup` builds (`configureHTTPServerPipeline` without pipelining assistance, error
+/// handling or header validation, then the codec and the state handler), with the hot reads moved in front of
+/// the encoder; the guard and the hot reads share the connection's ``RequestDeadlines``.
 struct GuardedHTTP1Channel: HTTPChannelHandler {
     typealias Value = HTTP1Channel.Value
 
@@ -13,25 +28,32 @@ struct GuardedHTTP1Channel: HTTPChannelHandler {
     let configuration: HTTP1Channel.Configuration
     let limits: ConnectionLimits
     let counter: ConnectionCounter
+    let hotReads: HotReads?
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        let deadlines = RequestDeadlines(
-            headTimeout: .milliseconds(Int64(limits.headTimeout * 1000)),
-            bodyTimeout: .milliseconds(Int64(limits.bodyTimeout * 1000)), eventLoop: channel.eventLoop)
-        var configuration = self.configuration
-        let additional = configuration.additionalChannelHandlers
-        let progress = NIOLoopBound(deadlines, eventLoop: channel.eventLoop)
-        configuration.additionalChannelHandlers = {
-            [RequestProgressHandler(deadlines: progress.value)] + additional()
+        channel.eventLoop.makeCompletedFuture {
+            let deadlines = RequestDeadlines(
+                headTimeout: .milliseconds(Int64(limits.headTimeout * 1000)),
+                bodyTimeout: .milliseconds(Int64(limits.bodyTimeout * 1000)), eventLoop: channel.eventLoop)
+            var decoderLimits = NIOHTTPDecoderLimitConfiguration()
+            decoderLimits.maxHeaderFieldSize = configuration.httpDecoder.maxHeaderFieldSize
+            decoderLimits.maxHeaderListSize = configuration.httpDecoder.maxHeaderListSize
+            decoderLimits.maxHeaderFieldCount = configuration.httpDecoder.maxHeaderFieldCount
+            let pipeline = channel.pipeline.syncOperations
+            try pipeline.addHandler(ConnectionGuardHandler(counter: counter, deadlines: deadlines))
+            try pipeline.addHandler(
+                ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: decoderLimits)))
+            if let hotReads { try pipeline.addHandler(HotReadHandler(reads: hotReads, deadlines: deadlines)) }
+            try pipeline.addHandler(HTTPResponseEncoder(configuration: .init()))
+            try pipeline.addHandler(BodilessResponseHandler())
+            try pipeline.addHandler(RequestProgressHandler(deadlines: deadlines))
+            try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+            try pipeline.addHandlers(configuration.additionalChannelHandlers())
+            try pipeline.addHandler(
+                HTTPConnectionStateHandler(idleTimeout: configuration.idleTimeout.map { .init($0) }, logger: logger))
+            return try NIOAsyncChannel(
+                wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
         }
-        let inner = HTTP1Channel(responder: responder, configuration: configuration)
-        do {
-            try channel.pipeline.syncOperations.addHandler(
-                ConnectionGuardHandler(counter: counter, deadlines: deadlines))
-        } catch {
-            return channel.eventLoop.makeFailedFuture(error)
-        }
-        return inner.setup(channel: channel, logger: logger)
     }
 
     func handle(value: Value, logger: Logger) async {
@@ -40,15 +62,19 @@ struct GuardedHTTP1Channel: HTTPChannelHandler {
 }
 
 extension HTTPServerBuilder {
-    /// HTTP/1.1 behind ``ConnectionLimits``: idle timeout, head and body deadlines, a cap on open connections.
+    /// HTTP/1.1 behind ``ConnectionLimits``: idle timeout, head and body deadlines, a cap on open connections;
+    /// `hotReads` answered before the router when given.
     static func guardedHTTP1(
-        configuration: HTTP1Channel.Configuration, limits: ConnectionLimits, counter: ConnectionCounter
+        configuration: HTTP1Channel.Configuration, limits: ConnectionLimits, counter: ConnectionCounter,
+        hotReads: HotReads?
     ) -> HTTPServerBuilder {
         var timed = configuration
         timed.idleTimeout = .milliseconds(Int64(limits.idleTimeout * 1000))
         let configuration = timed
         return HTTPServerBuilder { responder in
-            GuardedHTTP1Channel(responder: responder, configuration: configuration, limits: limits, counter: counter)
+            GuardedHTTP1Channel(
+                responder: responder, configuration: configuration, limits: limits, counter: counter,
+                hotReads: hotReads)
         }
     }
 }

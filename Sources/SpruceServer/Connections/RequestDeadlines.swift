@@ -16,8 +16,9 @@ final class RequestDeadlines {
     let headTimeout: TimeAmount
     let bodyTimeout: TimeAmount
     private(set) var phase = Phase.idle
-    /// Requests whose head arrived and whose response has not ended.
-    private var responsesPending = 0
+    /// Requests whose head arrived and whose response has not ended: while one is with the router,
+    /// ``HotReadHandler`` answers nothing (pipelined responses leave in order).
+    private(set) var responsesPending = 0
     /// When the current phase's deadline passes, if a clock runs.
     private var deadline: NIODeadline?
     /// The one timer, and when it fires.

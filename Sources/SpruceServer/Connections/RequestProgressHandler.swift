@@ -1,13 +1,14 @@
 import NIOCore
-import NIOHTTPTypes
+import NIOHTTP1
 
-/// Right after the HTTP codec: tells the connection's ``RequestDeadlines`` when a request's head is complete, when
-/// the request ends and when its response ends, and passes every part on unchanged.
+/// Between NIO's response encoder and Hummingbird's HTTPTypes codec, so it sees the requests passed on to the
+/// router (not the ones ``HotReadHandler`` answers): tells the connection's ``RequestDeadlines`` when a request's
+/// head is complete, when the request ends and when its response ends, and passes every part on unchanged.
 final class RequestProgressHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
 
     private let deadlines: RequestDeadlines
 

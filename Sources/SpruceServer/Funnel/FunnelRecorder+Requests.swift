@@ -1,37 +1,43 @@
-import HTTPTypes
 import Hummingbird
 import ServiceLifecycle
 import SpruceCore
 import SpruceStore
 
 extension FunnelRecorder.Traits {
-    static let purpose = HTTPField.Name("Purpose")
-    static let secPurpose = HTTPField.Name("Sec-Purpose")
-
-    /// Reads the three fields in one pass over the request's fields (a repeated field's values joined with ", ",
-    /// as `HTTPFields` joins them): looking each up by name costs a pass and a new string each.
-    init(_ request: HTTPRequest, address: String) {
+    /// Reads the three fields in one pass over a request's fields, named in any case (a repeated field's values
+    /// joined with ", ", as `HTTPFields` joins them): looking each up by name costs a pass and a new string each.
+    /// The router's requests (`HTTPFields`) and the hot path's (NIO's `HTTPHeaders`) both come through here.
+    init(method: String, fields: some Sequence<(name: String, value: String)>, address: String) {
         var purpose: String?
         var secPurpose: String?
         var userAgent: String?
         func add(_ value: String, to text: inout String?) {
             text = text.map { $0 + ", " + value } ?? value
         }
-        for field in request.headerFields {
-            switch field.name {
-            case .userAgent: add(field.value, to: &userAgent)
-            case Self.secPurpose: add(field.value, to: &secPurpose)
-            case Self.purpose: add(field.value, to: &purpose)
+        for (name, value) in fields {
+            switch name.utf8.count {
+            case 10 where Self.isName(name, "user-agent"): add(value, to: &userAgent)
+            case 11 where Self.isName(name, "sec-purpose"): add(value, to: &secPurpose)
+            case 7 where Self.isName(name, "purpose"): add(value, to: &purpose)
             default: continue
             }
         }
         self.init(
-            method: request.method.rawValue, purpose: purpose, secPurpose: secPurpose, userAgent: userAgent,
-            address: address)
+            method: method, purpose: purpose, secPurpose: secPurpose, userAgent: userAgent, address: address)
     }
 
     init(_ request: Request, context: SpruceRequestContext) {
-        self.init(request.head, address: context.clientAddress)
+        self.init(
+            method: request.method.rawValue,
+            fields: request.headers.lazy.map { (name: $0.name.canonicalName, value: $0.value) },
+            address: context.clientAddress)
+    }
+
+    /// Whether `name` is `lowercase` in any letter case (ASCII, as field names are).
+    private static func isName(_ name: String, _ lowercase: String) -> Bool {
+        name.utf8.elementsEqual(lowercase.utf8) { byte, lower in
+            byte == lower || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") && byte | 0x20 == lower)
+        }
     }
 }
 

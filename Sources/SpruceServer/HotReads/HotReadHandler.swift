@@ -1,60 +1,71 @@
-import HTTPTypes
 import NIOCore
-import NIOHTTPTypes
+import NIOHTTP1
 
-/// Sits in each connection's pipeline after the HTTP codec and answers what ``HotReads`` can answer from memory,
-/// on the event loop; every other request goes on to Hummingbird untouched.
+/// Sits in each connection's pipeline right after NIO's HTTP/1 request decoder and answers what ``HotReads`` can
+/// answer from memory, on the event loop, by writing the whole response as one buffer of bytes straight toward
+/// the socket: past NIO's response encoder, Hummingbird's HTTPTypes codec and the router. Every other request goes
+/// on to them untouched (see ``GuardedHTTP1Channel`` for the order of the handlers).
 ///
 /// Responses on one connection must leave in the order the requests came (HTTP/1.1 pipelining), so a request is
-/// only answered here when no earlier one is still with the router: the handler counts the requests it passed on
-/// and the response ends that came back through it.
-final class HotReadHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+/// only answered here when no earlier one is still with the router: the connection's ``RequestDeadlines`` counts
+/// the requests whose response has not ended, told by ``RequestProgressHandler`` for the ones passed on and by
+/// this handler for its own (which end as they are written). The same calls keep the head, body and idle
+/// deadlines right for the requests answered here.
+final class HotReadHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundOut = ByteBuffer
 
     private let reads: HotReads
-    /// Requests passed on whose responses have not ended yet.
-    private var passedOn = 0
+    private let deadlines: RequestDeadlines
     /// Set after answering a request here, until its `.end`: its body parts (if any) go nowhere.
     private var discardingBody = false
+    /// Answers written since the last flush: flushed once the read that carried their requests is done, so
+    /// pipelined answers leave in one write.
+    private var unflushed = false
     private var date = HTTPDate()
     private var funnelMemo = FunnelRecorder.ConnectionMemo()
 
-    init(reads: HotReads) {
+    init(reads: HotReads, deadlines: RequestDeadlines) {
         self.reads = reads
+        self.deadlines = deadlines
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = unwrapInboundIn(data)
-        switch part {
+        switch unwrapInboundIn(data) {
         case .head(let request):
             let start = ContinuousClock.now
-            guard passedOn == 0, let answer = reads.answer(request, date: date.now()) else {
-                passedOn += 1
+            guard deadlines.responsesPending == 0, let answer = reads.answer(request, date: date.now()) else {
                 context.fireChannelRead(data)
                 return
             }
+            deadlines.headArrived()
             discardingBody = true
-            context.write(wrapOutboundOut(.head(answer.head)), promise: nil)
-            if let body = answer.body { context.write(wrapOutboundOut(.body(body)), promise: nil) }
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            context.write(wrapOutboundOut(answer.bytes), promise: nil)
+            unflushed = true
+            deadlines.responseEnded()
             reads.record(
                 answer, request, elapsed: ContinuousClock.now - start,
                 client: reads.clientAddress(peer: context.channel.remoteAddress?.ipAddress, request),
                 memo: &funnelMemo)
-        case .body, .end:
-            if discardingBody {
-                if case .end = part { discardingBody = false }
+        case .body:
+            guard !discardingBody else { return }
+            context.fireChannelRead(data)
+        case .end:
+            guard !discardingBody else {
+                discardingBody = false
+                deadlines.requestEnded()
                 return
             }
             context.fireChannelRead(data)
         }
     }
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) { passedOn = max(0, passedOn - 1) }
-        context.write(data, promise: promise)
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if unflushed {
+            unflushed = false
+            context.flush()
+        }
+        context.fireChannelReadComplete()
     }
 }

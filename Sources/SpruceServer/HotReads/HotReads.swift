@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import Metrics
 import NIOCore
+import NIOHTTP1
 import SpruceCore
 import SpruceStore
 
@@ -17,10 +18,10 @@ import SpruceStore
 /// session cookie, a query string on a page, an unusual path) returns nil and goes to the router, which gives
 /// the same answer the slow way. A test compares both ways byte for byte.
 struct HotReads: Sendable {
-    /// One answer: the response head and body, and the route template it stands for.
+    /// One answer: the whole response as it goes on the wire, its status, and the route template it stands for.
     struct Answer {
-        var head: HTTPResponse
-        var body: ByteBuffer?
+        var bytes: ByteBuffer
+        let status: HTTPResponse.Status
         let route: String
         /// The link view the funnel counts, if the answer is one.
         var view: CountedView?
@@ -77,11 +78,11 @@ struct HotReads: Sendable {
     private let linkMetrics: ServerMetrics
     private let requestLog: RequestLog?
     private let metrics: [MetricsKey: RequestMetrics.Series]
-    /// Each kind of answer's fixed headers with the security headers and `Server`, made once: validating their
-    /// values on every answer costs more than finding the answer.
-    private let jsonHeaders: HTTPFields
-    private let pageHeaders: HTTPFields
-    private let commonHeaders: HTTPFields
+    /// Each kind of answer's head, serialized once in the order the router's middleware sends its fields: the
+    /// route's own fields, `Content-Length`, the page's `Set-Cookie`, the security headers, `Date` and `Server`.
+    private let jsonHead: WireHead
+    private let pageHead: WireHead
+    private let qrHeads: [QRImages.Format: (ok: WireHead, notModified: WireHead)]
     private let trustedProxies: Set<String>
     private let funnel: FunnelRecorder?
     /// Phones this app is offered to get their profile page rendered by the router.
@@ -110,11 +111,26 @@ struct HotReads: Sendable {
         self.requestLog = requestLog
         self.trustedProxies = Set(configuration.trustedProxies)
         self.app = configuration.app
-        var common: HTTPFields = [.server: SpruceServer.serverName]
-        SecurityHeadersMiddleware.apply(to: &common, isSecure: configuration.isSecure)
-        self.commonHeaders = common
-        self.jsonHeaders = ProfileJSON.headers + common
-        self.pageHeaders = ProfilePages.headers + common
+        var security = HTTPFields()
+        SecurityHeadersMiddleware.apply(to: &security, isSecure: configuration.isSecure)
+        let trailer: HTTPFields = security + [.date: "", .server: SpruceServer.serverName]
+        let slots: [WireHead.Slot] = [.contentLength, .date, .setCookie, .eTag]
+        self.jsonHead = WireHead(
+            status: .ok, fields: ProfileJSON.headers + [.contentLength: ""] + trailer, slots: slots)
+        self.pageHead = WireHead(
+            status: .ok, fields: ProfilePages.headers + [.contentLength: "", .setCookie: ""] + trailer, slots: slots)
+        var qrHeads: [QRImages.Format: (ok: WireHead, notModified: WireHead)] = [:]
+        let sample = QRImageCache.Image(etag: "\"\"", body: ByteBuffer())
+        for format in [QRImages.Format.png, .svg] {
+            let ok = QRImages.response(sample, format: format, ifNoneMatch: nil)
+            // A 304 has no body and NIO's encoder sends it without `Content-Length`.
+            let notModified = QRImages.response(sample, format: format, ifNoneMatch: sample.etag)
+            qrHeads[format] = (
+                WireHead(status: ok.status, fields: ok.headers + [.contentLength: ""] + trailer, slots: slots),
+                WireHead(status: notModified.status, fields: notModified.headers + trailer, slots: slots)
+            )
+        }
+        self.qrHeads = qrHeads
         var metrics: [MetricsKey: RequestMetrics.Series] = [:]
         for route in [Self.jsonRoute, Self.pageRoute] + Self.qrRoutes.map(\.1) {
             for status in [HTTPResponse.Status.ok, .notModified] {
@@ -125,12 +141,15 @@ struct HotReads: Sendable {
         self.metrics = metrics
     }
 
-    /// The answer to `request` from memory, or nil to hand it to the router.
+    /// The answer to `request` from memory, or nil to hand it to the router: only a keep-alive HTTP/1.1 `GET`
+    /// of a path with one `Host` field comes here; anything else (`Connection: close`, HTTP/1.0, `HEAD`, an
+    /// absolute URI) the router answers by the book.
     /// - Parameter date: the `Date` header's value (``HTTPDate``).
-    func answer(_ request: HTTPRequest, date: String) -> Answer? {
-        guard request.method == .get, let target = request.path, target.utf8.count <= 256,
-            request.headerFields[.connection].map({ !$0.lowercased().contains("close") }) ?? true
+    func answer(_ request: HTTPRequestHead, date: String) -> Answer? {
+        guard request.method == .GET, request.version == .http1_1, request.uri.utf8.count <= 256,
+            request.uri.utf8.first == UInt8(ascii: "/"), request.isKeepAlive, Self.hasOneHost(request.headers)
         else { return nil }
+        let target = request.uri
         let path: Substring
         let query: Substring?
         if let mark = target.firstIndex(of: "?") {
@@ -143,11 +162,11 @@ struct HotReads: Sendable {
         let rest = segments.dropFirst()
         let isScan = query.map { ScanMarker.isMarker($0.utf8) } ?? false
         if query == nil || isScan, let code = Self.pageRoute.code(in: rest) {
-            return page(code, request, isScan: isScan, date: date)
+            return page(code, request.headers, isScan: isScan, date: date)
         }
         for (format, route) in Self.qrRoutes {
             if let code = route.code(in: rest) {
-                return qrImage(code, format: format, route: route.path, query: query, request, date: date)
+                return qrImage(code, format: format, route: route.path, query: query, request.headers, date: date)
             }
         }
         if query == nil, let code = Self.jsonRoute.code(in: rest) {
@@ -156,20 +175,27 @@ struct HotReads: Sendable {
         return nil
     }
 
+    /// The router reads the authority from the one `Host` field; without it, or with two, it decides.
+    private static func hasOneHost(_ headers: HTTPHeaders) -> Bool {
+        var count = 0
+        for (name, _) in headers where name.utf8.count == 4 && name.lowercased() == "host" { count += 1 }
+        return count == 1
+    }
+
     /// The address the log line names, as ``ClientAddressMiddleware`` finds it.
-    func clientAddress(peer: String?, _ request: HTTPRequest) -> String {
+    func clientAddress(peer: String?, _ request: HTTPRequestHead) -> String {
         ClientAddress.resolve(
-            peer: peer ?? "unknown", forwardedFor: request.headerFields[values: .xForwardedFor],
+            peer: peer ?? "unknown", forwardedFor: request.headers["X-Forwarded-For"],
             trustedProxies: trustedProxies)
     }
 
     /// Counts and logs an answer the way the router's middleware does for its own; `memo` is the connection's
     /// (``FunnelRecorder/ConnectionMemo``).
     func record(
-        _ answer: Answer, _ request: HTTPRequest, elapsed: Duration, client: @autoclosure () -> String,
+        _ answer: Answer, _ request: HTTPRequestHead, elapsed: Duration, client: @autoclosure () -> String,
         memo: inout FunnelRecorder.ConnectionMemo
     ) {
-        if let metrics = metrics[MetricsKey(status: answer.head.status.code, route: answer.route)] {
+        if let metrics = metrics[MetricsKey(status: answer.status.code, route: answer.route)] {
             metrics.requests.increment()
             metrics.duration.recordNanoseconds(
                 elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
@@ -179,11 +205,12 @@ struct HotReads: Sendable {
         guard requestLog != nil || counted != nil else { return }
         let client = client()
         requestLog?.record(
-            method: .get, route: answer.route, status: answer.head.status, elapsed: elapsed, client: client)
+            method: .get, route: answer.route, status: answer.status, elapsed: elapsed, client: client)
         if let (funnel, counted) = counted {
             funnel.countView(
                 counted.view, code: counted.code, organization: counted.organization, isScan: counted.isScan,
-                traits: FunnelRecorder.Traits(request, address: client), memo: &memo)
+                traits: FunnelRecorder.Traits(method: request.method.rawValue, fields: request.headers, address: client),
+                memo: &memo)
         }
     }
 
@@ -199,31 +226,33 @@ struct HotReads: Sendable {
         guard let (link, profile) = active(segment),
             let body = try? profileJSON.body(link.code, organizationID: link.organizationID, profile: profile)
         else { return nil }
-        var answer = answer(.ok, jsonHeaders, body: body, route: Self.jsonRoute.path, date: date)
+        var answer = answer(
+            .ok, jsonHead, .init(contentLength: body.readableBytes, date: date), body: body, route: Self.jsonRoute.path)
         answer.view = CountedView(view: .json, code: link.code, organization: link.organizationID, isScan: false)
         return answer
     }
 
-    private func page(_ segment: Substring, _ request: HTTPRequest, isScan: Bool, date: String) -> Answer? {
-        let cookies = Cookies(from: request.headerFields[values: .cookie])
+    private func page(_ segment: Substring, _ headers: HTTPHeaders, isScan: Bool, date: String) -> Answer? {
+        let cookies = Cookies(from: headers["Cookie"])
         guard cookies[SessionCookies.session] == nil, let (link, profile) = active(segment),
-            !app.isConfigured || !app.offersApp(on: DevicePlatform(userAgent: request.headerFields[.userAgent]))
+            !app.isConfigured || !app.offersApp(on: DevicePlatform(userAgent: Self.joined(headers["User-Agent"])))
         else { return nil }
-        var headers = pageHeaders
         let visitor: String
+        var setCookie: String?
         if let value = cookies[SessionCookies.visitor]?.value,
             value.utf8.count == SessionMiddleware.visitorCookieLength
         {
             visitor = value
         } else {
             visitor = Base64URL.random(bytes: 32)
-            headers[.setCookie] = self.cookies.visitorCookieHeader(visitor)
+            setCookie = self.cookies.visitorCookieHeader(visitor)
         }
         guard
             let body = profilePages.anonymousPage(
                 link.code, organizationID: link.organizationID, profile: profile, csrf: csrf.token(for: visitor))
         else { return nil }
-        var answer = answer(.ok, headers, body: body, route: Self.pageRoute.path, date: date)
+        let values = WireHead.Values(contentLength: body.readableBytes, date: date, setCookie: setCookie)
+        var answer = answer(.ok, pageHead, values, body: body, route: Self.pageRoute.path)
         answer.view = CountedView(view: .page, code: link.code, organization: link.organizationID, isScan: isScan)
         return answer
     }
@@ -233,27 +262,37 @@ struct HotReads: Sendable {
         format: QRImages.Format,
         route: String,
         query: Substring?,
-        _ request: HTTPRequest,
+        _ headers: HTTPHeaders,
         date: String
     ) -> Answer? {
         guard let shape = try? QRImages.Shape(format: format, query: query.map(String.init)),
-            let (link, _) = active(segment), let image = qrCache.get(shape.cacheKey(link))
+            let (link, _) = active(segment), let image = qrCache.get(shape.cacheKey(link)),
+            let heads = qrHeads[format]
         else { return nil }
-        let (status, headers, body) = QRImages.response(
-            image, format: format, ifNoneMatch: request.headerFields[.ifNoneMatch])
-        return answer(status, headers + commonHeaders, body: body, route: route, date: date)
+        var values = WireHead.Values(contentLength: image.body.readableBytes, date: date, eTag: image.etag)
+        guard QRImages.isFresh(image, ifNoneMatch: Self.joined(headers["If-None-Match"])) else {
+            return answer(.ok, heads.ok, values, body: image.body, route: route)
+        }
+        values.contentLength = 0
+        return answer(.notModified, heads.notModified, values, body: nil, route: route)
+    }
+
+    /// A repeated field's values joined with ", ", as `HTTPFields` gives them to the router.
+    private static func joined(_ values: [String]) -> String? {
+        values.count <= 1 ? values.first : values.joined(separator: ", ")
     }
 
     private func answer(
         _ status: HTTPResponse.Status,
-        _ headers: HTTPFields,
+        _ head: WireHead,
+        _ values: WireHead.Values,
         body: ByteBuffer?,
-        route: String,
-        date: String
+        route: String
     ) -> Answer {
-        var fields = headers
-        fields.append(HTTPField(name: .contentLength, value: String(body?.readableBytes ?? 0)))
-        fields.append(HTTPField(name: .date, value: date))
-        return Answer(head: HTTPResponse(status: status, headerFields: fields), body: body, route: route)
+        var bytes = ByteBuffer()
+        bytes.reserveCapacity(head.fixedSize + (values.setCookie?.utf8.count ?? 0) + (body?.readableBytes ?? 0))
+        head.write(values, into: &bytes)
+        if let body { bytes.writeImmutableBuffer(body) }
+        return Answer(bytes: bytes, status: status, route: route)
     }
 }

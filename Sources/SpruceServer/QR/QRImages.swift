@@ -65,16 +65,18 @@ extension QRImages {
         ifNoneMatch: String?
     ) -> (status: HTTPResponse.Status, headers: HTTPFields, body: ByteBuffer?) {
         var headers: HTTPFields = [.eTag: image.etag, .cacheControl: cacheControl]
-        if let ifNoneMatch,
-            ifNoneMatch.split(separator: ",").contains(where: {
-                let candidate = $0.trimmingCharacters(in: .whitespaces)
-                return candidate == image.etag || candidate == "*"
-            })
-        {
-            return (.notModified, headers, nil)
-        }
+        if isFresh(image, ifNoneMatch: ifNoneMatch) { return (.notModified, headers, nil) }
         headers[.contentType] = format.contentType
         return (.ok, headers, image.body)
+    }
+
+    /// Whether `If-None-Match` names the image's ETag (or `*`): the client's copy is current.
+    static func isFresh(_ image: QRImageCache.Image, ifNoneMatch: String?) -> Bool {
+        guard let ifNoneMatch else { return false }
+        return ifNoneMatch.split(separator: ",").contains {
+            let candidate = $0.trimmingCharacters(in: .whitespaces)
+            return candidate == image.etag || candidate == "*"
+        }
     }
 }
 
