@@ -31,7 +31,9 @@ final class BodilessResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
         switch unwrapOutboundIn(data) {
         case .head(let response):
             let code = response.status.code
-            if !(100..<200).contains(code) || code == 101, let isBodiless = bodiless.popFirst() {
+            if !(100..<200).contains(code) || code == 101 {
+                // A response to no decoded request (Hummingbird's 400 for a malformed one) pops nothing.
+                let isBodiless = bodiless.popFirst() ?? false
                 // The encoder chunks a head that may have a body and gives no length (on HTTP/1.1).
                 let isChunked =
                     response.status.mayHaveResponseBody && !response.headers.contains(name: "content-length")

@@ -25,6 +25,8 @@ final class HotReadHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var unflushed = false
     private var date = HTTPDate()
     private var funnelMemo = FunnelRecorder.ConnectionMemo()
+    /// The peer's address as text, formatted on the first answer: it does not change for the connection.
+    private var peer: String??
 
     init(reads: HotReads, deadlines: RequestDeadlines) {
         self.reads = reads
@@ -46,7 +48,7 @@ final class HotReadHandler: ChannelInboundHandler, RemovableChannelHandler {
             deadlines.responseEnded()
             reads.record(
                 answer, request, elapsed: ContinuousClock.now - start,
-                client: reads.clientAddress(peer: context.channel.remoteAddress?.ipAddress, request),
+                client: reads.clientAddress(peer: peerAddress(context), request),
                 memo: &funnelMemo)
         case .body:
             guard !discardingBody else { return }
@@ -59,6 +61,13 @@ final class HotReadHandler: ChannelInboundHandler, RemovableChannelHandler {
             }
             context.fireChannelRead(data)
         }
+    }
+
+    private func peerAddress(_ context: ChannelHandlerContext) -> String? {
+        if let peer { return peer }
+        let address = context.channel.remoteAddress?.ipAddress
+        peer = .some(address)
+        return address
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
