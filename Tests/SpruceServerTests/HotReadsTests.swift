@@ -177,23 +177,37 @@ struct HotReadsTests {
         }
     }
 
-    @Test(
-        "Connection: close and HTTP/1.0 are answered by the router, which closes the connection",
-        arguments: [
-            "GET /api/v1/links/4827163 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-            "GET /api/v1/links/4827163 HTTP/1.0\r\nHost: x\r\n\r\n",
-        ])
-    func closing(request: String) async throws {
+    @Test("Connection: close is answered by the router, which closes the connection")
+    func connectionClose() async throws {
         try await withLiveServer { server in
             try await Self.waitForDirectory(server)
             let (bytes, closed) = try await offPool {
                 let socket = try ClientSocket(port: server.port, receiveTimeout: 5)
-                try socket.send(request)
+                try socket.send("GET /api/v1/links/4827163 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
                 return socket.receiveAll()
             }
             let replies = try WireResponse.split(bytes)
             #expect(closed && replies.count == 1)
-            #expect(replies.first?.statusLine.hasSuffix("200 OK") == true)
+            #expect(replies.first?.statusLine == "HTTP/1.1 200 OK")
+            #expect(replies.first?.text.contains("\"code\":\"4827163\"") == true)
+        }
+    }
+
+    /// After an HTTP/1.0 request without keep-alive NIO's parser takes nothing more on the connection, and
+    /// Hummingbird keeps it open (HTTPTypes carry no version): the client's end of sending closes it.
+    @Test("HTTP/1.0 is answered by the router")
+    func http10() async throws {
+        try await withLiveServer { server in
+            try await Self.waitForDirectory(server)
+            let (bytes, closed) = try await offPool {
+                let socket = try ClientSocket(port: server.port, receiveTimeout: 5)
+                try socket.send("GET /api/v1/links/4827163 HTTP/1.0\r\nHost: x\r\n\r\n")
+                shutdown(socket.descriptor, Int32(SHUT_WR))
+                return socket.receiveAll()
+            }
+            let replies = try WireResponse.split(bytes)
+            #expect(closed && replies.count == 1)
+            #expect(replies.first?.statusLine.hasSuffix(" 200 OK") == true)
             #expect(replies.first?.text.contains("\"code\":\"4827163\"") == true)
         }
     }
