@@ -13,14 +13,18 @@ import NIOHTTPTypesHTTP1
 /// 2. NIO's `HTTPRequestDecoder`, with Hummingbird's limits;
 /// 3. ``HotReadHandler`` (when the server answers hot reads): answers from memory with whole responses as bytes,
 ///    which go toward the socket past everything below;
-/// 4. NIO's `HTTPResponseEncoder`, unpaired from the decoder (see ``BodilessResponseHandler``);
-/// 5. ``BodilessResponseHandler`` and ``RequestProgressHandler``, on NIO's HTTP/1 parts of the requests passed on;
+/// 4. NIO's `HTTPResponseEncoder`;
+/// 5. ``RequestProgressHandler``, on NIO's HTTP/1 parts of the requests passed on;
 /// 6. Hummingbird's `HTTP1ToHTTPServerCodec`, its `HTTPConnectionStateHandler` (idle timeout, graceful close)
 ///    and the `NIOAsyncChannel` its router reads from.
 ///
 /// This is what `HTTP1Channel.setup` builds (`configureHTTPServerPipeline` without pipelining assistance, error
 /// handling or header validation, then the codec and the state handler), with the hot reads moved in front of
-/// the encoder; the guard and the hot reads share the connection's ``RequestDeadlines``.
+/// the encoder; the guard and the hot reads share the connection's ``RequestDeadlines``. One difference: the
+/// decoder is not paired with the encoder (that internal pairing has the encoder drop bodies of responses to
+/// `HEAD` by counting every decoded request, and the hot answers never reach the encoder, so its count would
+/// drift and grow). Hummingbird's router answers `HEAD` with the `GET`'s head and an empty body itself
+/// (`Response.createHeadResponse`), error pages included; `HotReadsTests.head` checks it on the wire.
 struct GuardedHTTP1Channel: HTTPChannelHandler {
     typealias Value = HTTP1Channel.Value
 
@@ -45,7 +49,6 @@ struct GuardedHTTP1Channel: HTTPChannelHandler {
                 ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: decoderLimits)))
             if let hotReads { try pipeline.addHandler(HotReadHandler(reads: hotReads, deadlines: deadlines)) }
             try pipeline.addHandler(HTTPResponseEncoder(configuration: .init()))
-            try pipeline.addHandler(BodilessResponseHandler())
             try pipeline.addHandler(RequestProgressHandler(deadlines: deadlines))
             try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
             try pipeline.addHandlers(configuration.additionalChannelHandlers())
