@@ -88,7 +88,8 @@ struct HotReadsTests {
                 #expect(reads.answer(get("/api/v1/links/4827163", method: method)) == nil)
             }
             #expect(reads.answer(get("/api/v1/links/4827163", version: .http1_0)) == nil)
-            #expect(reads.answer(get("/api/v1/links/4827163", [("Connection", "keep-alive")], version: .http1_0)) == nil)
+            #expect(
+                reads.answer(get("/api/v1/links/4827163", [("Connection", "keep-alive")], version: .http1_0)) == nil)
             let noHost = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/api/v1/links/4827163")
             #expect(reads.answer(noHost) == nil)
         }
@@ -163,11 +164,13 @@ struct HotReadsTests {
             try await Self.waitForDirectory(server)
             let replies = try await offPool {
                 let socket = try ClientSocket(port: server.port)
-                try socket.send("POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-                    + "Content-Length: 20\r\n\r\nlogin=a&pass")
+                try socket.send(
+                    "POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                        + "Content-Length: 20\r\n\r\nlogin=a&pass")
                 Thread.sleep(forTimeInterval: 0.3)
-                try socket.send("word=bb\r\nGET /api/v1/links/4827163 HTTP/1.1\r\nHost: x\r\n\r\n"
-                    + "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                try socket.send(
+                    "word=bb\r\nGET /api/v1/links/4827163 HTTP/1.1\r\nHost: x\r\n\r\n"
+                        + "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
                 return try WireResponse.split(socket.receiveAll().bytes)
             }
             #expect(replies.count == 3)
@@ -313,7 +316,8 @@ struct WireResponse: Sendable {
             let length = bodiless.contains(replies.count) ? 0 : Int(reply.header("Content-Length") ?? "0") ?? 0
             let start = end + separator.count
             guard rest.endIndex - start >= length else { throw FixtureError(description: "a short body") }
-            reply = WireResponse(statusLine: reply.statusLine, headers: headers, body: Array(rest[start..<start + length]))
+            reply = WireResponse(
+                statusLine: reply.statusLine, headers: headers, body: Array(rest[start..<start + length]))
             replies.append(reply)
             rest = rest[(start + length)...]
         }

@@ -46,7 +46,8 @@ struct GuardedHTTP1Channel: HTTPChannelHandler {
             let pipeline = channel.pipeline.syncOperations
             try pipeline.addHandler(ConnectionGuardHandler(counter: counter, deadlines: deadlines))
             try pipeline.addHandler(
-                ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: decoderLimits)))
+                ByteToMessageHandler(
+                    HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: decoderLimits)))
             if let hotReads { try pipeline.addHandler(HotReadHandler(reads: hotReads, deadlines: deadlines)) }
             try pipeline.addHandler(HTTPResponseEncoder(configuration: .init()))
             try pipeline.addHandler(RequestProgressHandler(deadlines: deadlines))
