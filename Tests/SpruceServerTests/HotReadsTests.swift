@@ -222,7 +222,8 @@ struct HotReadsTests {
             let replies = try await offPool {
                 let socket = try ClientSocket(port: server.port)
                 try socket.send(
-                    "HEAD /api/v1/links/4827163 HTTP/1.1\r\nHost: x\r\n\r\nHEAD /no/such/page HTTP/1.1\r\nHost: x\r\n\r\n"
+                    "HEAD /api/v1/links/4827163 HTTP/1.1\r\nHost: x\r\n\r\n"
+                        + "HEAD /no/such/page HTTP/1.1\r\nHost: x\r\n\r\n"
                         + "GET /api/v1/links/4827163 HTTP/1.1\r\nHost: x\r\n\r\n"
                         + "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
                 return try WireResponse.split(socket.receiveAll().bytes, bodiless: [0, 1])

@@ -51,7 +51,7 @@ struct HotReads: Sendable {
         func code(in path: ArraySlice<Substring>) -> Substring? {
             guard path.count == segments.count else { return nil }
             for (index, (pattern, segment)) in zip(segments, path).enumerated() where index != codeIndex {
-                guard pattern == segment else { return nil }
+                guard pattern.utf8.elementsEqual(segment.utf8) else { return nil }
             }
             return path[path.startIndex + codeIndex]
         }
@@ -149,15 +149,17 @@ struct HotReads: Sendable {
         guard request.method == .GET, request.version == .http1_1, request.uri.utf8.count <= 256,
             request.uri.utf8.first == UInt8(ascii: "/"), request.isKeepAlive, Self.hasOneHost(request.headers)
         else { return nil }
+        // Split by bytes: the URI is ASCII here, and walking it by Characters cost more than the split.
         let target = request.uri
         let path: Substring
         let query: Substring?
-        if let mark = target.firstIndex(of: "?") {
-            (path, query) = (target[..<mark], target[target.index(after: mark)...])
+        if let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) {
+            (path, query) = (target[..<mark], target[target.utf8.index(after: mark)...])
         } else {
             (path, query) = (Substring(target), nil)
         }
-        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        let segments = path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+            .map(Substring.init)
         guard segments.count >= 2, segments[0].isEmpty else { return nil }
         let rest = segments.dropFirst()
         let isScan = query.map { ScanMarker.isMarker($0.utf8) } ?? false
