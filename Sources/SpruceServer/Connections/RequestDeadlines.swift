@@ -1,11 +1,13 @@
 import NIOCore
 
-/// One connection's request-reading deadlines, shared by its two handlers on the connection's event loop: the
+/// One connection's request-reading deadlines, shared by its handlers on the connection's event loop: the
 /// byte-level ``ConnectionGuardHandler`` (a request's first bytes start the head deadline; it closes the
-/// connection when a deadline passes) and the HTTP-level ``RequestProgressHandler`` (a complete head switches
-/// to the body deadline; the end of the request stops the clock). While a response is still being written, bytes
-/// of a pipelined next request start no clock: the HTTP codec holds that request back until the response ends, and
-/// a slow response must not time out the request queued behind it (the idle timeout still bounds the connection).
+/// connection when a deadline passes) and the HTTP-level ``HotReadHandler`` (for the requests it answers) and
+/// ``RequestProgressHandler`` (for the ones passed on to the router): a complete head switches to the body
+/// deadline, the end of the request stops the clock, and the end of its response is counted. While a response is
+/// still being written, bytes of a pipelined next request start no clock: the router takes that request only once
+/// the response ends, and a slow response must not time out the request queued behind it (the idle timeout still
+/// bounds the connection).
 ///
 /// Setting and clearing a deadline only writes a time: one timer per connection checks it when it fires and, if the
 /// deadline moved later, waits again for the rest. Scheduling and cancelling an event-loop task twice per request
