@@ -74,6 +74,27 @@ struct ServerAbuseTests {
         }
     }
 
+    /// The requests answered from memory never reach Hummingbird's connection state handler, so its idle clock
+    /// kept running on a busy connection; the connection's own deadlines keep the idle clock now.
+    @Test("a connection busy with hot reads outlives the idle timeout")
+    func busyWithHotReads() async throws {
+        try await withLiveServer(connectionLimits: Self.tight) { server in
+            try await HotReadsTests.waitForDirectory(server)
+            let (replies, closed) = try await offPool {
+                let socket = try ClientSocket(port: server.port, receiveTimeout: 10)
+                for _ in 0..<8 {
+                    try socket.send("GET /api/v1/links/4827163 HTTP/1.1\r\nHost: x\r\n\r\n")
+                    Thread.sleep(forTimeInterval: 0.5)
+                }
+                try socket.send("GET /api/v1/links/4827163 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                let (bytes, closed) = socket.receiveAll()
+                return (try WireResponse.split(bytes), closed)
+            }
+            #expect(closed && replies.count == 9, "\(replies.count) answers over 4 s with a 2 s idle timeout")
+            #expect(replies.allSatisfy { $0.statusLine == "HTTP/1.1 200 OK" })
+        }
+    }
+
     @Test("2 000 idle connections do not stop a normal request from being served")
     func manyIdleConnections() async throws {
         let limits = ConnectionLimits(idleTimeout: 60, headTimeout: 10, bodyTimeout: 10, maximumConnections: 10_000)

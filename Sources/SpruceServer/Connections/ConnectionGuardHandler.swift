@@ -46,6 +46,7 @@ final class ConnectionGuardHandler: ChannelInboundHandler, RemovableChannelHandl
         deadlines.onDeadline = { [weak self] phase in
             self?.deadlinePassed(phase, context: loopBound.value)
         }
+        deadlines.opened()
         guard counter.opened() else {
             refused = true
             // After the rest of the pipeline is set up: answer and close.
@@ -82,11 +83,9 @@ final class ConnectionGuardHandler: ChannelInboundHandler, RemovableChannelHandl
         case .readingHead:
             refused = true
             answerAndClose(Self.timeout, context: context)
-        case .readingBody:
+        case .readingBody, .idle:
             refused = true
             context.close(promise: nil)
-        case .idle:
-            break
         }
     }
 

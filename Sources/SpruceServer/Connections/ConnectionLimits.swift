@@ -2,7 +2,7 @@ import Foundation
 
 /// How the server holds up against slow, idle and too many connections; every value is an option of `serve`.
 ///
-/// - A connection with no request in progress is closed after ``idleTimeout`` (Hummingbird's idle timeout).
+/// - A connection with no request in progress is closed after ``idleTimeout`` (``RequestDeadlines``).
 /// - Once a request's first byte arrives, its head must be complete within ``headTimeout`` (else `408` and the
 ///   connection closes: a half-sent request cannot hold a connection), and its body within ``bodyTimeout`` after
 ///   the head (else the connection closes).

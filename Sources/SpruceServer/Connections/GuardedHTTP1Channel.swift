@@ -9,13 +9,13 @@ import NIOHTTPTypesHTTP1
 /// Hummingbird's HTTP/1.1 child channel (`HTTP1Channel`) with the connection guard in front and the hot reads
 /// answered before NIO's response encoder. Each connection's pipeline, from the socket inwards:
 ///
-/// 1. ``ConnectionGuardHandler`` (bytes): the connection cap and the head and body deadlines;
+/// 1. ``ConnectionGuardHandler`` (bytes): the connection cap and the head, body and idle deadlines;
 /// 2. NIO's `HTTPRequestDecoder`, with Hummingbird's limits;
 /// 3. ``HotReadHandler`` (when the server answers hot reads): answers from memory with whole responses as bytes,
 ///    which go toward the socket past everything below;
 /// 4. NIO's `HTTPResponseEncoder`;
 /// 5. ``RequestProgressHandler``, on NIO's HTTP/1 parts of the requests passed on;
-/// 6. Hummingbird's `HTTP1ToHTTPServerCodec`, its `HTTPConnectionStateHandler` (idle timeout, graceful close)
+/// 6. Hummingbird's `HTTP1ToHTTPServerCodec`, its `HTTPConnectionStateHandler` (graceful close)
 ///    and the `NIOAsyncChannel` its router reads from.
 ///
 /// This is what `HTTP1Channel.setup` builds (`configureHTTPServerPipeline` without pipelining assistance, error
@@ -38,7 +38,8 @@ struct GuardedHTTP1Channel: HTTPChannelHandler {
         channel.eventLoop.makeCompletedFuture {
             let deadlines = RequestDeadlines(
                 headTimeout: .milliseconds(Int64(limits.headTimeout * 1000)),
-                bodyTimeout: .milliseconds(Int64(limits.bodyTimeout * 1000)), eventLoop: channel.eventLoop)
+                bodyTimeout: .milliseconds(Int64(limits.bodyTimeout * 1000)),
+                idleTimeout: .milliseconds(Int64(limits.idleTimeout * 1000)), eventLoop: channel.eventLoop)
             var decoderLimits = NIOHTTPDecoderLimitConfiguration()
             decoderLimits.maxHeaderFieldSize = configuration.httpDecoder.maxHeaderFieldSize
             decoderLimits.maxHeaderListSize = configuration.httpDecoder.maxHeaderListSize
@@ -53,8 +54,8 @@ struct GuardedHTTP1Channel: HTTPChannelHandler {
             try pipeline.addHandler(RequestProgressHandler(deadlines: deadlines))
             try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
             try pipeline.addHandlers(configuration.additionalChannelHandlers())
-            try pipeline.addHandler(
-                HTTPConnectionStateHandler(idleTimeout: configuration.idleTimeout.map { .init($0) }, logger: logger))
+            // Its idle timeout stays off: ``RequestDeadlines`` keeps it, seeing the hot reads too.
+            try pipeline.addHandler(HTTPConnectionStateHandler(idleTimeout: nil, logger: logger))
             return try NIOAsyncChannel(
                 wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
         }
@@ -72,10 +73,7 @@ extension HTTPServerBuilder {
         configuration: HTTP1Channel.Configuration, limits: ConnectionLimits, counter: ConnectionCounter,
         hotReads: HotReads?
     ) -> HTTPServerBuilder {
-        var timed = configuration
-        timed.idleTimeout = .milliseconds(Int64(limits.idleTimeout * 1000))
-        let configuration = timed
-        return HTTPServerBuilder { responder in
+        HTTPServerBuilder { responder in
             GuardedHTTP1Channel(
                 responder: responder, configuration: configuration, limits: limits, counter: counter,
                 hotReads: hotReads)

@@ -9,6 +9,10 @@ import NIOCore
 /// the response ends, and a slow response must not time out the request queued behind it (the idle timeout still
 /// bounds the connection).
 ///
+/// The idle timeout is kept here too (not by Hummingbird's connection state handler, which never sees the
+/// requests ``HotReadHandler`` answers and closed connections busy with them): with nothing in progress, the
+/// idle clock runs until the next request's first bytes.
+///
 /// Setting and clearing a deadline only writes a time: one timer per connection checks it when it fires and, if the
 /// deadline moved later, waits again for the rest. Scheduling and cancelling an event-loop task twice per request
 /// cost about 5 % of the server's CPU on the hot reads (measured with `perf` under `Benchmarks/run-http.sh`).
@@ -17,6 +21,8 @@ final class RequestDeadlines {
 
     let headTimeout: TimeAmount
     let bodyTimeout: TimeAmount
+    /// How long a connection with no request in progress stays open.
+    let idleTimeout: TimeAmount
     private(set) var phase = Phase.idle
     /// Requests whose head arrived and whose response has not ended: while one is with the router,
     /// ``HotReadHandler`` answers nothing (pipelined responses leave in order).
@@ -29,10 +35,16 @@ final class RequestDeadlines {
     var onDeadline: ((Phase) -> Void)?
     private let eventLoop: any EventLoop
 
-    init(headTimeout: TimeAmount, bodyTimeout: TimeAmount, eventLoop: any EventLoop) {
+    init(headTimeout: TimeAmount, bodyTimeout: TimeAmount, idleTimeout: TimeAmount, eventLoop: any EventLoop) {
         self.headTimeout = headTimeout
         self.bodyTimeout = bodyTimeout
+        self.idleTimeout = idleTimeout
         self.eventLoop = eventLoop
+    }
+
+    /// The connection opened: nothing is in progress, the idle clock runs.
+    func opened() {
+        schedule(idleTimeout)
     }
 
     func bytesArrived() {
@@ -49,11 +61,12 @@ final class RequestDeadlines {
 
     func requestEnded() {
         phase = .idle
-        cancel()
+        if responsesPending == 0 { schedule(idleTimeout) } else { cancel() }
     }
 
     func responseEnded() {
         responsesPending = max(0, responsesPending - 1)
+        if responsesPending == 0, phase == .idle { schedule(idleTimeout) }
     }
 
     func cancel() {
