@@ -66,6 +66,7 @@ final class FunnelRecorder: Sendable {
         /// A tally whose write failed, written with the next flush.
         var pending = FunnelTally()
         var stored = StoredSketches()
+        var links = FunnelLinks()
     }
 
     private static let utc = TimeZone(secondsFromGMT: 0) ?? .gmt
@@ -176,14 +177,21 @@ final class FunnelRecorder: Sendable {
     }
 
     /// Writes what was counted since the last flush, but for visitors known stored already
-    /// (``StoredSketches``); on failure the counts wait for the next one.
+    /// (``StoredSketches``), looking up only links not met before (``FunnelLinks``); on failure the counts wait for
+    /// the next one.
     func flush() async {
         var tally = drain()
         guard !tally.isEmpty else { return }
-        shared.withLock { $0.stored.removeStored(from: &tally) }
+        let known = shared.withLock { shared in
+            shared.stored.removeStored(from: &tally)
+            return shared.links
+        }
         do {
-            try await store.recordFunnel(tally)
-            shared.withLock { $0.stored.remember(tally) }
+            let found = try await store.recordFunnel(tally, known: known)
+            shared.withLock { shared in
+                shared.stored.remember(tally)
+                shared.links.learn(found)
+            }
             for (event, count) in tally.totals {
                 Counter(label: "sprucelink_funnel_events_total", dimensions: [("event", event.rawValue)])
                     .increment(by: count)
