@@ -1,4 +1,5 @@
-// Store benchmarks (release build): bulk minting into SQLite, and resolve latency as the links table grows.
+// Store benchmarks (release build): bulk minting into SQLite, resolve latency as the links table grows, the link
+// directory's memory and load time, and the funnel's flush (`--funnel-only` runs that alone).
 //
 // Each figure is printed with a baseline measured in the same run, because absolute times on these machines lie:
 // - minting is compared with inserting the same number of rows through a plain multi-row INSERT on the
@@ -319,6 +320,7 @@ if let smallest = directorySizes.first.flatMap({ lookupTimes[$0] }),
         "link directory look-up ratio (\(directorySizes.last ?? 0) / \(directorySizes.first ?? 0) links): "
             + "\(format(largest / smallest, 2))x (target <= 1.5)")
 }
+try await measureFunnelFlush(links: quick ? 20_000 : 100_000)
 print(
     "load average: \((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?")"
 )
