@@ -214,7 +214,9 @@ final class FunnelRecorder: Sendable {
     }
 
     /// Flushes every interval until cancelled (a longer one after a long flush: ``FunnelSettings``), re-reads time
-    /// zones and rolls old days up now and then, then flushes what is left.
+    /// zones and rolls old days up now and then, then flushes what is left. That last flush runs in a task of its
+    /// own: in the cancelled one the store's calls fail at once, and a graceful shutdown lost what was counted
+    /// since the last flush.
     func run() async {
         await refreshTimeZones()
         var lastZones = ContinuousClock.now
@@ -222,6 +224,7 @@ final class FunnelRecorder: Sendable {
         var interval = settings.flushInterval
         while !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(Int64(interval * 1000)))
+            guard !Task.isCancelled else { break }
             let started = ContinuousClock.now
             await flush()
             let took = ContinuousClock.now - started
@@ -240,6 +243,6 @@ final class FunnelRecorder: Sendable {
                 lastRollUp = ContinuousClock.now
             }
         }
-        await flush()
+        await Task { await flush() }.value
     }
 }
