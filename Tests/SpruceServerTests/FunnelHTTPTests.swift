@@ -265,22 +265,21 @@ struct FunnelHTTPTests {
     @Test("a graceful shutdown writes what was counted since the last flush", arguments: FunnelEngine.all)
     func shutdownFlushes(_ engine: FunnelEngine) async throws {
         let hour = FunnelSettings(flushInterval: 3_600, maximumFlushInterval: 3_600)
-        try await withFunnelServers(
-            engine, funnel: hour,
-            stopped: { (stores: [SpruceStore]) async throws in
-                var expected = FunnelCounts()
-                expected[.scan] = 2
-                expected[.visit] = 1
-                expected.uniqueVisitors = 2
-                #expect(try await Self.totals(stores[0]) == expected)
-            }
-        ) { (servers: [LiveServer]) async throws in
+        @Sendable func countThreeViews(_ servers: [LiveServer]) async throws {
             let browser = servers[0].browser()
             for (query, agent) in [("?qr", "Phone A"), ("?qr", "Phone B"), ("", "Phone A")] {
                 #expect(try await Self.get(browser, "/\(Self.code)\(query)", agent: agent).status == .ok)
             }
             #expect(try await Self.totals(servers[0].store) == FunnelCounts())
         }
+        func expectStored(_ stores: [SpruceStore]) async throws {
+            var expected = FunnelCounts()
+            expected[.scan] = 2
+            expected[.visit] = 1
+            expected.uniqueVisitors = 2
+            #expect(try await Self.totals(stores[0]) == expected)
+        }
+        try await withFunnelServers(engine, funnel: hour, stopped: expectStored, countThreeViews)
     }
 
     @Test("one keep-alive connection carrying several clients counts each by its own user agent and purpose")
