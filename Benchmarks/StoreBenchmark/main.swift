@@ -1,4 +1,5 @@
-// Store benchmarks (release build): bulk minting into SQLite, and resolve latency as the links table grows.
+// Store benchmarks (release build): bulk minting into SQLite, resolve latency as the links table grows, the link
+// directory's memory and load time, and the funnel's flush (`--funnel-only` runs that alone).
 //
 // Each figure is printed with a baseline measured in the same run, because absolute times on these machines lie:
 // - minting is compared with inserting the same number of rows through a plain multi-row INSERT on the
@@ -66,6 +67,59 @@ func plainInsertSeconds(count: Int) async throws -> Double {
     }
     try await connection.close()
     return elapsed
+}
+
+// MARK: The funnel's flush
+
+/// One flush of `links` links' funnel for a day, as a busy server writes one after a flyer campaign: a visit and a
+/// visitor per link, a scan on every other one; in CPU seconds of this process (SQLite runs in it). Three flushes
+/// in turn, the way the server's flusher makes them (``FunnelLinks``, ``StoredSketches``): the day's first (every
+/// row new, every link looked up), the same visitors again (counts added; the links and sketches known, so only
+/// counts are written: a busy server's steady state), and new visitors (every sketch read back and merged). The
+/// floor is the plain multi-row INSERT of as many rows.
+func measureFunnelFlush(links: Int) async throws {
+    let path = try await filledDirectoryDatabase(count: links + 1)
+    let store = try await SpruceStore.open(.sqlite(path: path), settings: StoreSettings(signingKey: .random()))
+    let connection = try await SQLiteConnection.open(storage: .file(path: path))
+    let codes = try await connection.sql().select().column("code").from("links").all()
+        .map { try LinkCode(try $0.decode(column: "code", as: String.self)) }
+    try await connection.close()
+    let day = LocalDay(Date(), in: TimeZone(secondsFromGMT: 0) ?? .gmt)
+    func tally(visitors: [UInt64]) -> FunnelTally {
+        var tally = FunnelTally()
+        for (index, code) in codes.enumerated() {
+            tally.add(.visit, visitor: visitors[index], code: code, day: day)
+            if index.isMultiple(of: 2) { tally.add(.scan, code: code, day: day) }
+        }
+        return tally
+    }
+    let first = codes.map { _ in UInt64.random(in: .min ... .max) }
+    let later = codes.map { _ in UInt64.random(in: .min ... .max) }
+    var known = FunnelLinks()
+    var stored = StoredSketches()
+    var figures: [Double] = []
+    for visitors in [first, first, later] {
+        var counts = tally(visitors: visitors)
+        let before = processCPUSeconds()
+        stored.removeStored(from: &counts)
+        known.learn(try await store.recordFunnel(counts, known: known))
+        stored.remember(counts)
+        figures.append(processCPUSeconds() - before)
+    }
+    await store.close()
+    let floorSeconds = try await plainInsertSeconds(count: codes.count)
+    let perLink = figures.map { format($0 / Double(codes.count) * 1e6, 2) }
+    let ratios = figures.map { format($0 / floorSeconds, 2) + "x" }
+    print(
+        "funnel flush of \(codes.count) links (a visit and a visitor each, a scan on half), µs CPU per link: "
+            + "first of the day \(perLink[0]), same visitors again \(perLink[1]), new visitors \(perLink[2]); "
+            + "floor (plain multi-row INSERT of as many rows, wall) "
+            + "\(format(floorSeconds / Double(codes.count) * 1e6, 2)) µs; ratios \(ratios.joined(separator: ", "))")
+}
+
+if arguments.contains("--funnel-only") {
+    try await measureFunnelFlush(links: 100_000)
+    exit(0)
 }
 
 let mintStore = try await SpruceStore.open(
@@ -266,6 +320,7 @@ if let smallest = directorySizes.first.flatMap({ lookupTimes[$0] }),
         "link directory look-up ratio (\(directorySizes.last ?? 0) / \(directorySizes.first ?? 0) links): "
             + "\(format(largest / smallest, 2))x (target <= 1.5)")
 }
+try await measureFunnelFlush(links: quick ? 20_000 : 100_000)
 print(
     "load average: \((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?")"
 )

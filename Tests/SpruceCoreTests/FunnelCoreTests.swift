@@ -204,6 +204,43 @@ struct HyperLogLogTests {
         #expect(halves.estimate == whole.estimate)
     }
 
+    /// Hashes whose register index is `index` and whose rank is `rank`.
+    private static func hash(index: UInt64, rank: Int) -> UInt64 {
+        index << UInt64(64 - HyperLogLog.precision) | (UInt64(1) << UInt64(64 - HyperLogLog.precision - rank))
+    }
+
+    @Test(
+        "a one-register sketch (held inline) behaves as the same registers held in a list",
+        arguments: [
+            // (first, second): a lower, equal or higher rank in the same register, then registers before and after.
+            ((UInt64(7), 3), (UInt64(7), 1)), ((7, 3), (7, 3)), ((7, 3), (7, 5)), ((7, 3), (2, 4)), ((7, 3), (9, 2)),
+        ])
+    func oneRegister(_ first: (UInt64, Int), _ second: (UInt64, Int)) throws {
+        var one = HyperLogLog()
+        one.add(hash: Self.hash(index: first.0, rank: first.1))
+        #expect(!one.isEmpty)
+        #expect(one.sparseCount == 1)
+        #expect(one.estimate == 1)
+        #expect(one.bytes == [1, 1, 0, UInt8(first.0), UInt8(first.1)])
+        #expect(try HyperLogLog(bytes: one.bytes) == one)
+        var two = one
+        two.add(hash: Self.hash(index: second.0, rank: second.1))
+        var merged = HyperLogLog()
+        merged.add(hash: Self.hash(index: second.0, rank: second.1))
+        merged.merge(one)
+        #expect(merged == two)
+        #expect(two.covers(one))
+        #expect(one.covers(two) == (first.0 == second.0 && first.1 >= second.1))
+        let registers = Dictionary(
+            [(first.0, first.1), (second.0, second.1)].map { (Int($0.0), $0.1) }, uniquingKeysWith: max)
+        #expect(two.sparseCount == registers.count)
+        #expect(two.estimate == registers.count)
+        var expected: [UInt8] = [1, 1]
+        for (index, rank) in registers.sorted(by: { $0.key < $1.key }) { expected += [0, UInt8(index), UInt8(rank)] }
+        #expect(two.bytes == expected)
+        #expect(try HyperLogLog(bytes: two.bytes) == two)
+    }
+
     @Test(
         "broken bytes are refused",
         arguments: [[], [1], [2, 0], [1, 9], [1, 1, 0xFF, 0xFF, 1], [1, 1, 0, 0, 99], [1, 1, 0]])

@@ -23,11 +23,13 @@ enum FunnelEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
 }
 
 /// `count` live servers (each with its own store) over one fresh, seeded database on `engine`, counting the funnel
-/// with a short flush interval.
+/// with a short flush interval (or `funnel`); `stopped` runs once they have shut down, before the stores close.
 func withFunnelServers(
     _ engine: FunnelEngine,
     count: Int = 1,
+    funnel: FunnelSettings = FunnelSettings(flushInterval: 0.2, maximumFlushInterval: 1),
     prepare: (SpruceStore) async throws -> Void = { _ in },
+    stopped: ([SpruceStore]) async throws -> Void = { _ in },
     _ body: @Sendable ([LiveServer]) async throws -> Void
 ) async throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sprucelink-funnel-\(UUID().uuidString)")
@@ -66,12 +68,13 @@ func withFunnelServers(
             var configuration = ServerConfiguration(
                 host: "127.0.0.1", port: 0, publicURL: "https://spruce.care", linkSyncInterval: 1)
             configuration.metrics = nil
-            configuration.funnel = FunnelSettings(flushInterval: 0.2, maximumFlushInterval: 1)
+            configuration.funnel = funnel
             configuration.outboxDirectory = outboxPath
             apps.append(
                 try await SpruceServer.makeApplication(store: store, configuration: configuration, logger: logger))
         }
         try await run(apps[...], stores: stores, outbox: outboxPath, servers: [], body)
+        try await stopped(stores)
         for store in stores { await store.close() }
     } catch {
         for store in stores { await store.close() }
@@ -257,6 +260,26 @@ struct FunnelHTTPTests {
                 #expect(!dump.contains(secret), "\(secret) is stored")
             }
         }
+    }
+
+    @Test("a graceful shutdown writes what was counted since the last flush", arguments: FunnelEngine.all)
+    func shutdownFlushes(_ engine: FunnelEngine) async throws {
+        let hour = FunnelSettings(flushInterval: 3_600, maximumFlushInterval: 3_600)
+        @Sendable func countThreeViews(_ servers: [LiveServer]) async throws {
+            let browser = servers[0].browser()
+            for (query, agent) in [("?qr", "Phone A"), ("?qr", "Phone B"), ("", "Phone A")] {
+                #expect(try await Self.get(browser, "/\(Self.code)\(query)", agent: agent).status == .ok)
+            }
+            #expect(try await Self.totals(servers[0].store) == FunnelCounts())
+        }
+        func expectStored(_ stores: [SpruceStore]) async throws {
+            var expected = FunnelCounts()
+            expected[.scan] = 2
+            expected[.visit] = 1
+            expected.uniqueVisitors = 2
+            #expect(try await Self.totals(stores[0]) == expected)
+        }
+        try await withFunnelServers(engine, funnel: hour, stopped: expectStored, countThreeViews)
     }
 
     @Test("one keep-alive connection carrying several clients counts each by its own user agent and purpose")

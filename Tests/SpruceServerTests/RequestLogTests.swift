@@ -108,6 +108,19 @@ struct RequestLogTests {
         #expect(try file.lines().count == 20_000)
     }
 
+    @Test("a live server's graceful shutdown writes the line of every request it answered, hot reads included")
+    func serverShutdownLosesNothing() async throws {
+        let file = try LogFile()
+        let sink = SlowSink(file: file, delay: 0.02)
+        let paths = (0..<30).map { $0.isMultiple(of: 2) ? "/3914805" : "/healthz" }
+        try await withLiveServer(requestLogSink: sink) { (server: LiveServer) async throws in
+            for path in paths { #expect(try await server.browser().get(path).status == .ok) }
+        }
+        let routes = try file.lines().map { try Self.fields($0)["http.route"] ?? "" }
+        #expect(routes.filter { $0 == "/{code}" }.count == 15)
+        #expect(routes.filter { $0 == "/healthz" }.count == 15)
+    }
+
     @Test("a sink slower than the requests: recording never waits, drops are counted and reported in a warning")
     func slowSinkDropsAndReports() async throws {
         let file = try LogFile()

@@ -248,3 +248,61 @@ struct StoredSketchesTests {
         }
     }
 }
+
+@Suite("Funnel links")
+struct FunnelLinksTests {
+    @Test(
+        "a flush looks up only codes it was not given, returns what it found, and writes both",
+        arguments: TestEngine.all)
+    func knownLinks(_ engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
+            let (first, known) = try await store.createOrganization(ClinicProfile(displayName: "Birch Family Practice"))
+            let (second, looked) = try await store.createOrganization(ClinicProfile(displayName: "Cedar Orthopedics"))
+            let vanity = try await store.mintLinks(
+                MintRequest(
+                    organizationID: second.id, kind: .chosen(try LinkCode("cedar-front-desk")), label: "Front desk"),
+                count: 1)[0]
+            var tally = FunnelStoreTests.tally(known.code, [(.scan, 2)])
+            tally.merge(FunnelStoreTests.tally(looked.code, [(.visit, 3)]))
+            tally.merge(FunnelStoreTests.tally(vanity.code, [(.visit, 1)]))
+            tally.merge(FunnelStoreTests.tally(try LinkCode("99999998"), [(.visit, 9)]))
+            tally.merge(FunnelStoreTests.visitors(vanity.code, 0..<3))
+            var links = FunnelLinks()
+            let firstFound = try await store.recordFunnel(FunnelStoreTests.tally(known.code, [(.visit, 1)]))
+            #expect(firstFound.keys.sorted { $0.rawValue < $1.rawValue } == [known.code])
+            links.learn(firstFound)
+            #expect(links[known.code]?.organization == first.id.rawValue)
+
+            let found = try await store.recordFunnel(tally, known: links)
+            #expect(Set(found.keys) == [looked.code, vanity.code])
+            #expect(found[looked.code]?.organization == second.id.rawValue)
+            let range = try FunnelStoreTests.range("2026-03-08", "2026-03-08")
+            let counts = { (code: LinkCode) in
+                try await store.linkFunnel(code: code, range: range, grouping: .day, in: .everyOrganization)
+                    .periods[0].counts
+            }
+            #expect(try await counts(known.code)[.scan] == 2)
+            #expect(try await counts(known.code)[.visit] == 1)
+            #expect(try await counts(looked.code)[.visit] == 3)
+            #expect(try await counts(vanity.code)[.visit] == 1)
+            #expect(try await counts(vanity.code).uniqueVisitors == 3)
+        }
+    }
+
+    @Test("past its bound it starts over, so it never grows without limit")
+    func bounded() throws {
+        var links = FunnelLinks()
+        func batch(_ range: Range<Int>) throws -> [LinkCode: FunnelLink] {
+            Dictionary(
+                uniqueKeysWithValues: try range.map {
+                    (try LinkCode(String(10_000_000 + $0)), FunnelLink(id: Int64($0), organization: 1))
+                })
+        }
+        links.learn(try batch(0..<(FunnelLinks.limit - 1)))
+        #expect(links.count == FunnelLinks.limit - 1)
+        #expect(links[try LinkCode("10000007")] == FunnelLink(id: 7, organization: 1))
+        links.learn(try batch(FunnelLinks.limit..<(FunnelLinks.limit + 2)))
+        #expect(links.count == 2)
+        #expect(links[try LinkCode("10000007")] == nil)
+    }
+}

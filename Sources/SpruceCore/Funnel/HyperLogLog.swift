@@ -10,7 +10,8 @@ import Foundation
 ///
 /// In memory a sketch is sparse too until ``sparseLimit`` registers are set: most links see a handful of visitors
 /// between two flushes, and a dense sketch per link and day (16 KiB to zero, merge, encode and estimate) cost the
-/// server more than answering the requests did.
+/// server more than answering the requests did. A sketch of one register (a link one visitor viewed, the
+/// commonest case under a flyer campaign) holds it inline, without an array to allocate on the request path.
 public struct HyperLogLog: Equatable, Sendable {
     public static let precision = 14
     public static let registerCount = 1 << precision
@@ -25,7 +26,9 @@ public struct HyperLogLog: Equatable, Sendable {
     private static let maximumRank = UInt8(64 - precision + 1)
 
     private enum Storage: Equatable, Sendable {
-        /// Set registers only, as `index << 8 | value`, sorted by index.
+        /// The one set register, as `index << 8 | value`.
+        case one(UInt32)
+        /// Set registers only, as `index << 8 | value`, sorted by index (none, or more than one).
         case sparse([UInt32])
         case dense([UInt8])
     }
@@ -37,6 +40,7 @@ public struct HyperLogLog: Equatable, Sendable {
     /// Whether no hash was ever added.
     public var isEmpty: Bool {
         switch storage {
+        case .one: false
         case .sparse(let entries): entries.isEmpty
         case .dense(let registers): !registers.contains { $0 != 0 }
         }
@@ -52,7 +56,16 @@ public struct HyperLogLog: Equatable, Sendable {
 
     /// How many registers are set while the sketch is sparse in memory, or nil once it is dense.
     public var sparseCount: Int? {
-        if case .sparse(let entries) = storage { entries.count } else { nil }
+        sparseEntries?.count
+    }
+
+    /// The set registers as `index << 8 | value` by index, unless the sketch is dense.
+    private var sparseEntries: [UInt32]? {
+        switch storage {
+        case .one(let entry): [entry]
+        case .sparse(let entries): entries
+        case .dense: nil
+        }
     }
 
     /// Whether every value `other` saw is already counted here: merging it would change nothing.
@@ -65,6 +78,8 @@ public struct HyperLogLog: Equatable, Sendable {
     /// Adds every value `other` saw.
     public mutating func merge(_ other: HyperLogLog) {
         switch other.storage {
+        case .one(let entry):
+            raise(index: Int(entry >> 8), to: UInt8(entry & 0xFF))
         case .sparse(let entries):
             for entry in entries { raise(index: Int(entry >> 8), to: UInt8(entry & 0xFF)) }
         case .dense(let others):
@@ -83,8 +98,19 @@ public struct HyperLogLog: Equatable, Sendable {
             storage = .sparse([])
             registers[index] = rank
             storage = .dense(registers)
+        case .one(let entry):
+            let key = UInt32(index) << 8
+            if entry & ~0xFF == key {
+                if UInt8(entry & 0xFF) < rank { storage = .one(key | UInt32(rank)) }
+                return
+            }
+            storage = .sparse(entry < key ? [entry, key | UInt32(rank)] : [key | UInt32(rank), entry])
         case .sparse(var entries):
             let key = UInt32(index) << 8
+            if entries.isEmpty {
+                storage = .one(key | UInt32(rank))
+                return
+            }
             let position = Self.insertionPoint(of: key, in: entries)
             if position < entries.count, entries[position] & ~0xFF == key {
                 guard UInt8(entries[position] & 0xFF) < rank else { return }
@@ -117,6 +143,7 @@ public struct HyperLogLog: Equatable, Sendable {
 
     private var denseRegisters: [UInt8] {
         switch storage {
+        case .one(let entry): Self.registers(of: [entry])
         case .sparse(let entries): Self.registers(of: entries)
         case .dense(let registers): registers
         }
@@ -125,15 +152,15 @@ public struct HyperLogLog: Equatable, Sendable {
     /// The set registers as (index, value), by index.
     private var setRegisters: [(index: Int, value: UInt8)] {
         switch storage {
+        case .one(let entry): [(Int(entry >> 8), UInt8(entry & 0xFF))]
         case .sparse(let entries): entries.map { (Int($0 >> 8), UInt8($0 & 0xFF)) }
         case .dense(let registers): registers.indices.filter { registers[$0] != 0 }.map { ($0, registers[$0]) }
         }
     }
 
     public static func == (lhs: HyperLogLog, rhs: HyperLogLog) -> Bool {
-        switch (lhs.storage, rhs.storage) {
-        case (.dense(let left), .dense(let right)): left == right
-        case (.sparse(let left), .sparse(let right)): left == right
+        switch (lhs.sparseEntries, rhs.sparseEntries) {
+        case (let left?, let right?): left == right
         default: lhs.denseRegisters == rhs.denseRegisters
         }
     }
@@ -144,6 +171,9 @@ public struct HyperLogLog: Equatable, Sendable {
         var sum = 0.0
         var zeros = 0
         switch storage {
+        case .one(let entry):
+            zeros = Self.registerCount - 1
+            sum = Double(zeros) + Self.inversePowers[Int(entry & 0xFF)]
         case .sparse(let entries):
             zeros = Self.registerCount - entries.count
             sum = Double(zeros)

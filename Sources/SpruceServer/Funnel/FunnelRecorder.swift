@@ -66,6 +66,7 @@ final class FunnelRecorder: Sendable {
         /// A tally whose write failed, written with the next flush.
         var pending = FunnelTally()
         var stored = StoredSketches()
+        var links = FunnelLinks()
     }
 
     private static let utc = TimeZone(secondsFromGMT: 0) ?? .gmt
@@ -176,14 +177,21 @@ final class FunnelRecorder: Sendable {
     }
 
     /// Writes what was counted since the last flush, but for visitors known stored already
-    /// (``StoredSketches``); on failure the counts wait for the next one.
+    /// (``StoredSketches``), looking up only links not met before (``FunnelLinks``); on failure the counts wait for
+    /// the next one.
     func flush() async {
         var tally = drain()
         guard !tally.isEmpty else { return }
-        shared.withLock { $0.stored.removeStored(from: &tally) }
+        let known = shared.withLock { shared in
+            shared.stored.removeStored(from: &tally)
+            return shared.links
+        }
         do {
-            try await store.recordFunnel(tally)
-            shared.withLock { $0.stored.remember(tally) }
+            let found = try await store.recordFunnel(tally, known: known)
+            shared.withLock { shared in
+                shared.stored.remember(tally)
+                shared.links.learn(found)
+            }
             for (event, count) in tally.totals {
                 Counter(label: "sprucelink_funnel_events_total", dimensions: [("event", event.rawValue)])
                     .increment(by: count)
@@ -206,7 +214,9 @@ final class FunnelRecorder: Sendable {
     }
 
     /// Flushes every interval until cancelled (a longer one after a long flush: ``FunnelSettings``), re-reads time
-    /// zones and rolls old days up now and then, then flushes what is left.
+    /// zones and rolls old days up now and then, then flushes what is left. That last flush runs in a task of its
+    /// own: in the cancelled one the store's calls fail at once, and a graceful shutdown lost what was counted
+    /// since the last flush.
     func run() async {
         await refreshTimeZones()
         var lastZones = ContinuousClock.now
@@ -214,6 +224,7 @@ final class FunnelRecorder: Sendable {
         var interval = settings.flushInterval
         while !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(Int64(interval * 1000)))
+            guard !Task.isCancelled else { break }
             let started = ContinuousClock.now
             await flush()
             let took = ContinuousClock.now - started
@@ -232,6 +243,6 @@ final class FunnelRecorder: Sendable {
                 lastRollUp = ContinuousClock.now
             }
         }
-        await flush()
+        await Task { await flush() }.value
     }
 }

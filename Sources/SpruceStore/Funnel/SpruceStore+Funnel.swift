@@ -14,25 +14,21 @@ extension SpruceStore {
     /// The statements carry their values as literals (``FunnelLiteral``), not bound parameters: under load a flush
     /// writes a row for nearly every link that was viewed in the last second, and building, boxing and binding five
     /// parameters a row cost the server more than its requests' own counting did (`Benchmarks/run-http.sh`).
-    public func recordFunnel(_ tally: FunnelTally) async throws {
-        guard !tally.isEmpty else { return }
+    /// - Parameter known: links earlier flushes found (``FunnelLinks``); only the other codes are looked up.
+    /// - Returns: the links this write looked up and found, for the caller to add to `known`.
+    @discardableResult
+    public func recordFunnel(
+        _ tally: FunnelTally, known: FunnelLinks = FunnelLinks()
+    ) async throws -> [LinkCode: FunnelLink] {
+        guard !tally.isEmpty else { return [:] }
         let lock = engine.funnelLock
-        let codes = Array(tally.codes.filter(FunnelLiteral.isSafe))
-        try await transaction { database in
+        let unknown = tally.codes.filter { known[$0] == nil && FunnelLiteral.isSafe($0) }
+        let engine = engine
+        return try await transaction { database in
             if let lock { try await database.execute(sql: SQLRaw(lock)) { _ in } }
-            var links: [LinkCode: (id: Int64, organization: Int64)] = [:]
-            for chunk in codes.chunked(Self.funnelRowsPerStatement) {
-                let list = chunk.map { FunnelLiteral.text($0.rawValue) }.joined(separator: ", ")
-                let query = "SELECT id, code, organization_id FROM links WHERE code IN (\(list))"
-                let rows = try await database.raw("\(unsafeRaw: query)").all()
-                for row in rows {
-                    links[try LinkCode(try row.decode(column: "code", as: String.self))] = (
-                        try row.decode(column: "id", as: Int64.self),
-                        try row.decode(column: "organization_id", as: Int64.self)
-                    )
-                }
-            }
-            let counts = tally.countRows.compactMap { key, count in links[key.code].map { (key, $0, count) } }
+            let found = try await Self.funnelLinks(Array(unknown), engine: engine, in: database)
+            func link(_ code: LinkCode) -> FunnelLink? { known[code] ?? found[code] }
+            let counts = tally.countRows.compactMap { key, count in link(key.code).map { (key, $0, count) } }
                 .sorted { ($0.1.id, $0.0.day, $0.0.event) < ($1.1.id, $1.0.day, $1.0.event) }
             for chunk in counts.chunked(Self.funnelRowsPerStatement) {
                 var sql = "INSERT INTO funnel_days (link_id, organization_id, day, event, count) VALUES "
@@ -45,17 +41,48 @@ extension SpruceStore {
                 sql += " ON CONFLICT (link_id, day, event) DO UPDATE SET count = funnel_days.count + excluded.count"
                 try await database.raw("\(unsafeRaw: sql)").run()
             }
-            try await Self.mergeVisitors(tally.visitorRows, links: links, in: database)
+            let visitors = tally.visitorRows.compactMap { key, sketch in link(key.code).map { (key, $0, sketch) } }
+            try await Self.mergeVisitors(visitors, in: database)
+            return found
+        }
+    }
+
+    /// The links of `codes`, by code. Each chunk's links come back as one joined text of `code:id:organization`
+    /// items that ``parseFunnelLinks(_:into:)`` reads, rather than as rows of three columns to decode.
+    private static func funnelLinks(
+        _ codes: [LinkCode], engine: any DatabaseEngine, in database: any SQLDatabase
+    ) async throws -> [LinkCode: FunnelLink] {
+        var links: [LinkCode: FunnelLink] = [:]
+        guard !codes.isEmpty else { return links }
+        links.reserveCapacity(codes.count)
+        let item = engine.joined("code || ':' || id || ':' || organization_id")
+        for chunk in codes.chunked(Self.funnelRowsPerStatement) {
+            let list = chunk.map { FunnelLiteral.text($0.rawValue) }.joined(separator: ", ")
+            let query = "SELECT \(item) AS links FROM links WHERE code IN (\(list))"
+            guard let row = try await database.raw("\(unsafeRaw: query)").first(),
+                let text = try row.decode(column: "links", as: String?.self)
+            else { continue }
+            try parseFunnelLinks(text, into: &links)
+        }
+        return links
+    }
+
+    /// Reads `code:id:organization` items separated by commas.
+    /// - Throws: ``StoreError/corruptRow(table:reason:)`` when an item is not of that form.
+    static func parseFunnelLinks(_ text: String, into links: inout [LinkCode: FunnelLink]) throws(StoreError) {
+        for item in text.split(separator: ",") {
+            let parts = item.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 3, let code = try? LinkCode(String(parts[0])), let id = Int64(parts[1]),
+                let organization = Int64(parts[2])
+            else { throw StoreError.corruptRow(table: "links", reason: "joined link '\(item)' is not code:id:org") }
+            links[code] = FunnelLink(id: id, organization: organization)
         }
     }
 
     private static func mergeVisitors(
-        _ visitors: [(key: FunnelTally.DayKey, sketch: HyperLogLog)],
-        links: [LinkCode: (id: Int64, organization: Int64)],
-        in database: any SQLDatabase
+        _ visitors: [(key: FunnelTally.DayKey, link: FunnelLink, sketch: HyperLogLog)], in database: any SQLDatabase
     ) async throws {
-        let keyed = visitors.compactMap { key, sketch in links[key.code].map { (key, $0, sketch) } }
-            .sorted { ($0.1.id, $0.0.day) < ($1.1.id, $1.0.day) }
+        let keyed = visitors.sorted { ($0.1.id, $0.0.day) < ($1.1.id, $1.0.day) }
         for chunk in keyed.chunked(Self.funnelRowsPerStatement) {
             var stored: [String: HyperLogLog] = [:]
             let ids = Set(chunk.map(\.1.id)).map(String.init).joined(separator: ", ")
