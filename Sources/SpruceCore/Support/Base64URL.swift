@@ -1,5 +1,3 @@
-import Crypto
-
 /// base64url without padding (RFC 4648 §5), the form of every token in cookies, URLs and signed values.
 ///
 /// Written by hand: Foundation only has standard base64, and turning it into base64url takes three string
@@ -24,9 +22,9 @@ public enum Base64URL {
         return String(decoding: output, as: UTF8.self)
     }
 
-    /// `count` bytes from the system's secure generator (through swift-crypto), in base64url.
+    /// `count` bytes from the system's secure generator (``SystemRandom``), in base64url.
     public static func random(bytes count: Int) -> String {
-        SymmetricKey(size: SymmetricKeySize(bitCount: count * 8)).withUnsafeBytes { encode($0) }
+        encode(SystemRandom.bytes(count))
     }
 
     /// Whether `byte` is one of the 64 letters of base64url.

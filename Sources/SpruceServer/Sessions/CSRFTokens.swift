@@ -9,14 +9,14 @@ struct CSRFTokens: Sendable {
     static let field = "csrf_token"
     static let header = "X-CSRF-Token"
 
-    private let key: SigningKey
+    private let authenticator: MessageAuthenticator
 
     init(signingKey: SigningKey) {
-        key = signingKey.derived(for: "sprucelink csrf v1")
+        authenticator = MessageAuthenticator(key: signingKey.derived(for: "sprucelink csrf v1"))
     }
 
     func token(for binding: String) -> String {
-        Base64URL.encode(key.authenticationCode(for: binding))
+        Base64URL.encode(authenticator.code(for: binding))
     }
 
     /// Whether `token` is the token of `binding`, compared in constant time.
