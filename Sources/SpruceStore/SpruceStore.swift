@@ -89,7 +89,10 @@ public struct SpruceStore: Sendable {
                 try await database.execute(sql: SQLRaw("COMMIT")) { _ in }
                 return result
             } catch {
-                try? await database.execute(sql: SQLRaw("ROLLBACK")) { _ in }
+                // In a cancelled task every statement fails before it runs (NIO's thread pool checks first), and a
+                // ROLLBACK that never ran left the transaction, and SQLite's write lock, open on a pooled
+                // connection: the next writer waited forever. A task of its own is not cancelled.
+                await Task { try? await database.execute(sql: SQLRaw("ROLLBACK")) { _ in } }.value
                 throw error
             }
         }

@@ -1,5 +1,6 @@
 import Foundation
 import SQLKit
+import SQLiteKit
 import SpruceCore
 import Testing
 
@@ -134,6 +135,57 @@ struct ConcurrencyTests {
             }
             _ = try await store.connect(
                 visitor: .anonymous, via: .practice(code), rateKey: "10.0.0.1", at: now.addingTimeInterval(61))
+        }
+    }
+}
+
+@Suite("Cancelled transactions")
+struct CancelledTransactionTests {
+    /// Whether another connection to the file gets SQLite's write lock within 200 ms (a connection of the store's
+    /// own would wait for it forever: sqlite-nio's busy handler never gives up).
+    static func writeLockIsFree(_ path: String) async throws -> Bool {
+        let connection = try await SQLiteConnection.open(storage: .file(path: path))
+        defer { _ = connection.close() }
+        let database = connection.sql()
+        try await database.execute(sql: SQLRaw("PRAGMA busy_timeout = 200")) { _ in }
+        do {
+            try await database.execute(sql: SQLRaw("BEGIN IMMEDIATE")) { _ in }
+        } catch {
+            return false
+        }
+        try await database.execute(sql: SQLRaw("ROLLBACK")) { _ in }
+        return true
+    }
+
+    @Test("a write transaction cancelled halfway is rolled back: its write is gone and the write lock is free")
+    func cancelledHalfway() async throws {
+        try await withStore(.sqlite) { store, location in
+            guard case .sqlite(let path) = location else { return }
+            let (_, link) = try await store.createOrganization(ClinicProfile(displayName: "Willow Clinic"))
+            let inside = AsyncStream<Void>.makeStream()
+            let cancelled = Task {
+                try await store.transaction { database in
+                    try await database.execute(
+                        sql: SQLRaw("UPDATE links SET label = 'halfway' WHERE code = '\(link.code.rawValue)'")
+                    ) { _ in }
+                    inside.continuation.yield()
+                    try await Task.sleep(for: .seconds(30))
+                }
+            }
+            for await _ in inside.stream { break }
+            cancelled.cancel()
+            await #expect(throws: CancellationError.self) { try await cancelled.value }
+            #expect(try await Self.writeLockIsFree(path))
+            try await store.transaction { database in
+                try await database.execute(
+                    sql: SQLRaw("UPDATE links SET label = 'next' WHERE code = '\(link.code.rawValue)'")
+                ) { _ in }
+            }
+            let label = try await store.read { database in
+                try await database.raw("SELECT label FROM links WHERE code = \(bind: link.code.rawValue)").first()?
+                    .decode(column: "label", as: String.self)
+            }
+            #expect(label == "next")
         }
     }
 }
