@@ -204,7 +204,7 @@ extension InvitationDispatcher {
         let results = Mutex([Result<RenderedMessages, any Error>?](repeating: nil, count: created.count))
         let next = Atomic(0)
         let workers = min(created.count, ProcessInfo.processInfo.activeProcessorCount)
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        WorkerThreads.run(workers) {
             while case let index = next.add(1, ordering: .relaxed).oldValue, index < created.count {
                 let (record, token) = created[index]
                 let result = Result<RenderedMessages, any Error> {

@@ -49,7 +49,7 @@ public final class InvitationJobs: Sendable {
         try jobs.withLock { jobs throws(InvitationJobError) in
             prune(&jobs, at: now)
             let running = jobs.values.filter { !$0.isFinished }
-            guard running.count { $0.organizationID == organizationID } < limits.perOrganization else {
+            guard running.count(where: { $0.organizationID == organizationID }) < limits.perOrganization else {
                 throw .organizationBusy(limit: limits.perOrganization)
             }
             guard running.count < limits.running else { throw .serverBusy(limit: limits.running) }

@@ -1,4 +1,5 @@
 import Foundation
+import SpruceCore
 import SpruceQR
 import Synchronization
 
@@ -104,11 +105,9 @@ struct QRBatch {
         }
         let board = BatchBoard(count: jobs.count)
         let threads = min(workers, jobs.count)
-        DispatchQueue.global().async {
-            DispatchQueue.concurrentPerform(iterations: threads) { _ in
-                while let index = board.take() {
-                    board.finish(index, write(jobs[index], type: type, into: output))
-                }
+        WorkerThreads.start(threads) {
+            while let index = board.take() {
+                board.finish(index, write(jobs[index], type: type, into: output))
             }
         }
         var done = 0
