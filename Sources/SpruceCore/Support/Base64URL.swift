@@ -6,18 +6,24 @@ public enum Base64URL {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
     /// `bytes` in base64url, without `=` padding.
-    public static func encode(_ bytes: some Sequence<UInt8>) -> String {
+    public static func encode(_ bytes: some Sequence<UInt8>) -> String { encode(Array(bytes)) }
+
+    /// `bytes` in base64url, without `=` padding. Not generic: called from another module, the generic form ran
+    /// unspecialized, looking up witness tables for every byte, which showed on the profile page's profile.
+    public static func encode(_ bytes: [UInt8]) -> String {
         var output: [UInt8] = []
-        output.reserveCapacity((bytes.underestimatedCount * 4 + 2) / 3)
-        var iterator = bytes.makeIterator()
-        while let first = iterator.next() {
-            let second = iterator.next()
-            let third = iterator.next()
-            let group = UInt32(first) << 16 | UInt32(second ?? 0) << 8 | UInt32(third ?? 0)
+        output.reserveCapacity((bytes.count * 4 + 2) / 3)
+        var index = 0
+        while index < bytes.count {
+            let remaining = bytes.count - index
+            let group =
+                UInt32(bytes[index]) << 16 | (remaining > 1 ? UInt32(bytes[index + 1]) << 8 : 0)
+                | (remaining > 2 ? UInt32(bytes[index + 2]) : 0)
             output.append(alphabet[Int(group >> 18 & 63)])
             output.append(alphabet[Int(group >> 12 & 63)])
-            if second != nil { output.append(alphabet[Int(group >> 6 & 63)]) }
-            if third != nil { output.append(alphabet[Int(group & 63)]) }
+            if remaining > 1 { output.append(alphabet[Int(group >> 6 & 63)]) }
+            if remaining > 2 { output.append(alphabet[Int(group & 63)]) }
+            index += 3
         }
         return String(decoding: output, as: UTF8.self)
     }
