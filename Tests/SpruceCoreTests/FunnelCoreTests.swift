@@ -389,3 +389,15 @@ struct SipHashTests {
         #expect(limited.finalize() == Self.vectors[length], "text cut at its limit")
     }
 }
+
+@Suite("Funnel events")
+struct FunnelEventOrderTests {
+    @Test("each event's order is its place among all cases, and < follows it")
+    func orderIsPlace() {
+        for (place, event) in FunnelEvent.allCases.enumerated() {
+            #expect(event.order == place, "\(event)")
+        }
+        #expect(FunnelEvent.allCases.sorted() == FunnelEvent.allCases)
+        #expect(FunnelEvent.allCases.shuffled().sorted() == FunnelEvent.allCases)
+    }
+}

@@ -35,7 +35,22 @@ public enum FunnelEvent: String, CaseIterable, Sendable, Codable, Comparable {
         }
     }
 
-    public static func < (lhs: FunnelEvent, rhs: FunnelEvent) -> Bool {
-        allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0
+    /// The event's place in ``allCases``, without building that array (a flush sorts its rows by it).
+    public var order: Int {
+        switch self {
+        case .scan: 0
+        case .visit: 1
+        case .connectClick: 2
+        case .signupStarted: 3
+        case .signupCompleted: 4
+        case .conversationPatient: 5
+        case .conversationClinic: 6
+        case .invitationSent: 7
+        case .invitationOpened: 8
+        case .invitationAccepted: 9
+        case .preview: 10
+        }
     }
+
+    public static func < (lhs: FunnelEvent, rhs: FunnelEvent) -> Bool { lhs.order < rhs.order }
 }

@@ -164,7 +164,9 @@ final class FunnelRecorder: Sendable {
         let tallies = shards.map { shard in
             shard.state.withLock { state in
                 let tally = state.tally
+                // Room for as many links as the last interval had: the request path then never grows the table.
                 state.tally = FunnelTally()
+                state.tally.reserveCapacity(tally.entryCount)
                 state.keys = keys
                 state.zones = zones
                 return tally

@@ -39,23 +39,6 @@ public struct FunnelTally: Sendable, Equatable {
     /// One entry per link and day, so that counting a view looks one key up, not one per event and sketch.
     private var entries: [DayKey: Entry] = [:]
 
-    /// Where `event` is counted in an ``Entry``: its place in ``FunnelEvent/allCases``.
-    private static func index(of event: FunnelEvent) -> Int {
-        switch event {
-        case .scan: 0
-        case .visit: 1
-        case .connectClick: 2
-        case .signupStarted: 3
-        case .signupCompleted: 4
-        case .conversationPatient: 5
-        case .conversationClinic: 6
-        case .invitationSent: 7
-        case .invitationOpened: 8
-        case .invitationAccepted: 9
-        case .preview: 10
-        }
-    }
-
     public init() {}
 
     public var isEmpty: Bool { entries.isEmpty }
@@ -69,8 +52,9 @@ public struct FunnelTally: Sendable, Equatable {
     public var countRows: [(key: Key, count: Int)] {
         var rows: [(key: Key, count: Int)] = []
         rows.reserveCapacity(entries.count)
+        let events = FunnelEvent.allCases
         for (key, entry) in entries {
-            for (index, event) in FunnelEvent.allCases.enumerated() where entry.counts[index] != 0 {
+            for (index, event) in events.enumerated() where entry.counts[index] != 0 {
                 rows.append((Key(code: key.code, day: key.day, event: event), entry.counts[index]))
             }
         }
@@ -98,8 +82,14 @@ public struct FunnelTally: Sendable, Equatable {
 
     /// Forgets the visitor sketches `isStored` says are stored already in full; the counts stay.
     public mutating func removeVisitors(where isStored: (DayKey, HyperLogLog) -> Bool) {
-        for (key, entry) in entries where !entry.visitors.isEmpty && isStored(key, entry.visitors) {
-            entries[key]?.visitors = HyperLogLog()
+        // In place, by index: assigning by key while iterating copied the whole dictionary.
+        var index = entries.startIndex
+        while index != entries.endIndex {
+            let (key, entry) = entries[index]
+            if !entry.visitors.isEmpty && isStored(key, entry.visitors) {
+                entries.values[index].visitors = HyperLogLog()
+            }
+            index = entries.index(after: index)
         }
     }
 
@@ -112,7 +102,7 @@ public struct FunnelTally: Sendable, Equatable {
     public var entryCount: Int { entries.count }
 
     public mutating func add(_ event: FunnelEvent, code: LinkCode, day: LocalDay, count: Int = 1) {
-        entries[DayKey(code: code, day: day), default: Entry()].counts[Self.index(of: event)] += count
+        entries[DayKey(code: code, day: day), default: Entry()].counts[event.order] += count
     }
 
     /// Adds a visitor's keyed hash (``VisitorKeys``) to the link's sketch of that day.
@@ -128,8 +118,8 @@ public struct FunnelTally: Sendable, Equatable {
     }
 
     private static func count(_ event: FunnelEvent, also: FunnelEvent?, visitor hash: UInt64?, in entry: inout Entry) {
-        entry.counts[index(of: event)] += 1
-        if let also { entry.counts[index(of: also)] += 1 }
+        entry.counts[event.order] += 1
+        if let also { entry.counts[also.order] += 1 }
         if let hash { entry.visitors.add(hash: hash) }
     }
 
