@@ -72,6 +72,9 @@ struct HotReadsTests {
             ("/i/abcdefghjkmnpqrstuvwxyz234", []),
             ("/" + String(repeating: "9", count: 300), []),
             ("http://127.0.0.1/4827163", []),  // absolute form
+            ("//4827163", []), ("/", []), ("/api/v1/links/", []), ("/api/v1/links//4827163", []),
+            ("/api/v1/links/4827163/", []), ("/api/v1//links/4827163", []), ("/api/v1/links/48/27163", []),
+            ("/4827163/qr.png/x", []), ("/4827163//qr.png", []), ("/4827163/x/qr.png", []), ("/qr.png", []),
         ] as [(String, [(String, String)])])
     func handedOn(path: String, headers: [(String, String)]) async throws {
         try await withServerParts { parts in

@@ -35,25 +35,31 @@ struct HotReads: Sendable {
         let isScan: Bool
     }
 
-    /// A route template split into segments, with the one `{…}` segment that holds the link's code.
+    /// A route template with one `{…}` segment that holds the link's code: the text before it and after it.
     private struct Template: Sendable {
         let path: String
-        private let segments: [Substring]
-        private let codeIndex: Int
+        private let prefix: String
+        private let suffix: String
 
         init(_ path: String) {
             self.path = path
-            segments = path.split(separator: "/")
-            codeIndex = segments.firstIndex { $0.hasPrefix("{") } ?? 0
+            let open = path.firstIndex(of: "{") ?? path.endIndex
+            let close = path[open...].firstIndex(of: "}").map(path.index(after:)) ?? path.endIndex
+            prefix = String(path[..<open])
+            suffix = String(path[close...])
         }
 
-        /// The code segment of `path` (split, without the leading empty segment) when it matches the template.
-        func code(in path: ArraySlice<Substring>) -> Substring? {
-            guard path.count == segments.count else { return nil }
-            for (index, (pattern, segment)) in zip(segments, path).enumerated() where index != codeIndex {
-                guard pattern.utf8.elementsEqual(segment.utf8) else { return nil }
-            }
-            return path[path.startIndex + codeIndex]
+        /// The code segment of `path` when it matches the template: the text between the template's prefix and
+        /// suffix, one whole segment (no `/` in it).
+        func code(in path: Substring) -> Substring? {
+            let bytes = path.utf8
+            guard bytes.count > prefix.utf8.count + suffix.utf8.count, bytes.starts(with: prefix.utf8),
+                bytes.suffix(suffix.utf8.count).elementsEqual(suffix.utf8)
+            else { return nil }
+            let start = bytes.index(bytes.startIndex, offsetBy: prefix.utf8.count)
+            let end = bytes.index(bytes.endIndex, offsetBy: -suffix.utf8.count)
+            guard !bytes[start..<end].contains(UInt8(ascii: "/")) else { return nil }
+            return path[start..<end]
         }
     }
 
@@ -64,9 +70,12 @@ struct HotReads: Sendable {
         (.png, Template(PublicLinksController.qrPNG.path)), (.svg, Template(PublicLinksController.qrSVG.path)),
     ]
 
-    private struct MetricsKey: Hashable {
+    /// A route's and status's request metrics. A handful, looked through in order: hashing the route's text in a
+    /// dictionary cost more than the look-up saved.
+    private struct RouteMetrics: Sendable {
         let status: Int
         let route: String
+        let series: RequestMetrics.Series
     }
 
     private let directory: LinkDirectory
@@ -77,7 +86,7 @@ struct HotReads: Sendable {
     private let qrCache: QRImageCache
     private let linkMetrics: ServerMetrics
     private let requestLog: RequestLog?
-    private let metrics: [MetricsKey: RequestMetrics.Series]
+    private let metrics: [RouteMetrics]
     /// Each kind of answer's head, serialized once in the order the router's middleware sends its fields: the
     /// route's own fields, `Content-Length`, the page's `Set-Cookie`, the security headers, `Date` and `Server`.
     private let jsonHead: WireHead
@@ -131,11 +140,13 @@ struct HotReads: Sendable {
             )
         }
         self.qrHeads = qrHeads
-        var metrics: [MetricsKey: RequestMetrics.Series] = [:]
+        var metrics: [RouteMetrics] = []
         for route in [Self.jsonRoute, Self.pageRoute] + Self.qrRoutes.map(\.1) {
             for status in [HTTPResponse.Status.ok, .notModified] {
-                metrics[MetricsKey(status: status.code, route: route.path)] = requestMetrics.series(
-                    route: route.path, method: .get, status: status)
+                metrics.append(
+                    RouteMetrics(
+                        status: status.code, route: route.path,
+                        series: requestMetrics.series(route: route.path, method: .get, status: status)))
             }
         }
         self.metrics = metrics
@@ -149,7 +160,7 @@ struct HotReads: Sendable {
         guard request.method == .GET, request.version == .http1_1, request.uri.utf8.count <= 256,
             request.uri.utf8.first == UInt8(ascii: "/"), request.isKeepAlive, Self.hasOneHost(request.headers)
         else { return nil }
-        // Split by bytes: the URI is ASCII here, and walking it by Characters cost more than the split.
+        // Matched by bytes: the URI is ASCII here. Splitting it into segments cost an array per request.
         let target = request.uri
         let path: Substring
         let query: Substring?
@@ -158,20 +169,16 @@ struct HotReads: Sendable {
         } else {
             (path, query) = (Substring(target), nil)
         }
-        let segments = path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
-            .map(Substring.init)
-        guard segments.count >= 2, segments[0].isEmpty else { return nil }
-        let rest = segments.dropFirst()
         let isScan = query.map { ScanMarker.isMarker($0.utf8) } ?? false
-        if query == nil || isScan, let code = Self.pageRoute.code(in: rest) {
+        if query == nil || isScan, let code = Self.pageRoute.code(in: path) {
             return page(code, request.headers, isScan: isScan, date: date)
         }
         for (format, route) in Self.qrRoutes {
-            if let code = route.code(in: rest) {
+            if let code = route.code(in: path) {
                 return qrImage(code, format: format, route: route.path, query: query, request.headers, date: date)
             }
         }
-        if query == nil, let code = Self.jsonRoute.code(in: rest) {
+        if query == nil, let code = Self.jsonRoute.code(in: path) {
             return jsonAnswer(code, date: date)
         }
         return nil
@@ -197,12 +204,12 @@ struct HotReads: Sendable {
         _ answer: Answer, _ request: HTTPRequestHead, elapsed: Duration, client: @autoclosure () -> String,
         memo: inout FunnelRecorder.ConnectionMemo
     ) {
-        if let metrics = metrics[MetricsKey(status: answer.status.code, route: answer.route)] {
+        if let metrics = metrics.first(where: { $0.status == answer.status.code && $0.route == answer.route })?.series {
             metrics.requests.increment()
             metrics.duration.recordNanoseconds(
                 elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
         }
-        linkMetrics.resolved(outcome: "found")
+        linkMetrics.resolvedFound()
         let counted = funnel.flatMap { funnel in answer.view.map { (funnel, $0) } }
         guard requestLog != nil || counted != nil else { return }
         let client = client()

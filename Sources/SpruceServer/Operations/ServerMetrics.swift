@@ -15,6 +15,8 @@ struct ServerMetrics: Sendable {
         ]
 
     private let resolveCounters: [String: Counter]
+    /// `resolveCounters["found"]`, kept apart for the hot reads, which count it on every answer.
+    private let foundCounter: Counter?
     private let connectCounters: [String: Counter]
 
     init() {
@@ -27,6 +29,7 @@ struct ServerMetrics: Sendable {
             connect[outcome] = Counter(label: "sprucelink_connect_total", dimensions: [("outcome", outcome)])
         }
         resolveCounters = resolve
+        foundCounter = resolve["found"]
         connectCounters = connect
     }
 
@@ -36,6 +39,11 @@ struct ServerMetrics: Sendable {
 
     func resolved(outcome: String) {
         resolveCounters[outcome]?.increment()
+    }
+
+    /// Counts a link resolved to its profile: `resolved(outcome: "found")` without the look-up.
+    func resolvedFound() {
+        foundCounter?.increment()
     }
 
     func connected(_ outcome: ConnectOutcome) {
