@@ -201,24 +201,16 @@ extension InvitationDispatcher {
             guard case .success(.created(let record, let token)) = preparation else { return nil }
             return (record, token)
         }
-        let results = Mutex([Result<RenderedMessages, any Error>?](repeating: nil, count: created.count))
-        let next = Atomic(0)
-        let workers = min(created.count, ProcessInfo.processInfo.activeProcessorCount)
-        WorkerThreads.run(workers) {
-            while case let index = next.add(1, ordering: .relaxed).oldValue, index < created.count {
-                let (record, token) = created[index]
-                let result = Result<RenderedMessages, any Error> {
-                    let rendered = try render(
-                        record, channels: record.channels, token: token, practiceName: practiceName)
-                    return RenderedMessages(messages: rendered.messages, warnings: rendered.warnings)
-                }
-                results.withLock { $0[index] = result }
+        let workers = ProcessInfo.processInfo.activeProcessorCount
+        let results = WorkerThreads.map(created.count, threads: workers) { index in
+            let (record, token) = created[index]
+            return Result<RenderedMessages, any Error> {
+                let rendered = try render(record, channels: record.channels, token: token, practiceName: practiceName)
+                return RenderedMessages(messages: rendered.messages, warnings: rendered.warnings)
             }
         }
         var byID: [InvitationID: Result<RenderedMessages, any Error>] = [:]
-        for (index, result) in results.withLock({ $0 }).enumerated() {
-            if let result { byID[created[index].record.invitation.id] = result }
-        }
+        for (index, result) in results.enumerated() { byID[created[index].record.invitation.id] = result }
         return byID
     }
 
