@@ -24,18 +24,46 @@ struct ProfileJSON: Sendable {
     /// `{"code":…,"profile":…,"url":…}` as the API's encoder writes ``API/ResolvedLink`` (sorted keys, unescaped
     /// slashes). Codes are lowercase letters, digits and hyphens, which JSON strings hold as they are.
     func body(_ code: LinkCode, organizationID: OrganizationID, profile: ClinicProfile) throws -> ByteBuffer {
-        let profileJSON = try profiles.value(for: organizationID, profile) { try ByteBuffer(json: $0) }
+        let parts = try self.parts(code, organizationID: organizationID, profile: profile)
         var body = ByteBuffer()
-        body.reserveCapacity(
-            profileJSON.readableBytes + linkURLPrefix.readableBytes + 2 * code.rawValue.utf8.count + 32)
-        body.writeStaticString("{\"code\":\"")
-        body.writeString(code.rawValue)
-        body.writeStaticString("\",\"profile\":")
-        body.writeImmutableBuffer(profileJSON)
-        body.writeStaticString(",\"url\":")
-        body.writeImmutableBuffer(linkURLPrefix)
-        body.writeString(code.rawValue)
-        body.writeStaticString("\"}")
+        body.reserveCapacity(parts.length)
+        parts.write(into: &body)
         return body
+    }
+
+    /// The body's parts, to be written where the caller wants them (``HotReads`` writes them right after the head).
+    func parts(_ code: LinkCode, organizationID: OrganizationID, profile: ClinicProfile) throws -> Parts {
+        Parts(
+            code: code.rawValue, profile: try profiles.value(for: organizationID, profile) { try ByteBuffer(json: $0) },
+            linkURLPrefix: linkURLPrefix)
+    }
+
+    /// A body's parts: its length is known before it is written.
+    struct Parts {
+        let code: String
+        let profile: ByteBuffer
+        let linkURLPrefix: ByteBuffer
+
+        private static let opening: StaticString = "{\"code\":\""
+        private static let beforeProfile: StaticString = "\",\"profile\":"
+        private static let beforeURL: StaticString = ",\"url\":"
+        private static let closing: StaticString = "\"}"
+
+        var length: Int {
+            Self.opening.utf8CodeUnitCount + Self.beforeProfile.utf8CodeUnitCount + Self.beforeURL.utf8CodeUnitCount
+                + Self.closing.utf8CodeUnitCount + 2 * code.utf8.count + profile.readableBytes
+                + linkURLPrefix.readableBytes
+        }
+
+        func write(into body: inout ByteBuffer) {
+            body.writeStaticString(Self.opening)
+            body.writeString(code)
+            body.writeStaticString(Self.beforeProfile)
+            body.writeImmutableBuffer(profile)
+            body.writeStaticString(Self.beforeURL)
+            body.writeImmutableBuffer(linkURLPrefix)
+            body.writeString(code)
+            body.writeStaticString(Self.closing)
+        }
     }
 }

@@ -234,10 +234,14 @@ struct HotReads: Sendable {
 
     private func jsonAnswer(_ segment: Substring, date: String) -> Answer? {
         guard let (link, profile) = active(segment),
-            let body = try? profileJSON.body(link.code, organizationID: link.organizationID, profile: profile)
+            let parts = try? profileJSON.parts(link.code, organizationID: link.organizationID, profile: profile)
         else { return nil }
-        var answer = answer(
-            .ok, jsonHead, .init(contentLength: body.readableBytes, date: date), body: body, route: Self.jsonRoute.path)
+        // The body is written right after the head, into the one buffer: no body of its own to copy.
+        var bytes = ByteBuffer()
+        bytes.reserveCapacity(jsonHead.fixedSize + parts.length)
+        jsonHead.write(.init(contentLength: parts.length, date: date), into: &bytes)
+        parts.write(into: &bytes)
+        var answer = Answer(bytes: bytes, status: .ok, route: Self.jsonRoute.path)
         answer.view = CountedView(view: .json, code: link.code, organization: link.organizationID, isScan: false)
         return answer
     }

@@ -44,7 +44,12 @@ final class ProfileMemo<Value: Sendable>: Sendable {
         _ profile: ClinicProfile,
         make: (ClinicProfile) throws -> Value
     ) rethrows -> Value {
-        if let entry = entries.withLock({ $0[organizationID] }), entry.profile == profile { return entry.value }
+        // Compared where it is stored: taking the entry out would copy (retain) every field of its profile.
+        let stored = entries.withLock { entries -> Value? in
+            guard let entry = entries[organizationID], entry.profile == profile else { return nil }
+            return entry.value
+        }
+        if let stored { return stored }
         let value = try make(profile)
         entries.withLock { entries in
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
