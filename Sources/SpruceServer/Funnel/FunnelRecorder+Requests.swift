@@ -33,6 +33,33 @@ extension FunnelRecorder.Traits {
             address: context.clientAddress)
     }
 
+    /// Whether a request of `method` from `address` with `fields` has these traits, found without building them
+    /// (the copies of its strings cost a keep-alive connection's repeated requests more than the comparison). A
+    /// repeated field is never a match here: building the traits joins its values.
+    func matches(method: String, fields: some Sequence<(name: String, value: String)>, address: String) -> Bool {
+        guard self.method == method, self.address == address else { return false }
+        var seenUserAgent = false
+        var seenPurpose = false
+        var seenSecPurpose = false
+        func check(_ value: String, against expected: String?, seen: inout Bool) -> Bool {
+            defer { seen = true }
+            return !seen && expected == value
+        }
+        for (name, value) in fields {
+            switch name.utf8.count {
+            case 10 where Self.isName(name, "user-agent"):
+                guard check(value, against: userAgent, seen: &seenUserAgent) else { return false }
+            case 11 where Self.isName(name, "sec-purpose"):
+                guard check(value, against: secPurpose, seen: &seenSecPurpose) else { return false }
+            case 7 where Self.isName(name, "purpose"):
+                guard check(value, against: purpose, seen: &seenPurpose) else { return false }
+            default: continue
+            }
+        }
+        return seenUserAgent == (userAgent != nil) && seenPurpose == (purpose != nil)
+            && seenSecPurpose == (secPurpose != nil)
+    }
+
     /// Whether `name` is `lowercase` in any letter case (ASCII, as field names are).
     private static func isName(_ name: String, _ lowercase: String) -> Bool {
         name.utf8.elementsEqual(lowercase.utf8) { byte, lower in

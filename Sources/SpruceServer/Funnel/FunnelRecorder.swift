@@ -98,6 +98,20 @@ final class FunnelRecorder: Sendable {
         countView(view, code: code, organization: organization, isScan: isScan, traits: traits, memo: &memo)
     }
 
+    /// Counts a view as below, building the request's traits only when they are not `memo`'s.
+    func countView(
+        _ view: View, code: LinkCode, organization: OrganizationID?, isScan: Bool, method: String,
+        fields: some Sequence<(name: String, value: String)>, address: String, memo: inout ConnectionMemo
+    ) {
+        let traits: Traits
+        if let known = memo.traits, known.matches(method: method, fields: fields, address: address) {
+            traits = known
+        } else {
+            traits = Traits(method: method, fields: fields, address: address)
+        }
+        countView(view, code: code, organization: organization, isScan: isScan, traits: traits, memo: &memo)
+    }
+
     /// Counts a view as above, reusing what `memo` knows of the same client from an earlier request.
     func countView(
         _ view: View, code: LinkCode, organization: OrganizationID?, isScan: Bool, traits: Traits,
@@ -146,8 +160,12 @@ final class FunnelRecorder: Sendable {
         }
     }
 
+    /// The shard of `code`, by FNV-1a of its bytes: the shard only spreads the locks, and the tally hashes the code
+    /// properly anyway, so a second SipHash per request bought nothing.
     private func shard(_ code: LinkCode) -> Shard {
-        shards[Int(UInt(bitPattern: code.hashValue) % UInt(Self.shardCount))]
+        var hash: UInt32 = 2_166_136_261
+        for byte in code.rawValue.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        return shards[Int(hash % UInt32(Self.shardCount))]
     }
 
     // MARK: - Flushing

@@ -218,9 +218,7 @@ struct HotReads: Sendable {
         if let (funnel, counted) = counted {
             funnel.countView(
                 counted.view, code: counted.code, organization: counted.organization, isScan: counted.isScan,
-                traits: FunnelRecorder.Traits(
-                    method: request.method.rawValue, fields: request.headers, address: client),
-                memo: &memo)
+                method: request.method.rawValue, fields: request.headers, address: client, memo: &memo)
         }
     }
 
