@@ -172,3 +172,27 @@ struct LinkCodeRulesTests {
         }
     }
 }
+
+@Suite("LinkCode numbers")
+struct LinkCodeNumberTests {
+    @Test("a numeric code's number gives the code back", arguments: ["100000", "123456", "48193027", "9999999999"])
+    func roundTrip(text: String) throws {
+        let code = try LinkCode(text)
+        let number = try #require(code.number)
+        #expect(number == UInt64(text))
+        #expect(LinkCode(number: number) == code)
+    }
+
+    @Test("a vanity code has no number, even when it ends in digits")
+    func vanity() throws {
+        #expect(try LinkCode("dr-smith-2").number == nil)
+        #expect(try LinkCode("a123456").number == nil)
+    }
+
+    @Test(
+        "numbers of fewer than 6 or more than 10 digits are no code",
+        arguments: [0, 99_999, 10_000_000_000] as [UInt64])
+    func outOfRange(number: UInt64) {
+        #expect(LinkCode(number: number) == nil)
+    }
+}

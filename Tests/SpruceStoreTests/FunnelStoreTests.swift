@@ -173,6 +173,64 @@ struct FunnelStoreTests {
     }
 }
 
+@Suite("Funnel tally")
+struct FunnelTallyTests {
+    static let numeric = LinkCode(number: 48_193_027)
+    static let vanity = try? LinkCode("oak-street")
+
+    @Test(
+        "numeric and vanity links, and days too far out to pack, count and merge alike",
+        arguments: [LocalDay(year: 2026, month: 11, day: 30), LocalDay(ordinal: -3), LocalDay(ordinal: 1 << 24)]
+    )
+    func mixed(day: LocalDay) throws {
+        let numeric = try #require(Self.numeric)
+        let vanity = try #require(Self.vanity)
+        var first = FunnelTally()
+        first.add(.scan, also: .invitationOpened, visitor: 7, code: numeric, day: day)
+        first.add(.visit, visitor: 8, code: vanity, day: day)
+        var second = FunnelTally()
+        second.add(.scan, visitor: 9, code: numeric, day: day)
+        second.add(.connectClick, code: vanity, day: day, count: 2)
+        first.merge(second)
+        #expect(
+            first.counts == [
+                FunnelTally.Key(code: numeric, day: day, event: .scan): 2,
+                FunnelTally.Key(code: numeric, day: day, event: .invitationOpened): 1,
+                FunnelTally.Key(code: vanity, day: day, event: .visit): 1,
+                FunnelTally.Key(code: vanity, day: day, event: .connectClick): 2,
+            ])
+        #expect(first.totals == [.scan: 2, .invitationOpened: 1, .visit: 1, .connectClick: 2])
+        #expect(first.codes == [numeric, vanity])
+        let sketches = Dictionary(uniqueKeysWithValues: first.visitorRows.map { ($0.key, $0.sketch) })
+        var expected = HyperLogLog()
+        expected.add(hash: 7)
+        expected.add(hash: 9)
+        #expect(sketches[FunnelTally.DayKey(code: numeric, day: day)] == expected)
+        #expect(sketches[FunnelTally.DayKey(code: vanity, day: day)]?.estimate == 1)
+        first.removeVisitors { key, _ in key.code == numeric }
+        #expect(first.visitorRows.map(\.key) == [FunnelTally.DayKey(code: vanity, day: day)])
+        #expect(first.counts.count == 4)
+    }
+
+    @Test("the same link on two days, and two links on one day, are apart")
+    func apart() throws {
+        let numeric = try #require(Self.numeric)
+        let other = try #require(LinkCode(number: 48_193_028))
+        let day = LocalDay(year: 2026, month: 11, day: 30)
+        let next = LocalDay(ordinal: day.ordinal + 1)
+        var tally = FunnelTally()
+        tally.add(.visit, code: numeric, day: day)
+        tally.add(.visit, code: numeric, day: next)
+        tally.add(.visit, code: other, day: day)
+        #expect(
+            tally.counts == [
+                FunnelTally.Key(code: numeric, day: day, event: .visit): 1,
+                FunnelTally.Key(code: numeric, day: next, event: .visit): 1,
+                FunnelTally.Key(code: other, day: day, event: .visit): 1,
+            ])
+    }
+}
+
 @Suite("Stored sketches")
 struct StoredSketchesTests {
     static let code = try! LinkCode("4827163")

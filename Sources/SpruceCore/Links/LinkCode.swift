@@ -88,6 +88,22 @@ extension LinkCode {
         return LinkCode(validated: String(decoding: digits, as: UTF8.self), kind: .numeric)
     }
 
+    /// A numeric code's value (at most 10 digits, so it fits in an integer, and no leading zero, so the integer
+    /// gives the code back through ``init(number:)``); nil for a vanity code.
+    public var number: UInt64? {
+        guard kind == .numeric else { return nil }
+        var value: UInt64 = 0
+        for byte in rawValue.utf8 { value = value &* 10 &+ UInt64(byte &- UInt8(ascii: "0")) }
+        return value
+    }
+
+    /// The numeric code whose ``number`` is `number`; nil unless it has 6 to 10 digits.
+    public init?(number: UInt64) {
+        let text = String(number)
+        guard Self.numericLengths.contains(text.utf8.count) else { return nil }
+        self.init(validated: text, kind: .numeric)
+    }
+
     /// A fresh numeric code from the system's cryptographically secure generator (`getrandom` on Linux).
     public static func randomNumeric(length: Int = defaultNumericLength) -> LinkCode {
         var generator = SystemRandomNumberGenerator()

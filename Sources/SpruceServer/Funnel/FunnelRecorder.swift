@@ -184,14 +184,14 @@ final class FunnelRecorder: Sendable {
                 let tally = state.tally
                 // Room for as many links as the last interval had: the request path then never grows the table.
                 state.tally = FunnelTally()
-                state.tally.reserveCapacity(tally.entryCount)
+                state.tally.reserveCapacity(toHold: [tally])
                 state.keys = keys
                 state.zones = zones
                 return tally
             }
         }
         var total = pending
-        total.reserveCapacity(tallies.reduce(pending.entryCount) { $0 + $1.entryCount })
+        total.reserveCapacity(toHold: [pending] + tallies)
         for tally in tallies { total.merge(tally) }
         return total
     }

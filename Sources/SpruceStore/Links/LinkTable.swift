@@ -28,14 +28,14 @@ struct LinkTable {
 
     subscript(code: LinkCode) -> Entry? {
         let packed: UInt64?
-        if let number = Self.number(code) { packed = numeric[number] } else { packed = vanity[code.rawValue] }
+        if let number = code.number { packed = numeric[number] } else { packed = vanity[code.rawValue] }
         return packed.map(unpack)
     }
 
     /// Adds or replaces the record of `record.code`.
     mutating func insert(_ record: PublicLinkRecord) {
         let packed = pack(record)
-        if let number = Self.number(record.code) {
+        if let number = record.code.number {
             numeric[number] = packed
         } else {
             vanity[record.code.rawValue] = packed
@@ -59,7 +59,7 @@ struct LinkTable {
     /// Removes `code`; returns whether it was held.
     @discardableResult
     mutating func remove(_ code: LinkCode) -> Bool {
-        if let number = Self.number(code) { return numeric.removeValue(forKey: number) != nil }
+        if let number = code.number { return numeric.removeValue(forKey: number) != nil }
         return vanity.removeValue(forKey: code.rawValue) != nil
     }
 
@@ -100,16 +100,5 @@ struct LinkTable {
         return Entry(
             organizationID: organizations[organization], isActive: packed >> 63 == 1,
             qrColors: color < colors.count ? colors[color] : .standard)
-    }
-
-    /// The integer value of a numeric code; `nil` for a vanity code.
-    static func number(_ code: LinkCode) -> UInt64? {
-        guard code.kind == .numeric else { return nil }
-        var value: UInt64 = 0
-        for byte in code.rawValue.utf8 {
-            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-            value = value * 10 + UInt64(byte - UInt8(ascii: "0"))
-        }
-        return value
     }
 }
