@@ -44,6 +44,13 @@ final class FunnelRecorder: Sendable {
         fileprivate var hash: UInt64?
 
         init() {}
+
+        fileprivate init(_ traits: Traits) {
+            self.traits = traits
+            traffic = TrafficClassifier.classify(
+                method: traits.method, purpose: traits.purpose, secPurpose: traits.secPurpose,
+                userAgent: traits.userAgent)
+        }
     }
 
     private final class Shard: Sendable {
@@ -94,36 +101,27 @@ final class FunnelRecorder: Sendable {
 
     /// Counts a view of a link: a preview, or a scan or visit (and an opened invitation) with its visitor.
     func countView(_ view: View, code: LinkCode, organization: OrganizationID?, isScan: Bool, traits: Traits) {
-        var memo = ConnectionMemo()
-        countView(view, code: code, organization: organization, isScan: isScan, traits: traits, memo: &memo)
+        var memo = ConnectionMemo(traits)
+        countView(view, code: code, organization: organization, isScan: isScan, memo: &memo)
     }
 
-    /// Counts a view as below, building the request's traits only when they are not `memo`'s.
+    /// Counts a view as above, reusing what `memo` knows of the same client from an earlier request on the
+    /// connection: the request's traits are only built, classified and hashed when they are not `memo`'s. On a
+    /// match nothing is copied or compared twice.
     func countView(
         _ view: View, code: LinkCode, organization: OrganizationID?, isScan: Bool, method: String,
         fields: some Sequence<(name: String, value: String)>, address: String, memo: inout ConnectionMemo
     ) {
-        let traits: Traits
-        if let known = memo.traits, known.matches(method: method, fields: fields, address: address) {
-            traits = known
-        } else {
-            traits = Traits(method: method, fields: fields, address: address)
+        if memo.traits?.matches(method: method, fields: fields, address: address) != true {
+            memo = ConnectionMemo(Traits(method: method, fields: fields, address: address))
         }
-        countView(view, code: code, organization: organization, isScan: isScan, traits: traits, memo: &memo)
+        countView(view, code: code, organization: organization, isScan: isScan, memo: &memo)
     }
 
-    /// Counts a view as above, reusing what `memo` knows of the same client from an earlier request.
-    func countView(
-        _ view: View, code: LinkCode, organization: OrganizationID?, isScan: Bool, traits: Traits,
-        memo: inout ConnectionMemo
+    /// Counts a view by `memo`'s traits, hashing its visitor when the day changed.
+    private func countView(
+        _ view: View, code: LinkCode, organization: OrganizationID?, isScan: Bool, memo: inout ConnectionMemo
     ) {
-        if memo.traits != traits {
-            memo = ConnectionMemo()
-            memo.traffic = TrafficClassifier.classify(
-                method: traits.method, purpose: traits.purpose, secPurpose: traits.secPurpose,
-                userAgent: traits.userAgent)
-            memo.traits = traits
-        }
         let traffic = memo.traffic
         let organization = organization ?? self.organization(of: code)
         let now = Date()
@@ -133,7 +131,7 @@ final class FunnelRecorder: Sendable {
                 state.tally.add(.preview, code: code, day: day)
                 return
             }
-            if memo.hashDay != day || memo.hash == nil {
+            if memo.hashDay != day || memo.hash == nil, let traits = memo.traits {
                 memo.hash = state.keys.hash(address: traits.address, userAgent: traits.userAgent, day: day)
                 memo.hashDay = day
             }

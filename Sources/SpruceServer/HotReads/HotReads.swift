@@ -27,7 +27,7 @@ struct HotReads: Sendable {
         var view: CountedView?
     }
 
-    /// A view of a link, for ``FunnelRecorder/countView(_:code:organization:isScan:traits:memo:)``.
+    /// A view of a link, for ``FunnelRecorder/countView(_:code:organization:isScan:method:fields:address:memo:)``.
     struct CountedView {
         let view: FunnelRecorder.View
         let code: LinkCode
