@@ -212,6 +212,67 @@ struct FunnelTallyTests {
         #expect(first.counts.count == 4)
     }
 
+    @Test(
+        "every event pairs with every other in one count, views and funnel steps alike",
+        arguments: FunnelEvent.allCases
+    )
+    func pairs(event: FunnelEvent) throws {
+        let code = try #require(Self.numeric)
+        let day = LocalDay(year: 2026, month: 11, day: 30)
+        for also in FunnelEvent.allCases where also != event {
+            var tally = FunnelTally()
+            tally.add(event, also: also, visitor: 42, code: code, day: day)
+            tally.add(event, code: code, day: day, count: 2)
+            #expect(
+                tally.counts == [
+                    FunnelTally.Key(code: code, day: day, event: event): 3,
+                    FunnelTally.Key(code: code, day: day, event: also): 1,
+                ])
+            #expect(tally.totals == [event: 3, also: 1])
+            #expect(tally.visitorRows.count == 1)
+            #expect(tally.codes == [code])
+        }
+    }
+
+    @Test("thousands of links and days: every count lands on its own key, whatever the order they came in")
+    func many() throws {
+        let days = (0..<3).map { LocalDay(ordinal: 20_000 + $0) }
+        let codes = (0..<5_000).compactMap { LinkCode(number: 48_000_000 + UInt64($0) * 7_919) }
+        #expect(codes.count == 5_000)
+        var expected: [FunnelTally.Key: Int] = [:]
+        var forward = FunnelTally()
+        var backward = FunnelTally()
+        var halves = (FunnelTally(), FunnelTally())
+        for (index, code) in codes.enumerated() {
+            for day in days where (index + day.ordinal) % 2 == 0 || day == days[0] {
+                let event: FunnelEvent = index % 3 == 0 ? .scan : .visit
+                forward.add(event, visitor: UInt64(index), code: code, day: day)
+                expected[FunnelTally.Key(code: code, day: day, event: event), default: 0] += 1
+                if index % 2 == 0 {
+                    halves.0.add(event, visitor: UInt64(index), code: code, day: day)
+                } else {
+                    halves.1.add(event, visitor: UInt64(index), code: code, day: day)
+                }
+            }
+        }
+        for (index, code) in codes.enumerated().reversed() {
+            for day in days.reversed() where (index + day.ordinal) % 2 == 0 || day == days[0] {
+                backward.add(index % 3 == 0 ? .scan : .visit, visitor: UInt64(index), code: code, day: day)
+            }
+        }
+        #expect(forward.counts == expected)
+        #expect(forward == backward)
+        var merged = halves.0
+        merged.merge(halves.1)
+        #expect(merged == forward)
+        merged.merge(forward)
+        #expect(merged.counts == expected.mapValues { $0 * 2 })
+        #expect(merged != forward)
+        forward.removeVisitors { key, _ in key.day == days[0] }
+        #expect(forward.visitorRows.allSatisfy { $0.key.day != days[0] })
+        #expect(forward.counts == expected)
+    }
+
     @Test("the same link on two days, and two links on one day, are apart")
     func apart() throws {
         let numeric = try #require(Self.numeric)

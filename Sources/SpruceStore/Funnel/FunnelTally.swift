@@ -25,24 +25,41 @@ public struct FunnelTally: Sendable, Equatable {
         }
     }
 
-    /// What one link had on one day: a count per event (by ``FunnelEvent/allCases`` order) and its visitors. The
-    /// counts live inline, so a link's first view of an interval allocates nothing for them.
+    /// What one link had on one day of the events a view counts (``events``), and its visitors. Every view of a
+    /// link touches its entry, so entries are kept small (48 bytes, where a count of all eleven events took 104):
+    /// the other steps of the funnel, rare beside views, are counted in `steps`. The counts live inline, so a
+    /// link's first view of an interval allocates nothing for them.
     private struct Entry: Sendable, Equatable {
-        var counts = InlineArray<11, Int>(repeating: 0)
+        /// The events counted in an entry, by slot.
+        static let events: [FunnelEvent] = [.scan, .visit, .invitationOpened, .preview]
+
+        var views = InlineArray<4, Int>(repeating: 0)
         var visitors = HyperLogLog()
 
+        /// The slot of `event` in ``events``; nil for the steps counted apart.
+        static func slot(_ event: FunnelEvent) -> Int? {
+            switch event {
+            case .scan: 0
+            case .visit: 1
+            case .invitationOpened: 2
+            case .preview: 3
+            default: nil
+            }
+        }
+
         static func == (lhs: Entry, rhs: Entry) -> Bool {
-            lhs.visitors == rhs.visitors && !lhs.counts.indices.contains { lhs.counts[$0] != rhs.counts[$0] }
+            lhs.visitors == rhs.visitors && !lhs.views.indices.contains { lhs.views[$0] != rhs.views[$0] }
         }
     }
 
     /// One entry per link and day, so that counting a view looks one key up, not one per event and sketch. Numeric
     /// links (nearly all) are keyed by their number and day packed in one integer (``packedKey(_:_:)``): hashing
-    /// and comparing it costs the request path about half what the code's text and the day did, and the smaller
-    /// table keeps more of the server's other data in cache. Vanity links, and days too far out to pack, use
-    /// `named`.
+    /// and comparing the text of the code and the day cost the request path twice as much. Vanity links, and days
+    /// too far out to pack, use `named`.
     private var numeric: [UInt64: Entry] = [:]
     private var named: [DayKey: Entry] = [:]
+    /// The events an entry does not hold: connects, signups, conversations, invitations sent and accepted.
+    private var steps: [Key: Int] = [:]
 
     private static let dayBits = 24
 
@@ -77,7 +94,7 @@ public struct FunnelTally: Sendable, Equatable {
 
     public init() {}
 
-    public var isEmpty: Bool { numeric.isEmpty && named.isEmpty }
+    public var isEmpty: Bool { numeric.isEmpty && named.isEmpty && steps.isEmpty }
 
     /// The numbers to add, per (link, day, event); events that did not happen are left out.
     public var counts: [Key: Int] {
@@ -87,24 +104,26 @@ public struct FunnelTally: Sendable, Equatable {
     /// ``counts`` as a list in no particular order, for writing: no key is hashed again.
     public var countRows: [(key: Key, count: Int)] {
         var rows: [(key: Key, count: Int)] = []
-        rows.reserveCapacity(entryCount)
-        let events = FunnelEvent.allCases
+        rows.reserveCapacity(entryCount + steps.count)
+        let events = Entry.events
         forEachEntry { key, entry in
-            for (index, event) in events.enumerated() where entry.counts[index] != 0 {
-                rows.append((Key(code: key.code, day: key.day, event: event), entry.counts[index]))
+            for (slot, event) in events.enumerated() where entry.views[slot] != 0 {
+                rows.append((Key(code: key.code, day: key.day, event: event), entry.views[slot]))
             }
         }
+        rows.append(contentsOf: steps.lazy.map { (key: $0.key, count: $0.value) })
         return rows
     }
 
     /// How many of each event, over every link and day.
     public var totals: [FunnelEvent: Int] {
-        var sums = InlineArray<11, Int>(repeating: 0)
+        var sums = InlineArray<4, Int>(repeating: 0)
         forEachEntry { _, entry in
-            for index in sums.indices { sums[index] += entry.counts[index] }
+            for slot in sums.indices { sums[slot] += entry.views[slot] }
         }
         var totals: [FunnelEvent: Int] = [:]
-        for (index, event) in FunnelEvent.allCases.enumerated() where sums[index] != 0 { totals[event] = sums[index] }
+        for (slot, event) in Entry.events.enumerated() where sums[slot] != 0 { totals[event] = sums[slot] }
+        for (key, count) in steps { totals[key.event, default: 0] += count }
         return totals
     }
 
@@ -112,6 +131,7 @@ public struct FunnelTally: Sendable, Equatable {
     public var codes: Set<LinkCode> {
         var codes = Set<LinkCode>()
         forEachEntry { key, _ in codes.insert(key.code) }
+        for key in steps.keys { codes.insert(key.code) }
         return codes
     }
 
@@ -149,13 +169,18 @@ public struct FunnelTally: Sendable, Equatable {
     public mutating func reserveCapacity(toHold tallies: [FunnelTally]) {
         numeric.reserveCapacity(tallies.reduce(0) { $0 + $1.numeric.count })
         named.reserveCapacity(tallies.reduce(0) { $0 + $1.named.count })
+        steps.reserveCapacity(tallies.reduce(0) { $0 + $1.steps.count })
     }
 
     /// How many links and days have counts.
     private var entryCount: Int { numeric.count + named.count }
 
     public mutating func add(_ event: FunnelEvent, code: LinkCode, day: LocalDay, count: Int = 1) {
-        withEntry(code, day) { $0.counts[event.order] += count }
+        if let slot = Entry.slot(event) {
+            withEntry(code, day) { $0.views[slot] += count }
+        } else {
+            steps[Key(code: code, day: day, event: event), default: 0] += count
+        }
     }
 
     /// Adds a visitor's keyed hash (``VisitorKeys``) to the link's sketch of that day.
@@ -167,17 +192,21 @@ public struct FunnelTally: Sendable, Equatable {
     public mutating func add(
         _ event: FunnelEvent, also: FunnelEvent? = nil, visitor hash: UInt64?, code: LinkCode, day: LocalDay
     ) {
-        withEntry(code, day) { Self.count(event, also: also, visitor: hash, in: &$0) }
-    }
-
-    private static func count(_ event: FunnelEvent, also: FunnelEvent?, visitor hash: UInt64?, in entry: inout Entry) {
-        entry.counts[event.order] += 1
-        if let also { entry.counts[also.order] += 1 }
-        if let hash { entry.visitors.add(hash: hash) }
+        guard let slot = Entry.slot(event), also.map({ Entry.slot($0) != nil }) ?? true else {
+            add(event, code: code, day: day)
+            if let also { add(also, code: code, day: day) }
+            if let hash { addVisitor(hash: hash, code: code, day: day) }
+            return
+        }
+        withEntry(code, day) { entry in
+            entry.views[slot] += 1
+            if let also, let alsoSlot = Entry.slot(also) { entry.views[alsoSlot] += 1 }
+            if let hash { entry.visitors.add(hash: hash) }
+        }
     }
 
     private static func merge(_ theirs: Entry, into entry: inout Entry) {
-        for index in entry.counts.indices { entry.counts[index] += theirs.counts[index] }
+        for slot in entry.views.indices { entry.views[slot] += theirs.views[slot] }
         entry.visitors.merge(theirs.visitors)
     }
 
@@ -189,5 +218,6 @@ public struct FunnelTally: Sendable, Equatable {
         }
         numeric.merge(other.numeric, uniquingKeysWith: combine)
         named.merge(other.named, uniquingKeysWith: combine)
+        steps.merge(other.steps, uniquingKeysWith: +)
     }
 }
