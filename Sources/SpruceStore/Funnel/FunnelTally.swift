@@ -26,7 +26,7 @@ public struct FunnelTally: Sendable, Equatable {
     }
 
     /// What one link had on one day of the events a view counts (``events``), and its visitors. Every view of a
-    /// link touches its entry, so entries are kept small (48 bytes, where a count of all eleven events took 104):
+    /// link touches its entry, so entries are kept small (40 bytes, where a count of all eleven events took 96):
     /// the other steps of the funnel, rare beside views, are counted in `steps`. The counts live inline, so a
     /// link's first view of an interval allocates nothing for them.
     private struct Entry: Sendable, Equatable {
