@@ -207,7 +207,12 @@ struct FunnelTallyTests {
         expected.add(hash: 9)
         #expect(sketches[FunnelTally.DayKey(code: numeric, day: day)] == expected)
         #expect(sketches[FunnelTally.DayKey(code: vanity, day: day)]?.estimate == 1)
-        first.removeVisitors { key, _ in key.code == numeric }
+        var numericVisitors = FunnelTally()
+        numericVisitors.addVisitor(hash: 7, code: numeric, day: day)
+        numericVisitors.addVisitor(hash: 9, code: numeric, day: day)
+        var stored = StoredSketches()
+        stored.remember(numericVisitors)
+        stored.removeStored(from: &first)
         #expect(first.visitorRows.map(\.key) == [FunnelTally.DayKey(code: vanity, day: day)])
         #expect(first.counts.count == 4)
     }
@@ -268,7 +273,11 @@ struct FunnelTallyTests {
         merged.merge(forward)
         #expect(merged.counts == expected.mapValues { $0 * 2 })
         #expect(merged != forward)
-        forward.removeVisitors { key, _ in key.day == days[0] }
+        var firstDay = FunnelTally()
+        for (index, code) in codes.enumerated() { firstDay.addVisitor(hash: UInt64(index), code: code, day: days[0]) }
+        var stored = StoredSketches()
+        stored.remember(firstDay)
+        stored.removeStored(from: &forward)
         #expect(forward.visitorRows.allSatisfy { $0.key.day != days[0] })
         #expect(forward.counts == expected)
     }

@@ -62,18 +62,19 @@ public struct FunnelTally: Sendable, Equatable {
     private var steps: [Key: Int] = [:]
 
     private static let dayBits = 24
+    private static let dayMask: UInt64 = 1 << UInt64(dayBits) - 1
 
     /// The code's number above the day's ordinal, or nil for a vanity code or a day outside 1970–47 000.
-    private static func packedKey(_ code: LinkCode, _ day: LocalDay) -> UInt64? {
+    static func packedKey(_ code: LinkCode, _ day: LocalDay) -> UInt64? {
         guard let number = code.number, day.ordinal >= 0, day.ordinal < 1 << dayBits else { return nil }
         return number << UInt64(dayBits) | UInt64(day.ordinal)
     }
 
     private static func dayKey(packed: UInt64) -> DayKey? {
-        LinkCode(number: packed >> UInt64(dayBits)).map { code in
-            DayKey(code: code, day: LocalDay(ordinal: Int(packed & (1 << UInt64(dayBits) - 1))))
-        }
+        LinkCode(number: packed >> UInt64(dayBits)).map { DayKey(code: $0, day: day(packed: packed)) }
     }
+
+    private static func day(packed: UInt64) -> LocalDay { LocalDay(ordinal: Int(packed & dayMask)) }
 
     /// Calls `body` with every link and day and its entry, numeric ones unpacked.
     private func forEachEntry(_ body: (DayKey, Entry) -> Void) {
@@ -98,21 +99,13 @@ public struct FunnelTally: Sendable, Equatable {
 
     /// The numbers to add, per (link, day, event); events that did not happen are left out.
     public var counts: [Key: Int] {
-        Dictionary(uniqueKeysWithValues: countRows.map { ($0.key, $0.count) })
-    }
-
-    /// ``counts`` as a list in no particular order, for writing: no key is hashed again.
-    public var countRows: [(key: Key, count: Int)] {
-        var rows: [(key: Key, count: Int)] = []
-        rows.reserveCapacity(entryCount + steps.count)
-        let events = Entry.events
+        var counts = steps
         forEachEntry { key, entry in
-            for (slot, event) in events.enumerated() where entry.views[slot] != 0 {
-                rows.append((Key(code: key.code, day: key.day, event: event), entry.views[slot]))
+            for (slot, event) in Entry.events.enumerated() where entry.views[slot] != 0 {
+                counts[Key(code: key.code, day: key.day, event: event)] = entry.views[slot]
             }
         }
-        rows.append(contentsOf: steps.lazy.map { (key: $0.key, count: $0.value) })
-        return rows
+        return counts
     }
 
     /// How many of each event, over every link and day.
@@ -144,25 +137,113 @@ public struct FunnelTally: Sendable, Equatable {
         return rows
     }
 
-    /// Forgets the visitor sketches `isStored` says are stored already in full; the counts stay.
-    public mutating func removeVisitors(where isStored: (DayKey, HyperLogLog) -> Bool) {
-        Self.removeVisitors(from: &numeric, where: isStored, key: Self.dayKey(packed:))
-        Self.removeVisitors(from: &named, where: isStored, key: { $0 })
+    /// Forgets the visitor sketches `isStored` says are stored already in full, numeric links' by their packed key
+    /// (``packedKey(_:_:)``); the counts stay.
+    mutating func removeVisitors(
+        where isStored: (UInt64, HyperLogLog) -> Bool, named isNamedStored: (DayKey, HyperLogLog) -> Bool
+    ) {
+        Self.removeVisitors(from: &numeric, where: isStored)
+        Self.removeVisitors(from: &named, where: isNamedStored)
     }
 
     private static func removeVisitors<Stored: Hashable>(
-        from entries: inout [Stored: Entry], where isStored: (DayKey, HyperLogLog) -> Bool,
-        key: (Stored) -> DayKey?
+        from entries: inout [Stored: Entry], where isStored: (Stored, HyperLogLog) -> Bool
     ) {
         // In place, by index: assigning by key while iterating copied the whole dictionary.
         var index = entries.startIndex
         while index != entries.endIndex {
             let (stored, entry) = entries[index]
-            if !entry.visitors.isEmpty, let key = key(stored), isStored(key, entry.visitors) {
+            if !entry.visitors.isEmpty, isStored(stored, entry.visitors) {
                 entries.values[index].visitors = HyperLogLog()
             }
             index = entries.index(after: index)
         }
+    }
+
+    /// Calls `numbered` with every numeric link's sketch by its packed key, and `named` with every other one.
+    func forEachSketch(numbered: (UInt64, HyperLogLog) -> Void, named visitNamed: (DayKey, HyperLogLog) -> Void) {
+        for (packed, entry) in numeric where !entry.visitors.isEmpty { numbered(packed, entry.visitors) }
+        for (key, entry) in named where !entry.visitors.isEmpty { visitNamed(key, entry.visitors) }
+    }
+
+    // MARK: Rows to write
+
+    /// The codes with counts that none of `links` knows, each once.
+    func codes(unknownTo links: FunnelLinks) -> [LinkCode] {
+        var numbers = Set<UInt64>()
+        var codes: [LinkCode] = []
+        for packed in numeric.keys {
+            let number = packed >> UInt64(Self.dayBits)
+            if links[number: number] == nil, numbers.insert(number).inserted, let code = LinkCode(number: number) {
+                codes.append(code)
+            }
+        }
+        var others = Set<LinkCode>()
+        for code in named.keys.map(\.code) + steps.keys.map(\.code) where links[code] == nil {
+            if others.insert(code).inserted, code.number.map({ !numbers.contains($0) }) ?? true { codes.append(code) }
+        }
+        return codes
+    }
+
+    /// The counts to add, each with its link as the first of `links` to know it has it (codes none knows are left
+    /// out), sorted by link, day and event: in key order a flush walks the table's pages in order, and instances
+    /// writing at once take their row locks in the same order.
+    func countRows(in links: FunnelLinks...) -> [FunnelCountRow] {
+        var rows: [FunnelCountRow] = []
+        rows.reserveCapacity(entryCount + steps.count)
+        let events = Entry.events
+        func append(_ entry: Entry, link: FunnelLink, day: LocalDay) {
+            for slot in entry.views.indices where entry.views[slot] != 0 {
+                rows.append(FunnelCountRow(link: link, day: day, event: events[slot], count: entry.views[slot]))
+            }
+        }
+        for (packed, entry) in numeric {
+            if let link = Self.link(number: packed >> UInt64(Self.dayBits), in: links) {
+                append(entry, link: link, day: Self.day(packed: packed))
+            }
+        }
+        for (key, entry) in named {
+            if let link = Self.link(key.code, in: links) { append(entry, link: link, day: key.day) }
+        }
+        for (key, count) in steps {
+            if let link = Self.link(key.code, in: links) {
+                rows.append(FunnelCountRow(link: link, day: key.day, event: key.event, count: count))
+            }
+        }
+        rows.sort { ($0.link.id, $0.day.ordinal, $0.event.order) < ($1.link.id, $1.day.ordinal, $1.event.order) }
+        return rows
+    }
+
+    /// The sketches to merge, per (link, day) that had visitors, found and sorted as ``countRows(in:)``'s rows.
+    func visitorRows(in links: FunnelLinks...) -> [FunnelVisitorRow] {
+        var rows: [FunnelVisitorRow] = []
+        forEachSketch(
+            numbered: { packed, sketch in
+                if let link = Self.link(number: packed >> UInt64(Self.dayBits), in: links) {
+                    rows.append(FunnelVisitorRow(link: link, day: Self.day(packed: packed), sketch: sketch))
+                }
+            },
+            named: { key, sketch in
+                if let link = Self.link(key.code, in: links) {
+                    rows.append(FunnelVisitorRow(link: link, day: key.day, sketch: sketch))
+                }
+            })
+        rows.sort { ($0.link.id, $0.day.ordinal) < ($1.link.id, $1.day.ordinal) }
+        return rows
+    }
+
+    private static func link(number: UInt64, in links: [FunnelLinks]) -> FunnelLink? {
+        for source in links {
+            if let link = source[number: number] { return link }
+        }
+        return nil
+    }
+
+    private static func link(_ code: LinkCode, in links: [FunnelLinks]) -> FunnelLink? {
+        for source in links {
+            if let link = source[code] { return link }
+        }
+        return nil
     }
 
     /// Makes room for as many links and days as `tallies` have together.
@@ -220,4 +301,19 @@ public struct FunnelTally: Sendable, Equatable {
         named.merge(other.named, uniquingKeysWith: combine)
         steps.merge(other.steps, uniquingKeysWith: +)
     }
+}
+
+/// One count a flush adds: to its link's row of that day and event.
+struct FunnelCountRow {
+    let link: FunnelLink
+    let day: LocalDay
+    let event: FunnelEvent
+    let count: Int
+}
+
+/// One visitor sketch a flush merges into its link's row of that day.
+struct FunnelVisitorRow {
+    let link: FunnelLink
+    let day: LocalDay
+    let sketch: HyperLogLog
 }

@@ -12,38 +12,50 @@ public struct StoredSketches: Sendable {
     public static let keyLimit = 250_000
     public static let registerLimit = 1_000_000
 
-    private var sketches: [FunnelTally.DayKey: HyperLogLog] = [:]
+    /// Numeric links' sketches by the tally's packed key (``FunnelTally/packedKey(_:_:)``), the others by link
+    /// and day: the flush then neither makes nor hashes a code's text.
+    private var numbered: [UInt64: HyperLogLog] = [:]
+    private var named: [FunnelTally.DayKey: HyperLogLog] = [:]
     private var registers = 0
 
     public init() {}
 
     /// How many links and days are known.
-    public var count: Int { sketches.count }
+    public var count: Int { numbered.count + named.count }
 
     /// Takes out of `tally` the sketches that add nothing to what is stored.
     public func removeStored(from tally: inout FunnelTally) {
-        guard !sketches.isEmpty else { return }
-        tally.removeVisitors { key, sketch in sketches[key]?.covers(sketch) ?? false }
+        guard count > 0 else { return }
+        tally.removeVisitors(
+            where: { packed, sketch in numbered[packed]?.covers(sketch) ?? false },
+            named: { key, sketch in named[key]?.covers(sketch) ?? false })
     }
 
     /// Remembers that `tally`'s sketches are stored now (its write succeeded).
     public mutating func remember(_ tally: FunnelTally) {
-        for (key, sketch) in tally.visitorRows {
-            var known = sketches[key] ?? HyperLogLog()
-            let before = known.sparseCount ?? 0
-            known.merge(sketch)
-            guard let after = known.sparseCount else {
-                sketches[key] = nil
-                registers -= before
-                continue
-            }
-            if sketches.count >= Self.keyLimit || registers + after - before > Self.registerLimit {
-                sketches = [:]
-                registers = 0
-                continue
-            }
-            sketches[key] = known
-            registers += after - before
+        tally.forEachSketch(
+            numbered: { packed, sketch in remember(sketch, at: packed, in: \.numbered) },
+            named: { key, sketch in remember(sketch, at: key, in: \.named) })
+    }
+
+    private mutating func remember<Key: Hashable>(
+        _ sketch: HyperLogLog, at key: Key, in sketches: WritableKeyPath<Self, [Key: HyperLogLog]>
+    ) {
+        var known = self[keyPath: sketches][key] ?? HyperLogLog()
+        let before = known.sparseCount ?? 0
+        known.merge(sketch)
+        guard let after = known.sparseCount else {
+            self[keyPath: sketches][key] = nil
+            registers -= before
+            return
         }
+        if count >= Self.keyLimit || registers + after - before > Self.registerLimit {
+            numbered = [:]
+            named = [:]
+            registers = 0
+            return
+        }
+        self[keyPath: sketches][key] = known
+        registers += after - before
     }
 }

@@ -1,0 +1,76 @@
+import SpruceCore
+import Testing
+
+@testable import SpruceStore
+
+@Suite("Funnel flush rows")
+struct FunnelRowsTests {
+    static let day = LocalDay(year: 2026, month: 11, day: 30)
+
+    static func code(_ text: String) throws -> LinkCode { try LinkCode(text) }
+
+    @Test("links are found by number or by code, from the first source that knows them; the rest are left out")
+    func rowsFindTheirLinks() throws {
+        let numeric = try Self.code("48193027")
+        let vanity = try Self.code("oak-street")
+        let looked = try Self.code("39148051")
+        let stranger = try Self.code("99999998")
+        var tally = FunnelTally()
+        tally.add(.visit, also: .invitationOpened, visitor: 5, code: numeric, day: Self.day)
+        tally.add(.scan, visitor: 6, code: vanity, day: Self.day)
+        tally.add(.connectClick, code: looked, day: Self.day, count: 2)
+        tally.add(.signupStarted, code: vanity, day: Self.day)
+        tally.add(.visit, visitor: 7, code: stranger, day: Self.day)
+        var known = FunnelLinks()
+        known.learn([numeric: FunnelLink(id: 9, organization: 1), vanity: FunnelLink(id: 3, organization: 2)])
+
+        #expect(Set(tally.codes(unknownTo: known)) == [looked, stranger])
+        #expect(tally.codes(unknownTo: known).count == 2)
+
+        let found = FunnelLinks(all: [looked: FunnelLink(id: 4, organization: 2)])
+        let rows = tally.countRows(in: known, found)
+        #expect(
+            rows.map { [$0.link.id, Int64($0.day.ordinal), Int64($0.event.order), Int64($0.count)] } == [
+                [3, Int64(Self.day.ordinal), Int64(FunnelEvent.scan.order), 1],
+                [3, Int64(Self.day.ordinal), Int64(FunnelEvent.signupStarted.order), 1],
+                [4, Int64(Self.day.ordinal), Int64(FunnelEvent.connectClick.order), 2],
+                [9, Int64(Self.day.ordinal), Int64(FunnelEvent.visit.order), 1],
+                [9, Int64(Self.day.ordinal), Int64(FunnelEvent.invitationOpened.order), 1],
+            ])
+        #expect(tally.visitorRows(in: known, found).map(\.link.id) == [3, 9])
+    }
+
+    @Test("a numeric code met both in views and in steps is looked up once")
+    func unknownOnce() throws {
+        let code = try Self.code("48193027")
+        var tally = FunnelTally()
+        tally.add(.visit, code: code, day: Self.day)
+        tally.add(.visit, code: code, day: LocalDay(ordinal: Self.day.ordinal + 1))
+        tally.add(.connectClick, code: code, day: Self.day)
+        #expect(tally.codes(unknownTo: FunnelLinks()) == [code])
+    }
+
+    @Test("a flush of more links than the memory's bound keeps every link it looked up")
+    func flushKeepsAll() throws {
+        let found = Dictionary(
+            uniqueKeysWithValues: (0..<(FunnelLinks.limit + 5)).compactMap { index in
+                LinkCode(number: 10_000_000 + UInt64(index)).map { ($0, FunnelLink(id: Int64(index), organization: 1)) }
+            })
+        let links = FunnelLinks(all: found)
+        #expect(links.count == FunnelLinks.limit + 5)
+        #expect(links[number: 10_000_000 + UInt64(FunnelLinks.limit) + 4]?.id == Int64(FunnelLinks.limit) + 4)
+    }
+
+    @Test(
+        "statement integers are written in decimal",
+        arguments: [
+            (0, "0"), (7, "7"), (-42, "-42"), (1_000_000, "1000000"), (.max, "9223372036854775807"),
+            (.min, "-9223372036854775808"),
+        ] as [(Int64, String)])
+    func decimal(value: Int64, text: String) {
+        var statement = FunnelStatement("(", rows: 1)
+        statement.append(value)
+        statement.append(")")
+        #expect(statement.text == "(" + text + ")")
+    }
+}
