@@ -74,3 +74,16 @@ struct FunnelRowsTests {
         #expect(statement.text == "(" + text + ")")
     }
 }
+
+@Suite("Funnel statement")
+struct FunnelStatementTests {
+    @Test("rows are written in order, the first without a comma, and counted")
+    func rows() {
+        var statement = FunnelStatement("VALUES ", rows: 2)
+        #expect(statement.rows == 0)
+        statement.appendRow(FunnelLink(id: 12, organization: 3), day: "'2026-11-30'", "'visit'", 5)
+        statement.appendRow(FunnelLink(id: 13, organization: 3), day: "'2026-12-01'", "'scan'", 1)
+        #expect(statement.rows == 2)
+        #expect(statement.text == "VALUES (12, 3, '2026-11-30', 'visit', 5), (13, 3, '2026-12-01', 'scan', 1)")
+    }
+}

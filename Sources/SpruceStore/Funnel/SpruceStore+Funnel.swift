@@ -33,18 +33,9 @@ extension SpruceStore {
                 var sql = FunnelStatement(
                     "INSERT INTO funnel_days (link_id, organization_id, day, event, count) VALUES ",
                     rows: chunk.count)
-                for (index, row) in chunk.enumerated() {
-                    sql.append(index == 0 ? "(" : ", (")
-                    sql.append(row.link.id)
-                    sql.append(", ")
-                    sql.append(row.link.organization)
-                    sql.append(", ")
-                    sql.append(days.literal(row.day))
-                    sql.append(", ")
-                    sql.append(FunnelLiteral.events[row.event.order])
-                    sql.append(", ")
-                    sql.append(Int64(row.count))
-                    sql.append(")")
+                for row in chunk {
+                    sql.appendRow(
+                        row.link, day: days.literal(row.day), FunnelLiteral.events[row.event.order], Int64(row.count))
                 }
                 sql.append(
                     " ON CONFLICT (link_id, day, event) DO UPDATE SET count = funnel_days.count + excluded.count")
@@ -107,27 +98,17 @@ extension SpruceStore {
             var sql = FunnelStatement(
                 "INSERT INTO funnel_visitors (link_id, organization_id, day, sketch, estimate) VALUES ",
                 rows: chunk.count)
-            var changed = 0
             for row in chunk {
                 let before = stored[SketchKey(link: row.link.id, day: row.day.ordinal)]
                 var merged = before ?? HyperLogLog()
                 merged.merge(row.sketch)
                 // A visitor seen before that day adds nothing: the row stays as it is.
                 guard merged != before else { continue }
-                sql.append(changed == 0 ? "(" : ", (")
-                changed += 1
-                sql.append(row.link.id)
-                sql.append(", ")
-                sql.append(row.link.organization)
-                sql.append(", ")
-                sql.append(literals.literal(row.day))
-                sql.append(", ")
-                sql.append(FunnelLiteral.text(Data(merged.bytes).base64EncodedString()))
-                sql.append(", ")
-                sql.append(Int64(merged.estimate))
-                sql.append(")")
+                sql.appendRow(
+                    row.link, day: literals.literal(row.day),
+                    FunnelLiteral.text(Data(merged.bytes).base64EncodedString()), Int64(merged.estimate))
             }
-            guard changed > 0 else { continue }
+            guard sql.rows > 0 else { continue }
             sql.append(
                 " ON CONFLICT (link_id, day) DO UPDATE SET sketch = excluded.sketch, estimate = excluded.estimate")
             try await database.raw("\(unsafeRaw: sql.text)").run()
@@ -247,6 +228,8 @@ enum FunnelLiteral {
 /// a flush's CPU (`StoreBenchmark --funnel-only`).
 struct FunnelStatement {
     private var bytes: [UInt8] = []
+    /// How many rows of values ``appendRow(_:day:_:_:)`` added.
+    private(set) var rows = 0
 
     /// A statement starting with `head`, with room for `rows` rows of values.
     init(_ head: String, rows: Int) {
@@ -255,6 +238,23 @@ struct FunnelStatement {
     }
 
     mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+    /// Appends a row of values, after a comma unless it is the first: the link's id and organization, the day's
+    /// literal, a text literal and a number, the shape of both funnel tables' rows.
+    mutating func appendRow(_ link: FunnelLink, day: String, _ text: String, _ number: Int64) {
+        append(rows == 0 ? "(" : ", (")
+        rows += 1
+        append(link.id)
+        append(", ")
+        append(link.organization)
+        append(", ")
+        append(day)
+        append(", ")
+        append(text)
+        append(", ")
+        append(number)
+        append(")")
+    }
 
     /// Appends `value` in decimal.
     mutating func append(_ value: Int64) {
