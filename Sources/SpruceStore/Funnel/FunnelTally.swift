@@ -65,14 +65,16 @@ public struct FunnelTally: Sendable, Equatable {
     private static let dayMask: UInt64 = 1 << UInt64(dayBits) - 1
 
     /// The code's number above the day's ordinal, or nil for a vanity code or a day outside 1970–47 000.
-    static func packedKey(_ code: LinkCode, _ day: LocalDay) -> UInt64? {
+    private static func packedKey(_ code: LinkCode, _ day: LocalDay) -> UInt64? {
         guard let number = code.number, day.ordinal >= 0, day.ordinal < 1 << dayBits else { return nil }
         return number << UInt64(dayBits) | UInt64(day.ordinal)
     }
 
     private static func dayKey(packed: UInt64) -> DayKey? {
-        LinkCode(number: packed >> UInt64(dayBits)).map { DayKey(code: $0, day: day(packed: packed)) }
+        LinkCode(number: number(packed: packed)).map { DayKey(code: $0, day: day(packed: packed)) }
     }
+
+    private static func number(packed: UInt64) -> UInt64 { packed >> UInt64(dayBits) }
 
     private static func day(packed: UInt64) -> LocalDay { LocalDay(ordinal: Int(packed & dayMask)) }
 
@@ -173,7 +175,7 @@ public struct FunnelTally: Sendable, Equatable {
         var numbers = Set<UInt64>()
         var codes: [LinkCode] = []
         for packed in numeric.keys {
-            let number = packed >> UInt64(Self.dayBits)
+            let number = Self.number(packed: packed)
             if links[number: number] == nil, numbers.insert(number).inserted, let code = LinkCode(number: number) {
                 codes.append(code)
             }
@@ -198,7 +200,7 @@ public struct FunnelTally: Sendable, Equatable {
             }
         }
         for (packed, entry) in numeric {
-            if let link = Self.link(number: packed >> UInt64(Self.dayBits), in: links) {
+            if let link = Self.link(number: Self.number(packed: packed), in: links) {
                 append(entry, link: link, day: Self.day(packed: packed))
             }
         }
@@ -219,7 +221,7 @@ public struct FunnelTally: Sendable, Equatable {
         var rows: [FunnelVisitorRow] = []
         forEachSketch(
             numbered: { packed, sketch in
-                if let link = Self.link(number: packed >> UInt64(Self.dayBits), in: links) {
+                if let link = Self.link(number: Self.number(packed: packed), in: links) {
                     rows.append(FunnelVisitorRow(link: link, day: Self.day(packed: packed), sketch: sketch))
                 }
             },

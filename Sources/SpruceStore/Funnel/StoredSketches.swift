@@ -12,7 +12,7 @@ public struct StoredSketches: Sendable {
     public static let keyLimit = 250_000
     public static let registerLimit = 1_000_000
 
-    /// Numeric links' sketches by the tally's packed key (``FunnelTally/packedKey(_:_:)``), the others by link
+    /// Numeric links' sketches by the tally's packed key (the code's number above the day), the others by link
     /// and day: the flush then neither makes nor hashes a code's text.
     private var numbered: [UInt64: HyperLogLog] = [:]
     private var named: [FunnelTally.DayKey: HyperLogLog] = [:]
