@@ -78,6 +78,29 @@ func plainInsertSeconds(count: Int) async throws -> Double {
 /// counts are written: a busy server's steady state), and new visitors (every sketch read back and merged). The
 /// floor is the plain multi-row INSERT of as many rows.
 func measureFunnelFlush(links: Int) async throws {
+    let sharded = try await funnelFlushes(links: links, mergedFirst: false)
+    let merged = try await funnelFlushes(links: links, mergedFirst: true)
+    let floorSeconds = try await plainInsertSeconds(count: links + 1)
+    let floor = floorSeconds / Double(links + 1) * 1e6
+    func line(_ figures: [Double]) -> String {
+        "first of the day \(format(figures[0], 2)), same visitors again \(format(figures[1], 2)), new visitors "
+            + "\(format(figures[2], 2)); ratios to the floor "
+            + figures.map { format($0 / floor, 2) + "x" }.joined(separator: ", ")
+    }
+    print(
+        "funnel flush of \(links + 1) links (a visit and a visitor each, a scan on half), µs CPU per link; "
+            + "floor (plain multi-row INSERT of as many rows, wall) \(format(floor, 2)) µs\n"
+            + "  as the flusher writes them, 64 shards' tallies unmerged: \(line(sharded))\n"
+            + "  the shards merged into one tally first (the flusher before 2026-11-30): \(line(merged))\n"
+            + "  unmerged / merged: "
+            + zip(sharded, merged).map { format($0 / $1, 2) + "x" }.joined(separator: ", "))
+}
+
+/// µs of CPU a link for a first, a steady and a new-visitors flush of `links` links into a fresh database, each as
+/// the flusher does it from its 64 shards' tallies: visitors known stored taken out, the write, then what it stored
+/// remembered. With `mergedFirst`, the tallies are merged into one before all that (timed), as the flusher did
+/// before it wrote them unmerged.
+func funnelFlushes(links: Int, mergedFirst: Bool) async throws -> [Double] {
     let path = try await filledDirectoryDatabase(count: links + 1)
     let store = try await SpruceStore.open(.sqlite(path: path), settings: StoreSettings(signingKey: .random()))
     let connection = try await SQLiteConnection.open(storage: .file(path: path))
@@ -85,13 +108,13 @@ func measureFunnelFlush(links: Int) async throws {
         .map { try LinkCode(try $0.decode(column: "code", as: String.self)) }
     try await connection.close()
     let day = LocalDay(Date(), in: TimeZone(secondsFromGMT: 0) ?? .gmt)
-    func tally(visitors: [UInt64]) -> FunnelTally {
-        var tally = FunnelTally()
+    func tallies(visitors: [UInt64]) -> [FunnelTally] {
+        var parts = Array(repeating: FunnelTally(), count: 64)
         for (index, code) in codes.enumerated() {
-            tally.add(.visit, visitor: visitors[index], code: code, day: day)
-            if index.isMultiple(of: 2) { tally.add(.scan, code: code, day: day) }
+            parts[index % 64].add(.visit, visitor: visitors[index], code: code, day: day)
+            if index.isMultiple(of: 2) { parts[index % 64].add(.scan, code: code, day: day) }
         }
-        return tally
+        return parts
     }
     let first = codes.map { _ in UInt64.random(in: .min ... .max) }
     let later = codes.map { _ in UInt64.random(in: .min ... .max) }
@@ -99,22 +122,16 @@ func measureFunnelFlush(links: Int) async throws {
     var stored = StoredSketches()
     var figures: [Double] = []
     for visitors in [first, first, later] {
-        var counts = tally(visitors: visitors)
+        var parts = tallies(visitors: visitors)
         let before = processCPUSeconds()
-        stored.removeStored(from: &counts)
-        known.learn(try await store.recordFunnel(counts, known: known))
-        stored.remember(counts)
-        figures.append(processCPUSeconds() - before)
+        if mergedFirst { parts = [parts.reduce(into: FunnelTally()) { $0.merge($1) }] }
+        for index in parts.indices { stored.removeStored(from: &parts[index]) }
+        known.learn(try await store.recordFunnel(parts, known: known))
+        for part in parts { stored.remember(part) }
+        figures.append((processCPUSeconds() - before) / Double(codes.count) * 1e6)
     }
     await store.close()
-    let floorSeconds = try await plainInsertSeconds(count: codes.count)
-    let perLink = figures.map { format($0 / Double(codes.count) * 1e6, 2) }
-    let ratios = figures.map { format($0 / floorSeconds, 2) + "x" }
-    print(
-        "funnel flush of \(codes.count) links (a visit and a visitor each, a scan on half), µs CPU per link: "
-            + "first of the day \(perLink[0]), same visitors again \(perLink[1]), new visitors \(perLink[2]); "
-            + "floor (plain multi-row INSERT of as many rows, wall) "
-            + "\(format(floorSeconds / Double(codes.count) * 1e6, 2)) µs; ratios \(ratios.joined(separator: ", "))")
+    return figures
 }
 
 if arguments.contains("--funnel-only") {

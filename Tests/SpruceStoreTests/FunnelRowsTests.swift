@@ -24,20 +24,67 @@ struct FunnelRowsTests {
         var known = FunnelLinks()
         known.learn([numeric: FunnelLink(id: 9, organization: 1), vanity: FunnelLink(id: 3, organization: 2)])
 
-        #expect(Set(tally.codes(unknownTo: known)) == [looked, stranger])
-        #expect(tally.codes(unknownTo: known).count == 2)
+        var rows = FunnelRows(of: [tally], in: known)
+        #expect(Set(rows.unknown) == [looked, stranger])
+        #expect(rows.unknown.count == 2)
 
         let found = FunnelLinks(all: [looked: FunnelLink(id: 4, organization: 2)])
-        let rows = tally.countRows(in: known, found)
+        rows.add(of: [tally], found: found, known: known)
+        rows.sortAndCombine()
         #expect(
-            rows.map { [$0.link.id, Int64($0.day.ordinal), Int64($0.event.order), Int64($0.count)] } == [
+            rows.counts.map { [$0.link.id, Int64($0.day.ordinal), Int64($0.event.order), Int64($0.count)] } == [
                 [3, Int64(Self.day.ordinal), Int64(FunnelEvent.scan.order), 1],
                 [3, Int64(Self.day.ordinal), Int64(FunnelEvent.signupStarted.order), 1],
                 [4, Int64(Self.day.ordinal), Int64(FunnelEvent.connectClick.order), 2],
                 [9, Int64(Self.day.ordinal), Int64(FunnelEvent.visit.order), 1],
                 [9, Int64(Self.day.ordinal), Int64(FunnelEvent.invitationOpened.order), 1],
             ])
-        #expect(tally.visitorRows(in: known, found).map(\.link.id) == [3, 9])
+        #expect(rows.visitors.map(\.link.id) == [3, 9])
+    }
+
+    @Test("rows of several tallies that share a link, day and event are added up into one; sketches merged")
+    func tallies() throws {
+        let shared = try Self.code("48193027")
+        let other = try Self.code("39148051")
+        var first = FunnelTally()
+        first.add(.visit, visitor: 1 << 60, code: shared, day: Self.day)
+        first.add(.connectClick, code: shared, day: Self.day)
+        var second = FunnelTally()
+        second.add(.visit, visitor: 1 << 50, code: shared, day: Self.day)
+        second.add(.visit, code: shared, day: Self.day)
+        second.add(.connectClick, code: shared, day: Self.day, count: 3)
+        second.add(.scan, code: other, day: Self.day)
+        var known = FunnelLinks()
+        known.learn([shared: FunnelLink(id: 2, organization: 1), other: FunnelLink(id: 1, organization: 1)])
+
+        var rows = FunnelRows(of: [first, second], in: known)
+        rows.sortAndCombine()
+        #expect(
+            rows.counts.map { [$0.link.id, Int64($0.event.order), Int64($0.count)] } == [
+                [1, Int64(FunnelEvent.scan.order), 1],
+                [2, Int64(FunnelEvent.visit.order), 3],
+                [2, Int64(FunnelEvent.connectClick.order), 4],
+            ])
+        var both = HyperLogLog()
+        both.add(hash: 1 << 60)
+        both.add(hash: 1 << 50)
+        #expect(rows.visitors.map(\.link.id) == [2])
+        #expect(rows.visitors.first?.sketch == both)
+    }
+
+    @Test("a link both the known links and the look-up have is written once")
+    func foundAndKnown() throws {
+        let code = try Self.code("48193027")
+        var tally = FunnelTally()
+        tally.add(.visit, visitor: 9, code: code, day: Self.day)
+        var known = FunnelLinks()
+        known.learn([code: FunnelLink(id: 5, organization: 1)])
+        var rows = FunnelRows(of: [tally], in: known)
+        #expect(rows.unknown.isEmpty)
+        rows.add(of: [tally], found: FunnelLinks(all: [code: FunnelLink(id: 5, organization: 1)]), known: known)
+        rows.sortAndCombine()
+        #expect(rows.counts.map(\.count) == [1])
+        #expect(rows.visitors.count == 1)
     }
 
     @Test("a numeric code met both in views and in steps is looked up once")
@@ -47,7 +94,7 @@ struct FunnelRowsTests {
         tally.add(.visit, code: code, day: Self.day)
         tally.add(.visit, code: code, day: LocalDay(ordinal: Self.day.ordinal + 1))
         tally.add(.connectClick, code: code, day: Self.day)
-        #expect(tally.codes(unknownTo: FunnelLinks()) == [code])
+        #expect(FunnelRows(of: [tally], in: FunnelLinks()).unknown == [code])
     }
 
     @Test("a flush of more links than the memory's bound keeps every link it looked up")

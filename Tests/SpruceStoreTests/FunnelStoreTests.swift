@@ -36,6 +36,30 @@ struct FunnelStoreTests {
     }
 
     @Test(
+        "tallies written together that share links and days add up, as if merged first (PostgreSQL included)",
+        arguments: TestEngine.all)
+    func severalTallies(_ engine: TestEngine) async throws {
+        try await withStore(engine) { store, _ in
+            let (_, link) = try await store.createOrganization(ClinicProfile(displayName: "Oak Street Pediatrics"))
+            let (_, other) = try await store.createOrganization(ClinicProfile(displayName: "Cedar Orthopedics"))
+            var first = Self.tally(link.code, [(.scan, 3), (.visit, 5), (.connectClick, 1)])
+            first.merge(Self.visitors(link.code, 0..<4))
+            var second = Self.tally(link.code, [(.visit, 2), (.connectClick, 2)])
+            second.merge(Self.visitors(link.code, 2..<6))
+            let third = Self.tally(other.code, [(.visit, 1)])
+            let found = try await store.recordFunnel([first, FunnelTally(), second, third])
+            #expect(Set(found.keys) == [link.code, other.code])
+            let report = try await store.linkFunnel(
+                code: link.code, range: try Self.range("2026-03-08", "2026-03-08"), grouping: .day,
+                in: .everyOrganization)
+            #expect(report.totals[.scan] == 3)
+            #expect(report.totals[.visit] == 7)
+            #expect(report.totals[.connectClick] == 3)
+            #expect(report.totals.uniqueVisitors == 6)
+        }
+    }
+
+    @Test(
         "flushes add up per link, day and event; sketches merge; unknown codes are dropped", arguments: TestEngine.all)
     func additive(_ engine: TestEngine) async throws {
         try await withStore(engine) { store, _ in

@@ -10,8 +10,9 @@ import Synchronization
 /// Counts go into one of ``shardCount`` shards chosen by the link code's hash, each behind its own lock: two
 /// threads wait for each other only when they count links of the same shard at the same instant, and the flusher
 /// takes each lock once per interval. Nothing touches the database on the request path. The flusher swaps every
-/// shard's tally for an empty one, merges them, and writes them with one ``SpruceStore/recordFunnel(_:)``; while
-/// there, it hands every shard the current visitor keys and time zones. `Benchmarks/run-http.sh` measures the cost
+/// shard's tally for an empty one and writes them all with one ``SpruceStore/recordFunnel(_:known:)``, unmerged
+/// (their rows are added up as they are written); while there, it hands every shard the current visitor keys and
+/// time zones. `Benchmarks/run-http.sh` measures the cost
 /// against `serve --no-analytics`.
 final class FunnelRecorder: Sendable {
     /// What a view of a link was.
@@ -168,9 +169,10 @@ final class FunnelRecorder: Sendable {
 
     // MARK: - Flushing
 
-    /// Takes every shard's counts, hands the shards the current keys and zones, and returns the counts with those
-    /// of a failed write.
-    func drain(now: Date = Date()) -> FunnelTally {
+    /// Takes every shard's counts and hands the shards the current keys and zones; returns the counts, those of a
+    /// failed write first, leaving out the empty ones. Each shard counts its own codes, so merging the tallies into
+    /// one would only copy every link and day into a new table: the write adds their rows up instead.
+    func drain(now: Date = Date()) -> [FunnelTally] {
         let (keys, zones, pending) = shared.withLock { shared in
             shared.keys.rotate(now: now)
             let pending = shared.pending
@@ -188,35 +190,36 @@ final class FunnelRecorder: Sendable {
                 return tally
             }
         }
-        var total = pending
-        total.reserveCapacity(toHold: [pending] + tallies)
-        for tally in tallies { total.merge(tally) }
-        return total
+        return ([pending] + tallies).filter { !$0.isEmpty }
     }
 
     /// Writes what was counted since the last flush, but for visitors known stored already
     /// (``StoredSketches``), looking up only links not met before (``FunnelLinks``); on failure the counts wait for
     /// the next one.
     func flush() async {
-        var tally = drain()
-        guard !tally.isEmpty else { return }
+        var tallies = drain()
+        guard !tallies.isEmpty else { return }
         let known = shared.withLock { shared in
-            shared.stored.removeStored(from: &tally)
+            for index in tallies.indices { shared.stored.removeStored(from: &tallies[index]) }
             return shared.links
         }
         do {
-            let found = try await store.recordFunnel(tally, known: known)
+            let found = try await store.recordFunnel(tallies, known: known)
             shared.withLock { shared in
-                shared.stored.remember(tally)
+                for tally in tallies { shared.stored.remember(tally) }
                 shared.links.learn(found)
             }
-            for (event, count) in tally.totals {
+            var totals: [FunnelEvent: Int] = [:]
+            for tally in tallies { totals.merge(tally.totals, uniquingKeysWith: +) }
+            for (event, count) in totals {
                 Counter(label: "sprucelink_funnel_events_total", dimensions: [("event", event.rawValue)])
                     .increment(by: count)
             }
         } catch {
             logger.warning("funnel flush failed; counts kept for the next one", metadata: ["error": "\(error)"])
-            shared.withLock { $0.pending.merge(tally) }
+            shared.withLock { shared in
+                for tally in tallies { shared.pending.merge(tally) }
+            }
         }
     }
 

@@ -170,83 +170,50 @@ public struct FunnelTally: Sendable, Equatable {
 
     // MARK: Rows to write
 
-    /// The codes with counts that none of `links` knows, each once.
-    func codes(unknownTo links: FunnelLinks) -> [LinkCode] {
-        var numbers = Set<UInt64>()
-        var codes: [LinkCode] = []
-        for packed in numeric.keys {
-            let number = Self.number(packed: packed)
-            if links[number: number] == nil, numbers.insert(number).inserted, let code = LinkCode(number: number) {
-                codes.append(code)
+    /// Adds to `rows` this tally's counts and sketches of the links `links` knows, and collects the codes it does
+    /// not know when `rows` collects them; with `earlier`, leaves out the links that one knows (a pass over them
+    /// wrote their rows already).
+    fileprivate func appendRows(to rows: inout FunnelRows, in links: FunnelLinks, skipping earlier: FunnelLinks?) {
+        func link(number: UInt64) -> FunnelLink? {
+            guard let link = links[number: number] else {
+                if rows.collectsUnknown { rows.unknownNumbers.insert(number) }
+                return nil
             }
+            return earlier?[number: number] == nil ? link : nil
         }
-        var others = Set<LinkCode>()
-        for code in named.keys.map(\.code) + steps.keys.map(\.code) where links[code] == nil {
-            if others.insert(code).inserted, code.number.map({ !numbers.contains($0) }) ?? true { codes.append(code) }
+        func link(_ code: LinkCode) -> FunnelLink? {
+            guard let link = links[code] else {
+                if rows.collectsUnknown { rows.unknownCodes.insert(code) }
+                return nil
+            }
+            return earlier?[code] == nil ? link : nil
         }
-        return codes
-    }
-
-    /// The counts to add, each with its link as the first of `links` to know it has it (codes none knows are left
-    /// out), sorted by link, day and event: in key order a flush walks the table's pages in order, and instances
-    /// writing at once take their row locks in the same order.
-    func countRows(in links: FunnelLinks...) -> [FunnelCountRow] {
-        var rows: [FunnelCountRow] = []
-        rows.reserveCapacity(entryCount + steps.count)
-        let events = Entry.events
         func append(_ entry: Entry, link: FunnelLink, day: LocalDay) {
             for slot in entry.views.indices where entry.views[slot] != 0 {
-                rows.append(FunnelCountRow(link: link, day: day, event: events[slot], count: entry.views[slot]))
+                rows.counts.append(
+                    FunnelCountRow(link: link, day: day, event: Entry.events[slot], count: entry.views[slot]))
+            }
+            if !entry.visitors.isEmpty {
+                rows.visitors.append(FunnelVisitorRow(link: link, day: day, sketch: entry.visitors))
             }
         }
         for (packed, entry) in numeric {
-            if let link = Self.link(number: Self.number(packed: packed), in: links) {
+            if let link = link(number: Self.number(packed: packed)) {
                 append(entry, link: link, day: Self.day(packed: packed))
             }
         }
         for (key, entry) in named {
-            if let link = Self.link(key.code, in: links) { append(entry, link: link, day: key.day) }
+            if let link = link(key.code) { append(entry, link: link, day: key.day) }
         }
         for (key, count) in steps {
-            if let link = Self.link(key.code, in: links) {
-                rows.append(FunnelCountRow(link: link, day: key.day, event: key.event, count: count))
+            if let link = link(key.code) {
+                rows.counts.append(FunnelCountRow(link: link, day: key.day, event: key.event, count: count))
             }
         }
-        rows.sort { ($0.link.id, $0.day.ordinal, $0.event.order) < ($1.link.id, $1.day.ordinal, $1.event.order) }
-        return rows
     }
 
-    /// The sketches to merge, per (link, day) that had visitors, found and sorted as ``countRows(in:)``'s rows.
-    func visitorRows(in links: FunnelLinks...) -> [FunnelVisitorRow] {
-        var rows: [FunnelVisitorRow] = []
-        forEachSketch(
-            numbered: { packed, sketch in
-                if let link = Self.link(number: Self.number(packed: packed), in: links) {
-                    rows.append(FunnelVisitorRow(link: link, day: Self.day(packed: packed), sketch: sketch))
-                }
-            },
-            named: { key, sketch in
-                if let link = Self.link(key.code, in: links) {
-                    rows.append(FunnelVisitorRow(link: link, day: key.day, sketch: sketch))
-                }
-            })
-        rows.sort { ($0.link.id, $0.day.ordinal) < ($1.link.id, $1.day.ordinal) }
-        return rows
-    }
-
-    private static func link(number: UInt64, in links: [FunnelLinks]) -> FunnelLink? {
-        for source in links {
-            if let link = source[number: number] { return link }
-        }
-        return nil
-    }
-
-    private static func link(_ code: LinkCode, in links: [FunnelLinks]) -> FunnelLink? {
-        for source in links {
-            if let link = source[code] { return link }
-        }
-        return nil
-    }
+    /// How many rows of counts this tally holds at most.
+    fileprivate var rowCapacity: Int { entryCount + steps.count }
 
     /// Makes room for as many links and days as `tallies` have together.
     public mutating func reserveCapacity(toHold tallies: [FunnelTally]) {
@@ -305,17 +272,81 @@ public struct FunnelTally: Sendable, Equatable {
     }
 }
 
+/// What a flush writes from one or more tallies (the flusher's shards, and a failed flush's counts): the counts and
+/// visitor sketches of every link found, and the codes whose links are still to be looked up. Built in one pass
+/// over each tally, one look-up per link and day (``init(of:in:)``); the links a look-up then found are added by a
+/// second pass (``add(of:found:known:)``), which under steady traffic never runs.
+struct FunnelRows {
+    fileprivate(set) var counts: [FunnelCountRow] = []
+    fileprivate(set) var visitors: [FunnelVisitorRow] = []
+    fileprivate var unknownNumbers = Set<UInt64>()
+    fileprivate var unknownCodes = Set<LinkCode>()
+    fileprivate var collectsUnknown = true
+
+    /// The rows of the links `known` knows, and the codes it does not.
+    init(of tallies: [FunnelTally], in known: FunnelLinks) {
+        counts.reserveCapacity(tallies.reduce(0) { $0 + $1.rowCapacity })
+        for tally in tallies { tally.appendRows(to: &self, in: known, skipping: nil) }
+        collectsUnknown = false
+    }
+
+    /// Adds the rows of the links `found` has and `known` does not (those ``init(of:in:)`` left out).
+    mutating func add(of tallies: [FunnelTally], found: FunnelLinks, known: FunnelLinks) {
+        guard found.count > 0 else { return }
+        for tally in tallies { tally.appendRows(to: &self, in: found, skipping: known) }
+    }
+
+    /// The codes no link was found for, each once: numeric ones by number, whether met in views or in steps.
+    var unknown: [LinkCode] {
+        unknownNumbers.compactMap(LinkCode.init(number:))
+            + unknownCodes.filter { code in code.number.map { !unknownNumbers.contains($0) } ?? true }
+    }
+
+    /// Sorts the rows by link, day and event (in key order a flush walks the table's pages in order, and instances
+    /// writing at once take their row locks in the same order), and adds up rows of the same key: tallies of
+    /// several shards, or of a failed flush, may share one, and PostgreSQL refuses an upsert that meets a row
+    /// twice.
+    mutating func sortAndCombine() {
+        counts.sort { ($0.link.id, $0.day.ordinal, $0.event.order) < ($1.link.id, $1.day.ordinal, $1.event.order) }
+        counts.combineAdjacent(
+            where: { $0.link.id == $1.link.id && $0.day == $1.day && $0.event == $1.event },
+            into: { $0.count += $1.count })
+        visitors.sort { ($0.link.id, $0.day.ordinal) < ($1.link.id, $1.day.ordinal) }
+        visitors.combineAdjacent(
+            where: { $0.link.id == $1.link.id && $0.day == $1.day }, into: { $0.sketch.merge($1.sketch) })
+    }
+}
+
+extension Array {
+    /// Folds each run of adjacent elements that `isSame` pairs into its first, with `combine`.
+    fileprivate mutating func combineAdjacent(
+        where isSame: (Element, Element) -> Bool, into combine: (inout Element, Element) -> Void
+    ) {
+        guard count > 1 else { return }
+        var kept = 0
+        for index in 1..<count {
+            if isSame(self[kept], self[index]) {
+                combine(&self[kept], self[index])
+            } else {
+                kept += 1
+                if kept != index { swapAt(kept, index) }
+            }
+        }
+        removeLast(count - kept - 1)
+    }
+}
+
 /// One count a flush adds: to its link's row of that day and event.
 struct FunnelCountRow {
     let link: FunnelLink
     let day: LocalDay
     let event: FunnelEvent
-    let count: Int
+    var count: Int
 }
 
 /// One visitor sketch a flush merges into its link's row of that day.
 struct FunnelVisitorRow {
     let link: FunnelLink
     let day: LocalDay
-    let sketch: HyperLogLog
+    var sketch: HyperLogLog
 }

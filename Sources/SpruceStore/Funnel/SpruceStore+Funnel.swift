@@ -20,16 +20,30 @@ extension SpruceStore {
     public func recordFunnel(
         _ tally: FunnelTally, known: FunnelLinks = FunnelLinks()
     ) async throws -> [LinkCode: FunnelLink] {
-        guard !tally.isEmpty else { return [:] }
+        try await recordFunnel([tally], known: known)
+    }
+
+    /// Writes several tallies as ``recordFunnel(_:known:)`` writes one, as if they were merged first: rows of the
+    /// same link, day and event are added up before the write. The flusher hands its shards' tallies as they are,
+    /// so that it never merges them into one table.
+    @discardableResult
+    public func recordFunnel(
+        _ tallies: [FunnelTally], known: FunnelLinks = FunnelLinks()
+    ) async throws -> [LinkCode: FunnelLink] {
+        let tallies = tallies.filter { !$0.isEmpty }
+        guard !tallies.isEmpty else { return [:] }
         let lock = engine.funnelLock
-        let unknown = tally.codes(unknownTo: known).filter(FunnelLiteral.isSafe)
+        let knownRows = FunnelRows(of: tallies, in: known)
+        let unknown = knownRows.unknown.filter(FunnelLiteral.isSafe)
         let engine = engine
         return try await transaction { database in
             if let lock { try await database.execute(sql: SQLRaw(lock)) { _ in } }
             let found = try await Self.funnelLinks(unknown, engine: engine, in: database)
-            let links = FunnelLinks(all: found)
+            var rows = knownRows
+            rows.add(of: tallies, found: FunnelLinks(all: found), known: known)
+            rows.sortAndCombine()
             var days = FunnelLiteral.Days()
-            for chunk in tally.countRows(in: known, links).chunked(Self.funnelRowsPerStatement) {
+            for chunk in rows.counts.chunked(Self.funnelRowsPerStatement) {
                 var sql = FunnelStatement(
                     "INSERT INTO funnel_days (link_id, organization_id, day, event, count) VALUES ",
                     rows: chunk.count)
@@ -41,7 +55,7 @@ extension SpruceStore {
                     " ON CONFLICT (link_id, day, event) DO UPDATE SET count = funnel_days.count + excluded.count")
                 try await database.raw("\(unsafeRaw: sql.text)").run()
             }
-            try await Self.mergeVisitors(tally.visitorRows(in: known, links), in: database)
+            try await Self.mergeVisitors(rows.visitors, in: database)
             return found
         }
     }
