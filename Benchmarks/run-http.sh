@@ -12,8 +12,9 @@
 # A third server, as deployed but with `--no-analytics`, is measured in the same rounds, each endpoint right beside
 # the deployed server's: the funnel's cost is the median of the rounds' ratios of the deployed server (counting) to
 # it on the same endpoints (issue 15's target: ≥ 0.95×), and the ratio
-# of their CPU per request over the whole run, every flush included. Each measurement starts once every server is
-# quiet, so one server's leftover flush does not land on another's figures.
+# of their CPU per request over the whole run, every flush included. Each measurement starts once every server's
+# funnel has flushed what it counted and every server is quiet, so one server's leftover flush does not land on
+# another's figures.
 # Prints req/s, p99 and the ratio to the nginx of the same pair (medians of alternating rounds) against the targets
 # of issue 17, and the machine's load average with each round. Expects `swift build -c release --product
 # sprucelink` to have run (make bench does it).
@@ -124,9 +125,10 @@ for port in "$NGINX_PORT" "$QUIET_NGINX_PORT"; do wrk -t2 -c64 -d3s "http://127.
 # the rounds, and the ratio of the medians to the nginx of the same pair.
 ROUNDS=${HTTP_BENCH_ROUNDS:-3}
 : > "$WORK/results.txt"
-# Before each measurement every server is left to finish what the last one gave it (a funnel flush), so that it
-# lands on no other server's figures.
+# Before each measurement every server is left to finish what the last one gave it (a funnel flush, which comes up
+# to 30 s after a burst), so that it lands on no other server's figures.
 settled() { # measure's arguments
+    wait_flushed "$METRICS_PORT" "$QUIET_METRICS_PORT"
     wait_quiet "$COUNTED_PID" "$QUIET_PID" "$UNCOUNTED_PID"
     measure "$@"
 }
@@ -166,8 +168,9 @@ for round in $(seq "$ROUNDS"); do
     } | tee -a "$WORK/results.txt" | sed "s/^/round $round: /"
 done
 # The funnel's whole cost, flushes included: the deployed server's CPU per request over every round against the
-# uncounted one's, read once the longest flush interval (30 s) has passed since the last request.
-sleep 31
+# uncounted one's, read once the last counts are flushed and the servers are quiet.
+wait_flushed "$METRICS_PORT" "$QUIET_METRICS_PORT"
+wait_quiet "$COUNTED_PID" "$QUIET_PID" "$UNCOUNTED_PID"
 counted_after=$(cpu_ticks "$COUNTED_PID")
 uncounted_after=$(cpu_ticks "$UNCOUNTED_PID")
 

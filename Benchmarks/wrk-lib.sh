@@ -21,6 +21,23 @@ cpu_ticks() { # pid
     awk '{print $14 + $15}' "/proc/$1/stat"
 }
 
+# Waits (at most 45 s) until the funnel of every server whose metrics port is given holds no counts for its next
+# flush (`sprucelink_funnel_pending_link_days` at 0): after a burst the flusher waits up to 30 s before it writes
+# (FunnelPacing), and its flush must land on no other measurement.
+wait_flushed() { # metrics-port...
+    local port value waiting
+    for _ in $(seq 45); do
+        waiting=0
+        for port in "$@"; do
+            value=$(curl -sf "http://127.0.0.1:$port/metrics" |
+                awk '$1 == "sprucelink_funnel_pending_link_days" {print $2}')
+            if [ -n "$value" ] && awk -v v="$value" 'BEGIN {exit !(v > 0)}'; then waiting=1; fi
+        done
+        [ "$waiting" = 0 ] && return
+        sleep 1
+    done
+}
+
 # Waits (at most a minute) until every process given used under 5 % of a core over one second: what a run left
 # behind (a funnel flush, queued password hashes) then lands on no other measurement.
 wait_quiet() { # pid...

@@ -193,12 +193,20 @@ final class FunnelRecorder: Sendable {
         return ([pending] + tallies).filter { !$0.isEmpty }
     }
 
+    /// How many links and days the shards hold counts for: what the next flush writes, about.
+    func pendingLinkDays() -> Int {
+        shards.reduce(0) { total, shard in total + shard.state.withLock { $0.tally.linkDayCount } }
+    }
+
     /// Writes what was counted since the last flush, but for visitors known stored already
     /// (``StoredSketches``), looking up only links not met before (``FunnelLinks``); on failure the counts wait for
     /// the next one.
-    func flush() async {
+    /// - Returns: how many links and days it took (``FunnelTally/linkDayCount``).
+    @discardableResult
+    func flush() async -> Int {
         var tallies = drain()
-        guard !tallies.isEmpty else { return }
+        let linkDays = tallies.reduce(0) { $0 + $1.linkDayCount }
+        guard !tallies.isEmpty else { return 0 }
         let known = shared.withLock { shared in
             for index in tallies.indices { shared.stored.removeStored(from: &tallies[index]) }
             return shared.links
@@ -221,6 +229,7 @@ final class FunnelRecorder: Sendable {
                 for tally in tallies { shared.pending.merge(tally) }
             }
         }
+        return linkDays
     }
 
     /// Reads every organization's time zone and hands it to every shard.
@@ -234,34 +243,43 @@ final class FunnelRecorder: Sendable {
         }
     }
 
-    /// Flushes every interval until cancelled (a longer one after a long flush: ``FunnelSettings``), re-reads time
-    /// zones and rolls old days up now and then, then flushes what is left. That last flush runs in a task of its
-    /// own: in the cancelled one the store's calls fail at once, and a graceful shutdown lost what was counted
-    /// since the last flush.
+    /// Looks at what is counted every flush interval until cancelled and flushes it when due (``FunnelPacing``),
+    /// re-reads time zones and rolls old days up now and then, then flushes what is left. That last flush runs in a
+    /// task of its own: in the cancelled one the store's calls fail at once, and a graceful shutdown lost what was
+    /// counted since the last flush. `sprucelink_funnel_pending_link_days` on `/metrics` says how much waits.
     func run() async {
         await refreshTimeZones()
-        var lastZones = ContinuousClock.now
+        let clock = ContinuousClock()
+        let start = clock.now
+        func seconds(since instant: ContinuousClock.Instant) -> TimeInterval {
+            let elapsed = clock.now - instant
+            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        }
+        let waiting = Gauge(label: "sprucelink_funnel_pending_link_days")
+        var pacing = FunnelPacing(settings)
+        var lastZones = clock.now
         var lastRollUp: ContinuousClock.Instant?
-        var interval = settings.flushInterval
         while !Task.isCancelled {
-            try? await Task.sleep(for: .milliseconds(Int64(interval * 1000)))
+            try? await Task.sleep(for: .milliseconds(Int64(settings.flushInterval * 1000)))
             guard !Task.isCancelled else { break }
-            let started = ContinuousClock.now
-            await flush()
-            let took = ContinuousClock.now - started
-            interval = settings.nextFlushInterval(
-                after: Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18)
-            if ContinuousClock.now - lastZones >= .milliseconds(Int64(settings.timeZoneRefresh * 1000)) {
-                await refreshTimeZones()
-                lastZones = ContinuousClock.now
+            let pending = pendingLinkDays()
+            waiting.record(pending)
+            if pacing.isDue(pending: pending, now: seconds(since: start)) {
+                let started = clock.now
+                let linkDays = await flush()
+                pacing.flushed(linkDays: linkDays, took: seconds(since: started))
             }
-            if lastRollUp.map({ ContinuousClock.now - $0 >= .seconds(settings.rollUpInterval) }) ?? true {
+            if clock.now - lastZones >= .milliseconds(Int64(settings.timeZoneRefresh * 1000)) {
+                await refreshTimeZones()
+                lastZones = clock.now
+            }
+            if lastRollUp.map({ clock.now - $0 >= .seconds(settings.rollUpInterval) }) ?? true {
                 do {
                     try await store.rollUpFunnel(retention: settings.retention)
                 } catch {
                     logger.warning("funnel roll-up failed", metadata: ["error": "\(error)"])
                 }
-                lastRollUp = ContinuousClock.now
+                lastRollUp = clock.now
             }
         }
         await Task { await flush() }.value

@@ -99,6 +99,9 @@ public struct FunnelTally: Sendable, Equatable {
 
     public var isEmpty: Bool { numeric.isEmpty && named.isEmpty && steps.isEmpty }
 
+    /// How many links and days it counts views of, and step counts it holds: about the rows a flush of it writes.
+    public var linkDayCount: Int { entryCount + steps.count }
+
     /// The numbers to add, per (link, day, event); events that did not happen are left out.
     public var counts: [Key: Int] {
         var counts = steps
