@@ -193,9 +193,12 @@ final class FunnelRecorder: Sendable {
         return ([pending] + tallies).filter { !$0.isEmpty }
     }
 
-    /// How many links and days the shards hold counts for: what the next flush writes, about.
+    /// How many links and days the next flush writes, about: what the shards counted, and what a failed write
+    /// left for it.
     func pendingLinkDays() -> Int {
-        shards.reduce(0) { total, shard in total + shard.state.withLock { $0.tally.linkDayCount } }
+        shards.reduce(shared.withLock { $0.pending.linkDayCount }) { total, shard in
+            total + shard.state.withLock { $0.tally.linkDayCount }
+        }
     }
 
     /// Writes what was counted since the last flush, but for visitors known stored already

@@ -1,10 +1,13 @@
 import Foundation
+import Logging
+import SpruceCore
+import SpruceStore
 import Testing
 
 @testable import SpruceServer
 
 @Suite("Funnel flush pacing")
-struct FunnelSettingsTests {
+struct FunnelPacingTests {
     @Test(
         "a quick flush waits the interval; a long one waits fifty times its length, up to the maximum",
         arguments: [
@@ -70,5 +73,26 @@ struct FunnelSettingsTests {
         }
         #expect(looks.map(\.0) == [false, false, false])
         #expect(looks.map(\.1) == [1, nil, 3])
+    }
+}
+
+@Suite("Funnel recorder")
+struct FunnelRecorderTests {
+    @Test("the counts of a failed write still wait for a flush, with nothing new counted")
+    func failedWriteWaits() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("funnel-\(UUID().uuidString).sqlite")
+        defer { try? FileManager.default.removeItem(at: path) }
+        let store = try await SpruceStore.open(.sqlite(path: path.path), settings: StoreSettings(signingKey: .random()))
+        let recorder = FunnelRecorder(
+            store: store, directory: LinkDirectory(store: store), settings: FunnelSettings(),
+            logger: Logger(label: "test"))
+        let code = try LinkCode("4827163")
+        recorder.count(.connectClick, code: code)
+        recorder.count(.signupStarted, code: try LinkCode("5938274"))
+        #expect(recorder.pendingLinkDays() == 2)
+        await store.close()
+        #expect(await recorder.flush() == 2)
+        #expect(recorder.pendingLinkDays() == 2, "the flusher would never look at them again")
+        #expect(recorder.drain().map(\.linkDayCount) == [2])
     }
 }
