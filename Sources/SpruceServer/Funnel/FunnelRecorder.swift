@@ -12,8 +12,7 @@ import Synchronization
 /// takes each lock once per interval. Nothing touches the database on the request path. The flusher swaps every
 /// shard's tally for an empty one and writes them all with one ``SpruceStore/recordFunnel(_:known:)``, unmerged
 /// (their rows are added up as they are written); while there, it hands every shard the current visitor keys and
-/// time zones. `Benchmarks/run-http.sh` measures the cost
-/// against `serve --no-analytics`.
+/// time zones. `Benchmarks/run-http.sh` measures the cost against `serve --no-analytics`.
 final class FunnelRecorder: Sendable {
     /// What a view of a link was.
     enum View: Sendable {

@@ -215,9 +215,6 @@ public struct FunnelTally: Sendable, Equatable {
         }
     }
 
-    /// How many rows of counts this tally holds at most.
-    fileprivate var rowCapacity: Int { entryCount + steps.count }
-
     /// Makes room for as many links and days as `tallies` have together.
     public mutating func reserveCapacity(toHold tallies: [FunnelTally]) {
         numeric.reserveCapacity(tallies.reduce(0) { $0 + $1.numeric.count })
@@ -288,7 +285,7 @@ struct FunnelRows {
 
     /// The rows of the links `known` knows, and the codes it does not.
     init(of tallies: [FunnelTally], in known: FunnelLinks) {
-        counts.reserveCapacity(tallies.reduce(0) { $0 + $1.rowCapacity })
+        counts.reserveCapacity(tallies.reduce(0) { $0 + $1.linkDayCount })
         for tally in tallies { tally.appendRows(to: &self, in: known, skipping: nil) }
         collectsUnknown = false
     }
