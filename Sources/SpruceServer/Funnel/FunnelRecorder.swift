@@ -284,6 +284,6 @@ final class FunnelRecorder: Sendable {
                 lastRollUp = clock.now
             }
         }
-        await Task { await flush() }.value
+        _ = await Task { await flush() }.value
     }
 }
