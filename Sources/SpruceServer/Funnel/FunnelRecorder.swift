@@ -253,10 +253,6 @@ final class FunnelRecorder: Sendable {
         await refreshTimeZones()
         let clock = ContinuousClock()
         let start = clock.now
-        func seconds(since instant: ContinuousClock.Instant) -> TimeInterval {
-            let elapsed = clock.now - instant
-            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        }
         let waiting = Gauge(label: "sprucelink_funnel_pending_link_days")
         var pacing = FunnelPacing(settings)
         var lastZones = clock.now
@@ -266,10 +262,10 @@ final class FunnelRecorder: Sendable {
             guard !Task.isCancelled else { break }
             let pending = pendingLinkDays()
             waiting.record(pending)
-            if pacing.isDue(pending: pending, now: seconds(since: start)) {
+            if pacing.isDue(pending: pending, now: (clock.now - start).timeInterval) {
                 let started = clock.now
                 let linkDays = await flush()
-                pacing.flushed(linkDays: linkDays, took: seconds(since: started))
+                pacing.flushed(linkDays: linkDays, took: (clock.now - started).timeInterval)
             }
             if clock.now - lastZones >= .milliseconds(Int64(settings.timeZoneRefresh * 1000)) {
                 await refreshTimeZones()
