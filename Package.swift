@@ -46,6 +46,7 @@ let package = Package(
         ),
         // libpng reports errors with longjmp; the setjmp and the whole write live in C so no jump crosses Swift.
         .target(name: "CSprucePNG", dependencies: ["CPNG"]),
+        .target(name: "CSpruceSpawn"),
         // libphonenumber is C++: one .cpp file exposes plain C functions over fixed-size structs. Debian's
         // libphonenumber-dev has no pkg-config file, so the library is linked by name.
         .target(
@@ -64,6 +65,7 @@ let package = Package(
         ),
 
         .target(name: "SpruceQR", dependencies: ["CQREncode", "CSprucePNG"]),
+        .target(name: "SpruceProcess", dependencies: ["CSpruceSpawn"]),
         .target(
             name: "SpruceCore",
             dependencies: [
@@ -95,6 +97,7 @@ let package = Package(
             dependencies: [
                 "SpruceCore",
                 "SpruceStore",
+                "SpruceProcess",
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             resources: [.copy("Templates/Bundled")]
@@ -152,7 +155,9 @@ let package = Package(
 
         .executableTarget(
             name: "StoreBenchmark",
-            dependencies: ["SpruceStore", "SpruceCore", .product(name: "SQLiteKit", package: "sqlite-kit")],
+            dependencies: [
+                "SpruceStore", "SpruceCore", "SpruceProcess", .product(name: "SQLiteKit", package: "sqlite-kit"),
+            ],
             path: "Benchmarks/StoreBenchmark"
         ),
 
@@ -170,9 +175,11 @@ let package = Package(
             path: "Benchmarks/PrintBenchmark"
         ),
 
-        .testTarget(name: "SpruceQRTests", dependencies: ["SpruceQR"]),
-        .testTarget(name: "SprucePrintTests", dependencies: ["SprucePrint", "SpruceQR", "SpruceCore"]),
-        .testTarget(name: "SpruceCoreTests", dependencies: ["SpruceCore"]),
+        .testTarget(name: "SpruceProcessTests", dependencies: ["SpruceProcess"]),
+        .testTarget(name: "SpruceQRTests", dependencies: ["SpruceQR", "SpruceProcess"]),
+        .testTarget(
+            name: "SprucePrintTests", dependencies: ["SprucePrint", "SpruceQR", "SpruceCore", "SpruceProcess"]),
+        .testTarget(name: "SpruceCoreTests", dependencies: ["SpruceCore", "SpruceProcess"]),
         .testTarget(
             name: "SpruceStoreTests",
             dependencies: [
@@ -189,7 +196,7 @@ let package = Package(
                 "SpruceDelivery", "SpruceStore", "SpruceCore", .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "sprucelinkTests", dependencies: ["sprucelink"]),
+        .testTarget(name: "sprucelinkTests", dependencies: ["sprucelink", "SpruceProcess"]),
         .testTarget(
             name: "SpruceServerTests",
             dependencies: [
@@ -197,6 +204,7 @@ let package = Package(
                 "SpruceStore",
                 "SpruceDelivery",
                 "SpruceCore",
+                "SpruceProcess",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 "SprucePrint",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

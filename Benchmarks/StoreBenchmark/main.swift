@@ -9,6 +9,7 @@
 import Foundation
 import SQLiteKit
 import SpruceCore
+import SpruceProcess
 import SpruceStore
 import Synchronization
 
@@ -307,14 +308,9 @@ for size in directorySizes {
     } else {
         path = try await filledDirectoryDatabase(count: size)
     }
-    let child = Process()
-    child.executableURL = URL(fileURLWithPath: "/proc/self/exe")
-    child.arguments = ["--directory-child", path]
-    let output = Pipe()
-    child.standardOutput = output
-    try child.run()
-    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    child.waitUntilExit()
+    var child = ChildProcess("/proc/self/exe", ["--directory-child", path])
+    child.errors = .inherit
+    let text = String(decoding: try child.run().output, as: UTF8.self)
     var values: [String: Double] = [:]
     for field in text.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
         let parts = field.split(separator: "=")

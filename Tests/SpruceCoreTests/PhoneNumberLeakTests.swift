@@ -1,4 +1,5 @@
 import Foundation
+import SpruceProcess
 import Testing
 
 /// libphonenumber is C++ behind a C shim: 100 000 parses through the shim under LeakSanitizer, a control run that
@@ -16,21 +17,12 @@ struct PhoneNumberLeakTests {
     }
 
     static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        var child = ChildProcess(executable, arguments)
+        child.environment = environment
+        let finished = try child.run()
         return Run(
-            status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
-            errors: String(decoding: errorData, as: UTF8.self))
+            status: finished.status, output: String(decoding: finished.output, as: UTF8.self),
+            errors: String(decoding: finished.errors, as: UTF8.self))
     }
 
     /// Builds `scripts/phone-leak-harness.c` with the shim's source and LeakSanitizer.

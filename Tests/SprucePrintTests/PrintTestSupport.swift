@@ -1,5 +1,6 @@
 import Foundation
 import SprucePrint
+import SpruceProcess
 import Testing
 
 /// Runs poppler-utils and the QR decoders on rendered PDFs. Tools run through `/usr/bin/env`, so a missing one
@@ -16,18 +17,11 @@ enum PrintTools {
 
     /// Runs a tool; stderr goes to a file that is dropped (zbar prints D-Bus noise on these machines).
     static func run(_ arguments: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus != 127, "\(arguments[0]) is missing: run `make deps`")
-        return Result(status: process.terminationStatus, stdout: stdout)
+        var child = ChildProcess("/usr/bin/env", arguments)
+        child.errors = .discard
+        let finished = try child.run()
+        #expect(finished.status != 127, "\(arguments[0]) is missing: run `make deps`")
+        return Result(status: finished.status, stdout: Data(finished.output))
     }
 
     /// A fresh directory under the system's temporary directory.

@@ -1,4 +1,5 @@
 import Foundation
+import SpruceProcess
 import Testing
 
 @testable import SpruceQR
@@ -14,31 +15,8 @@ enum Tools {
     }
 
     static func run(_ arguments: [String], executable: String = "/usr/bin/env") throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // Read both pipes concurrently so neither fills up and blocks the child.
-        let errorData = LockedData()
-        let reader = Thread { errorData.set(errors.fileHandleForReading.readDataToEndOfFile()) }
-        reader.start()
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !errorData.isSet { usleep(1000) }
-        return Result(status: process.terminationStatus, stdout: stdout, stderr: errorData.value)
-    }
-
-    final class LockedData: @unchecked Sendable {
-        private let lock = NSLock()
-        private var data: Data?
-        func set(_ value: Data) { lock.withLock { data = value } }
-        var isSet: Bool { lock.withLock { data != nil } }
-        var value: Data { lock.withLock { data ?? Data() } }
+        let finished = try ChildProcess(executable, arguments).run()
+        return Result(status: finished.status, stdout: Data(finished.output), stderr: Data(finished.errors))
     }
 
     /// The package root (two levels above this file's directory).

@@ -1,44 +1,25 @@
 import Foundation
 import HTTPTypes
 import SpruceCore
+import SpruceProcess
 import SpruceStore
 import Testing
 
 @testable import SpruceServer
 
-/// Runs a program to the end without blocking a thread of the cooperative pool; output goes to files.
+/// Runs a program to the end off the cooperative pool (`offPool`), with its output and errors in one text; a
+/// program that runs past `timeout` is killed and the test fails with that error.
 func runTool(_ arguments: [String], timeout: Duration = .seconds(240)) async throws -> (status: Int32, output: String) {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sprucelink-tool-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
-    let outputFile = folder.appendingPathComponent("output")
-    _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
-    let handle = try FileHandle(forWritingTo: outputFile)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    process.standardOutput = handle
-    process.standardError = handle
-    process.standardInput = FileHandle.nullDevice
-    process.currentDirectoryURL = packageRoot
-    let status: Int32 = try await withThrowingTaskGroup(of: Int32?.self) { group in
-        group.addTask {
-            await withCheckedContinuation { continuation in
-                process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-                do { try process.run() } catch { continuation.resume(returning: 127) }
-            }
-        }
-        group.addTask {
-            try await Task.sleep(for: timeout)
-            return nil
-        }
-        let first = try await group.next() ?? nil
-        if first == nil, process.isRunning { process.terminate() }
-        group.cancelAll()
-        return first ?? -1
-    }
-    try handle.close()
-    return (status, String(decoding: try Data(contentsOf: outputFile), as: UTF8.self))
+    let outputFile = folder.appendingPathComponent("output").path
+    var child = ChildProcess("/usr/bin/env", arguments)
+    child.directory = packageRoot.path
+    child.output = .file(outputFile)
+    child.errors = .file(outputFile)
+    let finished = try await offPool { [child] in try child.run(timeout: timeout) }
+    return (finished.status, String(decoding: try Data(contentsOf: URL(fileURLWithPath: outputFile)), as: UTF8.self))
 }
 
 @Suite("External tools against a live server", .serialized)

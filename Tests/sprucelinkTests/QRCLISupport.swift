@@ -1,4 +1,5 @@
 import Foundation
+import SpruceProcess
 import Testing
 
 /// Runs the built `sprucelink` binary and the decoders for the `qr` command tests.
@@ -47,27 +48,13 @@ enum QRCLI {
     static func run(
         _ executable: String, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]
     ) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
-        let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("qrcli-\(UUID().uuidString).err")
-        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: errorFile) }
-        let errorHandle = try FileHandle(forWritingTo: errorFile)
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = errorHandle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try errorHandle.close()
-        let stderr = String(decoding: try Data(contentsOf: errorFile), as: UTF8.self)
-        return Result(status: process.terminationStatus, stdout: stdout, stderr: stderr)
+        var child = ChildProcess(executable, arguments)
+        child.directory = directory?.path
+        child.environment = environment
+        let finished = try child.run()
+        return Result(
+            status: finished.status, stdout: Data(finished.output),
+            stderr: String(decoding: finished.errors, as: UTF8.self))
     }
 
     /// zbarimg (one process per file, `-Sbinary` gives exact bytes) and zxing-cpp (one process for all files).

@@ -1,4 +1,5 @@
 import Foundation
+import SpruceProcess
 import Testing
 
 /// `sprucelink serve` and `sprucelink org api-key` as processes: startup, health, graceful stop, settings.
@@ -21,24 +22,22 @@ struct ServeCLITests {
     func serveAndStop(extraArguments: [String]) throws {
         try LinkCLITests.withSeeded { seeded in
             let port = try freeLoopbackPort()
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: try QRCLI.binary())
-            process.arguments =
+            var child = ChildProcess(
+                try QRCLI.binary(),
                 [
                     "serve", "--database", seeded.database, "--port", String(port), "--public-url", "http://127.0.0.1",
                     "--metrics-port", "0",
-                ] + extraArguments
-            process.currentDirectoryURL = seeded.folder
-            var environment = ProcessInfo.processInfo.environment
-            environment["SPRUCELINK_SECRET"] = String(repeating: "s", count: 40)
-            process.environment = environment
+                ] + extraArguments)
+            child.directory = seeded.folder.path
+            child.environment = ["SPRUCELINK_SECRET": String(repeating: "s", count: 40)]
             let logFile = seeded.folder.appendingPathComponent("serve.log")
-            _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
-            let log = try FileHandle(forWritingTo: logFile)
-            process.standardError = log
-            process.standardOutput = log
-            try process.run()
-            defer { if process.isRunning { process.terminate() } }
+            child.output = .file(logFile.path)
+            child.errors = .file(logFile.path)
+            let server = try child.start()
+            defer {
+                server.send(signal: SIGKILL)
+                server.wait()
+            }
             #expect(try Self.waitForHealth("http://127.0.0.1:\(port)/healthz"))
             let page = try QRCLI.run(
                 "/usr/bin/env", ["curl", "-s", "http://127.0.0.1:\(port)/i/23456789abcdefghjkmnpqrstu"])
@@ -46,11 +45,9 @@ struct ServeCLITests {
             let profile = try QRCLI.run(
                 "/usr/bin/env", ["curl", "-s", "http://127.0.0.1:\(port)/api/v1/links/4827163"])
             #expect(profile.stdoutText.contains("\"displayName\":\"Oak Street Pediatrics\""))
-            #expect(process.isRunning)
-            kill(process.processIdentifier, SIGTERM)
-            process.waitUntilExit()
-            try log.close()
-            #expect(process.terminationStatus == 0)
+            #expect(server.isRunning)
+            server.send(signal: SIGTERM)
+            #expect(server.wait() == .exited(0))
             let lines = String(decoding: try Data(contentsOf: logFile), as: UTF8.self).split(separator: "\n")
             #expect(lines.contains { $0.contains("\"message\":\"stopped\"") })
             #expect(
@@ -68,20 +65,11 @@ struct ServeCLITests {
     )
     func badSettings() throws {
         try LinkCLITests.withSeeded { seeded in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: try QRCLI.binary())
-            process.arguments = ["serve", "--database", seeded.database, "--port", "0"]
-            var environment = ProcessInfo.processInfo.environment
-            environment["SPRUCELINK_SECRET"] = "short"
-            process.environment = environment
-            let errors = Pipe()
-            process.standardError = errors
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 64)
-            #expect(text == "Error: $SPRUCELINK_SECRET: signing secret is shorter than 32 bytes\n")
+            let short = try QRCLI.run(
+                try QRCLI.binary(), ["serve", "--database", seeded.database, "--port", "0"],
+                environment: ["SPRUCELINK_SECRET": "short"])
+            #expect(short.status == 64)
+            #expect(short.stderr == "Error: $SPRUCELINK_SECRET: signing secret is shorter than 32 bytes\n")
             let port = try seeded.run(["serve", "--port", "70000"])
             #expect(port.status == 64)
             #expect(port.stderr == "Error: --port: must be from 0 to 65535\n")

@@ -1,5 +1,5 @@
-import Foundation
 import SpruceCore
+import SpruceProcess
 
 /// Delivery through a `sendmail`-compatible command, e.g. `/usr/sbin/sendmail -t -i`: the message goes to its
 /// standard input and the exit status must be 0.
@@ -34,44 +34,28 @@ public struct SendmailTransport: Sendable {
         self.arguments = words
     }
 
+    /// How long the command may take before it is killed, so that a hung one does not hold a delivery thread.
+    public static let timeout: Duration = .seconds(120)
+
     /// Runs the command with `message` on its standard input.
-    /// - Throws: ``DeliveryError`` when it cannot start or exits with a status other than 0 (with its first
-    ///   line of standard error).
+    /// - Throws: ``DeliveryError`` when it cannot start, runs past ``timeout``, or exits with a status other than 0
+    ///   (with its first line of standard error).
     public func send(_ message: [UInt8]) throws(DeliveryError) {
-        let process = Process()
         let program = arguments[0]
-        if program.contains("/") {
-            process.executableURL = URL(fileURLWithPath: program)
-            process.arguments = Array(arguments.dropFirst())
-        } else {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = arguments
+        var child =
+            program.contains("/")
+            ? ChildProcess(program, Array(arguments.dropFirst())) : ChildProcess("/usr/bin/env", arguments)
+        child.input = .bytes(message)
+        child.output = .discard
+        let finished: ChildProcess.Finished
+        do { finished = try child.run(timeout: Self.timeout) } catch {
+            throw DeliveryError("sendmail: \(error.description)")
         }
-        let input = Pipe()
-        let errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = errors
-        do { try process.run() } catch {
-            throw DeliveryError("sendmail: cannot run \(program): \(error.localizedDescription)")
-        }
-        let writer = input.fileHandleForWriting
-        do {
-            try writer.write(contentsOf: Data(message))
-            try writer.close()
-        } catch {
-            // The command may exit without reading (a broken pipe); its status says what happened.
-            try? writer.close()
-        }
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            let firstLine = String(decoding: stderr, as: UTF8.self).split(whereSeparator: \.isNewline).first ?? ""
-            let how =
-                process.terminationReason == .exit
-                ? "exited with status \(process.terminationStatus)"
-                : "was killed by signal \(process.terminationStatus)"
-            throw DeliveryError("sendmail: \(program) \(how)\(firstLine.isEmpty ? "" : ": \(firstLine)")")
+        guard finished.termination == .exited(0) else {
+            let firstLine =
+                String(decoding: finished.errors, as: UTF8.self).split(whereSeparator: \.isNewline).first ?? ""
+            throw DeliveryError(
+                "sendmail: \(program) \(finished.termination)\(firstLine.isEmpty ? "" : ": \(firstLine)")")
         }
     }
 }
