@@ -134,7 +134,7 @@ struct ChildProcessTests {
         let held = (0..<200).map { _ in Glibc.open("/dev/null", O_RDONLY | O_CLOEXEC) }
         defer { for descriptor in held { Glibc.close(descriptor) } }
         try await withThrowingTaskGroup(of: Bool.self) { group in
-            for index in 0..<64 {
+            for index in 0..<32 {
                 group.addTask {
                     let finished = try ChildProcess("/bin/echo", ["child \(index)"]).run(timeout: .seconds(60))
                     return finished.output == Array("child \(index)\n".utf8)

@@ -159,13 +159,14 @@ final class PortBox: Sendable {
 
     func set(_ value: Int) { port.store(value, ordering: .releasing) }
 
+    /// Waits up to 30 s: the whole suite at once on two cores can make a start slow.
     func wait() async throws -> Int {
-        for _ in 0..<200 {
+        for _ in 0..<1200 {
             let value = port.load(ordering: .acquiring)
             if value != 0 { return value }
             try await Task.sleep(for: .milliseconds(25))
         }
-        throw FixtureError(description: "the metrics listener did not start within 5 s")
+        throw FixtureError(description: "the metrics listener did not start within 30 s")
     }
 }
 
