@@ -83,10 +83,13 @@ public struct ChildProcess: Sendable {
         var plumbing = try Plumbing(input: input, output: output, errors: errors)
         defer { plumbing.closeAll() }
         let pid = try plumbing.spawn(self)
-        let exchanged = try plumbing.exchange(until: deadline)
+        let exchanged: Bool
+        do { exchanged = try plumbing.exchange(until: deadline) } catch {
+            Self.killAndWait(pid)
+            throw error
+        }
         guard exchanged, let termination = Self.waitForExit(of: pid, until: deadline) else {
-            kill(pid, SIGKILL)
-            _ = Self.waitForExit(of: pid, until: nil)
+            Self.killAndWait(pid)
             throw .timedOut(program: executable, seconds: timeout?.seconds ?? 0)
         }
         return Finished(termination: termination, output: plumbing.captured.output, errors: plumbing.captured.errors)
@@ -101,6 +104,12 @@ public struct ChildProcess: Sendable {
         var plumbing = try Plumbing(input: input, output: output, errors: errors)
         defer { plumbing.closeAll() }
         return RunningChild(processIdentifier: try plumbing.spawn(self))
+    }
+
+    /// Kills `pid` and waits for it, so that it leaves no zombie.
+    private static func killAndWait(_ pid: pid_t) {
+        kill(pid, SIGKILL)
+        _ = waitForExit(of: pid, until: nil)
     }
 
     /// Waits for `pid` to end; `nil` when `deadline` passes first.
