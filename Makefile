@@ -65,6 +65,7 @@ bench: deps
 	$$($(SWIFT) build -c release --show-bin-path)/InvitationBenchmark
 	$$($(SWIFT) build -c release --show-bin-path)/PrintBenchmark
 	bash Benchmarks/run-http.sh
+	bash Benchmarks/run-funnel-ab.sh
 	bash Benchmarks/run-logins.sh
 	bash Benchmarks/run-workspace.sh
 	bash Benchmarks/run-postgres.sh

@@ -39,9 +39,7 @@ command -v wrk >/dev/null && command -v nginx >/dev/null || { echo "wrk and ngin
 bench_work http
 
 echo "seeding $LINKS links into $WORK/bench.sqlite ..."
-SPRUCELINK_SEED_PASSWORD="bench password only" "$BIN" seed --database "$WORK/bench.sqlite" >/dev/null
-"$BIN" link mint --database "$WORK/bench.sqlite" --org 1 --count "$LINKS" --label "bench" --json \
-    | python3 -c 'import json, sys; print("\n".join(link["code"] for link in json.load(sys.stdin)))' > "$WORK/codes.txt"
+seed_links "$BIN" "$WORK/bench.sqlite" "$LINKS" "$WORK/codes.txt"
 head -1000 "$WORK/codes.txt" > "$WORK/qr-codes.txt"
 echo "minted $(wc -l < "$WORK/codes.txt") codes"
 
@@ -88,31 +86,14 @@ PIDS+=($!)
     --public-url https://spruce.care --metrics-port "$UNCOUNTED_METRICS_PORT" 2> "$WORK/server-uncounted.log" &
 UNCOUNTED_PID=$!
 PIDS+=($!)
-for port in "$PORT" "$QUIET_PORT" "$UNCOUNTED_PORT"; do
-    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-done
 for port in "$NGINX_PORT" "$QUIET_NGINX_PORT"; do
     for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/profile.json" >/dev/null && break; sleep 0.1; done
 done
 
-# Render the QR images once on each server, so the QR runs measure serving from the cache.
-for port in "$PORT" "$QUIET_PORT" "$UNCOUNTED_PORT"; do
-    python3 - "$port" "$WORK/qr-codes.txt" <<'PY'
-import sys, requests
-session = requests.Session()
-for code in open(sys.argv[2]).read().split():
-    assert session.get(f"http://127.0.0.1:{sys.argv[1]}/{code}/qr.png").status_code == 200
-PY
-done
-
-# The link directory loads in the background at start; measure the service as it runs, with it loaded.
-for port in "$METRICS_PORT" "$QUIET_METRICS_PORT" "$UNCOUNTED_METRICS_PORT"; do
-    for _ in $(seq 300); do
-        curl -sf "http://127.0.0.1:$port/healthz" | grep -q '"linkDirectory":"current"' && break
-        sleep 0.1
-    done
-    curl -sf "http://127.0.0.1:$port/healthz"; echo
-done
+wait_ready "$PORT" "$METRICS_PORT"
+wait_ready "$QUIET_PORT" "$QUIET_METRICS_PORT"
+wait_ready "$UNCOUNTED_PORT" "$UNCOUNTED_METRICS_PORT"
+for port in "$PORT" "$QUIET_PORT" "$UNCOUNTED_PORT"; do fill_qr_cache "$port" "$WORK/qr-codes.txt"; done
 echo "warming up ..."
 for port in "$PORT" "$QUIET_PORT" "$UNCOUNTED_PORT"; do
     HTTP_BENCH_CODES=$WORK/codes.txt HTTP_BENCH_PREFIX=/api/v1/links/ HTTP_BENCH_SUFFIX="" \

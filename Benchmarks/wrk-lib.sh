@@ -57,6 +57,35 @@ wait_quiet() { # pid...
     done
 }
 
+# Seeds the fixture clinics into a new SQLite file and mints `count` numeric links of organization 1; their codes
+# go to `codes`, one a line.
+seed_links() { # bin database count codes
+    SPRUCELINK_SEED_PASSWORD="bench password only" "$1" seed --database "$2" >/dev/null
+    "$1" link mint --database "$2" --org 1 --count "$3" --label "bench" --json \
+        | python3 -c 'import json, sys; print("\n".join(link["code"] for link in json.load(sys.stdin)))' > "$4"
+}
+
+# Waits until a server answers its health check and its link directory has loaded (it loads in the background at
+# start): the service is measured as it runs, with the directory loaded.
+wait_ready() { # port metrics-port
+    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$1/healthz" >/dev/null && break; sleep 0.1; done
+    for _ in $(seq 300); do
+        curl -sf "http://127.0.0.1:$2/healthz" | grep -q '"linkDirectory":"current"' && break
+        sleep 0.1
+    done
+    curl -sf "http://127.0.0.1:$2/healthz"; echo
+}
+
+# Renders the QR image of every code in `codes` once, so that the QR runs measure serving from the image cache.
+fill_qr_cache() { # port codes
+    python3 - "$1" "$2" <<'PY'
+import sys, requests
+session = requests.Session()
+for code in open(sys.argv[2]).read().split():
+    assert session.get(f"http://127.0.0.1:{sys.argv[1]}/{code}/qr.png").status_code == 200
+PY
+}
+
 # The benchmark's work folder ($WORK, world-readable for nginx's workers) and the servers it starts ($PIDS, each
 # appended as started): at exit the servers are stopped and the folder removed (kept with KEEP_WORK=1).
 bench_work() { # name
