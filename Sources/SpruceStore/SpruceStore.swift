@@ -47,7 +47,7 @@ public struct SpruceStore: Sendable {
         }
         let store = SpruceStore(
             location: location, settings: settings, engine: engine, logger: logger,
-            passwords: PasswordPool(threads: settings.passwordThreads))
+            passwords: PasswordPool(threads: settings.passwordThreads, priority: settings.passwordThreadPriority))
         do {
             if runMigrations { try await store.migrate() }
         } catch {
@@ -109,6 +109,8 @@ public struct StoreSettings: Sendable {
     public var throttles: Throttles
     /// Threads that hash and check passwords (scrypt), apart from every thread that serves requests.
     public var passwordThreads: Int
+    /// How those threads are scheduled against the serving threads; below them unless a caller bounds its waits.
+    public var passwordThreadPriority: PasswordThreadPriority = .belowServing
     /// Delivers codes and notices about accounts (signup, password reset, failed logins); `nil` refuses every
     /// operation that must send one.
     public var messenger: (any AccountMessenger)?

@@ -51,9 +51,8 @@ func withFunnelServers(
     let messenger = OutboxMessenger(
         outbox: try await Outbox.make(directory: outboxPath, syncsToDisk: false),
         from: try MailboxAddress(parsing: "Spruce <accounts@spruce.care>"), publicURL: "https://spruce.care")
-    let settings = StoreSettings(
-        signingKey: try SigningKey(secret: String(repeating: "k", count: 40)), passwordHasher: PasswordHasher(cost: 16),
-        throttles: .unlimited, messenger: messenger)
+    let settings = StoreSettings.liveServerTest(
+        signingKey: try SigningKey(secret: String(repeating: "k", count: 40)), messenger: messenger)
     var stores: [SpruceStore] = []
     do {
         for _ in 0..<count { stores.append(try await SpruceStore.open(location, settings: settings)) }

@@ -29,8 +29,7 @@ func withTwoLiveServers<T: Sendable>(
             stores.append(
                 try await SpruceStore.open(
                     location,
-                    settings: StoreSettings(
-                        signingKey: .random(), passwordHasher: PasswordHasher(cost: 16), messenger: messenger)))
+                    settings: .liveServerTest(messenger: messenger)))
         }
         try await stores[0].seed(
             try SeedFile.load(from: packageRoot.appendingPathComponent("Fixtures/clinics.json").path),

@@ -47,9 +47,7 @@ func withLiveServer<T: Sendable>(
     let (location, schema) = try await engine.scratch(in: folder)
     let store = try await SpruceStore.open(
         location,
-        settings: StoreSettings(
-            signingKey: signingKey, passwordHasher: PasswordHasher(cost: 16), throttles: throttles,
-            messenger: messenger))
+        settings: .liveServerTest(signingKey: signingKey, throttles: throttles, messenger: messenger))
     do {
         try await store.seed(
             try SeedFile.load(from: packageRoot.appendingPathComponent("Fixtures/clinics.json").path),
@@ -150,6 +148,21 @@ func withServerParts(app: AppConfiguration = .none, _ body: (ServerParts) async 
     } catch {
         await store.close()
         throw error
+    }
+}
+
+extension StoreSettings {
+    /// The settings of a store behind a live test server: a cheap scrypt, and hashing threads scheduled like the
+    /// serving ones. The whole suite keeps both cores busy for minutes, and below the serving threads a login
+    /// waited up to 44 s for its hash, past the 20 s the test client waits for an answer (`PasswordThreadPriority`).
+    static func liveServerTest(
+        signingKey: SigningKey = .random(), throttles: Throttles = .unlimited, messenger: any AccountMessenger
+    ) -> StoreSettings {
+        var settings = StoreSettings(
+            signingKey: signingKey, passwordHasher: PasswordHasher(cost: 16), throttles: throttles, messenger: messenger
+        )
+        settings.passwordThreadPriority = .sameAsServing
+        return settings
     }
 }
 
@@ -317,33 +330,9 @@ enum RawHTTP {
     /// Writes `requests` in one go on one connection and reads until the server closes it (the last request
     /// should carry `Connection: close`).
     static func exchange(port: Int, _ requests: String) throws -> String {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { throw FixtureError(description: "socket() failed") }
-        defer { close(socket) }
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else { throw FixtureError(description: "connect() to port \(port) failed") }
-        let bytes = Array(requests.utf8)
-        guard bytes.withUnsafeBytes({ send(socket, $0.baseAddress, $0.count, 0) }) == bytes.count else {
-            throw FixtureError(description: "send() wrote less than the requests")
-        }
-        var received: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
-            if count <= 0 { break }
-            received.append(contentsOf: buffer[..<count])
-        }
-        return String(decoding: received, as: UTF8.self)
+        let socket = try ClientSocket(port: port)
+        try socket.send(requests)
+        return String(decoding: socket.receiveAll().bytes, as: UTF8.self)
     }
 }
 

@@ -35,7 +35,7 @@ struct PasswordPoolTests {
     }
 
     #if canImport(Glibc)
-        @Test("hashing threads run under the idle scheduling policy, and only they do")
+        @Test("hashing threads run under the idle scheduling policy, and only they do, unless asked to run alike")
         func priority() async throws {
             let pool = PasswordPool(threads: 1)
             let policy: @Sendable () -> Int32 = { sched_getscheduler(pid_t(PasswordPool.currentThreadID() ?? 0)) }
@@ -43,6 +43,11 @@ struct PasswordPoolTests {
             #expect(try await pool.run { policy() } == PasswordPool.idlePolicy)
             #expect(policy() == serving)
             #expect(serving != PasswordPool.idlePolicy)
+            let alike = PasswordPool(threads: 1, priority: .sameAsServing)
+            #expect(try await alike.run { policy() } == serving)
+            #expect(
+                try await alike.run { try String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8) }
+                    == PasswordPool.threadName + "\n")
         }
     #endif
 }

@@ -7,12 +7,23 @@ import Synchronization
     import Glibc
 #endif
 
+/// How the hashing threads are scheduled against the threads that serve requests.
+public enum PasswordThreadPriority: Sendable {
+    /// Linux's idle policy (or niceness +10 where it is refused): pages go first, and a login waits for a free
+    /// processor however long that takes. What a server runs with.
+    case belowServing
+    /// The serving threads' own policy, for a caller that bounds how long it waits for an answer on a machine
+    /// it keeps busy by design: the HTTP tests, whose clients give up after 20 s.
+    case sameAsServing
+}
+
 /// Where password hashing runs: a few dedicated threads of their own, under Linux's idle scheduling policy, below
 /// the threads that serve pages. scrypt at N = 2^15 takes tens of milliseconds of CPU and 32 MiB of memory per call;
 /// run inline, a burst of logins would occupy every cooperative thread and stall every other request. Here at most
 /// `threads` hashes run at once, callers wait without holding a thread, and when pages and logins compete for the
 /// processors the pages go first (`Benchmarks/run-logins.sh` measures the profile page's p99 under 20 concurrent
-/// logins): logins slow down under load rather than pages, and on a machine kept fully busy they wait for it.
+/// logins): logins slow down under load rather than pages, and on a machine kept fully busy they wait for it
+/// (under the whole test suite on two cores, a scrypt of N = 16 once took 44 s from start to end).
 final class PasswordPool: Sendable {
     /// The hashing threads' name (at most 15 bytes, Linux's limit).
     static let threadName = "sprucelink-pw"
@@ -29,8 +40,8 @@ final class PasswordPool: Sendable {
     /// Threads for hashing unless configured: half the processors, at least one.
     static var defaultThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount / 2) }
 
-    init(threads: Int) {
-        workers = (0..<max(1, threads)).map { _ in Worker() }
+    init(threads: Int, priority: PasswordThreadPriority = .belowServing) {
+        workers = (0..<max(1, threads)).map { _ in Worker(priority: priority) }
     }
 
     deinit {
@@ -56,9 +67,10 @@ final class PasswordPool: Sendable {
         private let jobs = Mutex<[(@Sendable () -> Void)?]>([])
         private let waiting = DispatchSemaphore(value: 0)
 
-        init() {
+        init(priority: PasswordThreadPriority) {
             let thread = Thread { [self] in
-                Worker.nameAndLowerPriority()
+                Worker.name()
+                if priority == .belowServing { Worker.lowerPriority() }
                 while true {
                     waiting.wait()
                     guard let job = jobs.withLock({ $0.removeFirst() }) else { return }
@@ -79,15 +91,18 @@ final class PasswordPool: Sendable {
             waiting.signal()
         }
 
-        /// Names the calling thread `sprucelink-pw` (as `top -H` and `perf` show it) and moves it to Linux's
-        /// `SCHED_IDLE` policy: a serving thread that wakes takes the processor from it at once, where at any
-        /// niceness the scheduler lets the running thread finish its slice first (about 2 ms here, which alone
-        /// put the profile page's p99 at 4–5× under 20 logins; `Benchmarks/run-logins.sh`). Should the policy be
-        /// refused, the thread runs ``nicenessIncrement`` nicer instead.
-        private static func nameAndLowerPriority() {
+        /// Names the calling thread `sprucelink-pw`, as `top -H` and `perf` show it.
+        private static func name() {
+            // `pthread_setname_np` is not exported to Swift; the kernel takes the name from this file too.
+            try? PasswordPool.threadName.write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
+        }
+
+        /// Moves the calling thread to Linux's `SCHED_IDLE` policy: a serving thread that wakes takes the processor
+        /// from it at once, where at any niceness the scheduler lets the running thread finish its slice first
+        /// (about 2 ms here, which alone put the profile page's p99 at 4–5× under 20 logins;
+        /// `Benchmarks/run-logins.sh`). Should the policy be refused, the thread runs ``nicenessIncrement`` nicer.
+        private static func lowerPriority() {
             #if canImport(Glibc)
-                // `pthread_setname_np` is not exported to Swift; the kernel takes the name from this file too.
-                try? PasswordPool.threadName.write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
                 guard let thread = PasswordPool.currentThreadID() else { return }
                 var parameters = sched_param(sched_priority: 0)
                 if sched_setscheduler(pid_t(thread), PasswordPool.idlePolicy, &parameters) == 0 { return }
