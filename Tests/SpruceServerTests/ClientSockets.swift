@@ -16,10 +16,17 @@ func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async thro
 /// Linux), so that several clients can be told apart by address, and so that a test can send half a request or
 /// hold a connection idle.
 final class ClientSocket: @unchecked Sendable {
+    /// How long a test waits for the server to say something unless it chooses a bound of its own. It is long
+    /// because the whole suite runs at once on two cores, and a login waits for a hashing thread that yields to
+    /// every serving thread (`PasswordPool`): the CI run of e5c8bb2 gave up on a login after 10 s.
+    static let defaultReceiveTimeout = 60
+
     let descriptor: Int32
+    let receiveTimeout: Int
 
     /// Connects to `127.0.0.1:port`, leaving from `source`.
-    init(port: Int, from source: String = "127.0.0.1", receiveTimeout: Int = 10) throws {
+    init(port: Int, from source: String = "127.0.0.1", receiveTimeout: Int = defaultReceiveTimeout) throws {
+        self.receiveTimeout = receiveTimeout
         descriptor = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw FixtureError(description: "socket() failed: errno \(errno)") }
         var timeout = timeval(tv_sec: receiveTimeout, tv_usec: 0)
@@ -110,8 +117,13 @@ final class AddressedBrowser: @unchecked Sendable {
             head += "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: \(body.utf8.count)\r\n"
         }
         try socket.send(head + "\r\n" + body)
-        let text = String(decoding: socket.receiveAll().bytes, as: UTF8.self)
-        guard let split = text.range(of: "\r\n\r\n") else { throw FixtureError(description: "no response: \(text)") }
+        let (bytes, closed) = socket.receiveAll()
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard let split = text.range(of: "\r\n\r\n") else {
+            let how = closed ? "the server closed the connection" : "nothing more within \(socket.receiveTimeout) s"
+            throw FixtureError(
+                description: "\(method) \(path) from \(source): no whole response head (\(how)): \(text)")
+        }
         let lines = text[..<split.lowerBound].components(separatedBy: "\r\n")
         guard let status = lines.first?.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else {
             throw FixtureError(description: "no status line: \(text)")
