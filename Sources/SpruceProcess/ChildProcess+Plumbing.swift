@@ -1,5 +1,5 @@
 // The one file of SpruceProcess with file descriptors and C strings: the child's three descriptors, the spawn,
-// and the loop that feeds its input and reads its outputs.
+// the loop that feeds its input and reads its outputs, and the thread an async run waits on.
 import CSpruceSpawn
 import Glibc
 
@@ -193,6 +193,34 @@ private func withOptionalPointer<Element, Result>(
 ) -> Result {
     guard let array else { return body(nil) }
     return array.withUnsafeBufferPointer { body($0.baseAddress) }
+}
+
+/// A thread of its own for one blocking job, started with `pthread_create` and detached: Dispatch's global queues
+/// grow only slowly past the processor count when their threads block, and Foundation's `Thread` is not imported here.
+enum DetachedThread {
+    private final class Job {
+        let work: @Sendable () -> Void
+        init(_ work: @escaping @Sendable () -> Void) { self.work = work }
+    }
+
+    /// Runs `work` on a new thread; the error number when none could be started (and `work` never runs).
+    static func start(_ work: @escaping @Sendable () -> Void) -> Int32? {
+        let job = Unmanaged.passRetained(Job(work)).toOpaque()
+        var thread = pthread_t()
+        let result = pthread_create(
+            &thread, nil,
+            { raw in
+                guard let raw else { return nil }
+                Unmanaged<Job>.fromOpaque(raw).takeRetainedValue().work()
+                return nil
+            }, job)
+        guard result == 0 else {
+            Unmanaged<Job>.fromOpaque(job).release()
+            return result
+        }
+        pthread_detach(thread)
+        return nil
+    }
 }
 
 /// The text of an error number.

@@ -95,6 +95,22 @@ public struct ChildProcess: Sendable {
         return Finished(termination: termination, output: plumbing.captured.output, errors: plumbing.captured.errors)
     }
 
+    /// ``run(timeout:)`` from async code: the child is run and waited for on a thread of its own, so the caller
+    /// holds none of the cooperative pool's threads (as many as processors), which every other task needs. A test
+    /// suite that waited for its tools on them held up its own live servers' requests for seconds.
+    /// - Throws: as ``run(timeout:)``, and ``ChildProcessError/threadFailed(errno:)`` without a thread to wait on.
+    public func run(timeout: Duration? = nil) async throws(ChildProcessError) -> Finished {
+        let result = await withCheckedContinuation {
+            (continuation: CheckedContinuation<Result<Finished, ChildProcessError>, Never>) in
+            let started = DetachedThread.start {
+                continuation.resume(
+                    returning: Result { () throws(ChildProcessError) in try self.run(timeout: timeout) })
+            }
+            if let failure = started { continuation.resume(returning: .failure(.threadFailed(errno: failure))) }
+        }
+        return try result.get()
+    }
+
     /// Starts the program and returns at once; its outputs go to files, `/dev/null` or this process's.
     /// - Throws: ``ChildProcessError`` when an output is `.capture` (only ``run(timeout:)`` reads one), a file
     ///   cannot be opened, or the program cannot start.
@@ -168,6 +184,7 @@ public enum ChildProcessError: Error, Equatable, CustomStringConvertible {
     case timedOut(program: String, seconds: Double)
     case captureNeedsRun(program: String)
     case inputNeedsRun(program: String)
+    case threadFailed(errno: Int32)
 
     public var description: String {
         switch self {
@@ -177,6 +194,7 @@ public enum ChildProcessError: Error, Equatable, CustomStringConvertible {
         case .timedOut(let program, let seconds): "\(program) ran longer than \(seconds) s and was killed"
         case .captureNeedsRun(let program): "\(program): only run(timeout:) can capture an output"
         case .inputNeedsRun(let program): "\(program): only run(timeout:) can feed an input"
+        case .threadFailed(let number): "cannot start a thread to wait for a child on: \(SystemError.text(number))"
         }
     }
 }

@@ -136,11 +136,38 @@ struct ChildProcessTests {
         try await withThrowingTaskGroup(of: Bool.self) { group in
             for index in 0..<32 {
                 group.addTask {
-                    let finished = try ChildProcess("/bin/echo", ["child \(index)"]).run(timeout: .seconds(60))
+                    let finished = try await ChildProcess("/bin/echo", ["child \(index)"]).run(timeout: .seconds(60))
                     return finished.output == Array("child \(index)\n".utf8)
                 }
             }
             for try await matched in group { #expect(matched) }
+        }
+    }
+
+    /// Each child waits for a file that only this test's own task makes, after starting them all. Were the waits
+    /// held on the cooperative pool, the children would fill its few threads, that task would never run, and
+    /// every child would time out.
+    @Test("an async run waits off the cooperative pool: more children than processors wait for a task to go on")
+    func asyncRunLeavesThePoolFree() async throws {
+        let flag = FileManager.default.temporaryDirectory.appendingPathComponent("spruce-flag-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: flag) }
+        let children = ProcessInfo.processInfo.activeProcessorCount * 4
+        try await withThrowingTaskGroup(of: ChildProcess.Termination.self) { group in
+            for _ in 0..<children {
+                group.addTask {
+                    let waiting = ChildProcess(
+                        "/bin/sh", ["-c", "while [ ! -e \"$0\" ]; do sleep 0.05; done", flag.path])
+                    return try await waiting.run(timeout: .seconds(60)).termination
+                }
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(FileManager.default.createFile(atPath: flag.path, contents: Data()))
+            var ended = 0
+            for try await termination in group {
+                #expect(termination == .exited(0))
+                ended += 1
+            }
+            #expect(ended == children)
         }
     }
 }

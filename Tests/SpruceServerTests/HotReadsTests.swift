@@ -188,7 +188,7 @@ struct HotReadsTests {
         try await withLiveServer { server in
             try await Self.waitForDirectory(server)
             let (bytes, closed) = try await offPool {
-                let socket = try ClientSocket(port: server.port, receiveTimeout: 5)
+                let socket = try ClientSocket(port: server.port)
                 try socket.send("GET /api/v1/links/4827163 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
                 return socket.receiveAll()
             }
@@ -206,7 +206,7 @@ struct HotReadsTests {
         try await withLiveServer { server in
             try await Self.waitForDirectory(server)
             let (bytes, closed) = try await offPool {
-                let socket = try ClientSocket(port: server.port, receiveTimeout: 5)
+                let socket = try ClientSocket(port: server.port)
                 try socket.send("GET /api/v1/links/4827163 HTTP/1.0\r\nHost: x\r\n\r\n")
                 shutdown(socket.descriptor, Int32(SHUT_WR))
                 return socket.receiveAll()
