@@ -16,20 +16,22 @@ struct PhoneNumberLeakTests {
         let errors: String
     }
 
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws
+        -> Run
+    {
         var child = ChildProcess(executable, arguments)
         child.environment = environment
-        let finished = try child.run()
+        let finished = try await child.run()
         return Run(
             status: finished.status, output: String(decoding: finished.output, as: UTF8.self),
             errors: String(decoding: finished.errors, as: UTF8.self))
     }
 
     /// Builds `scripts/phone-leak-harness.c` with the shim's source and LeakSanitizer.
-    static func buildHarness(leakOnPurpose: Bool) throws -> URL {
+    static func buildHarness(leakOnPurpose: Bool) async throws -> URL {
         let root = FixtureFiles.packageRoot
         let binary = FileManager.default.temporaryDirectory.appendingPathComponent("phone-leak-\(UUID().uuidString)")
-        let built = try run(
+        let built = try await run(
             "/usr/bin/env",
             [
                 "c++", "-O1", "-g", "-fsanitize=leak", "-I",
@@ -43,20 +45,20 @@ struct PhoneNumberLeakTests {
     }
 
     @Test("100 000 parses through the shim: LeakSanitizer finds no leak", .timeLimit(.minutes(5)))
-    func noLeakUnderLeakSanitizer() throws {
-        let harness = try Self.buildHarness(leakOnPurpose: false)
+    func noLeakUnderLeakSanitizer() async throws {
+        let harness = try await Self.buildHarness(leakOnPurpose: false)
         defer { try? FileManager.default.removeItem(at: harness) }
-        let result = try Self.run(harness.path, ["100000"], environment: ["LSAN_OPTIONS": "exitcode=23"])
+        let result = try await Self.run(harness.path, ["100000"], environment: ["LSAN_OPTIONS": "exitcode=23"])
         #expect(result.status == 0, "\(result.errors.prefix(3000))")
         #expect(!result.errors.contains("detected memory leaks"))
         #expect(result.output.hasPrefix("parses 100000: "))
     }
 
     @Test("the control: a harness that loses one block per parse is caught", .timeLimit(.minutes(5)))
-    func leakIsCaught() throws {
-        let harness = try Self.buildHarness(leakOnPurpose: true)
+    func leakIsCaught() async throws {
+        let harness = try await Self.buildHarness(leakOnPurpose: true)
         defer { try? FileManager.default.removeItem(at: harness) }
-        let result = try Self.run(harness.path, ["1000"], environment: ["LSAN_OPTIONS": "exitcode=23"])
+        let result = try await Self.run(harness.path, ["1000"], environment: ["LSAN_OPTIONS": "exitcode=23"])
         #expect(result.status == 23)
         #expect(result.errors.contains("detected memory leaks"))
     }
@@ -80,17 +82,17 @@ struct PhoneNumberLeakTests {
     }
 
     @Test("the Swift wrapper under valgrind: nothing definitely or indirectly lost", .timeLimit(.minutes(10)))
-    func swiftWrapperUnderValgrind() throws {
+    func swiftWrapperUnderValgrind() async throws {
         let valgrind = try #require(Self.valgrind, "valgrind is not installed (make deps installs it)")
         // valgrind cannot read the DWARF 5 of Swift's debug builds ("Possibly corrupted debuginfo file"): strip it.
         let stripped = FileManager.default.temporaryDirectory.appendingPathComponent(
             "PhoneLeakCheck-\(UUID().uuidString)")
-        let strip = try Self.run(
-            "/usr/bin/env", ["strip", "--strip-debug", "-o", stripped.path, try Self.swiftHarness()])
+        let strip = try await Self.run(
+            "/usr/bin/env", ["strip", "--strip-debug", "-o", stripped.path, try await Self.swiftHarness()])
         try #require(strip.status == 0, "strip failed: \(strip.errors)")
         defer { try? FileManager.default.removeItem(at: stripped) }
         // valgrind runs about 50 times slower; libphonenumber's metadata load alone takes seconds, so fewer parses.
-        let result = try Self.run(
+        let result = try await Self.run(
             valgrind,
             [
                 "--leak-check=full", "--errors-for-leak-kinds=definite,indirect", "--error-exitcode=97",

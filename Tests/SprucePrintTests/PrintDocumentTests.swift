@@ -8,14 +8,14 @@ import Testing
 @Suite("Print: documents")
 struct PrintDocumentTests {
     @Test("metadata: title and author name the practice, the catalog has the language, poppler reads it")
-    func metadata() throws {
+    func metadata() async throws {
         let directory = try PrintTools.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let content = try PrintContent(practiceName: "Ορθοπεδική Κλινική", url: "https://spruce.care/3914805")
         let bytes = try PrintDocument(layout: .poster, paper: .a4, language: "el").render(content)
         let pdf = directory.appendingPathComponent("poster.pdf")
         try Data(bytes).write(to: pdf)
-        let info = try PrintTools.info(pdf.path)
+        let info = try await PrintTools.info(pdf.path)
         #expect(info["Title"] == "Ορθοπεδική Κλινική: Poster (spruce.care/3914805)")
         #expect(info["Author"] == "Ορθοπεδική Κλινική")
         #expect(info["Creator"] == "SpruceLink")
@@ -27,21 +27,21 @@ struct PrintDocumentTests {
     }
 
     @Test("several links give one sheet each, in order, every code decoding to its own link")
-    func severalLinks() throws {
+    func severalLinks() async throws {
         let directory = try PrintTools.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let urls = ["https://spruce.care/48271630", "https://spruce.care/59183402", "https://spruce.care/oak-street"]
         let contents = try urls.map { try PrintContent(practiceName: "Oak Street Pediatrics", url: $0) }
         let pdf = directory.appendingPathComponent("all.pdf").path
         try PrintDocument(layout: .flyer, paper: .letter).write(contents, to: pdf)
-        #expect(try PrintTools.info(pdf)["Pages"] == "3")
-        let pages = try PrintTools.rasterize(pdf, dpi: 100, into: directory)
-        #expect(try PrintTools.zxing(pages) == urls.map { [$0, $0] })
+        #expect(try await PrintTools.info(pdf)["Pages"] == "3")
+        let pages = try await PrintTools.rasterize(pdf, dpi: 100, into: directory)
+        #expect(try await PrintTools.zxing(pages) == urls.map { [$0, $0] })
     }
 
     @Test(
         "a long name wraps or shrinks and never leaves the page; the code still scans", arguments: PrintLayout.allCases)
-    func longName(_ layout: PrintLayout) throws {
+    func longName(_ layout: PrintLayout) async throws {
         let directory = try PrintTools.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let name =
@@ -54,17 +54,17 @@ struct PrintDocumentTests {
         let pdf = directory.appendingPathComponent("long.pdf").path
         let paper = Paper.letter
         try PrintDocument(layout: layout, paper: paper).write([content], to: pdf)
-        let boxes = try PrintTools.wordBoxes(pdf)
+        let boxes = try await PrintTools.wordBoxes(pdf)
         #expect(boxes.contains { $0.word == "Riverbend" })
         for box in boxes {
             #expect(box.xMin >= 0 && box.xMax <= paper.size.width, "\(box.word) leaves the page sideways")
             #expect(box.yMin >= 0 && box.yMax <= paper.size.height, "\(box.word) leaves the page")
         }
-        let pages = try PrintTools.rasterize(pdf, dpi: 150, into: directory)
+        let pages = try await PrintTools.rasterize(pdf, dpi: 150, into: directory)
         let expected = Array(repeating: content.url, count: layout.codesPerSheet)
-        let zxing = try PrintTools.zxing(pages)
+        let zxing = try await PrintTools.zxing(pages)
         #expect(zxing == [expected], "zxing-cpp: \(zxing) in \(pages)")
-        let zbar = try PrintTools.zbar(sheet: pages[0], layout: layout, paper: paper, dpi: 150)
+        let zbar = try await PrintTools.zbar(sheet: pages[0], layout: layout, paper: paper, dpi: 150)
         #expect(zbar == expected, "zbar: \(zbar)")
     }
 

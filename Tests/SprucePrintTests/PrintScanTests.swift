@@ -68,25 +68,25 @@ struct PrintScanTests {
     }
 
     @Test("renders, every code decodes with zbar and zxing-cpp, text and fonts are right", arguments: cases)
-    func scans(_ testCase: Case) throws {
+    func scans(_ testCase: Case) async throws {
         let directory = try PrintTools.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let content = try PrintContent(practiceName: testCase.name, url: testCase.url, colors: testCase.colors)
         let pdf = directory.appendingPathComponent("document.pdf").path
         try PrintDocument(layout: testCase.layout, paper: testCase.paper).write([content], to: pdf)
 
-        let size = try #require(try PrintTools.pageSize(pdf))
+        let size = try #require(try await PrintTools.pageSize(pdf))
         #expect(abs(size.width - testCase.paper.size.width) < 0.01)
         #expect(abs(size.height - testCase.paper.size.height) < 0.01)
-        #expect(try PrintTools.info(pdf)["Pages"] == "1")
+        #expect(try await PrintTools.info(pdf)["Pages"] == "1")
 
-        let fonts = try PrintTools.fonts(pdf)
+        let fonts = try await PrintTools.fonts(pdf)
         #expect(!fonts.isEmpty)
         for font in fonts { #expect(font.embedded, "font \(font.name) is not embedded") }
-        #expect(try PrintTools.imageCount(pdf) == 0, "the PDF holds a raster image")
+        #expect(try await PrintTools.imageCount(pdf) == 0, "the PDF holds a raster image")
 
         // Names wrap: compare with every run of whitespace as one space.
-        let text = try PrintTools.text(pdf).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let text = try await PrintTools.text(pdf).split(whereSeparator: \.isWhitespace).joined(separator: " ")
         #expect(text.contains(content.displayURL))
         if testCase.name.unicodeScalars.contains(where: { (0x0600...0x06FF).contains($0.value) }) {
             // pdftotext cannot undo Arabic ligatures and joining forms: look for Arabic letters.
@@ -100,13 +100,14 @@ struct PrintScanTests {
 
         let expected = Array(repeating: testCase.url, count: testCase.layout.codesPerSheet)
         for dpi in testCase.at300DPI ? [150, 300] : [150] {
-            let pages = try PrintTools.rasterize(pdf, dpi: dpi, into: directory)
+            let pages = try await PrintTools.rasterize(pdf, dpi: dpi, into: directory)
             #expect(pages.count == 1)
             for page in pages {
-                let zbar = try PrintTools.zbar(sheet: page, layout: testCase.layout, paper: testCase.paper, dpi: dpi)
+                let zbar = try await PrintTools.zbar(
+                    sheet: page, layout: testCase.layout, paper: testCase.paper, dpi: dpi)
                 #expect(zbar == expected, "zbar at \(dpi) dpi: \(zbar)")
             }
-            let zxing = try PrintTools.zxing(pages)
+            let zxing = try await PrintTools.zxing(pages)
             #expect(zxing == [expected], "zxing-cpp at \(dpi) dpi, whole sheet: \(zxing)")
         }
     }

@@ -151,9 +151,9 @@ struct ErrorTests {
     }
 
     @Test("a failed write leaves no file behind")
-    func failedWrite() throws {
+    func failedWrite() async throws {
         let code = try QRCode(text: "x")
-        try Tools.withTemporaryDirectory { directory in
+        try await Tools.withTemporaryDirectory { directory in
             let missing = directory.appendingPathComponent("missing/code.png").path
             let error = #expect(throws: RenderError.self) { try PNGRenderer().write(code, to: missing) }
             #expect(error?.description.contains("No such file or directory") == true)

@@ -93,7 +93,7 @@ struct FileFormatTests {
     }
 
     @Test("pngcheck reads every layout back without warnings")
-    func pngcheck() throws {
+    func pngcheck() async throws {
         let code = try #require(Self.code)
         let renderers = [
             PNGRenderer(),
@@ -105,25 +105,25 @@ struct FileFormatTests {
             PNGRenderer(options: RenderOptions(scale: 5), compression: .smallest),
             PNGRenderer(compression: .init(level: 0, strategy: .default, filter: .none)),
         ]
-        try Tools.withTemporaryDirectory { directory in
+        try await Tools.withTemporaryDirectory { directory in
             var paths: [String] = []
             for (index, renderer) in renderers.enumerated() {
                 let path = directory.appendingPathComponent("\(index).png").path
                 try renderer.write(code, to: path)
                 paths.append(path)
             }
-            let result = try Tools.run(["pngcheck"] + paths)
+            let result = try await Tools.run(["pngcheck"] + paths)
             #expect(result.status == 0, "\(result.stdoutText)")
             #expect(!result.stdoutText.lowercased().contains("warning"), "\(result.stdoutText)")
-            let decoded = try Tools.zxing(paths)
+            let decoded = try await Tools.zxing(paths)
             #expect(decoded.allSatisfy { $0 == code.text })
         }
     }
 
     @Test("written files are world-readable and complete")
-    func writtenFile() throws {
+    func writtenFile() async throws {
         let code = try #require(Self.code)
-        try Tools.withTemporaryDirectory { directory in
+        try await Tools.withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("code.png").path
             try PNGRenderer().write(code, to: path)
             let attributes = try FileManager.default.attributesOfItem(atPath: path)

@@ -46,9 +46,9 @@ struct MatrixTests {
     ]
 
     @Test("matrix equals qrencode's", arguments: symbols + microSymbols)
-    func matrixMatchesQrencode(_ symbol: Symbol) throws {
+    func matrixMatchesQrencode(_ symbol: Symbol) async throws {
         let code = try QRCode(text: symbol.text, options: symbol.options)
-        let reference = try Tools.qrencodeMatrix(symbol.text, arguments: symbol.flags + ["-m", "0"])
+        let reference = try await Tools.qrencodeMatrix(symbol.text, arguments: symbol.flags + ["-m", "0"])
         #expect(code.paddedRows(margin: 0) == reference)
         #expect(code.modules.count == code.width * code.width)
         #expect(code.isMicro == symbol.options.micro)
@@ -87,7 +87,7 @@ struct MatrixTests {
     }
 
     @Test("terminal output equals qrencode -t ASCII module for module", arguments: terminalCases)
-    func terminalMatchesQrencode(_ terminal: TerminalCase) throws {
+    func terminalMatchesQrencode(_ terminal: TerminalCase) async throws {
         for symbol in Self.symbols.prefix(4) + Self.microSymbols.prefix(1) {
             let code = try QRCode(text: symbol.text, options: symbol.options)
             let renderer = TerminalRenderer(
@@ -96,7 +96,7 @@ struct MatrixTests {
             let text = try renderer.render(code)
             let side = code.width + 2 * terminal.margin
             let parsed = TerminalParser.matrix(text, style: terminal.style, inverted: terminal.inverted, side: side)
-            let reference = try Tools.qrencodeMatrix(
+            let reference = try await Tools.qrencodeMatrix(
                 symbol.text, arguments: symbol.flags + ["-m", "\(terminal.margin)"])
             #expect(parsed == reference, "\(symbol.testDescription)")
             let lines = text.split(separator: "\n")

@@ -14,8 +14,8 @@ enum Tools {
         var stderrText: String { String(decoding: stderr, as: UTF8.self) }
     }
 
-    static func run(_ arguments: [String], executable: String = "/usr/bin/env") throws -> Result {
-        let finished = try ChildProcess(executable, arguments).run()
+    static func run(_ arguments: [String], executable: String = "/usr/bin/env") async throws -> Result {
+        let finished = try await ChildProcess(executable, arguments).run()
         return Result(status: finished.status, stdout: Data(finished.output), stderr: Data(finished.errors))
     }
 
@@ -27,8 +27,8 @@ enum Tools {
     /// Decodes one image with `zbarimg --raw -q -Sbinary`; `nil` when zbar found nothing.
     /// zbar prints `-Sbinary` results of several files with no separator, so each file gets its own process
     /// (about 10 ms each); stderr is ignored (D-Bus noise on these machines).
-    static func zbar(_ path: String) throws -> String? {
-        let result = try run(["zbarimg", "--raw", "-q", "-Sbinary", path])
+    static func zbar(_ path: String) async throws -> String? {
+        let result = try await run(["zbarimg", "--raw", "-q", "-Sbinary", path])
         #expect(result.status != 127, "zbarimg is missing: run `make deps`")
         guard result.status == 0 else { return nil }
         var data = result.stdout
@@ -37,10 +37,10 @@ enum Tools {
     }
 
     /// Decodes many images with zxing-cpp in one process (scripts/decode_qr.py); `nil` entries found nothing.
-    static func zxing(_ paths: [String]) throws -> [String?] {
+    static func zxing(_ paths: [String]) async throws -> [String?] {
         guard !paths.isEmpty else { return [] }
         let script = packageRoot.appendingPathComponent("scripts/decode_qr.py").path
-        let result = try run(["python3", script] + paths)
+        let result = try await run(["python3", script] + paths)
         guard result.status == 0 || result.status == 1,
             let entries = try JSONSerialization.jsonObject(with: result.stdout) as? [[String: Any]]
         else {
@@ -61,14 +61,14 @@ enum Tools {
     }
 
     /// Rasterizes an SVG with rsvg-convert.
-    static func rasterize(svg: String, to png: String) throws {
-        let result = try run(["rsvg-convert", "-o", png, svg])
+    static func rasterize(svg: String, to png: String) async throws {
+        let result = try await run(["rsvg-convert", "-o", png, svg])
         #expect(result.status == 0, "rsvg-convert failed: \(result.stderrText)")
     }
 
     /// The matrix `qrencode -t ASCII` prints (`##` = dark), one row per line, quiet zone included.
-    static func qrencodeMatrix(_ text: String, arguments: [String]) throws -> [[Bool]] {
-        let result = try run(["qrencode", "-t", "ASCII"] + arguments + ["--", text])
+    static func qrencodeMatrix(_ text: String, arguments: [String]) async throws -> [[Bool]] {
+        let result = try await run(["qrencode", "-t", "ASCII"] + arguments + ["--", text])
         #expect(result.status == 0, "qrencode failed: \(result.stderrText)")
         return result.stdoutText.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { line in
             let characters = Array(line)
@@ -77,11 +77,11 @@ enum Tools {
     }
 
     /// A fresh temporary directory, removed after `body`.
-    static func withTemporaryDirectory<T>(_ body: (URL) throws -> T) throws -> T {
+    static func withTemporaryDirectory<T>(_ body: (URL) async throws -> T) async throws -> T {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("spruceqr-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: url) }
-        return try body(url)
+        return try await body(url)
     }
 }
 

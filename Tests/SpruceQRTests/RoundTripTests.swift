@@ -125,7 +125,8 @@ struct RoundTripCase: Sendable, CustomTestStringConvertible {
     }
 }
 
-/// Renders every case once into one directory and decodes them all: zxing-cpp in one process, zbar per file.
+/// Renders every case once into one directory and decodes them all: zxing-cpp in one process, zbar per file. A
+/// task, not a lazily computed value: the cases wait for it without holding the cooperative pool's threads.
 enum RoundTripBatch {
     struct Outcome: Sendable {
         var zbar: String?
@@ -133,12 +134,12 @@ enum RoundTripBatch {
         var failure: String?
     }
 
-    static let outcomes: [String: Outcome] = decodeAll()
+    static let outcomes = Task { await decodeAll() }
 
-    private static func decodeAll() -> [String: Outcome] {
+    private static func decodeAll() async -> [String: Outcome] {
         var outcomes: [String: Outcome] = [:]
         do {
-            try Tools.withTemporaryDirectory { directory in
+            try await Tools.withTemporaryDirectory { directory in
                 var images: [(name: String, path: String)] = []
                 for testCase in RoundTripCase.all {
                     do {
@@ -147,16 +148,16 @@ enum RoundTripBatch {
                         var image = file
                         if testCase.format == .svg {
                             image = file + ".png"
-                            try Tools.rasterize(svg: file, to: image)
+                            try await Tools.rasterize(svg: file, to: image)
                         }
                         images.append((testCase.name, image))
                     } catch {
                         outcomes[testCase.name] = Outcome(failure: "render failed: \(error)")
                     }
                 }
-                let zxing = try Tools.zxing(images.map(\.path))
+                let zxing = try await Tools.zxing(images.map(\.path))
                 for (index, image) in images.enumerated() {
-                    outcomes[image.name] = Outcome(zbar: try Tools.zbar(image.path), zxing: zxing[index])
+                    outcomes[image.name] = Outcome(zbar: try await Tools.zbar(image.path), zxing: zxing[index])
                 }
             }
         } catch {
@@ -177,8 +178,8 @@ struct RoundTripTests {
     }
 
     @Test("rendered code decodes to exactly the text", arguments: RoundTripCase.all)
-    func decodes(_ testCase: RoundTripCase) throws {
-        let outcome = try #require(RoundTripBatch.outcomes[testCase.name])
+    func decodes(_ testCase: RoundTripCase) async throws {
+        let outcome = try #require(await RoundTripBatch.outcomes.value[testCase.name])
         #expect(outcome.failure == nil)
         #expect(outcome.zxing == testCase.text, "zxing-cpp read \(String(describing: outcome.zxing?.prefix(80)))")
         if testCase.zbarCanRead {

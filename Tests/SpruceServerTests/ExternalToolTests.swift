@@ -7,7 +7,7 @@ import Testing
 
 @testable import SpruceServer
 
-/// Runs a program to the end off the cooperative pool (`offPool`), with its output and errors in one text; a
+/// Runs a program to the end (waited for off the cooperative pool), with its output and errors in one text; a
 /// program that runs past `timeout` is killed and the test fails with that error.
 func runTool(_ arguments: [String], timeout: Duration = .seconds(240)) async throws -> (status: Int32, output: String) {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sprucelink-tool-\(UUID().uuidString)")
@@ -18,7 +18,7 @@ func runTool(_ arguments: [String], timeout: Duration = .seconds(240)) async thr
     child.directory = packageRoot.path
     child.output = .file(outputFile)
     child.errors = .file(outputFile)
-    let finished = try await offPool { [child] in try child.run(timeout: timeout) }
+    let finished = try await child.run(timeout: timeout)
     return (finished.status, String(decoding: try Data(contentsOf: URL(fileURLWithPath: outputFile)), as: UTF8.self))
 }
 

@@ -11,37 +11,37 @@ struct FlyerCLITests {
     }
 
     /// Every QR code zxing-cpp finds on each page, rasterized at 150 DPI.
-    static func codes(in pdf: URL, folder: URL) throws -> [[String]] {
+    static func codes(in pdf: URL, folder: URL) async throws -> [[String]] {
         let prefix = folder.appendingPathComponent("page").path
-        let raster = try QRCLI.run("/usr/bin/env", ["pdftoppm", "-r", "150", "-png", pdf.path, prefix])
+        let raster = try await QRCLI.run("/usr/bin/env", ["pdftoppm", "-r", "150", "-png", pdf.path, prefix])
         #expect(raster.status == 0)
         let pages = try QRCLI.files(in: folder).filter { $0.hasPrefix("page") }.map {
             folder.appendingPathComponent($0).path
         }
         let script = QRCLI.packageRoot.appendingPathComponent("scripts/decode_all_qr.py").path
-        let decoded = try QRCLI.run("/usr/bin/env", ["python3", script] + pages)
+        let decoded = try await QRCLI.run("/usr/bin/env", ["python3", script] + pages)
         let entries = try JSONSerialization.jsonObject(with: decoded.stdout) as? [[String: Any]] ?? []
         return entries.map { $0["texts"] as? [String] ?? [] }
     }
 
     @Test("a card sheet on A4: ten codes of the link, the page size exact")
-    func cards() throws {
-        try LinkCLITests.withSeeded { seeded in
-            let result = try seeded.run([
+    func cards() async throws {
+        try await LinkCLITests.withSeeded { seeded in
+            let result = try await seeded.run([
                 "flyer", "4827163", "--layout", "cards", "--paper", "a4", "--headline", "Écrivez-nous", "--output",
                 "cards.pdf",
             ])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdoutText == "Wrote cards.pdf: cards, a4, 1 sheet\n")
             let pdf = seeded.folder.appendingPathComponent("cards.pdf")
-            let info = try QRCLI.run("/usr/bin/env", ["pdfinfo", pdf.path]).stdoutText
+            let info = try await QRCLI.run("/usr/bin/env", ["pdfinfo", pdf.path]).stdoutText
             #expect(info.contains("595.276 x 841.89 pts (A4)"))
-            #expect(
+            await #expect(
                 try Self.codes(in: pdf, folder: seeded.folder) == [
                     // The printed URL is plain; the codes carry the scan marker.
                     Array(repeating: "HTTPS://SPRUCE.CARE/4827163?qr", count: 10)
                 ])
-            let text = try QRCLI.run("/usr/bin/env", ["pdftotext", pdf.path, "-"]).stdoutText
+            let text = try await QRCLI.run("/usr/bin/env", ["pdftotext", pdf.path, "-"]).stdoutText
                 .split(whereSeparator: \.isWhitespace).joined(separator: " ")
             #expect(text.contains("Oak Street Pediatrics"))
             #expect(text.contains("Écrivez-nous"))
@@ -49,16 +49,16 @@ struct FlyerCLITests {
     }
 
     @Test("--org --all-links: one sheet per active link, the disabled one left out; --public-url is encoded")
-    func allLinks() throws {
-        try LinkCLITests.withSeeded { seeded in
-            let result = try seeded.run([
+    func allLinks() async throws {
+        try await LinkCLITests.withSeeded { seeded in
+            let result = try await seeded.run([
                 "flyer", "--org", "1", "--all-links", "--layout", "poster", "--output", "all.pdf", "--public-url",
                 "http://127.0.0.1:8080/",
             ])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdoutText == "Wrote all.pdf: poster, letter, 3 sheets\n")
             let pdf = seeded.folder.appendingPathComponent("all.pdf")
-            let codes = try Self.codes(in: pdf, folder: seeded.folder)
+            let codes = try await Self.codes(in: pdf, folder: seeded.folder)
             #expect(
                 codes == [
                     ["HTTP://127.0.0.1:8080/4827163?qr"], ["HTTP://127.0.0.1:8080/OAK-STREET-PEDIATRICS?qr"],
@@ -110,9 +110,9 @@ struct FlyerCLITests {
             (["--org", "99", "--all-links"], 3, "Error: --org 99: no organization has this id"),
             ([], 64, "Error: missing link code: give a code, or --org ID --all-links"),
         ] as [([String], Int32, String)])
-    func badInput(_ arguments: [String], _ status: Int32, _ message: String) throws {
-        try LinkCLITests.withSeeded { seeded in
-            let result = try seeded.run(["flyer"] + arguments + ["--output", "out.pdf"])
+    func badInput(_ arguments: [String], _ status: Int32, _ message: String) async throws {
+        try await LinkCLITests.withSeeded { seeded in
+            let result = try await seeded.run(["flyer"] + arguments + ["--output", "out.pdf"])
             #expect(result.status == status)
             #expect(result.stderrLines == [Substring(message)])
             #expect(result.stdoutText.isEmpty)
@@ -130,9 +130,9 @@ struct FlyerCLITests {
                 "Error: cannot write missing/dir/poster.pdf: No such file or directory"
             ),
         ] as [([String], Int32, String)])
-    func badOutput(_ arguments: [String], _ status: Int32, _ message: String) throws {
-        try LinkCLITests.withSeeded { seeded in
-            let result = try seeded.run(["flyer", "4827163"] + arguments)
+    func badOutput(_ arguments: [String], _ status: Int32, _ message: String) async throws {
+        try await LinkCLITests.withSeeded { seeded in
+            let result = try await seeded.run(["flyer", "4827163"] + arguments)
             #expect(result.status == status)
             #expect(result.stderrLines == [Substring(message)])
             #expect(try Self.outputs(in: seeded.folder).isEmpty)

@@ -12,9 +12,10 @@ struct InviteBatchTests {
     func batch(
         _ database: String, _ code: String, _ outbox: URL, _ extra: [String] = [], environment: [String: String] = [:]
     )
+        async
         throws -> QRCLI.Result
     {
-        try QRCLI.sprucelink(
+        try await QRCLI.sprucelink(
             [
                 "invite", "batch", "--database", database, "--link", code, "--csv", Self.fixture, "--via", "both",
                 "--outbox", outbox.path,
@@ -22,12 +23,12 @@ struct InviteBatchTests {
     }
 
     @Test("exact counts, row errors with row numbers, a CSV report, each valid recipient once")
-    func counts() throws {
-        try QRCLI.withTemporaryDirectory { directory in
-            let (database, code) = try InviteCLI.setUp(in: directory)
+    func counts() async throws {
+        try await QRCLI.withTemporaryDirectory { directory in
+            let (database, code) = try await InviteCLI.setUp(in: directory)
             let outbox = directory.appendingPathComponent("outbox")
             let report = directory.appendingPathComponent("report.csv").path
-            let result = try batch(database, code, outbox, ["--report", report])
+            let result = try await batch(database, code, outbox, ["--report", report])
             #expect(result.status == 2)
             #expect(result.stdoutText == "sent 185, skipped 3, failed 12\n", "\(result.stderr)")
             let errors = result.stderrLines
@@ -43,7 +44,7 @@ struct InviteBatchTests {
             #expect(lines[1].hasPrefix("2,\"Ana Smith, Jr. 0\",Patient0@Bücher.example,(217) 555-1000,sent,1,"))
 
             // Running the same batch again sends nobody: everyone is already invited.
-            let again = try batch(database, code, outbox)
+            let again = try await batch(database, code, outbox)
             #expect(again.stdoutText == "sent 0, skipped 188, failed 12\n")
             try checkExactlyOnce(outbox)
         }
@@ -52,17 +53,17 @@ struct InviteBatchTests {
     @Test(
         "killed mid-batch (SIGKILL between delivery and bookkeeping), a re-run delivers each recipient exactly once",
         arguments: [1, 57, 150])
-    func crashAndResume(after deliveries: Int) throws {
-        try QRCLI.withTemporaryDirectory { directory in
-            let (database, code) = try InviteCLI.setUp(in: directory)
+    func crashAndResume(after deliveries: Int) async throws {
+        try await QRCLI.withTemporaryDirectory { directory in
+            let (database, code) = try await InviteCLI.setUp(in: directory)
             let outbox = directory.appendingPathComponent("outbox")
-            let crashed = try batch(
+            let crashed = try await batch(
                 database, code, outbox, environment: ["SPRUCELINK_TEST_CRASH_AFTER": String(deliveries)])
             #expect(
                 crashed.status == 9 || crashed.status == 128 + 9 || crashed.status == -9, "status \(crashed.status)")
             let delivered = try InviteCLI.emails(in: outbox).count + (try InviteCLI.texts(in: outbox).count)
             #expect(delivered == deliveries)
-            let resumed = try batch(database, code, outbox)
+            let resumed = try await batch(database, code, outbox)
             #expect(resumed.status == 2, "\(resumed.stderr)")
             try checkExactlyOnce(outbox)
             let spool = try QRCLI.files(in: outbox.appendingPathComponent("tmp"))
@@ -73,18 +74,18 @@ struct InviteBatchTests {
     @Test(
         "chunked: killed in a later chunk, finished chunks stay marked, a re-run delivers each recipient once",
         arguments: [57, 120])
-    func crashAndResumeChunked(after deliveries: Int) throws {
-        try QRCLI.withTemporaryDirectory { directory in
-            let (database, code) = try InviteCLI.setUp(in: directory)
+    func crashAndResumeChunked(after deliveries: Int) async throws {
+        try await QRCLI.withTemporaryDirectory { directory in
+            let (database, code) = try await InviteCLI.setUp(in: directory)
             let outbox = directory.appendingPathComponent("outbox")
-            let crashed = try batch(
+            let crashed = try await batch(
                 database, code, outbox, ["--chunk-size", "25"],
                 environment: ["SPRUCELINK_TEST_CRASH_AFTER": String(deliveries)])
             #expect(
                 crashed.status == 9 || crashed.status == 128 + 9 || crashed.status == -9, "status \(crashed.status)")
             let delivered = try InviteCLI.emails(in: outbox).count + (try InviteCLI.texts(in: outbox).count)
             #expect(delivered == deliveries)
-            let resumed = try batch(database, code, outbox, ["--chunk-size", "40"])
+            let resumed = try await batch(database, code, outbox, ["--chunk-size", "40"])
             #expect(resumed.status == 2, "\(resumed.stderr)")
             // The chunks finished before the kill were marked: their recipients are skipped, not sent again.
             let counts = resumed.stdoutText.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
@@ -97,15 +98,15 @@ struct InviteBatchTests {
     }
 
     @Test("--message: every email and text of the batch quotes it; a bad one is refused before anything is sent")
-    func personalMessage() throws {
-        try QRCLI.withTemporaryDirectory { directory in
-            let (database, code) = try InviteCLI.setUp(in: directory)
+    func personalMessage() async throws {
+        try await QRCLI.withTemporaryDirectory { directory in
+            let (database, code) = try await InviteCLI.setUp(in: directory)
             let outbox = directory.appendingPathComponent("outbox")
-            let refused = try batch(database, code, outbox, ["--message", "Hi\u{7}"])
+            let refused = try await batch(database, code, outbox, ["--message", "Hi\u{7}"])
             #expect(refused.status == 64 && refused.stderrLines.count == 1)
             #expect(refused.stderr.hasPrefix("Error: --message: may not hold control characters (U+0007)"))
             #expect(!FileManager.default.fileExists(atPath: outbox.path), "nothing written")
-            let result = try batch(database, code, outbox, ["--message", "Welcome to the practice"])
+            let result = try await batch(database, code, outbox, ["--message", "Welcome to the practice"])
             #expect(result.stdoutText == "sent 185, skipped 3, failed 12\n", "\(result.stderr)")
             // Every email's decoded text and HTML parts (7bit, quoted-printable or base64) quote the message.
             let script = """
@@ -118,7 +119,7 @@ struct InviteBatchTests {
                 """
             let emails = try InviteCLI.emails(in: outbox)
             #expect(emails.count == Self.expectedEmails)
-            let counts = try QRCLI.run("/usr/bin/env", ["python3", "-c", script] + emails)
+            let counts = try await QRCLI.run("/usr/bin/env", ["python3", "-c", script] + emails)
             #expect(counts.status == 0)
             let perEmail = String(decoding: counts.stdout, as: UTF8.self).split(separator: "\n")
             #expect(perEmail.count == Self.expectedEmails && perEmail.allSatisfy { $0 == "2" })
@@ -129,9 +130,9 @@ struct InviteBatchTests {
     }
 
     @Test("sendmail delivery: a stand-in MTA records each message; one recipient's failure is reported and the rest go")
-    func sendmail() throws {
-        try QRCLI.withTemporaryDirectory { directory in
-            let (database, code) = try InviteCLI.setUp(in: directory)
+    func sendmail() async throws {
+        try await QRCLI.withTemporaryDirectory { directory in
+            let (database, code) = try await InviteCLI.setUp(in: directory)
             let spoolDir = directory.appendingPathComponent("mta", isDirectory: true)
             try FileManager.default.createDirectory(at: spoolDir, withIntermediateDirectories: true)
             let script = directory.appendingPathComponent("fake-sendmail").path
@@ -151,7 +152,7 @@ struct InviteBatchTests {
             try "name,email,phone\nA,patient5@example.com,\nB,patient7@example.com,\nC,patient9@example.com,\n"
                 .write(toFile: csv, atomically: true, encoding: .utf8)
             let outbox = directory.appendingPathComponent("outbox")
-            let result = try QRCLI.sprucelink([
+            let result = try await QRCLI.sprucelink([
                 "invite", "batch", "--database", database, "--link", code, "--csv", csv, "--outbox", outbox.path,
                 "--sendmail", "\(script) -t -i",
             ])
@@ -163,9 +164,9 @@ struct InviteBatchTests {
             for file in recorded where !file.hasSuffix(".args") {
                 let path = spoolDir.appendingPathComponent(file).path
                 #expect(try String(contentsOfFile: path + ".args", encoding: .utf8) == "-t -i\n")
-                let parsed = try InviteCLI.parseEmail(path, png: path + ".png")
+                let parsed = try await InviteCLI.parseEmail(path, png: path + ".png")
                 #expect(parsed["defects"] as? [String] == [])
-                #expect(try InviteCLI.zbar(path + ".png")?.hasPrefix("HTTPS://SPRUCE.CARE/i/") == true)
+                await #expect(try InviteCLI.zbar(path + ".png")?.hasPrefix("HTTPS://SPRUCE.CARE/i/") == true)
             }
             #expect(try InviteCLI.emails(in: outbox).isEmpty)
         }

@@ -4,11 +4,13 @@ import Testing
 /// Helpers for the `sprucelink invite` tests: a database with one practice, and parsed outbox contents.
 enum InviteCLI {
     /// Creates an organization named `practice` in `directory/db.sqlite` and returns its primary link code.
-    static func setUp(in directory: URL, practice: String = "Oak Street Pediatrics") throws -> (
+    static func setUp(in directory: URL, practice: String = "Oak Street Pediatrics") async throws -> (
         database: String, code: String
     ) {
         let database = directory.appendingPathComponent("db.sqlite").path
-        let created = try QRCLI.sprucelink(["org", "create", "--database", database, "--name", practice, "--json"])
+        let created = try await QRCLI.sprucelink([
+            "org", "create", "--database", database, "--name", practice, "--json",
+        ])
         #expect(created.status == 0, "\(created.stderr)")
         let json = try JSONSerialization.jsonObject(with: created.stdout) as? [String: Any]
         let links = json?["links"] as? [[String: Any]]
@@ -19,16 +21,16 @@ enum InviteCLI {
     }
 
     /// `scripts/parse_email.py` on `file`: what Python's `email` package reads; the QR PNG is written to `png`.
-    static func parseEmail(_ file: String, png: String) throws -> [String: Any] {
+    static func parseEmail(_ file: String, png: String) async throws -> [String: Any] {
         let script = QRCLI.packageRoot.appendingPathComponent("scripts/parse_email.py").path
-        let result = try QRCLI.run("/usr/bin/env", ["python3", script, file, png])
+        let result = try await QRCLI.run("/usr/bin/env", ["python3", script, file, png])
         #expect(result.status == 0, "parse_email.py: \(result.stderr)")
         return (try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any]) ?? [:]
     }
 
     /// zbarimg's reading of a PNG, exact bytes.
-    static func zbar(_ png: String) throws -> String? {
-        let result = try QRCLI.run("/usr/bin/env", ["zbarimg", "--raw", "-q", "-Sbinary", png])
+    static func zbar(_ png: String) async throws -> String? {
+        let result = try await QRCLI.run("/usr/bin/env", ["zbarimg", "--raw", "-q", "-Sbinary", png])
         guard result.status == 0 else { return nil }
         var data = result.stdout
         if data.last == UInt8(ascii: "\n") { data.removeLast() }

@@ -14,11 +14,11 @@ struct InviteSendTests {
             ("Dr. \"Quote\" & Partners", "Bob \"The Builder\" O'Brien, Jr."),
             ("<b>Bold</b> Clinic", "<script>alert('x')</script>"),
         ])
-    func emailRoundTrip(practice: String, name: String) throws {
-        try QRCLI.withTemporaryDirectory { directory in
-            let (database, code) = try InviteCLI.setUp(in: directory, practice: practice)
+    func emailRoundTrip(practice: String, name: String) async throws {
+        try await QRCLI.withTemporaryDirectory { directory in
+            let (database, code) = try await InviteCLI.setUp(in: directory, practice: practice)
             let outbox = directory.appendingPathComponent("outbox")
-            let result = try QRCLI.sprucelink([
+            let result = try await QRCLI.sprucelink([
                 "invite", "send", "--database", database, "--link", code, "--email", "Patient@Bücher.example",
                 "--name", name, "--outbox", outbox.path, "--from", "Ünïcode Desk <desk@spruce.care>",
             ])
@@ -26,7 +26,7 @@ struct InviteSendTests {
             let emails = try InviteCLI.emails(in: outbox)
             try #require(emails.count == 1)
             let png = directory.appendingPathComponent("qr.png").path
-            let parsed = try InviteCLI.parseEmail(emails[0], png: png)
+            let parsed = try await InviteCLI.parseEmail(emails[0], png: png)
             #expect(parsed["defects"] as? [String] == [])
             #expect(parsed["to_name"] as? String == name)
             #expect(parsed["to_addr"] as? String == "patient@xn--bcher-kva.example")
@@ -61,25 +61,25 @@ struct InviteSendTests {
             #expect(html.contains("enter this code: <strong>\(shown.output[1].substring ?? "")</strong>"))
             // The email's code is the same link in uppercase with the scan marker (ScanMarker).
             let token = link.dropFirst("https://spruce.care/i/".count)
-            #expect(try InviteCLI.zbar(png) == "HTTPS://SPRUCE.CARE/i/" + token.uppercased() + "?qr")
+            await #expect(try InviteCLI.zbar(png) == "HTTPS://SPRUCE.CARE/i/" + token.uppercased() + "?qr")
         }
     }
 
     @Test("texts go to texts.jsonl with their encoding and segments; a long one warns")
-    func texts() throws {
-        try QRCLI.withTemporaryDirectory { directory in
-            let (database, code) = try InviteCLI.setUp(in: directory, practice: "Oak Street Pediatrics")
+    func texts() async throws {
+        try await QRCLI.withTemporaryDirectory { directory in
+            let (database, code) = try await InviteCLI.setUp(in: directory, practice: "Oak Street Pediatrics")
             let outbox = directory.appendingPathComponent("outbox").path
-            let plain = try QRCLI.sprucelink([
+            let plain = try await QRCLI.sprucelink([
                 "invite", "send", "--database", database, "--link", code, "--phone", "(217) 555-0100", "--via", "text",
                 "--outbox", outbox,
             ])
             #expect(plain.status == 0, "\(plain.stderr)")
             #expect(plain.stderr.isEmpty)
-            let (database2, code2) = try InviteCLI.setUp(
+            let (database2, code2) = try await InviteCLI.setUp(
                 in: directory.appendingPathComponent("x", isDirectory: true).creatingDirectory(),
                 practice: "Клиника Солнышко")
-            let wide = try QRCLI.sprucelink([
+            let wide = try await QRCLI.sprucelink([
                 "invite", "send", "--database", database2, "--link", code2, "--phone", "+44 7400 123456", "--via",
                 "text",
                 "--outbox", outbox,
@@ -100,19 +100,19 @@ struct InviteSendTests {
     }
 
     @Test("--message: quoted in the text and HTML email (escaped) and in the text message, which turns UCS-2")
-    func personalMessage() throws {
-        try QRCLI.withTemporaryDirectory { directory in
-            let (database, code) = try InviteCLI.setUp(in: directory, practice: "Oak Street Pediatrics")
+    func personalMessage() async throws {
+        try await QRCLI.withTemporaryDirectory { directory in
+            let (database, code) = try await InviteCLI.setUp(in: directory, practice: "Oak Street Pediatrics")
             let outbox = directory.appendingPathComponent("outbox")
             let message = "See you Tuesday <b>&</b> 😀\r\nDr. Chen"
-            let result = try QRCLI.sprucelink([
+            let result = try await QRCLI.sprucelink([
                 "invite", "send", "--database", database, "--link", code, "--email", "ana@example.com", "--phone",
                 "(217) 555-0100", "--via", "both", "--outbox", outbox.path, "--message", "  \(message)\n",
             ])
             #expect(result.status == 0, "\(result.stderr)")
             let emails = try InviteCLI.emails(in: outbox)
             try #require(emails.count == 1)
-            let parsed = try InviteCLI.parseEmail(emails[0], png: directory.appendingPathComponent("qr.png").path)
+            let parsed = try await InviteCLI.parseEmail(emails[0], png: directory.appendingPathComponent("qr.png").path)
             #expect(parsed["defects"] as? [String] == [])
             let text = parsed["text"] as? String ?? ""
             let html = parsed["html"] as? String ?? ""
@@ -153,14 +153,14 @@ struct InviteSendTests {
                 "Error: --message: may not hold control characters (U+001B)"
             ),
         ])
-    func usageErrors(arguments: [String], message: String) throws {
-        try QRCLI.withTemporaryDirectory { directory in
-            let (database, code) = try InviteCLI.setUp(in: directory)
+    func usageErrors(arguments: [String], message: String) async throws {
+        try await QRCLI.withTemporaryDirectory { directory in
+            let (database, code) = try await InviteCLI.setUp(in: directory)
             var all = [
                 "invite", "send", "--database", database, "--outbox", directory.appendingPathComponent("o").path,
             ]
             if !arguments.contains("--link") { all += ["--link", code] }
-            let result = try QRCLI.sprucelink(all + arguments)
+            let result = try await QRCLI.sprucelink(all + arguments)
             #expect(result.status == 64)
             #expect(result.stderrLines.count == 1)
             #expect(result.stderr.hasPrefix(message), "\(result.stderr)")
@@ -168,10 +168,10 @@ struct InviteSendTests {
     }
 
     @Test("an unknown link is an operational failure: one line, exit 1")
-    func unknownLink() throws {
-        try QRCLI.withTemporaryDirectory { directory in
-            let (database, _) = try InviteCLI.setUp(in: directory)
-            let result = try QRCLI.sprucelink([
+    func unknownLink() async throws {
+        try await QRCLI.withTemporaryDirectory { directory in
+            let (database, _) = try await InviteCLI.setUp(in: directory)
+            let result = try await QRCLI.sprucelink([
                 "invite", "send", "--database", database, "--link", "99999999", "--email", "a@example.com",
                 "--outbox", directory.appendingPathComponent("o").path,
             ])
@@ -181,33 +181,33 @@ struct InviteSendTests {
     }
 
     @Test("opt-out, revoke, list and remind")
-    func lifecycle() throws {
-        try QRCLI.withTemporaryDirectory { directory in
-            let (database, code) = try InviteCLI.setUp(in: directory)
+    func lifecycle() async throws {
+        try await QRCLI.withTemporaryDirectory { directory in
+            let (database, code) = try await InviteCLI.setUp(in: directory)
             let outbox = directory.appendingPathComponent("outbox")
             let base = ["--database", database]
-            func send(_ email: String, _ extra: [String] = []) throws -> QRCLI.Result {
-                try QRCLI.sprucelink(
+            func send(_ email: String, _ extra: [String] = []) async throws -> QRCLI.Result {
+                try await QRCLI.sprucelink(
                     ["invite", "send"] + base + ["--link", code, "--email", email, "--outbox", outbox.path] + extra)
             }
-            #expect(try send("a@example.com").status == 0)
-            let again = try send("A@Example.com")
+            await #expect(try send("a@example.com").status == 0)
+            let again = try await send("A@Example.com")
             #expect(again.status == 0 && again.stderr.hasPrefix("Skipped: already invited"))
-            #expect(try send("a@example.com", ["--resend"]).status == 0)
+            await #expect(try send("a@example.com", ["--resend"]).status == 0)
             #expect(try InviteCLI.emails(in: outbox).count == 2)
 
-            let optOut = try QRCLI.sprucelink(["invite", "opt-out"] + base + ["A@example.com"])
+            let optOut = try await QRCLI.sprucelink(["invite", "opt-out"] + base + ["A@example.com"])
             #expect(optOut.stdoutText == "Opted out a@example.com; revoked 1 pending invitation\n")
-            let refused = try send("a@example.com", ["--resend"])
+            let refused = try await send("a@example.com", ["--resend"])
             #expect(refused.stderr.hasPrefix("Skipped: a@example.com opted out"))
             #expect(try InviteCLI.emails(in: outbox).count == 2)
 
-            #expect(try send("b@example.com").status == 0)
-            let revoke = try QRCLI.sprucelink(["invite", "revoke"] + base + ["3"])
+            await #expect(try send("b@example.com").status == 0)
+            let revoke = try await QRCLI.sprucelink(["invite", "revoke"] + base + ["3"])
             #expect(revoke.status == 0, "\(revoke.stderr)")
-            #expect(try send("c@example.com").status == 0)
+            await #expect(try send("c@example.com").status == 0)
 
-            let list = try QRCLI.sprucelink(
+            let list = try await QRCLI.sprucelink(
                 ["invite", "list"] + base + ["--org", "1", "--status", "revoked", "--json"])
             let revoked = (try JSONSerialization.jsonObject(with: list.stdout) as? [[String: Any]]) ?? []
             #expect(
@@ -215,17 +215,17 @@ struct InviteSendTests {
                     "a@example.com", "a@example.com", "b@example.com",
                 ])
 
-            let early = try QRCLI.sprucelink(
+            let early = try await QRCLI.sprucelink(
                 ["invite", "remind"] + base + ["--older-than", "3d", "--outbox", outbox.path])
             #expect(early.stdoutText == "reminded 0, skipped 0, failed 0\n")
-            let due = try QRCLI.sprucelink(
+            let due = try await QRCLI.sprucelink(
                 ["invite", "remind"] + base + ["--older-than", "0m", "--outbox", outbox.path])
             #expect(due.stdoutText == "reminded 1, skipped 0, failed 0\n", "\(due.stderr)")
-            let once = try QRCLI.sprucelink(
+            let once = try await QRCLI.sprucelink(
                 ["invite", "remind"] + base + ["--older-than", "0m", "--outbox", outbox.path])
             #expect(once.stdoutText == "reminded 0, skipped 0, failed 0\n")
             #expect(try InviteCLI.recipients(in: outbox).filter { $0 == "c@example.com" }.count == 2)
-            let bad = try QRCLI.sprucelink(["invite", "remind"] + base + ["--older-than", "3 days"])
+            let bad = try await QRCLI.sprucelink(["invite", "remind"] + base + ["--older-than", "3 days"])
             #expect(bad.status == 64 && bad.stderr.hasPrefix("Error: --older-than:"))
         }
     }

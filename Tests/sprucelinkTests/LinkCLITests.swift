@@ -9,50 +9,50 @@ struct LinkCLITests {
         let folder: URL
         var database: String { folder.appendingPathComponent("test.sqlite").path }
 
-        func run(_ arguments: [String]) throws -> QRCLI.Result {
-            try QRCLI.sprucelink(arguments + ["--database", database], in: folder)
+        func run(_ arguments: [String]) async throws -> QRCLI.Result {
+            try await QRCLI.sprucelink(arguments + ["--database", database], in: folder)
         }
     }
 
     /// A database seeded once per test run; every test works on its own copy, so tests stay independent
-    /// without paying for six scrypt hashes each.
-    static let template: Result<URL, any Error> = Result {
+    /// without paying for six scrypt hashes each. A task, so that tests wait for it off the cooperative pool.
+    static let template = Task<URL, any Error> {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "sprucelink-seed-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let seeded = Seeded(folder: folder)
         let fixtures = QRCLI.packageRoot.appendingPathComponent("Fixtures/clinics.json").path
-        let seed = try seeded.run(["seed", "--fixtures", fixtures])
+        let seed = try await seeded.run(["seed", "--fixtures", fixtures])
         guard seed.status == 0, seed.stdoutText.contains("Seeded 5 organizations, 9 links and 6 staff members") else {
             throw QRCLI.CLIError(description: "seeding failed: \(seed.stdoutText) \(seed.stderr)")
         }
         return URL(fileURLWithPath: seeded.database)
     }
 
-    static func withSeeded<T>(_ body: (Seeded) throws -> T) throws -> T {
-        let template = try Self.template.get()
-        return try QRCLI.withTemporaryDirectory { folder in
+    static func withSeeded<T>(_ body: (Seeded) async throws -> T) async throws -> T {
+        let template = try await Self.template.value
+        return try await QRCLI.withTemporaryDirectory { folder in
             let seeded = Seeded(folder: folder)
             // The store checkpoints and closes after each command, so the main file holds everything.
             try FileManager.default.copyItem(atPath: template.path, toPath: seeded.database)
-            return try body(seeded)
+            return try await body(seeded)
         }
     }
 
     @Test("seed is idempotent; resolve prints the profile for any accepted spelling")
-    func seedAndResolve() throws {
-        try Self.withSeeded { seeded in
-            let again = try seeded.run([
+    func seedAndResolve() async throws {
+        try await Self.withSeeded { seeded in
+            let again = try await seeded.run([
                 "seed", "--fixtures", QRCLI.packageRoot.appendingPathComponent("Fixtures/clinics.json").path,
             ])
             #expect(
                 again.stdoutText.contains(
                     "Seeded 0 organizations, 0 links and 0 staff members (5 organizations already present)"))
-            let resolved = try seeded.run(["resolve", "HTTPS://WWW.Spruce.Care/4827163/?utm_source=flyer"])
+            let resolved = try await seeded.run(["resolve", "HTTPS://WWW.Spruce.Care/4827163/?utm_source=flyer"])
             #expect(resolved.status == 0)
             #expect(resolved.stdoutText.hasPrefix("Oak Street Pediatrics  [OS]"))
             #expect(resolved.stdoutText.contains("Link: https://spruce.care/4827163"))
-            let json = try seeded.run(["resolve", "spruce.app/OAK-STREET-PEDIATRICS#qr", "--json"])
+            let json = try await seeded.run(["resolve", "spruce.app/OAK-STREET-PEDIATRICS#qr", "--json"])
             let object = try JSONSerialization.jsonObject(with: json.stdout) as? [String: Any]
             #expect(object?["outcome"] as? String == "found")
             #expect((object?["attribution"] as? [String: Any])?["fragment"] as? String == "qr")
@@ -78,9 +78,9 @@ struct LinkCLITests {
     ]
 
     @Test("resolve exits with a distinct status per outcome and one line on stderr", arguments: resolveFailureCases)
-    func resolveFailures(arguments: [String], status: Int32, message: String) throws {
-        try Self.withSeeded { seeded in
-            let result = try seeded.run(arguments)
+    func resolveFailures(arguments: [String], status: Int32, message: String) async throws {
+        try await Self.withSeeded { seeded in
+            let result = try await seeded.run(arguments)
             #expect(result.status == status)
             #expect(result.stderrLines.count == 1)
             #expect(result.stderr.contains(message), "\(result.stderr)")
@@ -88,9 +88,9 @@ struct LinkCLITests {
     }
 
     @Test("org create, list and show; link mint, list and disable")
-    func orgsAndLinks() throws {
-        try Self.withSeeded { seeded in
-            let created = try seeded.run([
+    func orgsAndLinks() async throws {
+        try await Self.withSeeded { seeded in
+            let created = try await seeded.run([
                 "org", "create", "--name", "Élan Pédiatrie", "--kind", "clinic", "--specialty", "Pediatrics",
                 "--website", "https://elan.example", "--json",
             ])
@@ -98,16 +98,16 @@ struct LinkCLITests {
             let object = try JSONSerialization.jsonObject(with: created.stdout) as? [String: Any]
             #expect(object?["id"] as? Int == 6)
             #expect((object?["profile"] as? [String: Any])?["monogram"] as? String == "ÉP")
-            #expect(try seeded.run(["org", "list"]).stdoutText.split(separator: "\n").count == 6)
-            let vanity = try seeded.run(["link", "mint", "--org", "6", "--vanity"])
+            await #expect(try seeded.run(["org", "list"]).stdoutText.split(separator: "\n").count == 6)
+            let vanity = try await seeded.run(["link", "mint", "--org", "6", "--vanity"])
             #expect(vanity.stdoutText == "elan-pediatrie\n")
-            let minted = try seeded.run([
+            let minted = try await seeded.run([
                 "link", "mint", "--org", "6", "--count", "25", "--tag", "Referral", "--label", "Fax",
             ])
             let codes = minted.stdoutText.split(separator: "\n")
             #expect(codes.count == 25 && Set(codes).count == 25)
             #expect(codes.allSatisfy { $0.count == 8 && $0.allSatisfy(\.isNumber) && $0.first != "0" })
-            let listed = try seeded.run(["link", "list", "--org", "6", "--json"])
+            let listed = try await seeded.run(["link", "list", "--org", "6", "--json"])
             let links = try JSONSerialization.jsonObject(with: listed.stdout) as? [[String: Any]]
             #expect(links?.count == 27)
             #expect(links?.first?["primary"] as? Bool == true)
@@ -117,13 +117,13 @@ struct LinkCLITests {
                     "code", "url", "label", "tags", "status", "primary", "createdAt", "qrColors",
                 ])
             #expect((links?.first?["qrColors"] as? [String: String])?["foreground"] == "#000000")
-            let colored = try seeded.run(["link", "colors", "ELAN-PEDIATRIE", "--foreground", "1A4D2E"])
+            let colored = try await seeded.run(["link", "colors", "ELAN-PEDIATRIE", "--foreground", "1A4D2E"])
             #expect(colored.status == 0)
             #expect(colored.stdoutText == "QR code of https://spruce.care/elan-pediatrie: #1a4d2e on #ffffff\n")
-            let disabled = try seeded.run(["link", "disable", "elan-pediatrie"])
+            let disabled = try await seeded.run(["link", "disable", "elan-pediatrie"])
             #expect(disabled.status == 0)
-            #expect(try seeded.run(["resolve", "spruce.care/elan-pediatrie"]).status == 4)
-            let shown = try seeded.run(["org", "show", "6"])
+            await #expect(try seeded.run(["resolve", "spruce.care/elan-pediatrie"]).status == 4)
+            let shown = try await seeded.run(["org", "show", "6"])
             #expect(shown.stdoutText.contains("https://spruce.care/elan-pediatrie  disabled"))
         }
     }
@@ -188,78 +188,78 @@ struct LinkCLITests {
     ]
 
     @Test("member add --role and member role: the front desk becomes an admin, then Maya can step down")
-    func memberRoles() throws {
-        try Self.withSeeded { seeded in
-            let added = try seeded.run([
+    func memberRoles() async throws {
+        try await Self.withSeeded { seeded in
+            let added = try await seeded.run([
                 "member", "add", "--org", "1", "--name", "Nurse Kim", "--email", "kim@oak.example", "--role", "admin",
             ])
             #expect(added.status == 0, "\(added.stderr)")
             #expect(added.stdoutText.contains("<kim@oak.example> (admin)"))
-            let promoted = try seeded.run(["member", "role", "front.desk@oakstreetpeds.example", "admin"])
+            let promoted = try await seeded.run(["member", "role", "front.desk@oakstreetpeds.example", "admin"])
             #expect(promoted.status == 0, "\(promoted.stderr)")
             #expect(promoted.stdoutText.contains("is now admin"))
-            let stepped = try seeded.run(["member", "role", "maya.chen@oakstreetpeds.example", "staff"])
+            let stepped = try await seeded.run(["member", "role", "maya.chen@oakstreetpeds.example", "staff"])
             #expect(stepped.stdoutText.contains("is now staff"), "\(stepped.stderr)")
         }
     }
 
     @Test("bad inputs exit non-zero with one line naming the rule, and change nothing", arguments: badInputCases)
-    func badInputs(arguments: [String], status: Int32, message: String) throws {
-        try Self.withSeeded { seeded in
-            let before = try seeded.run(["org", "show", "1", "--json"]).stdout
-            let result = try seeded.run(arguments)
+    func badInputs(arguments: [String], status: Int32, message: String) async throws {
+        try await Self.withSeeded { seeded in
+            let before = try await seeded.run(["org", "show", "1", "--json"]).stdout
+            let result = try await seeded.run(arguments)
             #expect(result.status == status, "\(arguments): \(result.stderr)")
             #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
             #expect(
                 result.stderrLines.count == 1 || status == 64 && result.stderr.contains("Usage:"), "\(result.stderr)")
-            #expect(try seeded.run(["org", "show", "1", "--json"]).stdout == before)
-            #expect(try seeded.run(["org", "list"]).stdoutText.split(separator: "\n").count == 5)
+            await #expect(try seeded.run(["org", "show", "1", "--json"]).stdout == before)
+            await #expect(try seeded.run(["org", "list"]).stdoutText.split(separator: "\n").count == 5)
         }
     }
 
     @Test("the seed scenario from the CLI: clinic connect, patient signup, inbox, group, messages")
-    func seedScenario() throws {
-        try Self.withSeeded { seeded in
+    func seedScenario() async throws {
+        try await Self.withSeeded { seeded in
             let lumen = "member:priya.raman@lumenderm.example"
             let oak = "member:maya.chen@oakstreetpeds.example"
-            let prompt = try seeded.run(["connect", "--as", lumen, "https://spruce.care/4827163"])
+            let prompt = try await seeded.run(["connect", "--as", lumen, "https://spruce.care/4827163"])
             #expect(prompt.stdoutText.hasPrefix("Connect with Oak Street Pediatrics?"))
-            #expect(
+            await #expect(
                 try seeded.run(["connect", "--as", lumen, "4827163", "--decline"]).stdoutText
                     == "Not now: nothing was created.\n")
-            #expect(
+            await #expect(
                 try seeded.run(["connect", "--as", lumen, "4827163", "--confirm"]).stdoutText
                     == "Clinics connected: new clinic conversation 1.\n")
-            #expect(
+            await #expect(
                 try seeded.run(["connect", "--as", lumen, "4827163", "--confirm"]).stdoutText
                     == "Clinics already connected: conversation 1.\n")
-            let signup = try seeded.run([
+            let signup = try await seeded.run([
                 "signup", "--link", "HTTPS://WWW.Spruce.Care/5093318/?utm_source=flyer", "--name", "Ana Souza",
                 "--email", "ana@example.com",
             ])
             #expect(signup.stdoutText.contains("Connected: new secure conversation 2."), "\(signup.stderr)")
-            let inbox = try seeded.run(["inbox", "--as", oak, "--alerts"]).stdoutText
+            let inbox = try await seeded.run(["inbox", "--as", oak, "--alerts"]).stdoutText
             #expect(inbox.contains("#2 👤 Ana Souza  [campaign-fall-2026, flu-shot]"))
             #expect(inbox.contains("#1 💼 Lumen Dermatology"))
             #expect(inbox.contains("Lumen Dermatology connected with your clinic on Spruce"))
-            let quiet = try seeded.run(["inbox", "--as", "member:front.desk@oakstreetpeds.example", "--alerts"])
+            let quiet = try await seeded.run(["inbox", "--as", "member:front.desk@oakstreetpeds.example", "--alerts"])
                 .stdoutText
             #expect(quiet.hasSuffix("Alerts\n"))
-            #expect(
+            await #expect(
                 try seeded.run(["inbox", "--as", lumen, "--clinics"]).stdoutText.contains("#1 💼 Oak Street Pediatrics"))
-            #expect(
+            await #expect(
                 try seeded.run(["group", "--as", oak, "--clinic", "3", "--patient", "ana@example.com"]).stdoutText
                     == "Started group conversation 3\n")
-            #expect(
+            await #expect(
                 try seeded.run(["message", "--as", "patient:ana@example.com", "--conversation", "2", "Hi!"]).status == 0
             )
-            let forbidden = try seeded.run(["message", "--as", lumen, "--conversation", "2", "peek"])
+            let forbidden = try await seeded.run(["message", "--as", lumen, "--conversation", "2", "peek"])
             #expect(forbidden.status == 1)
             #expect(forbidden.stderr.contains("no such conversation"))
-            let patientView = try seeded.run(["inbox", "--as", "patient:ana@example.com"]).stdoutText
+            let patientView = try await seeded.run(["inbox", "--as", "patient:ana@example.com"]).stdoutText
             #expect(patientView.contains("#2 👤 Oak Street Pediatrics  [campaign-fall-2026, flu-shot]  — Hi!"))
             #expect(patientView.contains("#3 👥 Lumen Dermatology · Oak Street Pediatrics"))
-            #expect(
+            await #expect(
                 try seeded.run(["connect", "--as", oak, "oak-street-pediatrics"]).stdoutText
                     == "This is your own practice link: nothing was created.\n")
         }
@@ -270,22 +270,22 @@ struct LinkCLITests {
 @Suite("sprucelink migrate, export and import")
 struct TransferCLITests {
     @Test("migrate --dry-run lists pending migrations without applying them; migrate applies them")
-    func migrate() throws {
-        try QRCLI.withTemporaryDirectory { folder in
+    func migrate() async throws {
+        try await QRCLI.withTemporaryDirectory { folder in
             let database = folder.appendingPathComponent("m.sqlite").path
-            let dry = try QRCLI.sprucelink(["migrate", "--dry-run", "--database", database])
+            let dry = try await QRCLI.sprucelink(["migrate", "--dry-run", "--database", database])
             #expect(dry.stdoutText.split(separator: "\n").allSatisfy { $0.hasPrefix("pending") })
-            let applied = try QRCLI.sprucelink(["migrate", "--database", database])
+            let applied = try await QRCLI.sprucelink(["migrate", "--database", database])
             #expect(applied.stdoutText.split(separator: "\n").allSatisfy { $0.hasPrefix("applied now") })
-            let again = try QRCLI.sprucelink(["migrate", "--dry-run", "--database", database])
+            let again = try await QRCLI.sprucelink(["migrate", "--dry-run", "--database", database])
             #expect(again.stdoutText.split(separator: "\n").allSatisfy { $0.hasPrefix("applied ") })
         }
     }
 
     @Test("export from a seeded database, import elsewhere: same resolve answers; a second import is refused")
-    func exportImport() throws {
-        try LinkCLITests.withSeeded { seeded in
-            let dump = try seeded.run(["export"])
+    func exportImport() async throws {
+        try await LinkCLITests.withSeeded { seeded in
+            let dump = try await seeded.run(["export"])
             #expect(dump.status == 0)
             #expect(dump.stderr.contains("exported"))
             let dumpFile = seeded.folder.appendingPathComponent("dump.jsonl")
@@ -295,7 +295,7 @@ struct TransferCLITests {
                 targets.append(url)
             }
             for target in targets {
-                let imported = try QRCLI.run(
+                let imported = try await QRCLI.run(
                     "/bin/sh",
                     [
                         "-c", "\"$0\" import --database \"$1\" < \"$2\"",
@@ -304,12 +304,12 @@ struct TransferCLITests {
                 #expect(imported.status == 0, "\(imported.stderr)")
                 #expect(imported.stdoutText.hasSuffix("count check passed\n"))
                 for code in ["4827163", "oak-street-pediatrics", "7718204"] {
-                    let original = try seeded.run(["resolve", code, "--json"])
-                    let copy = try QRCLI.sprucelink(["resolve", code, "--json", "--database", target])
+                    let original = try await seeded.run(["resolve", code, "--json"])
+                    let copy = try await QRCLI.sprucelink(["resolve", code, "--json", "--database", target])
                     #expect(original.stdout == copy.stdout)
                     #expect(original.status == copy.status)
                 }
-                let again = try QRCLI.run(
+                let again = try await QRCLI.run(
                     "/bin/sh",
                     [
                         "-c", "\"$0\" import --database \"$1\" < \"$2\"",

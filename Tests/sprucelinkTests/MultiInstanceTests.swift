@@ -7,9 +7,10 @@ import Testing
 @Suite("Several instances on PostgreSQL behind nginx")
 struct MultiInstanceTests {
     @Test("signup across instances, 100 concurrent connects, migrations once, database outage and recovery")
-    func multiInstance() throws {
+    func multiInstance() async throws {
         let script = QRCLI.packageRoot.appendingPathComponent("scripts/multi_instance_test.py").path
-        let result = try QRCLI.run("/usr/bin/env", ["python3", script, try QRCLI.binary()], in: QRCLI.packageRoot)
+        let result = try await QRCLI.run(
+            "/usr/bin/env", ["python3", script, try QRCLI.binary()], in: QRCLI.packageRoot)
         #expect(result.status == 0, "\(result.stdoutText)\n\(result.stderr)")
         #expect(result.stdoutText.contains("all multi-instance checks passed"))
     }

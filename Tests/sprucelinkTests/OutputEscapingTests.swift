@@ -6,18 +6,18 @@ import Testing
 @Suite("Escaping stored strings in terminal output and CSV reports")
 struct OutputEscapingTests {
     @Test("a name stored with terminal control sequences is printed escaped")
-    func terminalEscapes() throws {
-        try LinkCLITests.withSeeded { seeded in
+    func terminalEscapes() async throws {
+        try await LinkCLITests.withSeeded { seeded in
             // A name written before control characters were refused, or by hand into the database.
             let hostile = "Evil\u{1B}[2J\u{1B}]0;owned\u{7}\rClinic\u{202E}txt"
-            let update = try QRCLI.run(
+            let update = try await QRCLI.run(
                 "/usr/bin/env",
                 [
                     "sqlite3", seeded.database,
                     "UPDATE organizations SET display_name = char(\(Self.codes(hostile))) WHERE id = 1",
                 ])
             try #require(update.status == 0, "\(update.stderr)")
-            let listed = try seeded.run(["org", "list"])
+            let listed = try await seeded.run(["org", "list"])
             #expect(listed.status == 0, "\(listed.stderr)")
             let text = listed.stdoutText
             #expect(!text.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{7}" || $0 == "\r" || $0 == "\u{202E}" })
@@ -30,9 +30,9 @@ struct OutputEscapingTests {
     }
 
     @Test("report cells starting with = + - @ are prefixed with ' so a spreadsheet shows them as text")
-    func formulaInjection() throws {
-        try QRCLI.withTemporaryDirectory { directory in
-            let (database, code) = try InviteCLI.setUp(in: directory)
+    func formulaInjection() async throws {
+        try await QRCLI.withTemporaryDirectory { directory in
+            let (database, code) = try await InviteCLI.setUp(in: directory)
             let csv = directory.appendingPathComponent("hostile.csv")
             try Data(
                 """
@@ -46,7 +46,7 @@ struct OutputEscapingTests {
                 """.utf8
             ).write(to: csv)
             let report = directory.appendingPathComponent("report.csv").path
-            let result = try QRCLI.sprucelink([
+            let result = try await QRCLI.sprucelink([
                 "invite", "batch", "--database", database, "--link", code, "--csv", csv.path, "--via", "email",
                 "--outbox", directory.appendingPathComponent("outbox").path, "--report", report,
             ])

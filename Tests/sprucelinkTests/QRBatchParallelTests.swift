@@ -19,15 +19,15 @@ struct QRBatchParallelTests {
     @Test(
         "the files are byte for byte those of --jobs 1, and failing lines are reported by number, in order",
         arguments: [["-t", "png"], ["-t", "svg"], ["-t", "png", "--foreground", "#1a4d2e", "--dpi", "300"]])
-    func sameAsSequential(options: [String]) throws {
-        try QRCLI.withTemporaryDirectory { directory in
+    func sameAsSequential(options: [String]) async throws {
+        try await QRCLI.withTemporaryDirectory { directory in
             let input = directory.appendingPathComponent("texts.txt")
             try Data(Self.texts().joined(separator: "\n").utf8).write(to: input)
             let sequentialDirectory = directory.appendingPathComponent("one")
             let parallelDirectory = directory.appendingPathComponent("many")
-            let sequential = try QRCLI.sprucelink(
+            let sequential = try await QRCLI.sprucelink(
                 ["qr", "--batch", input.path, "--output-dir", sequentialDirectory.path, "--jobs", "1"] + options)
-            let parallel = try QRCLI.sprucelink(
+            let parallel = try await QRCLI.sprucelink(
                 ["qr", "--batch", input.path, "--output-dir", parallelDirectory.path, "--jobs", "4"] + options)
             #expect(sequential.status == 1 && parallel.status == 1)
             let numbers = parallel.stderrLines.compactMap { line in
@@ -50,19 +50,19 @@ struct QRBatchParallelTests {
     }
 
     @Test("lines end in \\n or \\r\\n (a lone \\r is text), are numbered from 1, and empty ones are skipped")
-    func lineEnds() throws {
-        try QRCLI.withTemporaryDirectory { directory in
+    func lineEnds() async throws {
+        try await QRCLI.withTemporaryDirectory { directory in
             let input = directory.appendingPathComponent("texts.txt")
             let text = "https://spruce.care/1\r\n\r\nhttps://spruce.care/2\rx\n\nhttps://spruce.care/3"
             try Data(text.utf8).write(to: input)
             let output = directory.appendingPathComponent("out")
-            let result = try QRCLI.sprucelink(
+            let result = try await QRCLI.sprucelink(
                 ["qr", "--batch", input.path, "--output-dir", output.path, "-t", "svg", "--jobs", "2"])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(try QRCLI.files(in: output) == ["1.svg", "3.svg", "5.svg"])
             for (file, text) in [("1.svg", "https://spruce.care/1"), ("3.svg", "https://spruce.care/2\rx")] {
                 let single = directory.appendingPathComponent("single-" + file)
-                #expect(try QRCLI.sprucelink(["qr", text, "-o", single.path]).status == 0)
+                #expect(try await QRCLI.sprucelink(["qr", text, "-o", single.path]).status == 0)
                 #expect(
                     try Data(contentsOf: output.appendingPathComponent(file)) == (try Data(contentsOf: single)),
                     "\(file)")
@@ -71,12 +71,12 @@ struct QRBatchParallelTests {
     }
 
     @Test("under a umask that strips 0644's bits (077) every file still has mode 0644, as documented")
-    func strictUmask() throws {
-        try QRCLI.withTemporaryDirectory { directory in
+    func strictUmask() async throws {
+        try await QRCLI.withTemporaryDirectory { directory in
             let input = directory.appendingPathComponent("texts.txt")
             try Data("https://spruce.care/1\nhttps://spruce.care/2\n".utf8).write(to: input)
             let output = directory.appendingPathComponent("out")
-            let result = try QRCLI.run(
+            let result = try await QRCLI.run(
                 "/bin/sh",
                 [
                     "-c", "umask 077 && exec \"$0\" qr --batch \"$1\" --output-dir \"$2\"", try QRCLI.binary(),
@@ -95,15 +95,15 @@ struct QRBatchParallelTests {
     @Test(
         "a file that cannot be written fails its line by number, on every core as on one; the others are written",
         arguments: ["1", "4"])
-    func writeFailure(jobs: String) throws {
-        try QRCLI.withTemporaryDirectory { directory in
+    func writeFailure(jobs: String) async throws {
+        try await QRCLI.withTemporaryDirectory { directory in
             let input = directory.appendingPathComponent("texts.txt")
             try Data((1...200).map { "https://spruce.care/\(2_000_000 + $0)" }.joined(separator: "\n").utf8)
                 .write(to: input)
             let output = directory.appendingPathComponent("out")
             let blocker = output.appendingPathComponent("150.png")
             try FileManager.default.createDirectory(at: blocker, withIntermediateDirectories: true)
-            let result = try QRCLI.sprucelink(
+            let result = try await QRCLI.sprucelink(
                 ["qr", "--batch", input.path, "--output-dir", output.path, "--jobs", jobs])
             #expect(result.status == 1)
             #expect(result.stderrLines.count == 1)
@@ -117,15 +117,15 @@ struct QRBatchParallelTests {
     }
 
     @Test("on a terminal the progress bar counts up to every line, in steps, never backwards")
-    func progress() throws {
-        try QRCLI.withTemporaryDirectory { directory in
+    func progress() async throws {
+        try await QRCLI.withTemporaryDirectory { directory in
             let input = directory.appendingPathComponent("texts.txt")
             try Data(Self.texts().joined(separator: "\n").utf8).write(to: input)
             let command = try [
                 QRCLI.binary(), "qr", "--batch", input.path, "--output-dir", directory.path, "--jobs", "3",
             ]
             .map { "'" + $0 + "'" }.joined(separator: " ")
-            let result = try QRCLI.run("/usr/bin/env", ["script", "-qec", command, "/dev/null"])
+            let result = try await QRCLI.run("/usr/bin/env", ["script", "-qec", command, "/dev/null"])
             #expect(result.status == 1)
             let counts = result.stdoutText.matches(of: /\] (\d+)\/698/).compactMap { Int($0.1) }
             #expect(counts.count > 1)
@@ -142,17 +142,17 @@ struct QRBatchParallelTests {
             (["--jobs", "many"], "--jobs must be a whole number from 1 to 256, got 'many'"),
             (["--jobs", "257"], "--jobs must be a whole number from 1 to 256, got '257'"),
         ])
-    func badJobs(arguments: [String], message: String) throws {
-        try QRCLI.withTemporaryDirectory { directory in
+    func badJobs(arguments: [String], message: String) async throws {
+        try await QRCLI.withTemporaryDirectory { directory in
             let input = directory.appendingPathComponent("texts.txt")
             try Data("one\n".utf8).write(to: input)
-            let result = try QRCLI.sprucelink(
+            let result = try await QRCLI.sprucelink(
                 ["qr", "--batch", input.path, "--output-dir", directory.path] + arguments)
             #expect(result.status == 64)
             #expect(result.stderrLines.count == 1)
             #expect(result.stderr.contains(message))
         }
-        let alone = try QRCLI.sprucelink(["qr", "text", "--jobs", "2"])
+        let alone = try await QRCLI.sprucelink(["qr", "text", "--jobs", "2"])
         #expect(alone.status == 64)
         #expect(alone.stderr.contains("--jobs only applies to --batch"))
     }

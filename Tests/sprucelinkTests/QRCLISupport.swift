@@ -40,31 +40,32 @@ enum QRCLI {
 
     static func sprucelink(
         _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]
-    ) throws -> Result {
-        try run(try binary(), arguments, in: directory, environment: environment)
+    ) async throws -> Result {
+        try await run(try binary(), arguments, in: directory, environment: environment)
     }
 
     /// Runs `executable`; `environment` is added to this process's environment.
     static func run(
         _ executable: String, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]
-    ) throws -> Result {
+    ) async throws -> Result {
         var child = ChildProcess(executable, arguments)
         child.directory = directory?.path
         child.environment = environment
-        let finished = try child.run()
+        let finished = try await child.run()
         return Result(
             status: finished.status, stdout: Data(finished.output),
             stderr: String(decoding: finished.errors, as: UTF8.self))
     }
 
     /// zbarimg (one process per file, `-Sbinary` gives exact bytes) and zxing-cpp (one process for all files).
-    static func decode(_ paths: [String]) throws -> [(zbar: String?, zxing: String?)] {
+    static func decode(_ paths: [String]) async throws -> [(zbar: String?, zxing: String?)] {
         let script = packageRoot.appendingPathComponent("scripts/decode_qr.py").path
-        let zxing = try run("/usr/bin/env", ["python3", script] + paths)
+        let zxing = try await run("/usr/bin/env", ["python3", script] + paths)
         let entries = (try? JSONSerialization.jsonObject(with: zxing.stdout) as? [[String: Any]]) ?? []
         #expect(entries.count == paths.count, "decode_qr.py: \(zxing.stderr)")
-        return try paths.enumerated().map { index, path in
-            let zbar = try run("/usr/bin/env", ["zbarimg", "--raw", "-q", "-Sbinary", path])
+        var decoded: [(zbar: String?, zxing: String?)] = []
+        for (index, path) in paths.enumerated() {
+            let zbar = try await run("/usr/bin/env", ["zbarimg", "--raw", "-q", "-Sbinary", path])
             #expect(zbar.status != 127, "zbarimg is missing: run `make deps`")
             var data = zbar.stdout
             if data.last == UInt8(ascii: "\n") { data.removeLast() }
@@ -78,15 +79,16 @@ enum QRCLI {
                 }
                 zxingText = String(decoding: bytes, as: UTF8.self)
             }
-            return (zbarText, zxingText)
+            decoded.append((zbarText, zxingText))
         }
+        return decoded
     }
 
-    static func withTemporaryDirectory<T>(_ body: (URL) throws -> T) throws -> T {
+    static func withTemporaryDirectory<T>(_ body: (URL) async throws -> T) async throws -> T {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("qrcli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: url) }
-        return try body(url)
+        return try await body(url)
     }
 
     static func files(in directory: URL) throws -> [String] {

@@ -7,8 +7,8 @@ struct QRCommandTests {
     static let url = "https://spruce.care/123456"
 
     @Test("files take their type from the extension and decode with both decoders")
-    func filesByExtension() throws {
-        try QRCLI.withTemporaryDirectory { directory in
+    func filesByExtension() async throws {
+        try await QRCLI.withTemporaryDirectory { directory in
             let cases: [(file: String, arguments: [String])] = [
                 ("plain.png", []),
                 ("big.png", ["--scale", "10", "--margin", "6", "--level", "H"]),
@@ -21,14 +21,14 @@ struct QRCommandTests {
             var images: [String] = []
             for (file, arguments) in cases {
                 let path = directory.appendingPathComponent(file).path
-                let result = try QRCLI.sprucelink(["qr", Self.url, "-o", path] + arguments)
+                let result = try await QRCLI.sprucelink(["qr", Self.url, "-o", path] + arguments)
                 #expect(result.status == 0, "\(file): \(result.stderr)")
                 #expect(result.stderr.isEmpty && result.stdout.isEmpty)
                 let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
                 if file.hasSuffix(".svg") {
                     #expect(bytes.starts(with: Data("<?xml".utf8)))
                     let png = path + ".png"
-                    let raster = try QRCLI.run("/usr/bin/env", ["rsvg-convert", "-o", png, path])
+                    let raster = try await QRCLI.run("/usr/bin/env", ["rsvg-convert", "-o", png, path])
                     #expect(raster.status == 0)
                     images.append(png)
                 } else {
@@ -36,24 +36,25 @@ struct QRCommandTests {
                     images.append(path)
                 }
             }
-            for (index, decoded) in try QRCLI.decode(images).enumerated() {
+            for (index, decoded) in try await QRCLI.decode(images).enumerated() {
                 #expect(decoded.zbar == Self.url, "zbar \(images[index])")
                 #expect(decoded.zxing == Self.url, "zxing \(images[index])")
             }
-            let pngcheck = try QRCLI.run("/usr/bin/env", ["pngcheck"] + images.filter { !$0.hasSuffix(".svg.png") })
+            let pngcheck = try await QRCLI.run(
+                "/usr/bin/env", ["pngcheck"] + images.filter { !$0.hasSuffix(".svg.png") })
             #expect(pngcheck.status == 0, "\(pngcheck.stdoutText)")
         }
     }
 
     @Test("PNG to stdout when stdout is not a terminal; '-' means stdout")
-    func pngToStdout() throws {
-        try QRCLI.withTemporaryDirectory { directory in
+    func pngToStdout() async throws {
+        try await QRCLI.withTemporaryDirectory { directory in
             for output in [[], ["-o", "-"]] {
-                let result = try QRCLI.sprucelink(["qr", "Grüße 😀", "-t", "png"] + output)
+                let result = try await QRCLI.sprucelink(["qr", "Grüße 😀", "-t", "png"] + output)
                 #expect(result.status == 0, "\(result.stderr)")
                 let path = directory.appendingPathComponent("stdout\(output.count).png")
                 try result.stdout.write(to: path)
-                let decoded = try QRCLI.decode([path.path])
+                let decoded = try await QRCLI.decode([path.path])
                 #expect(decoded.first?.zbar == "Grüße 😀")
                 #expect(decoded.first?.zxing == "Grüße 😀")
             }
@@ -68,13 +69,13 @@ struct QRCommandTests {
             (["-t", "ascii"], ["-t", "ASCII"]),
             (["-t", "ascii", "-m", "2", "-l", "H"], ["-t", "ASCII", "-m", "2", "-l", "H"]),
         ])
-    func terminal(arguments: [String], qrencodeArguments: [String]) throws {
-        let ours = try QRCLI.sprucelink(["qr", Self.url] + arguments)
+    func terminal(arguments: [String], qrencodeArguments: [String]) async throws {
+        let ours = try await QRCLI.sprucelink(["qr", Self.url] + arguments)
         #expect(ours.status == 0, "\(ours.stderr)")
         var reference = qrencodeArguments
         if !reference.contains("-m") { reference += ["-m", "4"] }
         if !reference.contains("-l") { reference += ["-l", "M"] }  // qrencode's default level is L, ours M
-        let theirs = try QRCLI.run("/usr/bin/env", ["qrencode"] + reference + ["--", Self.url])
+        let theirs = try await QRCLI.run("/usr/bin/env", ["qrencode"] + reference + ["--", Self.url])
         #expect(theirs.status == 0)
         // qrencode -t UTF8i draws dark modules as glyphs with the same half blocks; compare glyph for glyph.
         let normalize: (String) -> [String] = { text in
@@ -84,39 +85,42 @@ struct QRCommandTests {
     }
 
     @Test("ansi output paints black on white and resets each line")
-    func ansi() throws {
-        let result = try QRCLI.sprucelink(["qr", Self.url, "-t", "ansi"])
+    func ansi() async throws {
+        let result = try await QRCLI.sprucelink(["qr", Self.url, "-t", "ansi"])
         #expect(result.status == 0)
         let lines = result.stdoutText.split(separator: "\n")
         #expect(!lines.isEmpty && lines.allSatisfy { $0.hasPrefix("\u{1B}[30;107m") && $0.hasSuffix("\u{1B}[0m") })
     }
 
     @Test("--invert draws light modules (as qrencode -t UTF8) and swaps PNG colors")
-    func invert() throws {
-        let ours = try QRCLI.sprucelink(["qr", Self.url, "--invert"])
-        let theirs = try QRCLI.run("/usr/bin/env", ["qrencode", "-t", "UTF8", "-m", "4", "-l", "M", "--", Self.url])
+    func invert() async throws {
+        let ours = try await QRCLI.sprucelink(["qr", Self.url, "--invert"])
+        let theirs = try await QRCLI.run(
+            "/usr/bin/env", ["qrencode", "-t", "UTF8", "-m", "4", "-l", "M", "--", Self.url])
         let strip: (String) -> [String] = {
             $0.split(separator: "\n").map { String($0).replacing(/\x{1B}\[[0-9;]*m/, with: "") }
         }
         #expect(strip(ours.stdoutText) == strip(theirs.stdoutText))
-        try QRCLI.withTemporaryDirectory { directory in
+        try await QRCLI.withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("inverted.png").path
-            let result = try QRCLI.sprucelink(["qr", Self.url, "--invert", "-o", path])
+            let result = try await QRCLI.sprucelink(["qr", Self.url, "--invert", "-o", path])
             #expect(result.status == 0)
             // zbar does not read light-on-dark codes; zxing-cpp does.
-            #expect(try QRCLI.decode([path]).first?.zxing == Self.url)
+            #expect(try await QRCLI.decode([path]).first?.zxing == Self.url)
         }
     }
 
     @Test("batch writes 1.png, 2.png … by line number, reports the bad line and exits non-zero")
-    func batch() throws {
-        try QRCLI.withTemporaryDirectory { directory in
+    func batch() async throws {
+        try await QRCLI.withTemporaryDirectory { directory in
             let long = String(repeating: "x", count: 3000)
             let texts = ["https://spruce.care/100001", "", "https://spruce.care/100003", long, "Grüße 😀", "  "]
             let input = directory.appendingPathComponent("texts.txt")
             try Data(texts.joined(separator: "\n").utf8).write(to: input)
             let output = directory.appendingPathComponent("codes")
-            let result = try QRCLI.sprucelink(["qr", "--batch", input.path, "--output-dir", output.path, "-s", "4"])
+            let result = try await QRCLI.sprucelink([
+                "qr", "--batch", input.path, "--output-dir", output.path, "-s", "4",
+            ])
             #expect(result.status == 1)
             #expect(result.stderrLines.count == 1)
             #expect(result.stderr.contains("line 4:") && result.stderr.contains("2331 bytes"))
@@ -124,7 +128,7 @@ struct QRCommandTests {
             #expect(result.stdoutText == "wrote 4 of 5 codes to \(output.path), 1 failed\n")
             #expect(try QRCLI.files(in: output) == ["1.png", "3.png", "5.png", "6.png"])
             let numbers = [1, 3, 5, 6]
-            let decoded = try QRCLI.decode(numbers.map { output.appendingPathComponent("\($0).png").path })
+            let decoded = try await QRCLI.decode(numbers.map { output.appendingPathComponent("\($0).png").path })
             for (number, result) in zip(numbers, decoded) {
                 #expect(result.zbar == texts[number - 1], "zbar \(number).png")
                 #expect(result.zxing == texts[number - 1], "zxing \(number).png")
@@ -133,21 +137,21 @@ struct QRCommandTests {
     }
 
     @Test("batch as SVG with every line good exits 0")
-    func batchSVG() throws {
-        try QRCLI.withTemporaryDirectory { directory in
+    func batchSVG() async throws {
+        try await QRCLI.withTemporaryDirectory { directory in
             let input = directory.appendingPathComponent("texts.txt")
             try Data("ONE\r\nTWO\r\n".utf8).write(to: input)
-            let result = try QRCLI.sprucelink([
+            let result = try await QRCLI.sprucelink([
                 "qr", "--batch", input.path, "--output-dir", directory.path, "-t", "svg",
             ])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(try QRCLI.files(in: directory) == ["1.svg", "2.svg", "texts.txt"])
             let png = directory.appendingPathComponent("2.png").path
             #expect(
-                try QRCLI.run(
+                try await QRCLI.run(
                     "/usr/bin/env", ["rsvg-convert", "-o", png, directory.appendingPathComponent("2.svg").path]
                 ).status == 0)
-            #expect(try QRCLI.decode([png]).first?.zbar == "TWO")
+            #expect(try await QRCLI.decode([png]).first?.zbar == "TWO")
         }
     }
 
@@ -186,10 +190,10 @@ struct QRCommandTests {
     ]
 
     @Test("bad options exit non-zero with one stderr line naming the option; no file is left", arguments: badOptions)
-    func badOption(_ bad: BadOption) throws {
-        try QRCLI.withTemporaryDirectory { directory in
+    func badOption(_ bad: BadOption) async throws {
+        try await QRCLI.withTemporaryDirectory { directory in
             let arguments = bad.arguments.map { $0.replacingOccurrences(of: "OUT", with: directory.path) }
-            let result = try QRCLI.sprucelink(["qr", Self.url] + arguments)
+            let result = try await QRCLI.sprucelink(["qr", Self.url] + arguments)
             #expect(result.status == bad.status)
             #expect(result.stderrLines.count == 1, "\(result.stderr)")
             #expect(result.stderr.hasPrefix("Error: "))
@@ -212,15 +216,15 @@ struct QRCommandTests {
             (["qr", ""], "empty"),
             (["qr", String(repeating: "a", count: 2954), "-l", "L"], "level L: version 40 holds at most 2953 bytes"),
         ])
-    func misuse(arguments: [String], mention: String) throws {
-        try QRCLI.withTemporaryDirectory { directory in
+    func misuse(arguments: [String], mention: String) async throws {
+        try await QRCLI.withTemporaryDirectory { directory in
             let file = directory.appendingPathComponent("in.txt")
             try Data("a\n".utf8).write(to: file)
             let resolved = arguments.map {
                 $0.replacingOccurrences(of: "FILE", with: file.path).replacingOccurrences(
                     of: "OUT", with: directory.path)
             }
-            let result = try QRCLI.sprucelink(resolved)
+            let result = try await QRCLI.sprucelink(resolved)
             #expect(result.status != 0)
             #expect(result.stderrLines.count == 1, "\(result.stderr)")
             #expect(result.stderr.contains(mention), "\(result.stderr)")
@@ -229,42 +233,42 @@ struct QRCommandTests {
     }
 
     @Test("--version still prints the tool version; the symbol version is --symbol-version")
-    func versionFlag() throws {
-        let result = try QRCLI.sprucelink(["qr", Self.url, "--version"])
+    func versionFlag() async throws {
+        let result = try await QRCLI.sprucelink(["qr", Self.url, "--version"])
         #expect(result.status == 0)
         #expect(result.stdoutText == "0.1.0\n")
-        let help = try QRCLI.sprucelink(["qr", "--help"])
+        let help = try await QRCLI.sprucelink(["qr", "--help"])
         #expect(help.stdoutText.contains("--symbol-version"))
     }
 
     /// Runs sprucelink with stdout and stderr on a pseudo-terminal (util-linux `script`, in every Debian base).
-    private func onTerminal(_ arguments: [String]) throws -> QRCLI.Result {
+    private func onTerminal(_ arguments: [String]) async throws -> QRCLI.Result {
         let command = try ([QRCLI.binary()] + arguments).map {
             "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'"
         }
-        return try QRCLI.run("/usr/bin/env", ["script", "-qec", command.joined(separator: " "), "/dev/null"])
+        return try await QRCLI.run("/usr/bin/env", ["script", "-qec", command.joined(separator: " "), "/dev/null"])
     }
 
     @Test("on a terminal: PNG is refused, the default is black-on-white half blocks, batch shows progress")
-    func terminalBehaviour() throws {
-        let png = try onTerminal(["qr", Self.url, "-t", "png"])
+    func terminalBehaviour() async throws {
+        let png = try await onTerminal(["qr", Self.url, "-t", "png"])
         #expect(png.status != 0)
         #expect(png.stdoutText.contains("refusing to write PNG bytes to a terminal"))
         #expect(!png.stdoutText.contains("PNG\r"))
 
-        let shown = try onTerminal(["qr", Self.url])
+        let shown = try await onTerminal(["qr", Self.url])
         #expect(shown.status == 0)
         #expect(shown.stdoutText.hasPrefix("\u{1B}[30;107m"))
         let plain = shown.stdoutText.replacing(/\x{1B}\[[0-9;]*m/, with: "").replacingOccurrences(
             of: "\r\n", with: "\n")
-        let reference = try QRCLI.run(
+        let reference = try await QRCLI.run(
             "/usr/bin/env", ["qrencode", "-t", "UTF8i", "-m", "4", "-l", "M", "--", Self.url])
         #expect(plain.split(separator: "\n") == reference.stdoutText.split(separator: "\n"))
 
-        try QRCLI.withTemporaryDirectory { directory in
+        try await QRCLI.withTemporaryDirectory { directory in
             let input = directory.appendingPathComponent("texts.txt")
             try Data("one\ntwo\n".utf8).write(to: input)
-            let batch = try onTerminal(["qr", "--batch", input.path, "--output-dir", directory.path])
+            let batch = try await onTerminal(["qr", "--batch", input.path, "--output-dir", directory.path])
             #expect(batch.status == 0)
             #expect(batch.stdoutText.contains("] 2/2"))
             #expect(batch.stdoutText.contains("wrote 2 of 2 codes"))

@@ -6,11 +6,12 @@ import Testing
 @Suite("sprucelink serve and api-key", .serialized)
 struct ServeCLITests {
     /// Polls `url` with curl until it answers 200, or gives up.
-    static func waitForHealth(_ url: String, seconds: Int = 20) throws -> Bool {
+    static func waitForHealth(_ url: String, seconds: Int = 20) async throws -> Bool {
         for _ in 0..<(seconds * 10) {
-            let probe = try QRCLI.run("/usr/bin/env", ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", url])
+            let probe = try await QRCLI.run(
+                "/usr/bin/env", ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", url])
             if probe.stdoutText == "200" { return true }
-            Thread.sleep(forTimeInterval: 0.1)
+            try await Task.sleep(for: .milliseconds(100))
         }
         return false
     }
@@ -19,8 +20,8 @@ struct ServeCLITests {
     @Test(
         "serve answers, logs JSON lines without secrets, and stops cleanly on SIGTERM",
         arguments: [[], ["--cache-seconds", "0"], ["--cache-seconds", "2.5"]])
-    func serveAndStop(extraArguments: [String]) throws {
-        try LinkCLITests.withSeeded { seeded in
+    func serveAndStop(extraArguments: [String]) async throws {
+        try await LinkCLITests.withSeeded { seeded in
             let port = try freeLoopbackPort()
             var child = ChildProcess(
                 try QRCLI.binary(),
@@ -38,11 +39,11 @@ struct ServeCLITests {
                 server.send(signal: SIGKILL)
                 server.wait()
             }
-            #expect(try Self.waitForHealth("http://127.0.0.1:\(port)/healthz"))
-            let page = try QRCLI.run(
+            await #expect(try Self.waitForHealth("http://127.0.0.1:\(port)/healthz"))
+            let page = try await QRCLI.run(
                 "/usr/bin/env", ["curl", "-s", "http://127.0.0.1:\(port)/i/23456789abcdefghjkmnpqrstu"])
             #expect(page.stdoutText.contains("Link not found"))
-            let profile = try QRCLI.run(
+            let profile = try await QRCLI.run(
                 "/usr/bin/env", ["curl", "-s", "http://127.0.0.1:\(port)/api/v1/links/4827163"])
             #expect(profile.stdoutText.contains("\"displayName\":\"Oak Street Pediatrics\""))
             #expect(server.isRunning)
@@ -63,61 +64,63 @@ struct ServeCLITests {
     @Test(
         "a short secret, a bad port, a bad public URL and a trusted proxy that is no address are usage errors (exit 64)"
     )
-    func badSettings() throws {
-        try LinkCLITests.withSeeded { seeded in
-            let short = try QRCLI.run(
+    func badSettings() async throws {
+        try await LinkCLITests.withSeeded { seeded in
+            let short = try await QRCLI.run(
                 try QRCLI.binary(), ["serve", "--database", seeded.database, "--port", "0"],
                 environment: ["SPRUCELINK_SECRET": "short"])
             #expect(short.status == 64)
             #expect(short.stderr == "Error: $SPRUCELINK_SECRET: signing secret is shorter than 32 bytes\n")
-            let port = try seeded.run(["serve", "--port", "70000"])
+            let port = try await seeded.run(["serve", "--port", "70000"])
             #expect(port.status == 64)
             #expect(port.stderr == "Error: --port: must be from 0 to 65535\n")
-            let url = try seeded.run(["serve", "--public-url", "ftp://x"])
+            let url = try await seeded.run(["serve", "--public-url", "ftp://x"])
             #expect(url.status == 64)
-            let proxy = try seeded.run(["serve", "--trusted-proxy", "127.0.0.1", "--trusted-proxy", "proxy.local"])
+            let proxy = try await seeded.run([
+                "serve", "--trusted-proxy", "127.0.0.1", "--trusted-proxy", "proxy.local",
+            ])
             #expect(proxy.status == 64)
-            let head = try seeded.run(["serve", "--head-timeout", "0"])
+            let head = try await seeded.run(["serve", "--head-timeout", "0"])
             #expect(head.status == 64)
             #expect(head.stderr == "Error: --head-timeout: must be more than 0 and at most 3600 seconds\n")
-            let cap = try seeded.run(["serve", "--max-connections", "0"])
+            let cap = try await seeded.run(["serve", "--max-connections", "0"])
             #expect(cap.stderr == "Error: --max-connections: must be from 1 to 1000000\n")
-            let metrics = try seeded.run(["serve", "--metrics-port", "65536"])
+            let metrics = try await seeded.run(["serve", "--metrics-port", "65536"])
             #expect(metrics.stderr == "Error: --metrics-port: must be from 0 to 65535\n")
-            let budget = try seeded.run(["serve", "--login-account-budget", "0"])
+            let budget = try await seeded.run(["serve", "--login-account-budget", "0"])
             #expect(budget.stderr == "Error: --login-account-budget: must be positive\n")
             #expect(proxy.stderr == "Error: --trusted-proxy: \"proxy.local\" is not an IP address\n")
-            let idle = try seeded.run(["serve", "--member-idle-minutes", "0"])
+            let idle = try await seeded.run(["serve", "--member-idle-minutes", "0"])
             #expect(idle.status == 64)
             #expect(idle.stderr == "Error: --member-idle-minutes: must be more than 0 and at most 43200 (30 days)\n")
-            let from = try seeded.run(["serve", "--port", "0", "--from", "not a mailbox"])
+            let from = try await seeded.run(["serve", "--port", "0", "--from", "not a mailbox"])
             #expect(from.status == 64)
             #expect(from.stderr.hasPrefix("Error: --from: "))
-            let sendmail = try seeded.run(["serve", "--port", "0", "--sendmail", "'unclosed"])
+            let sendmail = try await seeded.run(["serve", "--port", "0", "--sendmail", "'unclosed"])
             #expect(sendmail.stderr == "Error: --sendmail: has an unclosed quote\n")
-            let app = try seeded.run(["serve", "--ios-app-id", "team.app"])
+            let app = try await seeded.run(["serve", "--ios-app-id", "team.app"])
             #expect(app.status == 64)
             #expect(app.stderr.hasPrefix("Error: --ios-app-id: \"team.app\" must be TEAMID.bundle.id"))
             #expect(app.stderr.filter { $0 == "\n" }.count == 1)
-            let android = try seeded.run(["serve", "--android-package", "care.spruce.app"])
+            let android = try await seeded.run(["serve", "--android-package", "care.spruce.app"])
             #expect(android.stderr == "Error: --android-cert-sha256: is required with --android-package\n")
         }
     }
 
     @Test("org api-key create prints the key once; list shows only its prefix; revoke")
-    func apiKeys() throws {
-        try LinkCLITests.withSeeded { seeded in
-            let created = try seeded.run(["org", "api-key", "create", "--org", "1", "--label", "EHR"])
+    func apiKeys() async throws {
+        try await LinkCLITests.withSeeded { seeded in
+            let created = try await seeded.run(["org", "api-key", "create", "--org", "1", "--label", "EHR"])
             #expect(created.status == 0, "\(created.stderr)")
             let key = created.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(key.hasPrefix("spk_") && key.count == 47)
             #expect(created.stderr.contains("not shown again"))
-            let listed = try seeded.run(["org", "api-key", "list", "--org", "1"])
+            let listed = try await seeded.run(["org", "api-key", "list", "--org", "1"])
             #expect(listed.stdoutText.contains("\(key.prefix(10))…\tactive\tEHR\tadmin\tnever used"))
             #expect(!listed.stdoutText.contains(key))
-            #expect(try seeded.run(["org", "api-key", "revoke", "1"]).status == 0)
-            #expect(try seeded.run(["org", "api-key", "list", "--org", "1"]).stdoutText.contains("revoked"))
-            let missing = try seeded.run(["org", "api-key", "create", "--org", "99"])
+            await #expect(try seeded.run(["org", "api-key", "revoke", "1"]).status == 0)
+            await #expect(try seeded.run(["org", "api-key", "list", "--org", "1"]).stdoutText.contains("revoked"))
+            let missing = try await seeded.run(["org", "api-key", "create", "--org", "99"])
             #expect(missing.status != 0)
         }
     }

@@ -5,9 +5,9 @@ import Testing
 @Suite("sprucelink stats")
 struct StatsCLITests {
     @Test("a link's funnel as CSV, JSON and a table; days are zero-filled")
-    func linkStats() throws {
-        try LinkCLITests.withSeeded { seeded in
-            let csv = try seeded.run([
+    func linkStats() async throws {
+        try await LinkCLITests.withSeeded { seeded in
+            let csv = try await seeded.run([
                 "link", "stats", "4827163", "--from", "2026-03-01", "--to", "2026-03-03", "--csv",
             ])
             #expect(csv.status == 0)
@@ -15,14 +15,14 @@ struct StatsCLITests {
             #expect(lines.count == 4)
             #expect(lines.first?.hasPrefix("period,scan,visit,connect_click,") == true)
             #expect(lines[1] == "2026-03-01" + String(repeating: ",0", count: 12))
-            let json = try seeded.run([
+            let json = try await seeded.run([
                 "link", "stats", "4827163", "--from", "2026-03-01", "--to", "2026-03-31", "--by", "week", "--json",
             ])
             let object = try JSONSerialization.jsonObject(with: json.stdout) as? [String: Any]
             #expect(object?["by"] as? String == "week")
             #expect(object?["timeZone"] as? String == "UTC")
             #expect((object?["periods"] as? [Any])?.count == 6)
-            let table = try seeded.run(["link", "stats", "4827163", "--from", "2026-03-01", "--to", "2026-03-02"])
+            let table = try await seeded.run(["link", "stats", "4827163", "--from", "2026-03-01", "--to", "2026-03-02"])
             #expect(table.stdoutText.contains("https://spruce.care/4827163: 2026-03-01 to 2026-03-02 (UTC)"))
             #expect(table.stdoutText.contains("unique_visitors"))
         }
@@ -45,9 +45,9 @@ struct StatsCLITests {
     ]
 
     @Test("bad values exit 64 with one line naming the option", arguments: refusals)
-    func refused(_ arguments: [String], _ message: String) throws {
-        try LinkCLITests.withSeeded { seeded in
-            let result = try seeded.run(arguments)
+    func refused(_ arguments: [String], _ message: String) async throws {
+        try await LinkCLITests.withSeeded { seeded in
+            let result = try await seeded.run(arguments)
             #expect(result.status == 64)
             #expect(result.stderr.trimmingCharacters(in: .newlines) == message)
             #expect(result.stdout.isEmpty)
@@ -55,16 +55,16 @@ struct StatsCLITests {
     }
 
     @Test("per-tag totals and the organization's time zone")
-    func tagTotals() throws {
-        try LinkCLITests.withSeeded { seeded in
-            let zone = try seeded.run(["stats", "time-zone", "--org", "1", "Europe/Paris"])
+    func tagTotals() async throws {
+        try await LinkCLITests.withSeeded { seeded in
+            let zone = try await seeded.run(["stats", "time-zone", "--org", "1", "Europe/Paris"])
             #expect(zone.status == 0)
             #expect(zone.stdoutText == "Europe/Paris\n")
-            #expect(try seeded.run(["stats", "time-zone", "--org", "1"]).stdoutText == "Europe/Paris\n")
-            let totals = try seeded.run(["stats", "--org", "1", "--by", "tag", "--from", "2026-03-01", "--csv"])
+            await #expect(try seeded.run(["stats", "time-zone", "--org", "1"]).stdoutText == "Europe/Paris\n")
+            let totals = try await seeded.run(["stats", "--org", "1", "--by", "tag", "--from", "2026-03-01", "--csv"])
             #expect(totals.status == 0)
             #expect(totals.stdoutText.hasPrefix("tag,links,scan,"))
-            let unknown = try seeded.run(["link", "stats", "1234567"])
+            let unknown = try await seeded.run(["link", "stats", "1234567"])
             #expect(unknown.status != 0)
             #expect(unknown.stderr.contains("no link with that code"))
         }
