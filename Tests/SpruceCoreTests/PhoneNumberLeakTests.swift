@@ -88,7 +88,7 @@ struct PhoneNumberLeakTests {
         let stripped = FileManager.default.temporaryDirectory.appendingPathComponent(
             "PhoneLeakCheck-\(UUID().uuidString)")
         let strip = try await Self.run(
-            "/usr/bin/env", ["strip", "--strip-debug", "-o", stripped.path, try await Self.swiftHarness()])
+            "/usr/bin/env", ["strip", "--strip-debug", "-o", stripped.path, try Self.swiftHarness()])
         try #require(strip.status == 0, "strip failed: \(strip.errors)")
         defer { try? FileManager.default.removeItem(at: stripped) }
         // valgrind runs about 50 times slower; libphonenumber's metadata load alone takes seconds, so fewer parses.
