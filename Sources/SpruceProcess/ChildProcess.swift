@@ -194,7 +194,7 @@ public enum ChildProcessError: Error, Equatable, CustomStringConvertible {
         case .timedOut(let program, let seconds): "\(program) ran longer than \(seconds) s and was killed"
         case .captureNeedsRun(let program): "\(program): only run(timeout:) can capture an output"
         case .inputNeedsRun(let program): "\(program): only run(timeout:) can feed an input"
-        case .threadFailed(let number): "cannot start a thread to wait for a child on: \(SystemError.text(number))"
+        case .threadFailed(let number): "cannot start a thread to wait for the child: \(SystemError.text(number))"
         }
     }
 }

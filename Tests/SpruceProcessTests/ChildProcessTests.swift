@@ -43,6 +43,9 @@ struct ChildProcessTests {
         }
         let error = ChildProcessError.cannotStart(program: "/nonexistent/tool", errno: ENOENT)
         #expect(error.description == "cannot run /nonexistent/tool: No such file or directory")
+        #expect(
+            ChildProcessError.threadFailed(errno: EAGAIN).description
+                == "cannot start a thread to wait for the child: Resource temporarily unavailable")
     }
 
     @Test("an output file that cannot be opened is an error that names it")
