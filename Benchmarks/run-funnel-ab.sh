@@ -42,6 +42,9 @@ for port in "$COUNTED_PORT" "$UNCOUNTED_PORT"; do fill_qr_cache "$port" "$WORK/q
 
 # Both wrk runs of one endpoint at once; prints "name counted-req/s uncounted-req/s counted-requests
 # uncounted-requests".
+wrk_totals() { # wrk-output-file: "requests/s requests"
+    awk '/^Requests\/sec:/ {rps = $2} / requests in / {n = $1} END {print rps, n}' "$1"
+}
 both() { # name seconds codes prefix suffix
     local name=$1 seconds=$2 codes=$3 prefix=$4 suffix=$5 port clients=()
     for port in "$COUNTED_PORT" "$UNCOUNTED_PORT"; do
@@ -51,8 +54,8 @@ both() { # name seconds codes prefix suffix
     done
     wait "${clients[@]}"
     local counted uncounted
-    counted=$(awk '/^Requests\/sec:/ {rps = $2} / requests in / {n = $1} END {print rps, n}' "$WORK/wrk-$COUNTED_PORT.txt")
-    uncounted=$(awk '/^Requests\/sec:/ {rps = $2} / requests in / {n = $1} END {print rps, n}' "$WORK/wrk-$UNCOUNTED_PORT.txt")
+    counted=$(wrk_totals "$WORK/wrk-$COUNTED_PORT.txt")
+    uncounted=$(wrk_totals "$WORK/wrk-$UNCOUNTED_PORT.txt")
     echo "$name ${counted% *} ${uncounted% *} ${counted#* } ${uncounted#* }"
 }
 endpoints() { # seconds
